@@ -1,0 +1,1 @@
+"""Fixtures for the apiserver tests (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""Fixtures for the prometheus tests (filled in by its owner)."""
