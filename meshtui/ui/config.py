@@ -1,0 +1,167 @@
+"""Typed settings for the dashboard, loaded from ``meshtui/config.toml`` in the XDG config dir.
+
+Every key is optional; a missing file gives the defaults. A bad value raises `ConfigError` whose
+message names the offending key and the file, so the CLI can print it as is.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import platformdirs
+
+WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
+"""The metric windows the dashboard cycles through, shortest first."""
+
+WINDOW_SECONDS: Mapping[str, float] = MappingProxyType({"1m": 60.0, "5m": 300.0, "15m": 900.0, "1h": 3600.0})
+"""Length of each window in seconds (chart x-axis span)."""
+
+
+class ConfigError(ValueError):
+    """The config file cannot be read or holds a value of the wrong type or range."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user can tune; every field has a default so an empty file is valid."""
+
+    refresh: float = 5.0
+    """Seconds between two metrics fetches."""
+    window: str = "1m"
+    """Initial metrics window, one of `WINDOWS`."""
+    theme: str = "meshtui"
+    """Name of a registered Textual theme."""
+    namespace: str | None = None
+    """Initial namespace scope; None shows every namespace."""
+    keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Binding id to keys (e.g. ``{"app.quit": "ctrl+q"}``), applied with `App.set_keymap`."""
+    stale_after: float | None = None
+    """Seconds after which data on screen is marked stale; None means two refresh intervals."""
+    mismatch_points: float = 10.0
+    """Configured vs observed share difference (percentage points) that raises a flag."""
+    mismatch_min_rps: float = 1.0
+    """Total requests per second a split needs before shares are compared at all."""
+    success_warn: float = 0.99
+    """A backend success rate below this is marked "warn"."""
+    success_bad: float = 0.95
+    """A backend success rate below this is marked "bad"."""
+
+    @property
+    def stale_seconds(self) -> float:
+        """Age in seconds beyond which data is no longer shown as fresh."""
+        return self.stale_after if self.stale_after is not None else 2 * self.refresh
+
+
+def config_path() -> Path:
+    """Where the config file lives: ``$XDG_CONFIG_HOME/meshtui/config.toml`` on Linux."""
+    return platformdirs.user_config_path("meshtui") / "config.toml"
+
+
+def _number(data: Mapping[str, Any], key: str, default: float, *, low: float, high: float = math.inf,
+            where: str) -> float:
+    value = data.get(key, default)
+    # bool is an int subclass; `refresh = true` is a mistake, not 1 second.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise ConfigError(f"{where}: {key!r} must be a number, got {value!r}")
+    if not low <= value <= high:
+        bound = f"between {low:g} and {high:g}" if high != math.inf else f"at least {low:g}"
+        raise ConfigError(f"{where}: {key!r} must be {bound}, got {value!r}")
+    return float(value)
+
+
+def _text(data: Mapping[str, Any], key: str, default: str | None, *, where: str) -> str | None:
+    value = data.get(key, default)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{where}: {key!r} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _keymap(data: Mapping[str, Any], *, where: str) -> Mapping[str, str]:
+    raw = data.get("keymap", {})
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: 'keymap' must be a table of binding id = \"keys\"")
+    keymap: dict[str, str] = {}
+    for binding_id, keys in raw.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f"{where}: 'keymap.{binding_id}' must be a non-empty key string, got {keys!r}")
+        keymap[str(binding_id)] = keys
+    return MappingProxyType(keymap)
+
+
+KNOWN_KEYS = frozenset({"refresh", "window", "theme", "namespace", "keymap", "stale_after",
+                        "mismatch_points", "mismatch_min_rps", "success_warn", "success_bad"})
+"""Top-level keys the file may hold; anything else is reported rather than silently ignored."""
+
+
+def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> Settings:
+    """Validate a parsed TOML document into `Settings`.
+
+    Args:
+        data: The parsed document.
+        where: How to name the source in error messages (usually the file path).
+
+    Returns:
+        The settings, defaults filled in.
+
+    Raises:
+        ConfigError: A key is unknown or holds a bad value; the message names it.
+    """
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})")
+    window = _text(data, "window", "1m", where=where)
+    if window not in WINDOWS:
+        raise ConfigError(f"{where}: 'window' must be one of {', '.join(WINDOWS)}, got {window!r}")
+    refresh = _number(data, "refresh", 5.0, low=0.5, high=3600, where=where)
+    stale_after = data.get("stale_after")
+    if stale_after is not None:
+        stale_after = _number(data, "stale_after", 0, low=0.5, where=where)
+    success_warn = _number(data, "success_warn", 0.99, low=0, high=1, where=where)
+    success_bad = _number(data, "success_bad", 0.95, low=0, high=1, where=where)
+    if success_bad > success_warn:
+        raise ConfigError(f"{where}: 'success_bad' ({success_bad:g}) must not exceed 'success_warn' "
+                          f"({success_warn:g})")
+    return Settings(
+        refresh=refresh,
+        window=window,
+        theme=_text(data, "theme", "meshtui", where=where) or "meshtui",
+        namespace=_text(data, "namespace", None, where=where),
+        keymap=_keymap(data, where=where),
+        stale_after=stale_after,
+        mismatch_points=_number(data, "mismatch_points", 10.0, low=0, high=100, where=where),
+        mismatch_min_rps=_number(data, "mismatch_min_rps", 1.0, low=0, where=where),
+        success_warn=success_warn,
+        success_bad=success_bad,
+    )
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings file, or return the defaults when it does not exist.
+
+    Args:
+        path: The file to read; defaults to `config_path()`.
+
+    Returns:
+        The validated settings.
+
+    Raises:
+        ConfigError: The file is unreadable, not TOML, or holds a bad value.
+    """
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return settings_from_mapping(data, where=str(path))
