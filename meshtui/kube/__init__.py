@@ -1,1 +1,1 @@
-"""meshtui.kube"""
+"""meshtui.kube: cluster access (kubeconfig, discovery, lists, watches) for meshtui."""

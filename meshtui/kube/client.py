@@ -1,0 +1,154 @@
+"""`MeshClient`: what the rest of meshtui asks of a cluster (discovery, lists, splits, watches)."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from meshtui.kube.discovery import discover
+from meshtui.kube.errors import translate
+from meshtui.kube.resources import RESOURCES, SPLIT_KEYS, ServedResource, resource_type
+from meshtui.kube.transport import request_json, with_type
+from meshtui.kube.watch import ResourceWatcher, Sink, WatchSet
+
+if TYPE_CHECKING:
+    from meshtui.kube.config import Cluster
+    from meshtui.model.split import Split
+
+PAGE_SIZE = 500
+MAX_PAGES = 1000
+
+
+class MeshClient:
+    """Reads meshtui's resources from one cluster.
+
+    Args:
+        cluster: The loaded kubeconfig context.
+    """
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self._served: dict[str, ServedResource] | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"MeshClient({self.cluster!r})"
+
+    def discover(self, refresh: bool = False) -> dict[str, ServedResource]:
+        """Return the served resources by key, asking the server once (or again if `refresh`).
+
+        Raises:
+            KubeError: When discovery fails.
+        """
+        with self._lock:
+            if self._served is None or refresh:
+                self._served = discover(self.cluster.api_client, self.cluster.server)
+            return dict(self._served)
+
+    def served(self, resource: str) -> ServedResource | None:
+        """Return how `resource` is served, or None when the cluster does not serve it."""
+        resource_type(resource)
+        return self.discover().get(resource)
+
+    def list(self, resource: str, namespace: str | None = None) -> tuple[list[dict], str]:
+        """List one resource type.
+
+        Args:
+            resource: A resource key (see `meshtui.kube.resources.RESOURCES`).
+            namespace: A namespace, or None for all namespaces.
+
+        Returns:
+            ``(objects, resource_version)``; an unserved resource gives ``([], "")``.
+
+        Raises:
+            KubeError: On any failure.
+        """
+        served = self.served(resource)
+        if served is None:
+            return [], ""
+        return self._list_served(served, namespace)
+
+    def _list_served(self, served: ServedResource, namespace: str | None) -> tuple[list[dict], str]:
+        """List a served resource, following ``continue`` tokens (bounded)."""
+        items: list[dict] = []
+        rv = ""
+        token = ""
+        ns = namespace if served.type.namespaced else None
+        try:
+            for _ in range(MAX_PAGES):
+                query = {"limit": str(PAGE_SIZE)}
+                if token:
+                    query["continue"] = token
+                body = request_json(self.cluster.api_client, "GET", served.path(ns), query)
+                meta = body.get("metadata") or {}
+                rv = rv or str(meta.get("resourceVersion") or "")
+                items.extend(with_type(i, served.type.kind, served.api_version)
+                             for i in body.get("items") or [] if isinstance(i, dict))
+                token = meta.get("continue") or ""
+                if not token:
+                    break
+        except Exception as exc:
+            raise translate(exc, verb="list", resource=served.key,
+                            server=self.cluster.server) from None
+        return items, rv
+
+    def list_splits(self, namespace: str | None = None) -> list[Split]:
+        """List every traffic split: TrafficSplits and HTTPRoutes of both groups.
+
+        Args:
+            namespace: A namespace, or None for all namespaces.
+
+        Returns:
+            The parsed splits, by namespace, name and kind. Malformed objects are included with
+            their problems; objects that are not splits at all are skipped.
+        """
+        from meshtui.model.split import is_split_object, parse_split
+
+        splits = []
+        for key in SPLIT_KEYS:
+            objects, _ = self.list(key, namespace)
+            splits.extend(parse_split(o) for o in objects if is_split_object(o))
+        return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
+
+    def watch(self, namespace: str | None, sink: Sink,
+              resources: list[str] | None = None) -> WatchSet:
+        """Start one list-and-watch thread per served resource type.
+
+        Args:
+            namespace: A namespace, or None for all namespaces (cluster-scoped types ignore it).
+            sink: Called from the worker threads with `ObjectsListed`, `ObjectChanged` and
+                `ConnectionChanged` events.
+            resources: Resource keys to watch; default every served one.
+
+        Returns:
+            The running `WatchSet`; call `.stop()` before the server goes away.
+        """
+        served = self.discover()
+        keys = resources if resources is not None else list(RESOURCES)
+        watchers = [
+            ResourceWatcher(self.cluster.api_client, served[key], namespace, sink,
+                            self._list_served, server=self.cluster.server)
+            for key in keys if key in served
+        ]
+        for watcher in watchers:
+            watcher.start()
+        return WatchSet(watchers)
+
+    def get(self, resource: str, namespace: str | None, name: str) -> dict:
+        """Read one object.
+
+        Raises:
+            NotFound: When the object (or its resource type) does not exist.
+            KubeError: On any other failure.
+        """
+        from meshtui.kube.errors import NotFound
+
+        served = self.served(resource)
+        if served is None:
+            raise NotFound(f"{resource} is not served by this cluster")
+        try:
+            obj = request_json(self.cluster.api_client, "GET", f"{served.path(namespace)}/{name}")
+        except Exception as exc:
+            raise translate(exc, verb="get", resource=resource, name=name,
+                            server=self.cluster.server) from None
+        return with_type(obj, served.type.kind, served.api_version)

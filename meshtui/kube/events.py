@@ -1,0 +1,57 @@
+"""What watch threads hand to their sink. The sink is called from worker threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Union
+
+ChangeType = Literal["ADDED", "MODIFIED", "DELETED"]
+
+
+@dataclass(frozen=True)
+class ObjectsListed:
+    """A full list of one resource type: replace everything known of that type.
+
+    Attributes:
+        resource: The resource key.
+        objects: Every object, with ``kind`` and ``apiVersion`` filled in.
+        resource_version: The list's resourceVersion, from which the watch resumes.
+    """
+
+    resource: str
+    objects: tuple[dict, ...]
+    resource_version: str
+
+
+@dataclass(frozen=True)
+class ObjectChanged:
+    """One watch event.
+
+    Attributes:
+        resource: The resource key.
+        type: ``ADDED``, ``MODIFIED`` or ``DELETED`` (a DELETED object is its last state).
+        obj: The object.
+    """
+
+    resource: str
+    type: ChangeType
+    obj: dict
+
+
+@dataclass(frozen=True)
+class ConnectionChanged:
+    """The watch of one resource type lost or regained the API server.
+
+    Attributes:
+        resource: The resource key.
+        connected: False when the connection was lost, True when it came back.
+        error: A one-line reason when disconnected, else None.
+    """
+
+    resource: str
+    connected: bool
+    error: str | None
+
+
+WatchEvent = Union[ObjectsListed, ObjectChanged, ConnectionChanged]
+"""Anything a watch sink receives."""
