@@ -1,0 +1,196 @@
+"""PromQL text: validated names, escaped label values, matchers and the batched query builders.
+
+Every query meshtui sends is built here. Kubernetes names are validated before they are
+placed into a query and every label value is escaped, so nothing that comes from the cluster
+can change the structure of a query. The builders are batched: one query covers every backend
+(grouped `by` the key labels and filtered with a single regex over validated names), so the
+number of queries per refresh does not depend on the number of backends or splits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
+"""The rate windows the UI offers."""
+
+WINDOW_SECONDS: dict[str, int] = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600}
+
+MAX_REGEX_CHARS = 2000
+"""Beyond this, a name filter is dropped (fetch everything, pick client-side) to keep URLs short."""
+
+LEGACY_KEY_LABELS: tuple[str, ...] = ("dst_namespace", "dst_service")
+ROUTE_KEY_LABELS: tuple[str, ...] = (
+    "parent_namespace", "parent_name", "route_name", "backend_namespace", "backend_name",
+)
+
+_DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN = re.compile(rf"{_DNS1123_LABEL}(\.{_DNS1123_LABEL})*")
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+_OPERATORS = ("=", "!=", "=~", "!~")
+
+
+class InvalidName(ValueError):
+    """A Kubernetes object name that is not a valid DNS-1123 name, refused before any PromQL."""
+
+
+class InvalidWindow(ValueError):
+    """A rate window that is not one of `WINDOWS`."""
+
+
+def validate_name(name: object, what: str = "name") -> str:
+    """Check that `name` is a Kubernetes DNS-1123 name (subdomain form) and return it.
+
+    Args:
+        name: The candidate name, e.g. a namespace or Service name read from a split.
+        what: What the name is, for the error message (`"namespace"`, `"service"`, ...).
+
+    Returns:
+        The name, unchanged.
+
+    Raises:
+        InvalidName: When `name` is not a string, is empty, longer than 253 characters, or
+            contains anything but lowercase letters, digits, `-` and `.` in the DNS-1123 shape.
+    """
+    if not isinstance(name, str):
+        raise InvalidName(f"invalid {what} {name!r}: not a string")
+    if not name:
+        raise InvalidName(f"invalid {what}: empty")
+    if len(name) > 253:
+        raise InvalidName(f"invalid {what} {name[:40]!r}...: longer than 253 characters")
+    if not _DNS1123_SUBDOMAIN.fullmatch(name) or any(len(p) > 63 for p in name.split(".")):
+        raise InvalidName(
+            f"invalid {what} {name!r}: must be a DNS-1123 name (lowercase letters, digits, '-', '.')"
+        )
+    return name
+
+
+def validate_window(window: object) -> str:
+    """Return `window` if it is one of `WINDOWS`, else raise `InvalidWindow`."""
+    if window not in WINDOWS:
+        raise InvalidWindow(f"invalid rate window {window!r}: expected one of {', '.join(WINDOWS)}")
+    return str(window)
+
+
+def escape_label_value(value: str) -> str:
+    """Escape a label value for a double-quoted PromQL string (backslash, quote, newline)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def duration(seconds: float) -> str:
+    """Render a positive number of seconds as a PromQL duration (`"90s"`), rounded up."""
+    whole = max(1, int(-(-seconds // 1)))
+    return f"{whole}s"
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One label matcher, e.g. `dst_service=~"a|b"`."""
+
+    label: str
+    op: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if not _LABEL_NAME.fullmatch(self.label):
+            raise ValueError(f"invalid label name {self.label!r}")
+        if self.op not in _OPERATORS:
+            raise ValueError(f"invalid matcher operator {self.op!r}")
+
+    def render(self) -> str:
+        """The matcher as PromQL text, with the value escaped."""
+        return f'{self.label}{self.op}"{escape_label_value(self.value)}"'
+
+
+def selector(metric: str, matchers: Iterable[Matcher]) -> str:
+    """Render `metric{m1, m2}` (or the bare metric name when there are no matchers)."""
+    if not _LABEL_NAME.fullmatch(metric):
+        raise ValueError(f"invalid metric name {metric!r}")
+    body = ", ".join(m.render() for m in matchers)
+    return f"{metric}{{{body}}}" if body else metric
+
+
+def names_regex(names: Iterable[str], what: str = "name") -> str:
+    """A fully anchored PromQL regex matching exactly the given validated names.
+
+    The names are validated, de-duplicated and sorted so the same set always gives the same
+    query; `.` is the only regex metacharacter a DNS-1123 name can hold and it is escaped.
+    """
+    unique = sorted({validate_name(n, what) for n in names})
+    return "|".join(n.replace(".", "\\.") for n in unique)
+
+
+def name_filter(label: str, names: Iterable[str], what: str = "name") -> list[Matcher]:
+    """A one-element matcher list filtering `label` to `names`, or `[]` when too long or empty."""
+    regex = names_regex(names, what)
+    if not regex or len(regex) > MAX_REGEX_CHARS:
+        return []
+    return [Matcher(label, "=~", regex)]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which names the batched queries are restricted to (all validated).
+
+    Attributes:
+        namespaces: Backend namespaces.
+        services: Backend Service names.
+        routes: HTTPRoute names (empty when no target comes from an HTTPRoute).
+    """
+
+    namespaces: frozenset[str]
+    services: frozenset[str]
+    routes: frozenset[str] = frozenset()
+
+    def legacy_matchers(self) -> list[Matcher]:
+        """Matchers for the legacy `response_*` family (outbound, by destination)."""
+        return [
+            Matcher("direction", "=", "outbound"),
+            *name_filter("dst_namespace", self.namespaces, "namespace"),
+            *name_filter("dst_service", self.services, "service"),
+        ]
+
+    def route_matchers(self) -> list[Matcher]:
+        """Matchers for the `outbound_http_route_backend_*` family."""
+        return [
+            *name_filter("route_name", self.routes, "route"),
+            *name_filter("backend_namespace", self.namespaces, "namespace"),
+            *name_filter("backend_name", self.services, "service"),
+        ]
+
+
+def _sum_rate(metric: str, matchers: Sequence[Matcher], by: Sequence[str], rng: str) -> str:
+    return f"sum by ({', '.join(by)}) (rate({selector(metric, matchers)}[{rng}]))"
+
+
+def legacy_responses(scope: Scope, rng: str) -> str:
+    """Per-backend response rate by classification (legacy family, works for every split)."""
+    return _sum_rate("response_total", scope.legacy_matchers(),
+                     (*LEGACY_KEY_LABELS, "classification"), rng)
+
+
+def legacy_latency_buckets(scope: Scope, rng: str) -> str:
+    """Per-backend latency bucket rates in milliseconds; quantiles are computed client-side."""
+    return _sum_rate("response_latency_ms_bucket", scope.legacy_matchers(),
+                     ("le", *LEGACY_KEY_LABELS), rng)
+
+
+def route_statuses(scope: Scope, rng: str) -> str:
+    """Per-route-backend response rate by `http_status` and `error` (HTTPRoute splits)."""
+    return _sum_rate("outbound_http_route_backend_response_statuses_total", scope.route_matchers(),
+                     (*ROUTE_KEY_LABELS, "http_status", "error"), rng)
+
+
+def route_duration_buckets(scope: Scope, rng: str) -> str:
+    """Per-route-backend duration bucket rates in seconds; quantiles are computed client-side."""
+    return _sum_rate("outbound_http_route_backend_response_duration_seconds_bucket",
+                     scope.route_matchers(), ("le", *ROUTE_KEY_LABELS), rng)
+
+
+def histogram_quantile_query(q: float, buckets_query: str) -> str:
+    """Wrap a bucket-rate query in `histogram_quantile` (for checks against Prometheus itself)."""
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"quantile {q!r} outside 0..1")
+    return f"histogram_quantile({q:g}, {buckets_query})"

@@ -1,0 +1,182 @@
+"""Start a real Prometheus (Debian's `/usr/bin/prometheus`) on a free loopback port.
+
+Used by tests and by the simulated mode: it scrapes the simulator's `/metrics` exporter so the
+product's PromQL runs against a genuine Prometheus.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import yaml
+
+DEBIAN_BINARY = "/usr/bin/prometheus"
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+class PrometheusUnavailable(RuntimeError):
+    """No prometheus binary, or it would not start."""
+
+
+def find_prometheus() -> str | None:
+    """Path of a prometheus binary (`$PATH` first, then Debian's location), or None."""
+    found = shutil.which("prometheus")
+    if found:
+        return found
+    return DEBIAN_BINARY if os.access(DEBIAN_BINARY, os.X_OK) else None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scrape_config(targets: list[str], scrape_interval: str) -> dict:
+    """The Prometheus configuration: one job per (scheme, metrics path) among the targets.
+
+    Args:
+        targets: `host:port` (scraped at `/metrics`) or full URLs such as
+            `http://127.0.0.1:8080/metrics`.
+        scrape_interval: e.g. `"1s"`.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for target in targets:
+        if "://" in target:
+            parts = urlsplit(target)
+            key = (parts.scheme, parts.path or "/metrics")
+            groups.setdefault(key, []).append(parts.netloc)
+        else:
+            groups.setdefault(("http", "/metrics"), []).append(target)
+    jobs = []
+    for i, ((scheme, path), hosts) in enumerate(sorted(groups.items())):
+        jobs.append({
+            "job_name": "linkerd-proxy" if i == 0 else f"linkerd-proxy-{i}",
+            "scheme": scheme,
+            "metrics_path": path,
+            # The exporter already writes the labels Linkerd's relabelling would add.
+            "honor_labels": True,
+            "static_configs": [{"targets": hosts}],
+        })
+    return {
+        "global": {"scrape_interval": scrape_interval, "evaluation_interval": scrape_interval,
+                   "scrape_timeout": scrape_interval},
+        "scrape_configs": jobs,
+    }
+
+
+class PrometheusProcess:
+    """A throwaway Prometheus server scraping `targets`, with its own config and TSDB dir.
+
+    Args:
+        targets: What to scrape (`host:port` or URLs; see `scrape_config`).
+        scrape_interval: Scrape and evaluation interval.
+        binary: The prometheus binary; found with `find_prometheus` when None.
+
+    Raises:
+        PrometheusUnavailable: When no binary exists (at construction) or it fails to start.
+    """
+
+    def __init__(self, targets: list[str], scrape_interval: str = "1s",
+                 binary: str | None = None) -> None:
+        self.binary = binary or find_prometheus()
+        if not self.binary or not os.access(self.binary, os.X_OK):
+            raise PrometheusUnavailable("prometheus binary not found (apt-get install prometheus)")
+        self.targets = list(targets)
+        self.scrape_interval = scrape_interval
+        self.port: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. `http://127.0.0.1:40123`."""
+        if self.port is None:
+            raise PrometheusUnavailable("prometheus is not running")
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> str:
+        """What the server printed so far (for failure messages)."""
+        if self._dir is None:
+            return ""
+        path = Path(self._dir.name) / "prometheus.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def start(self) -> PrometheusProcess:
+        """Start the server and wait (bounded) until `/-/ready` answers 200."""
+        if self._proc is not None:
+            return self
+        self._dir = tempfile.TemporaryDirectory(prefix="meshtui-prom-")
+        root = Path(self._dir.name)
+        config = root / "prometheus.yml"
+        config.write_text(yaml.safe_dump(scrape_config(self.targets, self.scrape_interval)))
+        # The probed port may be taken between probe and bind: retry a few times on a new one.
+        for _attempt in range(3):
+            self.port = _free_port()
+            with open(root / "prometheus.log", "ab") as log:
+                self._proc = subprocess.Popen(
+                    [self.binary, f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
+                     f"--web.listen-address=127.0.0.1:{self.port}",
+                     "--web.console.templates=/nonexistent", "--web.console.libraries=/nonexistent",
+                     "--log.level=warn"],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=root,
+                )
+            if self._wait_ready():
+                return self
+            self._terminate()
+        log_tail = self.log[-500:]
+        self.stop()
+        raise PrometheusUnavailable(f"prometheus did not become ready: {log_tail}")
+
+    def _wait_ready(self) -> bool:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self._proc is None or self._proc.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(f"{self.url}/-/ready", timeout=1.0) as resp:
+                    if resp.status == 200:
+                        return True
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        return False
+
+    def _terminate(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=STOP_TIMEOUT)
+
+    def stop(self) -> None:
+        """Terminate the server (kill after a bounded wait) and delete its files."""
+        self._terminate()
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+        self.port = None
+
+    def __enter__(self) -> PrometheusProcess:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
