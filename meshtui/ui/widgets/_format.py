@@ -1,0 +1,110 @@
+"""Formatting helpers shared by the widgets: numbers to short, fixed-width-friendly strings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+NO_DATA = "—"
+"""Shown wherever a value is unknown: never 0, which would be a lie."""
+
+
+def format_percent(value: float | None, *, decimals: int = 0) -> str:
+    """Format a percentage already in 0..100 (e.g. a weight).
+
+    Args:
+        value: The percentage, or None when unknown.
+        decimals: Digits after the decimal point.
+
+    Returns:
+        The text, e.g. ``"90%"``, or the no-data dash.
+    """
+    if value is None:
+        return NO_DATA
+    return f"{value:.{decimals}f}%"
+
+
+def format_ratio(value: float | None) -> str:
+    """Format a success rate given as a ratio in 0..1, e.g. ``"99.52%"``.
+
+    Args:
+        value: The ratio, or None when unknown.
+
+    Returns:
+        The text; two decimals because the interesting part of a success rate is near 100%.
+    """
+    if value is None:
+        return NO_DATA
+    return f"{value * 100:.2f}%"
+
+
+def format_rps(value: float | None) -> str:
+    """Format requests per second compactly (``"0.5"``, ``"12.3"``, ``"1.2k"``).
+
+    Args:
+        value: Requests per second, or None when unknown.
+
+    Returns:
+        The text.
+    """
+    if value is None:
+        return NO_DATA
+    if value >= 10_000:
+        return f"{value / 1000:.0f}k"
+    if value >= 1000:
+        return f"{value / 1000:.1f}k"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}"
+
+
+def format_ms(value: float | None) -> str:
+    """Format a latency in milliseconds (``"850µs"``, ``"12ms"``, ``"1.25s"``).
+
+    Args:
+        value: Milliseconds, or None when unknown.
+
+    Returns:
+        The text.
+    """
+    if value is None:
+        return NO_DATA
+    if value < 1:
+        return f"{value * 1000:.0f}µs"
+    if value < 10:
+        return f"{value:.1f}ms"
+    if value < 1000:
+        return f"{value:.0f}ms"
+    return f"{value / 1000:.2f}s"
+
+
+def format_duration(seconds: float) -> str:
+    """Format a span of time as the largest sensible unit (``"45s"``, ``"15m"``, ``"2h30m"``).
+
+    Args:
+        seconds: The span in seconds (negative is treated as zero).
+
+    Returns:
+        The text.
+    """
+    seconds = max(0, round(seconds))
+    if seconds < 120:
+        return f"{seconds}s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m" if secs == 0 or minutes >= 10 else f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h" if minutes == 0 else f"{hours}h{minutes:02d}m"
+
+
+def format_split(percents: Sequence[float]) -> str:
+    """Format a weight split as ``"90/10"``; an empty split is the no-data dash.
+
+    Args:
+        percents: Percent per backend.
+
+    Returns:
+        The text.
+    """
+    if not percents:
+        return NO_DATA
+    return "/".join(f"{p:.0f}" for p in percents)

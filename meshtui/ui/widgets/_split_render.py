@@ -1,0 +1,67 @@
+"""Drawing one `SplitList` row as Rich segments, given the column layout and theme styles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+
+from meshtui.ui.widgets._format import format_split
+from meshtui.ui.widgets._split_rows import Columns, SplitRow
+from meshtui.ui.widgets.weight_bar import weight_bar
+
+HEALTH_GLYPHS = {"ok": "●", "warn": "●", "bad": "●", "none": "○"}
+"""The dot drawn per health; colour carries the meaning, the hollow dot means no data."""
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or truncate `text` to exactly `width` cells, marking truncation with an ellipsis."""
+    if len(text) <= width:
+        return text.ljust(width)
+    return text[: max(0, width - 1)] + "…"
+
+
+def render_row(
+    row: SplitRow,
+    cols: Columns,
+    style: Callable[[str], Style],
+    base: Style,
+    cursor: bool,
+    console: Console,
+) -> list[Segment]:
+    """Lay out a split row: gutter, attention, health, kind, name, service, owner, bar, note.
+
+    Args:
+        row: The row.
+        cols: Column widths for the current width (see `fit_columns`).
+        style: Looks up a component style by its short name (``"ok"``, ``"kind"``...).
+        base: The line's base style (the cursor style on the highlighted row).
+        cursor: Whether this is the highlighted row.
+        console: Console used to turn the weight bar into segments.
+
+    Returns:
+        Segments; the caller pads or crops them to the line width.
+    """
+    health = row.health if row.health in HEALTH_GLYPHS else "none"
+    cells: list[tuple[str, Style]] = [
+        ("▌" if cursor else " ", base + style("gutter")),
+        ("!" if row.attention else " ", base + style("attention")),
+        (HEALTH_GLYPHS[health] + " ", base + style(health)),
+        (row.kind_label[:2].ljust(3), base + style("kind")),
+        (fit(row.name, cols.name) + "  ", base),
+    ]
+    if cols.service:
+        cells.append((fit(row.service, cols.service) + "  ", base + style("service")))
+    if cols.owner:
+        cells.append((fit(row.owner_label, cols.owner) + "  ", base + style("owner")))
+    segments = [Segment(text, cell_style) for text, cell_style in cells]
+    bar_styles = [base + style("stable"), base + style("canary")]
+    bar = weight_bar(row.percents, cols.bar, styles=bar_styles, empty_style=base + style("none"))
+    segments.extend(bar.render(console))
+    segments.append(Segment(" " + format_split(row.percents).ljust(cols.split) + "  ", base))
+    if cols.note and row.note:
+        note_style = style("attention" if row.attention else "note")
+        segments.append(Segment(fit(row.note, cols.note), base + note_style))
+    return segments
