@@ -1,0 +1,264 @@
+"""The ``meshtui`` / ``kubectl-meshtui`` command line.
+
+``meshtui`` alone opens the dashboard; ``meshtui demo`` opens it on a simulated mesh;
+``meshtui sim`` runs the simulated mesh headless; ``meshtui get splits`` prints the splits.
+kubectl conventions hold: ``-n``, ``-A``, ``--kubeconfig``, ``--context`` and ``KUBECONFIG`` with
+several files. Failures the user can fix print one ``error: ...`` line and exit with status 1.
+Heavy modules are imported inside the subcommands so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+WINDOWS = ("1m", "5m", "15m", "1h")
+
+
+class UsageError(Exception):
+    """An option combination the parser cannot express; reported as ``error: ...``."""
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range: {value}")
+    return value
+
+
+def _kube_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Add kubectl's connection and namespace options.
+
+    The subcommands add them with SUPPRESS defaults, so ``meshtui --context x get splits`` and
+    ``meshtui get splits --context x`` both work (a subparser default would overwrite the first).
+    """
+    default: Any = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--kubeconfig", metavar="PATH", default=default,
+                        help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
+    parser.add_argument("--context", metavar="NAME", default=default,
+                        help="kubeconfig context (default: the current context)")
+    parser.add_argument("-n", "--namespace", metavar="NS", default=default,
+                        help="namespace (default: the context's namespace)")
+    parser.add_argument("-A", "--all-namespaces", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="all namespaces")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="meshtui",
+        description="A terminal dashboard for Linkerd canaries: traffic splits, live golden "
+                    "signals and weight control.")
+    _kube_options(parser, suppress=False)
+    dash = parser.add_argument_group("dashboard")
+    dash.add_argument("--prometheus-url", metavar="URL",
+                      help="Prometheus URL (default: linkerd-viz's Prometheus via the API proxy)")
+    dash.add_argument("--prometheus-token", metavar="TOKEN", help="bearer token for Prometheus")
+    dash.add_argument("--prometheus-user", metavar="USER", help="basic-auth user for Prometheus")
+    dash.add_argument("--prometheus-password-env", metavar="VAR",
+                      help="environment variable holding the basic-auth password")
+    dash.add_argument("--insecure-skip-tls-verify", action="store_true",
+                      help="do not verify Prometheus's TLS certificate")
+    dash.add_argument("--refresh", type=_positive_float, default=None, metavar="SECONDS",
+                      help="metrics refresh interval")
+    dash.add_argument("--window", choices=WINDOWS, default=None,
+                      help="metrics window (default 1m)")
+    dash.add_argument("--read-only", action="store_true", help="never write to the cluster")
+    parser.set_defaults(command=None)
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = sub.add_parser("demo", help="open the dashboard on a simulated mesh")
+    demo.add_argument("--scenario", metavar="NAME|PATH", default=None, help="scenario to play")
+    demo.add_argument("--seed", type=int, default=None, help="random seed")
+
+    sim = sub.add_parser("sim", help="run the simulated mesh headless (API server and metrics)")
+    sim.add_argument("--scenario", metavar="NAME|PATH", default=None, help="scenario to play")
+    sim.add_argument("--port", type=_port, default=0, help="API server port (default: free port)")
+    sim.add_argument("--metrics-port", type=_port, default=0,
+                     help="metrics exporter port (default: free port)")
+    sim.add_argument("--kubeconfig-out", metavar="PATH", default=None,
+                     help="where to write the kubeconfig (default: a temporary file)")
+    sim.add_argument("--seed", type=int, default=None, help="random seed")
+
+    get = sub.add_parser("get", help="print resources")
+    get_sub = get.add_subparsers(dest="what", metavar="WHAT", required=True)
+    splits = get_sub.add_parser("splits", aliases=["split", "ts"],
+                                help="TrafficSplits and HTTPRoutes with their weights")
+    _kube_options(splits, suppress=True)
+    splits.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    return parser
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Validate option combinations argparse cannot."""
+    if args.namespace and args.all_namespaces:
+        raise UsageError("-n/--namespace and -A/--all-namespaces are mutually exclusive")
+    if getattr(args, "prometheus_password_env", None):
+        if not args.prometheus_user:
+            raise UsageError("--prometheus-password-env needs --prometheus-user")
+        if args.prometheus_password_env not in os.environ:
+            raise UsageError(f"environment variable {args.prometheus_password_env} is not set")
+    elif getattr(args, "prometheus_user", None):
+        raise UsageError("--prometheus-user needs --prometheus-password-env")
+    if getattr(args, "prometheus_token", None) and getattr(args, "prometheus_user", None):
+        raise UsageError("use either --prometheus-token or --prometheus-user, not both")
+    url = getattr(args, "prometheus_url", None)
+    if url and not url.startswith(("http://", "https://")):
+        raise UsageError(f"--prometheus-url must start with http:// or https:// (got {url!r})")
+
+
+def _namespace(args: argparse.Namespace, default: str) -> str | None:
+    """The namespace to read: None for all namespaces."""
+    if args.all_namespaces:
+        return None
+    return args.namespace or default
+
+
+def cmd_get_splits(args: argparse.Namespace) -> int:
+    """``meshtui get splits``: print every split as a table or as JSON."""
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+
+    cluster = load_cluster(args.kubeconfig, args.context)
+    try:
+        splits = MeshClient(cluster).list_splits(_namespace(args, cluster.namespace))
+    finally:
+        cluster.close()
+    if args.output == "json":
+        json.dump([s.to_json() for s in splits], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not splits:
+        where = "any namespace" if args.all_namespaces else f"namespace {args.namespace or cluster.namespace}"
+        print(f"No splits found in {where}.", file=sys.stderr)
+        return 0
+    sys.stdout.write(splits_table(splits, with_namespace=bool(args.all_namespaces)))
+    return 0
+
+
+def splits_table(splits: Sequence[Any], *, with_namespace: bool) -> str:
+    """Render splits as kubectl-style columns (one row per split)."""
+    header = (["NAMESPACE"] if with_namespace else []) + [
+        "KIND", "NAME", "SERVICE", "BACKENDS", "OWNER", "PROBLEMS"]
+    rows = [header]
+    for split in splits:
+        backends = ", ".join(
+            f"{b.name}={_weight(b.raw_weight)}({b.percent:.0f}%)" for b in split.backends) or "-"
+        owner = f"{split.owner.kind}/{split.owner.name}" if split.owner else "-"
+        problems = "; ".join(split.problems) or "-"
+        rows.append(([split.namespace] if with_namespace else []) + [
+            split.kind, split.name, split.service or "-", backends, owner, problems])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = ["   ".join([c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]) for row in rows]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _weight(raw: Any) -> str:
+    return "?" if raw is None else str(raw)
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    """``meshtui sim``: run the simulated mesh until SIGINT or SIGTERM."""
+    import signal
+    import tempfile
+    import threading
+
+    from meshtui.sim.apiserver import write_kubeconfig
+    from meshtui.sim.mesh import SimulatedMesh
+
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    tmpdir = None
+    mesh = SimulatedMesh(scenario=args.scenario, seed=args.seed, api_port=args.port,
+                         metrics_port=args.metrics_port)
+    try:
+        mesh.start()
+        path = args.kubeconfig_out
+        if path is None:
+            tmpdir = tempfile.mkdtemp(prefix="meshtui-sim-")
+            path = os.path.join(tmpdir, "kubeconfig")
+        write_kubeconfig(path, mesh.api_url)
+        print(f"API server:  {mesh.api_url}")
+        print(f"Metrics:     {mesh.metrics_url}")
+        print(f"Kubeconfig:  {path}")
+        print(f"Try:         kubectl --kubeconfig {path} get trafficsplits -A", flush=True)
+        # A bounded wait keeps the main thread responsive to signals on every platform.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        mesh.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if tmpdir:
+            import shutil
+
+            shutil.rmtree(tmpdir, ignore_errors=True)
+    print("stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def _launch(name: str, args: argparse.Namespace) -> int:
+    """Hand over to ``meshtui.launch.<name>(args)``, which the lead owns."""
+    try:
+        from meshtui import launch
+    except ImportError as exc:
+        if exc.name not in ("meshtui.launch",):
+            raise
+        print("error: the dashboard is not available in this build (meshtui.launch is missing)",
+              file=sys.stderr)
+        return 1
+    result = getattr(launch, name)(args)
+    return int(result or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Args:
+        argv: Arguments without the program name (default: ``sys.argv[1:]``).
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from meshtui.kube.errors import KubeError
+
+    try:
+        _check(args)
+        if args.command == "get":
+            return cmd_get_splits(args)
+        if args.command == "sim":
+            return cmd_sim(args)
+        if args.command == "demo":
+            return _launch("run_demo", args)
+        return _launch("run_dashboard", args)
+    except (KubeError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `meshtui get splits | head` closed the pipe: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
