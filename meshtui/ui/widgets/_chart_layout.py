@@ -1,0 +1,220 @@
+"""Laying out a `SignalChart` as lines of (text, style key) runs, without Textual.
+
+The widget maps each key (``"series-1"``, ``"axis"``, ``"marker"``...) to a theme style. Keeping
+the geometry here makes it testable with plain asserts and keeps the widget small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from meshtui.ui.widgets._braille import BrailleCanvas
+from meshtui.ui.widgets._format import format_duration
+
+Run = tuple[str, str]
+"""A piece of text and the short name of its style."""
+Line = list[Run]
+"""One terminal line."""
+Points = Sequence[tuple[float, float | None]]
+"""``(time, value)`` samples; None is a gap (no data), never zero."""
+SERIES_COLOURS = 6
+"""Series cycle through this many colour classes."""
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Everything a chart draws, as handed to `SignalChart.set_series`."""
+
+    series: Mapping[str, Points] = field(default_factory=dict)
+    """Samples per series name, in legend order."""
+    start: float = 0.0
+    """Left edge of the time axis (epoch seconds)."""
+    end: float = 0.0
+    """Right edge of the time axis (epoch seconds)."""
+    markers: tuple[float, ...] = ()
+    """Times of weight changes, drawn as vertical lines."""
+    threshold: float | None = None
+    """A value drawn as a dashed horizontal line (an SLO or analysis limit)."""
+
+    @property
+    def has_points(self) -> bool:
+        """Whether any series holds at least one real value."""
+        return any(v is not None for points in self.series.values() for _, v in points)
+
+
+def y_range(data: ChartData, y_min: float | None, y_max: float | None) -> tuple[float, float]:
+    """The value range of the plot: fixed ends as given, automatic ends padded by 5%.
+
+    Args:
+        data: The chart data (the threshold counts as a value so it stays on screen).
+        y_min: Fixed bottom, or None for automatic.
+        y_max: Fixed top, or None for automatic.
+
+    Returns:
+        ``(low, high)`` with ``low < high``.
+    """
+    values = [v for points in data.series.values() for _, v in points if v is not None and math.isfinite(v)]
+    if data.threshold is not None:
+        values.append(data.threshold)
+    low = y_min if y_min is not None else min(values, default=0.0)
+    high = y_max if y_max is not None else max(values, default=1.0)
+    if high < low:
+        low, high = high, low
+    pad = (high - low) * 0.05 or (abs(high) * 0.1 or 1.0)
+    if y_min is None:
+        low = low - pad if low - pad >= 0 or low < 0 else 0.0
+    if y_max is None:
+        high += pad
+    if high <= low:
+        high = low + 1.0
+    return low, high
+
+
+def last_value(points: Points) -> float | None:
+    """The most recent real value of a series, or None."""
+    for _, value in reversed(points):
+        if value is not None:
+            return value
+    return None
+
+
+def title_line(title: str, unit: str, legend: Sequence[tuple[int, str, str]], width: int,
+               threshold: str | None) -> Line:
+    """The first line: title and unit on the left, legend on the right (cut from the end).
+
+    Args:
+        title: Chart title.
+        unit: Unit shown after the title.
+        legend: ``(series index, name, formatted last value)`` per series.
+        width: Line width.
+        threshold: The formatted threshold, shown as a legend entry when set.
+
+    Returns:
+        The line.
+    """
+    line: Line = [(title, "title")]
+    if unit:
+        line.append((f" {unit}", "unit"))
+    used = len(title) + (len(unit) + 1 if unit else 0)
+    items: list[Line] = [
+        [("● ", f"series-{index % SERIES_COLOURS + 1}"), (f"{name} ", "legend"), (value, "value")]
+        for index, name, value in legend
+    ]
+    if threshold is not None:
+        items.append([("╌ ", "threshold"), (f"limit {threshold}", "legend")])
+    right: Line = []
+    size = 0
+    for item in items:
+        item_size = sum(len(text) for text, _ in item) + 2
+        if used + 2 + size + item_size > width:
+            break
+        right.extend([("  ", "")] + item)
+        size += item_size
+    line.append((" " * max(0, width - used - size), ""))
+    return line + right
+
+
+def centred(text: str, key: str, width: int) -> Line:
+    """A line holding `text` centred (and cut to `width`)."""
+    text = text[:width]
+    left = max(0, (width - len(text)) // 2)
+    return [(" " * left, ""), (text, key), (" " * max(0, width - left - len(text)), "")]
+
+
+def plot_lines(data: ChartData, low: float, high: float, fmt: Callable[[float], str],
+               width: int, height: int) -> tuple[list[Line], int, list[int]]:
+    """The plot rows: y labels, an axis, then braille series, markers and threshold.
+
+    Args:
+        data: The chart data.
+        low: Value at the bottom.
+        high: Value at the top.
+        fmt: Formats a y label.
+        width: Line width.
+        height: Number of plot rows.
+
+    Returns:
+        The rows, the column where the plot area starts, and the marker columns (in cells).
+    """
+    labels = {0: fmt(high), height - 1: fmt(low)}
+    if height >= 5:
+        labels[(height - 1) // 2] = fmt(low + (high - low) * (1 - ((height - 1) // 2) / (height - 1)))
+    label_width = max(len(text) for text in labels.values())
+    left = label_width + 1
+    canvas = BrailleCanvas(max(0, width - left), height)
+    span = (data.end - data.start) or 1.0
+
+    def to_dot(t: float, v: float) -> tuple[int, int]:
+        x = round((t - data.start) / span * (canvas.dot_width - 1))
+        clamped = min(max(v, low), high)
+        y = round((high - clamped) / (high - low) * (canvas.dot_height - 1))
+        return x, y
+
+    for layer, points in enumerate(data.series.values()):
+        previous: tuple[int, int] | None = None
+        for t, v in points:
+            if v is None or not math.isfinite(v) or not data.start <= t <= data.end:
+                previous = None
+                continue
+            dot = to_dot(t, v)
+            if previous is None:
+                canvas.plot(*dot, layer)
+            else:
+                canvas.line(*previous, *dot, layer)
+            previous = dot
+    marker_cols = sorted({to_dot(m, low)[0] // 2 for m in data.markers if data.start <= m <= data.end})
+    threshold_row = to_dot(data.start, data.threshold)[1] // 4 if data.threshold is not None else -1
+    rows: list[Line] = []
+    for row in range(height):
+        label = labels.get(row)
+        line: Line = [((label or "").rjust(label_width), "label"), ("┤" if label else "│", "axis")]
+        for col in range(canvas.width):
+            char, layer = canvas.cell(col, row)
+            if layer >= 0:
+                line.append((char, f"series-{layer % SERIES_COLOURS + 1}"))
+            elif col in marker_cols:
+                line.append(("│", "marker"))
+            elif row == threshold_row:
+                line.append(("╌", "threshold"))
+            else:
+                line.append((" ", ""))
+        rows.append(line)
+    return rows, left, marker_cols
+
+
+def axis_line(data: ChartData, left: int, width: int, marker_cols: Sequence[int],
+              message: str, message_key: str) -> Line:
+    """The bottom line: time span on the left, ``now`` on the right, marker ticks, a message.
+
+    Args:
+        data: The chart data.
+        left: Column where the plot area starts.
+        width: Line width.
+        marker_cols: Marker columns, relative to the plot area.
+        message: Text to show in the middle (e.g. why the data is stale), or empty.
+        message_key: Style key for the message.
+
+    Returns:
+        The line.
+    """
+    plot_width = max(0, width - left)
+    cells: list[Run] = [(" ", "")] * plot_width
+    for col in marker_cols:
+        if 0 <= col < plot_width:
+            cells[col] = ("▲", "marker")
+    start_label = f"-{format_duration(data.end - data.start)}"
+    for offset, char in enumerate(start_label[:plot_width]):
+        cells[offset] = (char, "label")
+    for offset, char in enumerate("now"):
+        position = plot_width - 3 + offset
+        if position >= len(start_label):
+            cells[position] = (char, "label")
+    if message:
+        room = plot_width - len(start_label) - 5
+        text = message if len(message) <= room else message[: max(0, room - 1)] + "…"
+        begin = len(start_label) + 1 + max(0, (room - len(text)) // 2)
+        for offset, char in enumerate(text):
+            cells[begin + offset] = (char, message_key)
+    return [(" " * left, "")] + cells

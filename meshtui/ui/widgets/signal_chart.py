@@ -1,0 +1,263 @@
+"""A multi-series line chart drawn in braille, for golden signals over time.
+
+Draws every series (stable, canary...) in its own theme colour with a legend of last values,
+min/max y labels, the time span, vertical markers at weight changes and an optional dashed
+threshold. It also says plainly when data is stale, unavailable or not there yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from meshtui.ui.widgets._chart_layout import (
+    ChartData,
+    Line,
+    axis_line,
+    centred,
+    last_value,
+    plot_lines,
+    title_line,
+    y_range,
+)
+from meshtui.ui.widgets._format import NO_DATA
+
+STATES = ("ok", "stale", "unavailable", "empty")
+"""The states a chart can be in."""
+
+
+def default_format(value: float) -> str:
+    """Three significant digits, the default for y labels and legend values."""
+    return f"{value:.3g}"
+
+
+class SignalChart(Widget):
+    """Golden-signal history per backend, one coloured braille line each."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *(f"signal-chart--series-{i}" for i in range(1, 7)),
+        "signal-chart--title",
+        "signal-chart--unit",
+        "signal-chart--legend",
+        "signal-chart--value",
+        "signal-chart--label",
+        "signal-chart--axis",
+        "signal-chart--marker",
+        "signal-chart--threshold",
+        "signal-chart--message",
+        "signal-chart--stale",
+        "signal-chart--unavailable",
+        "signal-chart--empty",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `signal-chart--series-1` … `-6` | Series colours, in legend order (1 stable, 2 canary). |
+    | `signal-chart--title` / `--unit` | The title and its unit. |
+    | `signal-chart--legend` / `--value` | Legend names and last values. |
+    | `signal-chart--label` / `--axis` | Y labels, time labels and the y axis. |
+    | `signal-chart--marker` | Weight-change markers. |
+    | `signal-chart--threshold` | The dashed threshold line. |
+    | `signal-chart--message` | A note shown under the plot. |
+    | `signal-chart--stale` / `--unavailable` / `--empty` | The state messages. |
+    """
+
+    DEFAULT_CSS = """
+    SignalChart {
+        height: 10;
+        min-height: 4;
+        background: $surface;
+        color: $foreground;
+        & > .signal-chart--series-1 { color: $primary; }
+        & > .signal-chart--series-2 { color: $accent; }
+        & > .signal-chart--series-3 { color: $secondary; }
+        & > .signal-chart--series-4 { color: $success; }
+        & > .signal-chart--series-5 { color: $warning; }
+        & > .signal-chart--series-6 { color: $error; }
+        & > .signal-chart--title { text-style: bold; }
+        & > .signal-chart--unit { color: $foreground-muted; }
+        & > .signal-chart--legend { color: $foreground-muted; }
+        & > .signal-chart--value { text-style: bold; }
+        & > .signal-chart--label { color: $foreground-muted; }
+        & > .signal-chart--axis { color: $foreground-muted; }
+        & > .signal-chart--marker { color: $warning 60%; }
+        & > .signal-chart--threshold { color: $error; }
+        & > .signal-chart--message { color: $foreground-muted; }
+        & > .signal-chart--stale { color: $warning; text-style: bold; }
+        & > .signal-chart--unavailable { color: $error; text-style: bold; }
+        & > .signal-chart--empty { color: $foreground-muted; text-style: italic; }
+    }
+    """
+
+    state: reactive[str] = reactive("empty")
+    """``"ok"``, ``"stale"`` (drawn dimmed), ``"unavailable"`` or ``"empty"`` (no data yet)."""
+    message: reactive[str] = reactive("")
+    """Why the chart is in its state (e.g. "last sample 2m ago"), shown with the chart."""
+
+    def __init__(
+        self,
+        title: str,
+        unit: str,
+        *,
+        value_format: Callable[[float], str] = default_format,
+        y_min: float | None = None,
+        y_max: float | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Create an empty chart.
+
+        Args:
+            title: Shown top left, e.g. "Success rate".
+            unit: Shown after the title, e.g. "%" or "ms".
+            value_format: Formats y labels, legend values and the threshold.
+            y_min: Fixed bottom of the y axis, or None to fit the data.
+            y_max: Fixed top of the y axis, or None to fit the data.
+            name: Widget name.
+            id: Widget id.
+            classes: CSS classes.
+            disabled: Whether the widget starts disabled.
+        """
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.title = title
+        """The chart's title."""
+        self.unit = unit
+        """The unit of the y axis."""
+        self.value_format = value_format
+        """Formats values for display."""
+        self.y_min = y_min
+        """Fixed bottom of the y axis, or None."""
+        self.y_max = y_max
+        """Fixed top of the y axis, or None."""
+        self._data = ChartData()
+        self._lines: list[Line] | None = None
+        self._styles: dict[str, Style] = {}
+
+    @property
+    def data(self) -> ChartData:
+        """The data last given to `set_series`."""
+        return self._data
+
+    def validate_state(self, state: str) -> str:
+        """Reject unknown states early rather than drawing something misleading."""
+        if state not in STATES:
+            raise ValueError(f"unknown chart state {state!r}; expected one of {', '.join(STATES)}")
+        return state
+
+    def watch_state(self, state: str) -> None:
+        """Redraw, and expose the state as a CSS class (``-stale``...) for screens to style."""
+        for other in STATES:
+            self.set_class(other == state, f"-{other}")
+        self._invalidate()
+
+    def watch_message(self) -> None:
+        """Redraw with the new message."""
+        self._invalidate()
+
+    def set_series(
+        self,
+        series: Mapping[str, Sequence[tuple[float, float | None]]],
+        *,
+        start: float,
+        end: float,
+        markers: Sequence[float] = (),
+        threshold: float | None = None,
+    ) -> None:
+        """Replace what the chart shows.
+
+        Args:
+            series: ``(time, value)`` samples per series name, in legend order; None is a gap.
+            start: Time at the left edge (epoch seconds).
+            end: Time at the right edge, normally now.
+            markers: Times of weight changes, drawn as vertical lines.
+            threshold: A value drawn as a dashed line, or None.
+        """
+        self._data = ChartData(
+            {name: tuple(points) for name, points in series.items()},
+            start,
+            end,
+            tuple(markers),
+            threshold,
+        )
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        """Forget the laid-out lines and repaint."""
+        self._lines = None
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        """Drop cached styles when the theme or CSS changes."""
+        self._styles.clear()
+        super().notify_style_update()
+
+    def on_resize(self) -> None:
+        """Lay out again at the new size."""
+        self._lines = None
+
+    def _layout(self, width: int, height: int) -> list[Line]:
+        """All lines of the chart for the current state, data and size."""
+        data, fmt = self._data, self.value_format
+        state = self.state
+        if state == "ok" and not data.has_points:
+            state = "empty"
+        legend = []
+        if state in ("ok", "stale"):
+            for index, (name, points) in enumerate(data.series.items()):
+                value = last_value(points)
+                legend.append((index, name, NO_DATA if value is None else fmt(value)))
+        threshold = fmt(data.threshold) if data.threshold is not None and state in ("ok", "stale") else None
+        lines = [title_line(self.title, self.unit, legend, width, threshold)]
+        body = height - 1
+        if body <= 0:
+            return lines[:height]
+        if state in ("unavailable", "empty"):
+            text = "metrics unavailable" if state == "unavailable" else "no data yet"
+            if self.message:
+                text = f"{text}: {self.message}"
+            blank: Line = [(" " * width, "")]
+            for row in range(body):
+                lines.append(centred(text, state, width) if row == (body - 1) // 2 else blank)
+            return lines
+        low, high = y_range(data, self.y_min, self.y_max)
+        plot_height = body - 1 if body >= 2 else body
+        rows, left, marker_cols = plot_lines(data, low, high, fmt, width, plot_height)
+        lines.extend(rows)
+        if body >= 2:
+            message = self.message
+            if state == "stale" and not message:
+                message = "stale"
+            key = "stale" if state == "stale" else "message"
+            lines.append(axis_line(data, left, width, marker_cols, message, key))
+        return lines
+
+    def _style(self, key: str) -> Style:
+        """The style of a run key, cached until the next style update."""
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if key:
+                style += self.get_component_rich_style(f"signal-chart--{key}", partial=True)
+            if self.state == "stale" and key not in ("stale", "title"):
+                style += Style(dim=True)
+            self._styles[key] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        """Draw line `y` of the chart (laid out once per change of data, state or size)."""
+        width, height = self.size
+        if self._lines is None:
+            self._styles.clear()
+            self._lines = self._layout(width, height)
+        if y >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        segments = [Segment(text, self._style(key)) for text, key in self._lines[y] if text]
+        return Strip(segments).adjust_cell_length(width, self.rich_style)
