@@ -1,0 +1,100 @@
+"""Provides Kubernetes resource-quantity parsing, as used by SMI TrafficSplit v1alpha1 weights.
+
+A quantity is `<number><suffix>` where the suffix is a decimal SI prefix (`n u m k M G T P E`), a
+binary one (`Ki Mi Gi Ti Pi Ei`) or a decimal exponent (`e3`, `E-2`). Values are returned as exact
+fractions so that `"500m"` and `"1/2"` of a weight compare equal without float error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+__all__ = ["QuantityError", "parse_quantity"]
+
+
+class QuantityError(ValueError):
+    """A value is not a non-negative Kubernetes quantity; the message names the value."""
+
+
+_DECIMAL_SUFFIXES: dict[str, Fraction] = {
+    "n": Fraction(1, 10**9),
+    "u": Fraction(1, 10**6),
+    "m": Fraction(1, 10**3),
+    "": Fraction(1),
+    "k": Fraction(10**3),
+    "M": Fraction(10**6),
+    "G": Fraction(10**9),
+    "T": Fraction(10**12),
+    "P": Fraction(10**15),
+    "E": Fraction(10**18),
+}
+_BINARY_SUFFIXES: dict[str, Fraction] = {
+    "Ki": Fraction(2**10),
+    "Mi": Fraction(2**20),
+    "Gi": Fraction(2**30),
+    "Ti": Fraction(2**40),
+    "Pi": Fraction(2**50),
+    "Ei": Fraction(2**60),
+}
+
+# Kubernetes' own grammar: an optionally signed decimal (digits on at least one side of the point)
+# followed by one suffix. The exponent form is tried before the SI form so "1E3" is 1000, not 1 exa-3.
+_NUMBER = r"(?P<sign>[+-])?(?P<digits>\d+(?:\.\d*)?|\.\d+)"
+_EXPONENT_RE = re.compile(_NUMBER + r"[eE](?P<exp>[+-]?\d+)")
+_SUFFIX_RE = re.compile(_NUMBER + r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)")
+
+# Exponents this large are never a real weight and would make Fraction arithmetic explode.
+_MAX_EXPONENT = 30
+
+
+def parse_quantity(value: int | float | str) -> Fraction:
+    """Parse a Kubernetes quantity into an exact, non-negative fraction.
+
+    Args:
+        value: An int, a float or a quantity string such as `"100"`, `"500m"`, `"1k"`, `"1Ki"`,
+            `"1e3"`.
+
+    Returns:
+        The quantity's value as a `Fraction`.
+
+    Raises:
+        QuantityError: For bool, None, negative, NaN or infinite numbers, and strings that are not
+            quantities. The message names the offending value.
+    """
+    if isinstance(value, bool) or value is None:
+        raise QuantityError(f"not a quantity: {value!r}")
+    if isinstance(value, int):
+        return _non_negative(Fraction(value), value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise QuantityError(f"not a finite quantity: {value!r}")
+        # repr() gives the shortest decimal that round-trips, so 0.1 becomes 1/10, not a binary fraction.
+        return _non_negative(Fraction(repr(value)), value)
+    if not isinstance(value, str):
+        raise QuantityError(f"not a quantity: {value!r} ({type(value).__name__})")
+    text = value.strip()
+    match = _EXPONENT_RE.fullmatch(text)
+    if match is not None:
+        exponent = int(match["exp"])
+        if abs(exponent) > _MAX_EXPONENT:
+            raise QuantityError(f"quantity exponent out of range: {value!r}")
+        multiplier = Fraction(10) ** exponent
+    else:
+        match = _SUFFIX_RE.fullmatch(text)
+        if match is None:
+            raise QuantityError(f"not a quantity: {value!r}")
+        suffix = match["suffix"]
+        multiplier = _BINARY_SUFFIXES.get(suffix) or _DECIMAL_SUFFIXES[suffix]
+    number = Fraction(match["digits"]) * multiplier
+    if match["sign"] == "-":
+        number = -number
+    return _non_negative(number, value)
+
+
+def _non_negative(number: Fraction, original: object) -> Fraction:
+    """Return `number`, refusing negative values (weights can never be negative)."""
+    if number < 0:
+        raise QuantityError(f"negative quantity: {original!r}")
+    return number
