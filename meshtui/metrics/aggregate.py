@@ -1,0 +1,189 @@
+"""Turn Prometheus query results into golden signals per backend.
+
+Pure functions over the decoded JSON `result` lists of the four batched queries in `promql`.
+Malformed results raise `ValueError`; the caller turns that into a `MetricsError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from meshtui.metrics.quantiles import bucket_quantile, parse_le
+from meshtui.metrics.source import BackendTarget
+from meshtui.model.signals import BackendKey, GoldenSignals
+
+Labels = Mapping[str, str]
+Sample = tuple[Labels, "float | None"]
+RouteBackend = tuple[str, str, str, str, str]
+"""(parent_namespace, parent_name, route_name, backend_namespace, backend_name)."""
+
+QUANTILES = (0.5, 0.95, 0.99)
+
+
+def parse_value(raw: object) -> float | None:
+    """A sample value string to a float; NaN and infinities mean "no data" (None).
+
+    Raises:
+        ValueError: When the value is not a number at all.
+    """
+    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+        raise ValueError(f"sample value {raw!r} is not a number")
+    value = float(raw)
+    return value if math.isfinite(value) else None
+
+
+def _labels(item: object) -> dict[str, str]:
+    if not isinstance(item, dict) or not isinstance(item.get("metric"), dict):
+        raise ValueError("series without a 'metric' object")
+    return {str(k): str(v) for k, v in item["metric"].items()}
+
+
+def _pair(pair: object) -> tuple[float, float | None]:
+    if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        raise ValueError(f"sample {str(pair)[:40]!r} is not a [time, value] pair")
+    ts = pair[0]
+    if not isinstance(ts, (int, float)) or isinstance(ts, bool):
+        raise ValueError(f"sample time {ts!r} is not a number")
+    return float(ts), parse_value(pair[1])
+
+
+def parse_vector(result: object) -> list[Sample]:
+    """Decode an instant-query `result` list into `(labels, value)` pairs."""
+    if not isinstance(result, list):
+        raise ValueError("result is not a list")
+    return [(_labels(item), _pair(item.get("value"))[1]) for item in result]
+
+
+def parse_matrix(result: object) -> dict[float, list[Sample]]:
+    """Decode a range-query `result` list into samples grouped by timestamp."""
+    if not isinstance(result, list):
+        raise ValueError("result is not a list")
+    by_time: dict[float, list[Sample]] = defaultdict(list)
+    for item in result:
+        labels = _labels(item)
+        values = item.get("values")
+        if not isinstance(values, list):
+            raise ValueError("series without a 'values' list")
+        for pair in values:
+            ts, value = _pair(pair)
+            by_time[ts].append((labels, value))
+    return dict(by_time)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Response rates (per second) of one backend, split into successes and failures."""
+
+    success: float = 0.0
+    failure: float = 0.0
+
+    def add(self, value: float, failed: bool) -> Counts:
+        """A copy with `value` added to the failure or success side."""
+        if failed:
+            return Counts(self.success, self.failure + value)
+        return Counts(self.success + value, self.failure)
+
+    @property
+    def total(self) -> float:
+        """Responses per second."""
+        return self.success + self.failure
+
+
+def _route_key(labels: Labels) -> RouteBackend:
+    return (labels.get("parent_namespace", ""), labels.get("parent_name", ""),
+            labels.get("route_name", ""), labels.get("backend_namespace", ""),
+            labels.get("backend_name", ""))
+
+
+def _legacy_key(labels: Labels) -> BackendKey:
+    return BackendKey(labels.get("dst_namespace", ""), labels.get("dst_service", ""))
+
+
+def legacy_counts(samples: Sequence[Sample]) -> dict[BackendKey, Counts]:
+    """Sum `response_total` rates per backend; `classification="failure"` counts as failed."""
+    out: dict[BackendKey, Counts] = {}
+    for labels, value in samples:
+        if value is None:
+            continue
+        key = _legacy_key(labels)
+        out[key] = out.get(key, Counts()).add(value, labels.get("classification") == "failure")
+    return out
+
+
+def route_counts(samples: Sequence[Sample]) -> dict[RouteBackend, Counts]:
+    """Sum route status rates per route backend; a 5xx status or any `error` counts as failed."""
+    out: dict[RouteBackend, Counts] = {}
+    for labels, value in samples:
+        if value is None:
+            continue
+        failed = labels.get("http_status", "").startswith("5") or labels.get("error", "") != ""
+        key = _route_key(labels)
+        out[key] = out.get(key, Counts()).add(value, failed)
+    return out
+
+
+def bucket_sets(samples: Sequence[Sample], route: bool) -> dict[object, list[tuple[float, float]]]:
+    """Group bucket rates by backend key (legacy `BackendKey` or route tuple)."""
+    out: dict[object, list[tuple[float, float]]] = defaultdict(list)
+    for labels, value in samples:
+        if value is None or "le" not in labels:
+            continue
+        key = _route_key(labels) if route else _legacy_key(labels)
+        out[key].append((parse_le(labels["le"]), value))
+    return dict(out)
+
+
+def _quantiles(buckets: list[tuple[float, float]] | None, scale: float) -> list[float | None]:
+    values: list[float | None] = []
+    for q in QUANTILES:
+        v = bucket_quantile(q, buckets or [])
+        values.append(v * scale if math.isfinite(v) else None)
+    return values
+
+
+def _signals(counts: Counts | None, buckets: list[tuple[float, float]] | None,
+             scale: float) -> GoldenSignals:
+    p50, p95, p99 = _quantiles(buckets, scale)
+    if counts is None:
+        return GoldenSignals(None, None, p50, p95, p99)
+    rate = counts.success / counts.total if counts.total > 0 else None
+    return GoldenSignals(rate, counts.total, p50, p95, p99)
+
+
+def route_backend(target: BackendTarget) -> RouteBackend | None:
+    """The route-family key of a target, or None for targets without a route."""
+    if target.route is None:
+        return None
+    r = target.route
+    return (r.namespace, r.parent_service, r.name, target.key.namespace, target.key.service)
+
+
+def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
+            legacy_buckets: Sequence[Sample], route: Sequence[Sample],
+            route_buckets: Sequence[Sample]) -> dict[BackendKey, GoldenSignals]:
+    """Signals per target backend: the route family when it has traffic, else the legacy one.
+
+    Args:
+        targets: The wanted backends; each key appears once in the answer.
+        legacy: `promql.legacy_responses` samples.
+        legacy_buckets: `promql.legacy_latency_buckets` samples (milliseconds).
+        route: `promql.route_statuses` samples.
+        route_buckets: `promql.route_duration_buckets` samples (seconds, converted to ms).
+    """
+    l_counts, l_buckets = legacy_counts(legacy), bucket_sets(legacy_buckets, route=False)
+    r_counts, r_buckets = route_counts(route), bucket_sets(route_buckets, route=True)
+    out: dict[BackendKey, GoldenSignals] = {}
+    for target in targets:
+        if target.key in out:
+            continue
+        rkey = route_backend(target)
+        rc = r_counts.get(rkey) if rkey else None
+        lc = l_counts.get(target.key)
+        if rkey and rc is not None and (rc.total > 0 or lc is None):
+            out[target.key] = _signals(rc, r_buckets.get(rkey), 1000.0)
+        else:
+            out[target.key] = _signals(lc, l_buckets.get(target.key), 1.0)
+    return out

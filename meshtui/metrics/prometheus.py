@@ -1,0 +1,219 @@
+"""`PrometheusSource`: golden signals from a real Prometheus over its HTTP API.
+
+Built on `prometheus_api_client.PrometheusConnect`. Every call makes the same four batched
+queries whatever the number of targets (see `promql`). Every failure becomes a one-line
+`MetricsError` that never contains the bearer token or the password.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from prometheus_api_client import PrometheusConnect
+from urllib3.util.retry import Retry
+
+from meshtui.metrics import aggregate, promql
+from meshtui.metrics.errors import describe_failure, scrub
+from meshtui.metrics.source import BackendTarget, MetricsError
+from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
+
+QUERIES_PER_CALL = 4
+"""Legacy responses, legacy buckets, route statuses, route buckets: constant by design."""
+
+
+def _strip_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"invalid Prometheus URL {scrub(url, ())!r}: expected http(s)://host[:port][/path]")
+    creds = None
+    if parts.username is not None:
+        creds = (parts.username, parts.password or "")
+    netloc = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    if parts.port:
+        netloc = f"{netloc}:{parts.port}"
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme, netloc, path, parts.query, "")), creds
+
+
+class PrometheusSource:
+    """Golden signals per backend from Prometheus (directly, or through the API server proxy).
+
+    Args:
+        url: Base URL; may carry a path, e.g. an API-server service-proxy URL
+            `https://apiserver/api/v1/namespaces/linkerd-viz/services/prometheus:9090/proxy/`.
+        headers: Extra HTTP headers sent with every query.
+        bearer_token: Sent as `Authorization: Bearer ...` (e.g. the kubeconfig's token).
+        basic_auth: `(user, password)`.
+        verify: TLS verification: True, False, or a CA bundle path.
+        timeout: Seconds before one query is abandoned.
+        token: Alias of `bearer_token` (the name docs/design.md uses).
+    """
+
+    def __init__(self, url: str, *, headers: Mapping[str, str] | None = None,
+                 bearer_token: str | None = None, basic_auth: tuple[str, str] | None = None,
+                 verify: bool | str = True, timeout: float = 5.0, token: str | None = None) -> None:
+        base, url_creds = _strip_userinfo(url)
+        bearer_token = bearer_token or token
+        basic_auth = basic_auth or url_creds
+        self._secrets = tuple(s for s in (bearer_token, basic_auth[1] if basic_auth else None) if s)
+        self._secrets += tuple(v for v in (headers or {}).values() if v)
+        self.url = base
+        self.timeout = timeout
+        self.name = f"prometheus {urlsplit(base).netloc}"
+        all_headers = dict(headers or {})
+        if bearer_token:
+            all_headers["Authorization"] = f"Bearer {bearer_token}"
+        session = requests.Session()
+        session.verify = verify
+        self._local = threading.local()
+        session.hooks["response"].append(self._remember)
+        self._lock = threading.Lock()
+        self.queries_made = 0
+        # No retries: the UI refreshes on its own schedule and a stuck retry loop would hide errors.
+        self._client = PrometheusConnect(
+            url=base, headers=all_headers or None, auth=basic_auth, session=session,
+            timeout=timeout, retry=Retry(total=0, read=False, status_forcelist=()),
+        )
+
+    def __repr__(self) -> str:
+        return f"PrometheusSource(url={self.url!r}, timeout={self.timeout})"
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._client.close()
+
+    def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._local.response = response
+
+    def _count(self) -> None:
+        with self._lock:
+            self.queries_made += 1
+
+    def _call(self, what: str, func: Any, *args: Any) -> Any:
+        self._local.response = None
+        self._count()
+        try:
+            result = func(*args)
+        except Exception as exc:  # noqa: BLE001 - every failure must become a MetricsError
+            response = getattr(self._local, "response", None)
+            message = describe_failure(exc, response, self.url, self.timeout)
+            raise MetricsError(scrub(f"{what}: {message}", self._secrets)) from None
+        return result
+
+    def query(self, query: str) -> list[aggregate.Sample]:
+        """Run one instant query and decode its vector (counted in `queries_made`).
+
+        Raises:
+            MetricsError: On any failure, including a malformed answer.
+        """
+        result = self._call("query failed", self._client.custom_query, query)
+        try:
+            return aggregate.parse_vector(result)
+        except ValueError as exc:
+            raise MetricsError(scrub(f"malformed answer from Prometheus: {exc}", self._secrets)) from None
+
+    def query_range(self, query: str, start: float, end: float, step: float
+                    ) -> dict[float, list[aggregate.Sample]]:
+        """Run one range query and decode its matrix grouped by timestamp.
+
+        Raises:
+            MetricsError: On any failure, including a malformed answer.
+        """
+        start_dt = datetime.fromtimestamp(start, timezone.utc)
+        end_dt = datetime.fromtimestamp(end, timezone.utc)
+        result = self._call("range query failed", self._client.custom_query_range,
+                            query, start_dt, end_dt, f"{step:g}")
+        try:
+            return aggregate.parse_matrix(result)
+        except ValueError as exc:
+            raise MetricsError(scrub(f"malformed answer from Prometheus: {exc}", self._secrets)) from None
+
+    @staticmethod
+    def _queries(targets: Sequence[BackendTarget], rng: str) -> list[str]:
+        scope = _scope(targets)
+        return [promql.legacy_responses(scope, rng), promql.legacy_latency_buckets(scope, rng),
+                promql.route_statuses(scope, rng), promql.route_duration_buckets(scope, rng)]
+
+    def fetch(self, targets: Sequence[BackendTarget], window: str) -> MetricsSnapshot:
+        """Current signals for every target over the rate `window`.
+
+        Targets whose names are not valid Kubernetes names are never queried and get
+        "no data". Makes `QUERIES_PER_CALL` queries when there is any valid target.
+
+        Raises:
+            MetricsError: When Prometheus cannot answer or `window` is not a known window.
+        """
+        rng = _window(window)
+        taken = time.time()
+        valid = _valid(targets)
+        signals: dict[BackendKey, GoldenSignals] = {}
+        queries = 0
+        if valid:
+            results = [self.query(q) for q in self._queries(valid, rng)]
+            queries = len(results)
+            signals = aggregate.combine(valid, *results)
+        empty = GoldenSignals(None, None, None, None, None)
+        for target in targets:
+            signals.setdefault(target.key, empty)
+        return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=queries)
+
+    def history(self, targets: Sequence[BackendTarget], window: str, step: float
+                ) -> dict[BackendKey, list[tuple[float, GoldenSignals]]]:
+        """Signals per backend over the last `window`, one point every `step` seconds.
+
+        Each point is a rate over `max(1m, 2 * step)`, so points stay meaningful at any step.
+
+        Raises:
+            MetricsError: When Prometheus cannot answer or the arguments are invalid.
+        """
+        span = promql.WINDOW_SECONDS[_window(window)]
+        if not step > 0:
+            raise MetricsError(f"invalid history step {step!r}: must be positive")
+        valid = _valid(targets)
+        out: dict[BackendKey, list[tuple[float, GoldenSignals]]] = {t.key: [] for t in targets}
+        if not valid:
+            return out
+        end = time.time()
+        rng = promql.duration(max(60.0, 2 * step))
+        frames = [self.query_range(q, end - span, end, step) for q in self._queries(valid, rng)]
+        for ts in sorted(set().union(*(f.keys() for f in frames))):
+            point = aggregate.combine(valid, *(f.get(ts, []) for f in frames))
+            for key, signals in point.items():
+                out[key].append((ts, signals))
+        return out
+
+
+def _window(window: str) -> str:
+    try:
+        return promql.validate_window(window)
+    except promql.InvalidWindow as exc:
+        raise MetricsError(str(exc)) from None
+
+
+def _valid(targets: Sequence[BackendTarget]) -> list[BackendTarget]:
+    valid = []
+    for t in targets:
+        names = [t.key.namespace, t.key.service]
+        if t.route is not None:
+            names += [t.route.namespace, t.route.name, t.route.parent_service]
+        try:
+            for n in names:
+                promql.validate_name(n)
+        except promql.InvalidName:
+            continue
+        valid.append(t)
+    return valid
+
+
+def _scope(targets: Sequence[BackendTarget]) -> promql.Scope:
+    return promql.Scope(
+        namespaces=frozenset(t.key.namespace for t in targets),
+        services=frozenset(t.key.service for t in targets),
+        routes=frozenset(t.route.name for t in targets if t.route is not None),
+    )

@@ -1,0 +1,74 @@
+"""The metrics protocol: what the UI asks of any source of golden signals.
+
+`PrometheusSource` (real Prometheus) and the simulator's `SimulatorSource` both implement
+`MetricsSource`. Calls block; the UI runs them in thread workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
+
+
+class MetricsError(Exception):
+    """A metrics source could not answer. The message is one line and never holds a secret."""
+
+
+@dataclass(frozen=True)
+class RouteKey:
+    """The HTTPRoute a backend is reached through, for the `outbound_http_route_*` family.
+
+    Attributes:
+        namespace: The HTTPRoute's namespace (also the parent Service's namespace).
+        name: The HTTPRoute's name.
+        parent_service: The Service the route is attached to (its `parentRefs` entry).
+    """
+
+    namespace: str
+    name: str
+    parent_service: str
+
+
+@dataclass(frozen=True)
+class BackendTarget:
+    """One backend whose signals are wanted.
+
+    Attributes:
+        key: The backend Service.
+        route: Set for HTTPRoute splits so the route metric family can be used; None for
+            TrafficSplits (the legacy `response_*` family is used).
+    """
+
+    key: BackendKey
+    route: RouteKey | None = None
+
+
+@runtime_checkable
+class MetricsSource(Protocol):
+    """A source of golden signals per backend.
+
+    The number of queries a call makes does not depend on the number of targets.
+    """
+
+    name: str
+    """Shown in the status bar, e.g. `"prometheus 127.0.0.1:9090"`."""
+
+    def fetch(self, targets: Sequence[BackendTarget], window: str) -> MetricsSnapshot:
+        """Current signals for every target over the rate `window` (`1m`, `5m`, `15m`, `1h`).
+
+        Raises:
+            MetricsError: When the source cannot answer.
+        """
+        ...
+
+    def history(self, targets: Sequence[BackendTarget], window: str, step: float
+                ) -> dict[BackendKey, list[tuple[float, GoldenSignals]]]:
+        """Signals per backend over the last `window`, one point every `step` seconds.
+
+        Raises:
+            MetricsError: When the source cannot answer.
+        """
+        ...
