@@ -1,0 +1,200 @@
+"""The backends of one split: configured vs observed share and golden signals, per backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import DataTable
+
+from meshtui.ui.widgets._format import NO_DATA, format_ms, format_percent, format_ratio, format_rps
+
+if TYPE_CHECKING:
+    from meshtui.model.signals import GoldenSignals
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("backend", "BACKEND"),
+    ("role", "ROLE"),
+    ("weight", "WEIGHT"),
+    ("observed", "OBSERVED"),
+    ("success", "SUCCESS"),
+    ("rps", "RPS"),
+    ("p50", "P50"),
+    ("p95", "P95"),
+    ("p99", "P99"),
+)
+"""Column keys and headers, in display order."""
+
+
+@dataclass(frozen=True)
+class BackendRow:
+    """One backend as the table shows it."""
+
+    name: str
+    """Backend service name."""
+    role: str
+    """``"stable"``, ``"canary"`` or ``""``."""
+    configured: float | None
+    """Configured weight in percent, None when the weight is missing or malformed."""
+    observed: float | None
+    """Observed share of requests in percent, None without traffic data."""
+    signals: GoldenSignals | None
+    """Golden signals, None when there is no data for this backend."""
+    mismatch: bool
+    """Whether observed and configured shares disagree enough to flag."""
+
+
+class BackendTable(DataTable):
+    """Per-backend weights and golden signals; updates in place while the backends stay the same."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "backend-table--stable",
+        "backend-table--canary",
+        "backend-table--ok",
+        "backend-table--warn",
+        "backend-table--bad",
+        "backend-table--mismatch",
+        "backend-table--none",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `backend-table--stable` / `--canary` | Role colours (the same as the weight bars). |
+    | `backend-table--ok/warn/bad` | Success rate colours by health. |
+    | `backend-table--mismatch` | An observed share that disagrees with the weight. |
+    | `backend-table--none` | The dash shown for missing values. |
+    """
+
+    DEFAULT_CSS = """
+    BackendTable {
+        height: auto;
+        max-height: 12;
+        & > .backend-table--stable { color: $primary; }
+        & > .backend-table--canary { color: $accent; text-style: bold; }
+        & > .backend-table--ok { color: $success; }
+        & > .backend-table--warn { color: $warning; }
+        & > .backend-table--bad { color: $error; text-style: bold; }
+        & > .backend-table--mismatch { color: $warning; text-style: bold; }
+        & > .backend-table--none { color: $foreground-muted; }
+    }
+    """
+
+    Row = BackendRow
+    """One backend as the table shows it (see `BackendRow`)."""
+
+    def __init__(
+        self,
+        *,
+        success_warn: float = 0.99,
+        success_bad: float = 0.95,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Create an empty table.
+
+        Args:
+            success_warn: Success rate (0..1) below which the cell is amber.
+            success_bad: Success rate (0..1) below which the cell is red.
+            name: Widget name.
+            id: Widget id.
+            classes: CSS classes.
+            disabled: Whether the widget starts disabled.
+        """
+        super().__init__(cursor_type="row", zebra_stripes=False, name=name, id=id, classes=classes,
+                         disabled=disabled)
+        self.success_warn = success_warn
+        """Success rate below which the cell is amber."""
+        self.success_bad = success_bad
+        """Success rate below which the cell is red."""
+        self._row_keys: tuple[str, ...] = ()
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._pending: tuple[BackendRow, ...] | None = None
+
+    def on_mount(self) -> None:
+        """Create the columns and show rows given before the table was mounted."""
+        for key, label in COLUMNS:
+            justify = "left" if key in ("backend", "role") else "right"
+            self.add_column(Text(label, justify=justify), key=key)
+        if self._pending is not None:
+            rows, self._pending = self._pending, None
+            self.set_rows(rows)
+
+    def set_rows(self, rows: Sequence[BackendRow]) -> None:
+        """Show `rows`: cells are updated in place when the backends are the same as before.
+
+        Args:
+            rows: One row per backend, in display order.
+        """
+        if not self.is_mounted or not self.columns:
+            self._pending = tuple(rows)
+            return
+        keys = _unique_keys(row.name for row in rows)
+        cells = {key: self._cells_for(row) for key, row in zip(keys, rows)}
+        if keys == self._row_keys:
+            for key in keys:
+                for (column, _), old, new in zip(COLUMNS, self._cells[key], cells[key]):
+                    if old != new:
+                        self.update_cell(key, column, new)
+        else:
+            cursor_key = self._row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self._row_keys) else None
+            self.clear()
+            for key in keys:
+                self.add_row(*cells[key], key=key)
+            if cursor_key in keys:
+                self.move_cursor(row=keys.index(cursor_key), animate=False)
+        self._row_keys = keys
+        self._cells = cells
+
+    def _style(self, name: str) -> Style:
+        """A partial component style (just the colour and text style)."""
+        return self.get_component_rich_style(f"backend-table--{name}", partial=True)
+
+    def _cells_for(self, row: BackendRow) -> tuple[Text, ...]:
+        """The nine cells of a row, styled for meaning."""
+        none = self._style("none")
+
+        def number(text: str, style: Style | None = None) -> Text:
+            return Text(text, style=none if text == NO_DATA else (style or ""), justify="right")
+
+        signals = row.signals
+        success = signals.success_rate if signals else None
+        observed = format_percent(row.observed, decimals=1)
+        if row.mismatch and row.observed is not None:
+            observed_cell = Text(f"⚠ {observed}", style=self._style("mismatch"), justify="right")
+        else:
+            observed_cell = number(observed)
+        role_style = self._style(row.role) if row.role in ("stable", "canary") else Style()
+        return (
+            Text(row.name, style=role_style if row.role == "canary" else ""),
+            Text(row.role, style=role_style),
+            number(format_percent(row.configured)),
+            observed_cell,
+            number(format_ratio(success), self._style(self._health(success)) if success is not None else None),
+            number(format_rps(signals.rps if signals else None)),
+            number(format_ms(signals.p50_ms if signals else None)),
+            number(format_ms(signals.p95_ms if signals else None)),
+            number(format_ms(signals.p99_ms if signals else None)),
+        )
+
+    def _health(self, success: float) -> str:
+        """The health class of a success rate."""
+        if success < self.success_bad:
+            return "bad"
+        if success < self.success_warn:
+            return "warn"
+        return "ok"
+
+
+def _unique_keys(names: Iterable[str]) -> tuple[str, ...]:
+    """Row keys from backend names; a name repeated (in another route rule) gets ``#2``, ``#3``."""
+    seen: dict[str, int] = {}
+    keys = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        keys.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return tuple(keys)
