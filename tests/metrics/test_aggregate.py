@@ -1,0 +1,120 @@
+"""From decoded query results to golden signals: family choice, failure rules, history."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from meshtui.metrics import aggregate
+from meshtui.metrics.prometheus import QUERIES_PER_CALL, PrometheusSource
+from meshtui.metrics.source import BackendTarget, RouteKey
+from meshtui.model.signals import BackendKey, GoldenSignals
+from tests.metrics.stub_prometheus import Reply, StubPrometheus
+
+ROUTE = RouteKey("test", "podinfo", "podinfo")
+PRIMARY = BackendKey("test", "podinfo-primary")
+CANARY = BackendKey("test", "podinfo-canary")
+
+
+def _legacy(service: str, classification: str, value: str) -> dict:
+    return {"dst_namespace": "test", "dst_service": service, "classification": classification}, value
+
+
+def _route(service: str, status: str, error: str, value: float) -> tuple[dict, float]:
+    return ({"parent_namespace": "test", "parent_name": "podinfo", "route_name": "podinfo",
+             "backend_namespace": "test", "backend_name": service, "http_status": status,
+             "error": error}, value)
+
+
+def _route_bucket(service: str, le: str, value: float) -> tuple[dict, float]:
+    return ({"parent_namespace": "test", "parent_name": "podinfo", "route_name": "podinfo",
+             "backend_namespace": "test", "backend_name": service, "le": le}, value)
+
+
+def test_route_failures_are_5xx_or_errors() -> None:
+    counts = aggregate.route_counts([
+        _route("podinfo-canary", "200", "", 6.0),
+        _route("podinfo-canary", "404", "", 1.0),
+        _route("podinfo-canary", "503", "", 2.0),
+        _route("podinfo-canary", "", "REQUEST_TIMEOUT", 1.0),
+    ])
+    (only,) = counts.values()
+    assert (only.success, only.failure) == (7.0, 3.0)
+
+
+def test_route_family_is_preferred_when_it_has_traffic_and_seconds_become_ms() -> None:
+    targets = [BackendTarget(CANARY, ROUTE), BackendTarget(PRIMARY, ROUTE)]
+    legacy = [(labels, float(v)) for labels, v in (
+        _legacy("podinfo-canary", "success", "100"), _legacy("podinfo-primary", "success", "9"),
+        _legacy("podinfo-primary", "failure", "1"))]
+    route = [_route("podinfo-canary", "200", "", 3.0), _route("podinfo-canary", "500", "", 1.0),
+             _route("podinfo-primary", "200", "", 0.0)]
+    buckets = [_route_bucket("podinfo-canary", le, v)
+               for le, v in (("0.025", 2.0), ("0.05", 4.0), ("+Inf", 4.0))]
+    signals = aggregate.combine(targets, legacy, [], route, buckets)
+    assert signals[CANARY].success_rate == pytest.approx(0.75)
+    assert signals[CANARY].rps == pytest.approx(4.0)
+    assert signals[CANARY].p50_ms == pytest.approx(25.0)
+    assert signals[CANARY].p99_ms == pytest.approx(25.0 + 25.0 * (1.96 / 2.0))
+    # The route family exists for the primary but carries no traffic: the legacy one is used.
+    assert signals[PRIMARY].success_rate == pytest.approx(0.9)
+    assert signals[PRIMARY].rps == pytest.approx(10.0)
+
+
+def test_zero_traffic_is_no_success_rate_but_zero_rps() -> None:
+    signals = aggregate.combine([BackendTarget(PRIMARY)],
+                                [(_legacy("podinfo-primary", "success", "0")[0], 0.0)], [], [], [])
+    assert signals[PRIMARY] == GoldenSignals(None, 0.0, None, None, None)
+
+
+@pytest.mark.parametrize("raw", ["NaN", "+Inf", "-Inf"])
+def test_non_finite_values_are_none(raw: str) -> None:
+    assert aggregate.parse_value(raw) is None
+
+
+def test_parse_matrix_groups_by_time() -> None:
+    frames = aggregate.parse_matrix([
+        {"metric": {"a": "1"}, "values": [[10, "1"], [20, "2"]]},
+        {"metric": {"a": "2"}, "values": [[20, "NaN"]]},
+    ])
+    assert frames == {10.0: [({"a": "1"}, 1.0)], 20.0: [({"a": "1"}, 2.0), ({"a": "2"}, None)]}
+    with pytest.raises(ValueError):
+        aggregate.parse_matrix([{"metric": {}, "values": "nope"}])
+
+
+def test_history_uses_range_queries_and_builds_points() -> None:
+    def answer(path: str, query: dict[str, list[str]]) -> Reply:
+        q = query["query"][0]
+        result: list[dict] = []
+        if "response_total" in q:
+            result = [{"metric": _legacy("podinfo-primary", "success", "")[0],
+                       "values": [[100, "8"], [115, "9"]]},
+                      {"metric": _legacy("podinfo-primary", "failure", "")[0],
+                       "values": [[100, "2"], [115, "1"]]}]
+        elif "response_latency_ms_bucket" in q:
+            result = [{"metric": {"dst_namespace": "test", "dst_service": "podinfo-primary", "le": le},
+                       "values": [[100, v], [115, v]]} for le, v in (("10", "5"), ("20", "10"),
+                                                                      ("+Inf", "10"))]
+        body = {"status": "success", "data": {"resultType": "matrix", "result": result}}
+        return 200, json.dumps(body)
+
+    server = StubPrometheus(answer).start()
+    try:
+        source = PrometheusSource(server.url)
+        history = source.history([BackendTarget(PRIMARY), BackendTarget(CANARY)], "15m", 15)
+    finally:
+        server.stop()
+    assert {s.path for s in server.seen} == {"/api/v1/query_range"}
+    assert len(server.seen) == QUERIES_PER_CALL
+    assert all(s.query["step"] == ["15"] for s in server.seen)
+    assert all("[60s]" in s.query["query"][0] for s in server.seen)
+    start, end = float(server.seen[0].query["start"][0]), float(server.seen[0].query["end"][0])
+    assert end - start == pytest.approx(900, abs=1)
+    (t1, first), (t2, second) = history[PRIMARY]
+    assert (t1, t2) == (100.0, 115.0)
+    assert first.success_rate == pytest.approx(0.8) and second.success_rate == pytest.approx(0.9)
+    assert first.rps == pytest.approx(10.0)
+    assert first.p99_ms == pytest.approx(19.8)
+    assert [t for t, _ in history[CANARY]] == [100.0, 115.0]
+    assert all(signals == GoldenSignals(None, None, None, None, None) for _, signals in history[CANARY])
