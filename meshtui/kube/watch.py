@@ -168,16 +168,21 @@ class ResourceWatcher:
             raise
         with self._lock:
             self._response = raw
+        finished = False
         try:
             if self._stop.is_set():
                 return rv
             for line in iter_lines(raw):
                 if self._stop.is_set():
-                    break
+                    return rv
                 rv = self._handle(line, rv)
+            finished = True
         finally:
             with self._lock:
                 self._response = None
+            if not finished:
+                # A half-read stream must not go back to the pool as a reusable connection.
+                raw.close()
             raw.release_conn()
         return rv
 

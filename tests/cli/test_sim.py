@@ -1,0 +1,99 @@
+"""``meshtui sim`` as a subprocess: URLs printed, a kubeconfig kubectl can use, a clean SIGINT."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.waiting import wait_for
+
+KUBECTL = shutil.which("kubectl")
+
+
+class _Lines:
+    """Collects a pipe's lines on a thread, so the test never blocks on a read."""
+
+    def __init__(self, pipe) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._pump, args=(pipe,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, pipe) -> None:
+        for line in pipe:
+            self.lines.append(line.rstrip("\n"))
+
+    def value(self, label: str) -> str | None:
+        for line in list(self.lines):
+            if line.startswith(label):
+                return line.split(":", 1)[1].strip()
+        return None
+
+
+@pytest.fixture
+def sim_process(tmp_path: Path):
+    """A running ``meshtui sim`` writing its kubeconfig into tmp_path."""
+    kubeconfig = tmp_path / "sim.kubeconfig"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "meshtui", "sim", "--seed", "3", "--kubeconfig-out", str(kubeconfig)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = _Lines(proc.stdout), _Lines(proc.stderr)
+    try:
+        wait_for(lambda: out.value("Kubeconfig") or proc.poll() is not None, timeout=30,
+                 message="the sim to print its kubeconfig path")
+        assert proc.poll() is None, "\n".join(err.lines)
+        yield proc, out, err, kubeconfig
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_sim_prints_urls_and_stops_on_sigint(sim_process) -> None:
+    proc, out, err, kubeconfig = sim_process
+    api, metrics = out.value("API server"), out.value("Metrics")
+    assert api and api.startswith("http://127.0.0.1:")
+    assert metrics and metrics.startswith("http://127.0.0.1:")
+    assert out.value("Kubeconfig") == str(kubeconfig) and kubeconfig.exists()
+    with urllib.request.urlopen(metrics, timeout=10) as response:
+        assert response.status == 200
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=20) == 0
+    assert not any("Traceback" in line for line in err.lines), err.lines
+
+
+@pytest.mark.kubectl
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+def test_kubectl_reads_and_patches_through_the_sim_kubeconfig(sim_process, tmp_path: Path) -> None:
+    proc, out, err, kubeconfig = sim_process
+
+    def kubectl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([KUBECTL, "--kubeconfig", str(kubeconfig), "--cache-dir",
+                               str(tmp_path / "kcache"), *args],
+                              capture_output=True, text=True, timeout=60)
+
+    listed = kubectl("get", "trafficsplits", "-A", "-o", "json")
+    assert listed.returncode == 0, listed.stderr
+    items = json.loads(listed.stdout)["items"]
+    assert items, "the default scenario has TrafficSplits"
+    target = items[0]
+    ns, name = target["metadata"]["namespace"], target["metadata"]["name"]
+    backends = target["spec"]["backends"]
+    weights = [0] * len(backends)
+    weights[-1] = 100
+    patch = {"spec": {"backends": [{"service": b["service"], "weight": w}
+                                   for b, w in zip(backends, weights)]}}
+    patched = kubectl("patch", "ts", name, "-n", ns, "--type", "merge", "-p", json.dumps(patch))
+    assert patched.returncode == 0, patched.stderr
+    after = json.loads(kubectl("get", "ts", name, "-n", ns, "-o", "json").stdout)
+    assert [int(str(b["weight"])) for b in after["spec"]["backends"]] == weights
+    readonly = kubectl("--context", "readonly", "patch", "ts", name, "-n", ns, "--type", "merge",
+                       "-p", json.dumps(patch))
+    assert readonly.returncode != 0 and "forbidden" in readonly.stderr.lower()
