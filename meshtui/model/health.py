@@ -1,0 +1,169 @@
+"""Health marks and "needs attention" for splits: pure functions of a split, its owner and signals.
+
+A mark is one of ``"ok"``, ``"warn"``, ``"bad"`` or ``"none"`` (no data: never shown as healthy).
+A split needs attention when its canary fails its signals, its rollout is paused, failed or
+aborted, or the object itself has problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from meshtui.model.signals import BackendKey, GoldenSignals
+from meshtui.model.split import Backend, Split
+
+MARKS: tuple[str, ...] = ("none", "ok", "warn", "bad")
+"""Marks from least to most severe ("none" sorts lowest: absence of data is not a failure)."""
+
+_PAUSED_PHASES = frozenset({"paused", "waiting", "waitingpromotion"})
+_FAILED_PHASES = frozenset({"failed", "degraded", "aborted"})
+
+
+@dataclass(frozen=True)
+class HealthPolicy:
+    """Thresholds that turn signals into marks."""
+
+    success_warn: float = 0.99
+    """Success rate below this is "warn"."""
+    success_bad: float = 0.95
+    """Success rate below this is "bad"."""
+    mismatch_points: float = 10.0
+    """Configured vs observed share gap (percentage points) that is flagged."""
+    mismatch_min_rps: float = 1.0
+    """Total split rps below which shares are not compared (too little traffic to judge)."""
+
+
+@dataclass(frozen=True)
+class SplitHealth:
+    """The verdict on one split."""
+
+    mark: str
+    """Worst mark over the split's backends and problems."""
+    attention: bool
+    """True when a human should look at this split."""
+    reasons: tuple[str, ...] = ()
+    """Short reasons, most important first (e.g. "paused", "canary failing", "2 problems")."""
+
+    @property
+    def note(self) -> str:
+        """The reasons joined for a one-line cell."""
+        return ", ".join(self.reasons)
+
+
+def worst(marks: Sequence[str]) -> str:
+    """The most severe of `marks` ("none" for an empty sequence)."""
+    return max(marks, key=MARKS.index, default="none")
+
+
+def backend_key(backend: Backend) -> BackendKey:
+    """The metrics key of a split backend."""
+    return BackendKey(backend.namespace, backend.name)
+
+
+def signal_mark(signals: GoldenSignals | None, policy: HealthPolicy = HealthPolicy()) -> str:
+    """Mark one backend's signals: "none" without traffic or data, else by success rate."""
+    if signals is None or signals.success_rate is None or not signals.rps:
+        return "none"
+    if signals.success_rate < policy.success_bad:
+        return "bad"
+    if signals.success_rate < policy.success_warn:
+        return "warn"
+    return "ok"
+
+
+def backend_role(split: Split, backend: Backend) -> str:
+    """Guess whether a backend is the "stable" or "canary" side, or "" when it cannot tell.
+
+    Flagger names backends ``<svc>-primary`` and ``<svc>-canary``; Argo and hand-made splits
+    usually route the apex service (or a ``-stable`` one) next to a single other backend.
+    """
+    name = backend.name
+    if name.endswith("-canary") or name.endswith("-preview"):
+        return "canary"
+    if name == split.service or name.endswith("-primary") or name.endswith("-stable"):
+        return "stable"
+    others = [b for b in split.backends if b.name != name]
+    if len(split.backends) == 2 and any(backend_role(split, b) == "stable" for b in others):
+        return "canary"
+    return ""
+
+
+def observed_shares(split: Split, signals: Mapping[BackendKey, GoldenSignals],
+                    policy: HealthPolicy = HealthPolicy()) -> dict[str, float | None]:
+    """Each backend's share of the split's requests, in percent.
+
+    Returns:
+        Backend name → percent, or None for every backend when the split's total rps is below
+        `policy.mismatch_min_rps` (a share of almost nothing means nothing).
+    """
+    rps = {b.name: (signals.get(backend_key(b)) or _NO_SIGNALS).rps for b in split.backends}
+    total = sum(value for value in rps.values() if value)
+    if total <= 0 or total < policy.mismatch_min_rps:
+        return {name: None for name in rps}
+    return {name: 100.0 * (value or 0.0) / total for name, value in rps.items()}
+
+
+def share_mismatch(configured: float | None, observed: float | None,
+                   policy: HealthPolicy = HealthPolicy()) -> bool:
+    """True when configured and observed shares differ by more than the policy allows."""
+    if configured is None or observed is None:
+        return False
+    return abs(configured - observed) > policy.mismatch_points
+
+
+def _owner_reasons(state: Any) -> tuple[list[str], bool]:
+    """Reasons from a CanaryState/RolloutState, and whether the owner reports a failure."""
+    if state is None:
+        return [], False
+    reasons: list[str] = []
+    phase = str(getattr(state, "phase", "") or "")
+    failed = phase.lower() in _FAILED_PHASES or bool(getattr(state, "aborted", False))
+    if getattr(state, "aborted", False):
+        reasons.append("aborted")
+    elif phase.lower() in _FAILED_PHASES:
+        reasons.append(phase.lower())
+    if (getattr(state, "paused", False) or getattr(state, "suspended", False)
+            or phase.lower() in _PAUSED_PHASES):
+        reasons.append("paused")
+    failed_checks = getattr(state, "failed_checks", 0) or 0
+    if failed_checks:
+        reasons.append(f"{failed_checks} failed checks")
+    return reasons, failed
+
+
+def split_health(split: Split, owner_state: Any = None,
+                 signals: Mapping[BackendKey, GoldenSignals] | None = None,
+                 policy: HealthPolicy = HealthPolicy()) -> SplitHealth:
+    """Judge one split.
+
+    Args:
+        split: The split.
+        owner_state: Its owner's `CanaryState`/`RolloutState`, or None.
+        signals: Latest signals per backend (missing backends have no data).
+        policy: Thresholds.
+
+    Returns:
+        The mark (worst backend mark; problems make it at least "warn"), whether it needs
+        attention, and why.
+    """
+    signals = signals or {}
+    marks = {b.name: signal_mark(signals.get(backend_key(b)), policy) for b in split.backends}
+    reasons, owner_failed = _owner_reasons(owner_state)
+    failing = [b for b in split.backends if marks[b.name] in ("warn", "bad")]
+    canaries = [b for b in failing if backend_role(split, b) == "canary"]
+    if canaries:
+        reasons.insert(0, "canary failing")
+    elif failing:
+        reasons.insert(0, f"{failing[0].name} failing")
+    if split.problems:
+        count = len(split.problems)
+        reasons.append(f"{count} problem{'s' if count > 1 else ''}")
+    mark = worst(list(marks.values()))
+    if split.problems or owner_failed:
+        mark = worst([mark, "bad" if owner_failed else "warn"])
+    return SplitHealth(mark=mark, attention=bool(reasons), reasons=tuple(reasons))
+
+
+_NO_SIGNALS = GoldenSignals()
