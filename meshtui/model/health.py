@@ -73,13 +73,25 @@ def signal_mark(signals: GoldenSignals | None, policy: HealthPolicy = HealthPoli
     return "ok"
 
 
-def backend_role(split: Split, backend: Backend) -> str:
-    """Guess whether a backend is the "stable" or "canary" side, or "" when it cannot tell.
+def _owner_service(owner_state: Any, attribute: str) -> str:
+    value = getattr(owner_state, attribute, "") if owner_state is not None else ""
+    return str(value() if callable(value) else value or "")
 
-    Flagger names backends ``<svc>-primary`` and ``<svc>-canary``; Argo and hand-made splits
-    usually route the apex service (or a ``-stable`` one) next to a single other backend.
+
+def backend_role(split: Split, backend: Backend, owner_state: Any = None) -> str:
+    """Tell whether a backend is the "stable" or "canary" side, or "" when it cannot tell.
+
+    The owner's state names the services when there is one (Argo's stable/canary services,
+    Flagger's primary/canary). Otherwise: Flagger names backends ``<svc>-primary`` and
+    ``<svc>-canary``; hand-made splits usually route the apex service (or a ``-stable`` one) next
+    to a single other backend.
     """
     name = backend.name
+    canary = _owner_service(owner_state, "canary_service")
+    stable = (_owner_service(owner_state, "stable_service")
+              or _owner_service(owner_state, "primary_service"))
+    if canary or stable:
+        return "canary" if name == canary else "stable" if name == stable else ""
     if name.endswith("-canary") or name.endswith("-preview"):
         return "canary"
     if name == split.service or name.endswith("-primary") or name.endswith("-stable"):
@@ -152,7 +164,7 @@ def split_health(split: Split, owner_state: Any = None,
     marks = {b.name: signal_mark(signals.get(backend_key(b)), policy) for b in split.backends}
     reasons, owner_failed = _owner_reasons(owner_state)
     failing = [b for b in split.backends if marks[b.name] in ("warn", "bad")]
-    canaries = [b for b in failing if backend_role(split, b) == "canary"]
+    canaries = [b for b in failing if backend_role(split, b, owner_state) == "canary"]
     if canaries:
         reasons.insert(0, "canary failing")
     elif failing:
