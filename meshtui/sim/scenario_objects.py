@@ -17,9 +17,13 @@ _HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 CREATED_AT = "2026-01-01T00:00:00Z"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PodInfo:
-    """One simulated pod: what the exporter needs to label its series."""
+    """One simulated pod: what the exporter needs to label its series.
+
+    Compared by identity: each pod exists once (see `workload_pods`), and cheap hashing keeps
+    the traffic simulator's per-tick counter lookups fast.
+    """
 
     namespace: str
     name: str
