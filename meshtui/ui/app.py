@@ -1,0 +1,110 @@
+"""The meshtui application: wiring of clients, settings, theme and keymap to the dashboard.
+
+The app never builds its clients; the CLI (or a test) hands in a `MeshClient`-like object and a
+`MetricsSource` (or None). Everything the dashboard does lives in `DashboardScreen`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import HelpPanel
+
+from meshtui.metrics.source import MetricsSource
+from meshtui.ui.config import Settings
+from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.themes import BUILTIN_THEMES, semantic_defaults
+
+
+class MeshtuiApp(App[None]):
+    """A terminal dashboard for canaries on a Linkerd mesh."""
+
+    TITLE = "meshtui"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit meshtui.", id="app.quit"),
+        Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help",
+                tooltip="Show or hide the keys of the focused pane."),
+        Binding("ctrl+p", "command_palette", "Commands", key_display="^p", id="app.commands",
+                tooltip="Search every command."),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | q | Quit. |
+    | ? | Show or hide the help panel. |
+    | ctrl+p | Open the command palette. |
+    """
+
+    def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings | None = None, *,
+                 clock: Callable[[], float] = time.time, live: bool = True) -> None:
+        """Create the app around clients built elsewhere.
+
+        Args:
+            mesh: A `MeshClient`-like object: `.watch(namespace, sink)` and `.cluster.context`.
+            metrics: Source of golden signals, or None to run without metrics.
+            settings: User settings (defaults when None).
+            clock: Wall clock in seconds; tests pass a fixed or simulated one.
+            live: Poll metrics and age data on timers. Snapshot tests turn it off so the
+                picture depends on nothing but the data.
+        """
+        super().__init__()
+        self.mesh = mesh
+        """The cluster client."""
+        self.metrics = metrics
+        """The metrics source, or None."""
+        self.settings = settings or Settings()
+        """User settings."""
+        self.clock = clock
+        """Wall clock."""
+        self.live = live
+        """Whether timers poll metrics."""
+        for theme in BUILTIN_THEMES.values():
+            self.register_theme(theme)
+        self._theme_problem: str | None = None
+        if self.get_theme(self.settings.theme) is not None:
+            self.theme = self.settings.theme
+        else:
+            self._theme_problem = f"config: unknown theme {self.settings.theme!r}; using meshtui"
+            self.theme = "meshtui"
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """meshtui's semantic variables (``$mesh-ok`` …), derived from the current theme."""
+        return semantic_defaults(self.current_theme.to_color_system().generate())
+
+    def on_mount(self) -> None:
+        """Apply the user's keymap and show the dashboard."""
+        self.set_keymap(dict(self.settings.keymap))
+        self.push_screen(self.make_dashboard())
+        if self._theme_problem:
+            self.notify(self._theme_problem, severity="warning")
+
+    def make_dashboard(self) -> DashboardScreen:
+        """Build the main screen with this app's clients."""
+        return DashboardScreen(self.mesh, self.metrics, self.settings, clock=self.clock,
+                               live=self.live)
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        """The dashboard screen (the bottom of the stack once mounted)."""
+        return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
+
+    def action_toggle_help(self) -> None:
+        """Show the help panel, or hide it when it is showing."""
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, screenshot …) under meshtui's naming scheme."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Quit", "Keys"):
+                continue  # meshtui's own palette entries cover these
+            yield SystemCommand(f"app: {command.title}", command.help, command.callback,
+                                command.discover)

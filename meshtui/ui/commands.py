@@ -1,0 +1,75 @@
+"""Command palette entries: every dashboard action, plus "open split" and "scope" commands.
+
+Titles follow ``"category: Verb object"`` so typing a category narrows the list. Each entry runs
+the same action its key binding runs; nothing here fakes a key press.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from meshtui.ui.config import WINDOWS
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    """One palette entry bound to an action of the dashboard screen."""
+
+    title: str
+    """What the palette lists, e.g. "view: Toggle needs-attention"."""
+    help: str
+    """One line shown under the title."""
+    action: str
+    """Action run on the dashboard screen (``app.`` prefix for app actions)."""
+
+
+COMMANDS: tuple[PaletteCommand, ...] = (
+    PaletteCommand("view: Toggle needs-attention", "Show only splits that need attention (!)",
+                   "toggle_attention"),
+    PaletteCommand("view: Filter splits", "Filter by namespace, name, service or owner (/)", "filter"),
+    PaletteCommand("view: Clear filter", "Show every split again (escape)", "clear_filter"),
+    PaletteCommand("view: Choose namespace scope", "Pick the namespace shown (n)", "pick_namespace"),
+    PaletteCommand("view: Cycle metrics window", f"Next of {', '.join(WINDOWS)} (w)", "cycle_window"),
+    PaletteCommand("data: Refresh metrics now", "Fetch signals and history now (r)", "refresh"),
+    PaletteCommand("app: Toggle help", "Keys of the focused pane (?)", "app.toggle_help"),
+    PaletteCommand("app: Quit", "Leave meshtui (q)", "app.quit"),
+)
+"""The static commands, in discovery order."""
+
+
+class DashboardCommands(Provider):
+    """Dashboard actions, one "split: Show …" per split and one "scope: …" per namespace."""
+
+    def _entries(self) -> Iterator[tuple[str, str, object]]:
+        screen = self.screen
+        for command in COMMANDS:
+            yield command.title, command.help, partial(screen.run_action, command.action)
+        state = getattr(screen, "state", None)
+        if state is None:
+            return
+        for split in state.splits():
+            yield (f"split: Show {split.namespace}/{split.name}",
+                   f"{split.kind} → {split.service}", partial(screen.select_split, split.ref))
+        yield "scope: All namespaces", "Show every namespace", partial(screen.set_scope, None)
+        for namespace in sorted(state.namespaces()):
+            yield (f"scope: Namespace {namespace}", f"Show only {namespace}",
+                   partial(screen.set_scope, namespace))
+
+    async def discover(self) -> Hits:
+        """List the static commands when the palette opens."""
+        for command in COMMANDS:
+            yield DiscoveryHit(command.title, partial(self.screen.run_action, command.action),
+                               help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-match every entry against what the user typed."""
+        matcher = self.matcher(query)
+        for title, help_text, runnable in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), runnable, text=title,  # type: ignore[arg-type]
+                          help=help_text)

@@ -1,0 +1,1 @@
+"""Composite panes of the dashboard, assembled from the widgets in `meshtui.ui.widgets`."""

@@ -1,0 +1,119 @@
+"""The right-hand pane: everything about the selected split, or an overview when none is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from meshtui.model.split import Split
+from meshtui.ui.widgets.backend_table import BackendTable
+from meshtui.ui.widgets.owner_panel import OwnerPanel
+from meshtui.ui.widgets.signal_chart import SignalChart
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _rps(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.0f}"
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """What one chart shows."""
+
+    series: Mapping[str, Sequence[tuple[float, float | None]]]
+    """Backend name → points."""
+    start: float
+    """Left edge of the x-axis (epoch seconds)."""
+    end: float
+    """Right edge of the x-axis."""
+    markers: Sequence[float] = ()
+    """Times the split's weights changed."""
+    threshold: float | None = None
+    """Horizontal line (e.g. the success-rate warn level)."""
+
+
+@dataclass(frozen=True)
+class DetailView:
+    """The whole pane's content for one split."""
+
+    split: Split
+    """The split shown."""
+    owner_state: Any
+    """Its owner's `CanaryState`/`RolloutState`, or None."""
+    rows: Sequence[BackendTable.Row]
+    """Backend table rows."""
+    charts: Mapping[str, ChartView] = field(default_factory=dict)
+    """Chart id ("success", "rps", "p99") → content; absent charts are left as they are."""
+    chart_state: str = "empty"
+    """"ok", "stale", "unavailable" or "empty" for every chart."""
+    chart_message: str = ""
+    """Shown with the charts when they have nothing to plot, or why."""
+    checks: Sequence[str] = ()
+    """Mesh and traffic findings for this split."""
+
+
+class SplitDetail(Vertical):
+    """Backends with their configured and observed shares, signal charts, owner state, checks."""
+
+    def compose(self) -> ComposeResult:
+        """Lay out the title, owner, table, charts and checks."""
+        yield Static("Select a split", id="detail-title")
+        yield OwnerPanel(id="owner")
+        yield BackendTable(id="backends")
+        with Horizontal(id="charts"):
+            yield SignalChart("success rate", "%", value_format=_percent, y_max=100,
+                              id="chart-success")
+            yield SignalChart("requests", "rps", value_format=_rps, y_min=0, id="chart-rps")
+            yield SignalChart("p99 latency", "ms", value_format=_ms, y_min=0, id="chart-p99")
+        yield Static("", id="checks")
+
+    def show(self, view: DetailView | None, *, empty_text: str = "Select a split") -> None:
+        """Show one split, or an explanatory text when `view` is None.
+
+        Args:
+            view: What to show.
+            empty_text: The title text when nothing is selected.
+        """
+        self.set_class(view is None, "-empty")
+        title = self.query_one("#detail-title", Static)
+        if view is None:
+            title.update(empty_text)
+            return
+        split = view.split
+        owner = f"  owned by {split.owner.kind} {split.owner.name}".rstrip() if split.owner else ""
+        title.update(f"[b]{split.kind}[/b] {split.namespace}/{split.name}  → {split.service}{owner}")
+        self.query_one(OwnerPanel).show(split.owner, view.owner_state)
+        self.query_one(BackendTable).set_rows(view.rows)
+        self.show_charts(view)
+        checks = self.query_one("#checks", Static)
+        checks.update("\n".join(f"• {line}" for line in view.checks) if view.checks
+                      else "No problems found")
+        checks.set_class(bool(view.checks), "-problems")
+
+    def show_charts(self, view: DetailView) -> None:
+        """Push series and state into the three charts."""
+        for chart_id in ("success", "rps", "p99"):
+            chart = self.query_one(f"#chart-{chart_id}", SignalChart)
+            content = view.charts.get(chart_id)
+            if content is not None:
+                chart.set_series(content.series, start=content.start, end=content.end,
+                                 markers=content.markers, threshold=content.threshold)
+            chart.state = view.chart_state
+            chart.message = view.chart_message
+
+    def focus_backends(self) -> None:
+        """Move keyboard focus to the backend table (enter on a split)."""
+        if not self.has_class("-empty"):
+            self.query_one(BackendTable).focus()

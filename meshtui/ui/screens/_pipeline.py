@@ -1,0 +1,218 @@
+"""The dashboard's I/O: the watch, metrics polling and split history, all in thread workers.
+
+Clients block, so every call runs in a worker thread and its result comes back as a message
+(`MetricsFetched`, `MetricsFailed`, `HistoryFetched`, `HistoryFailed`). Each kind of fetch
+never overlaps itself: a request made while one is running is remembered and run after it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from meshtui.kube.events import ConnectionChanged
+from meshtui.metrics.source import BackendTarget, MetricsError, RouteKey
+from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
+from meshtui.ui.config import WINDOW_SECONDS
+from meshtui.ui.messages import HistoryFailed, HistoryFetched, MetricsFailed, MetricsFetched
+from meshtui.ui.views import scoped
+
+if TYPE_CHECKING:
+    from meshtui.metrics.source import MetricsSource
+    from meshtui.model.split import Split
+    from meshtui.ui.screens.dashboard import DashboardScreen
+
+HISTORY_POINTS = 60
+"""Points per series in a chart, whatever the window."""
+
+WATCH_RETRY_SECONDS = 2.0
+"""Pause between attempts to start the watch while the API server cannot be reached."""
+
+
+def describe_error(error: BaseException) -> str:
+    """A one-line, secret-free description of a failed call.
+
+    `MetricsError` messages are safe by contract; anything else is named by type only, since its
+    text may carry URLs with credentials.
+    """
+    if isinstance(error, MetricsError):
+        return str(error).splitlines()[0] if str(error) else "metrics error"
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    return f"metrics source failed ({type(error).__name__})"
+
+
+def backend_targets(splits: Iterable[Split]) -> list[BackendTarget]:
+    """The metrics targets for the backends of `splits`, each once."""
+    targets: dict[BackendTarget, None] = {}
+    for split in splits:
+        route = RouteKey(split.namespace, split.name, split.service) if split.kind == "HTTPRoute" else None
+        for backend in split.backends:
+            targets[BackendTarget(BackendKey(backend.namespace, backend.name), route)] = None
+    return list(targets)
+
+
+class MetricsPipeline:
+    """Runs the dashboard's workers and keeps what they returned."""
+
+    def __init__(self, screen: DashboardScreen, metrics: MetricsSource | None) -> None:
+        """Create the pipeline for one screen.
+
+        Args:
+            screen: The screen whose workers and messages these are.
+            metrics: The metrics source, or None when there is none.
+        """
+        self.screen = screen
+        self.metrics = metrics
+        """The metrics source, or None."""
+        self.snapshot: MetricsSnapshot | None = None
+        """Latest successful metrics snapshot."""
+        self.fetched_at: float | None = None
+        """Clock time the latest snapshot arrived."""
+        self.error: str | None = None
+        """Why the latest metrics fetch failed, or None when it succeeded."""
+        self.history: HistoryFetched | None = None
+        """Latest history (of whichever split was selected when it was asked for)."""
+        self.history_error: tuple[Any, str] | None = None
+        """(split ref, reason) of the latest failed history fetch."""
+        self.targets: tuple[BackendTarget, ...] = ()
+        """The targets of the latest metrics request."""
+        self._busy: set[str] = set()
+        self._again: set[str] = set()
+        self._watch_set: Any = None
+        self._stopped = threading.Event()
+
+    @property
+    def signals(self) -> dict[BackendKey, GoldenSignals]:
+        """Latest signals per backend (empty before the first fetch)."""
+        return dict(self.snapshot.signals) if self.snapshot else {}
+
+    def start_watch(self) -> None:
+        """Start the cluster watch in a thread, retrying while the API server is unreachable."""
+        self.screen.run_worker(self._watch, thread=True, group="watch", exit_on_error=False,
+                               name="watch", description="Starting the cluster watch")
+
+    def _watch(self) -> None:
+        feed = self.screen.feed
+        while not self._stopped.is_set():
+            try:
+                watch_set = self.screen.mesh.watch(None, feed.put)
+            except Exception as error:  # noqa: BLE001 - any failure means "not connected yet"
+                feed.put(ConnectionChanged("discovery", False, f"cannot reach the API server "
+                                                                f"({type(error).__name__})"))
+                self._stopped.wait(WATCH_RETRY_SECONDS)
+                continue
+            feed.put(ConnectionChanged("discovery", True, None))
+            self._watch_set = watch_set
+            if self._stopped.is_set():
+                watch_set.stop()
+            return
+
+    def stop_watch(self) -> None:
+        """Stop the watch threads (and any pending retry)."""
+        self._stopped.set()
+        if self._watch_set is not None:
+            self._watch_set.stop(timeout=1.0)
+            self._watch_set = None
+
+    def _start(self, group: str, work: Any) -> bool:
+        """Run `work` in a thread unless one of `group` is running; then remember to run again."""
+        if group in self._busy:
+            self._again.add(group)
+            return False
+        self._busy.add(group)
+        self.screen.run_worker(work, thread=True, exclusive=True, group=group, exit_on_error=False,
+                               name=group)
+        return True
+
+    def _finish(self, group: str) -> bool:
+        """Mark `group` idle; True when another run was asked for meanwhile."""
+        self._busy.discard(group)
+        if group in self._again:
+            self._again.discard(group)
+            return True
+        return False
+
+    def fetch_all(self) -> None:
+        """Fetch metrics for the scope and history for the selected split."""
+        self.fetch_metrics()
+        self.fetch_history()
+
+    def current_targets(self) -> list[BackendTarget]:
+        """The backends of every split in scope."""
+        return backend_targets(scoped(self.screen.state.splits(), self.screen.scope))
+
+    def fetch_if_targets_changed(self) -> None:
+        """Fetch at once when splits or backends came or went, rather than at the next tick."""
+        if self.metrics is not None and tuple(self.current_targets()) != self.targets:
+            self.fetch_metrics()
+
+    def fetch_metrics(self) -> None:
+        """Fetch the latest signals of every backend in scope, in one batched call."""
+        if self.metrics is None:
+            return
+        targets = self.current_targets()
+        self.targets = tuple(targets)
+        if not targets:
+            if "metrics" not in self._busy:
+                self.metrics_done(MetricsSnapshot(taken_at=self.screen.clock(), signals={},
+                                                  source=self.metrics.name), None)
+            return
+        self._start("metrics", partial(self._fetch_metrics, targets, self.screen.window))
+
+    def _fetch_metrics(self, targets: Sequence[BackendTarget], window: str) -> None:
+        assert self.metrics is not None
+        try:
+            snapshot = self.metrics.fetch(targets, window)
+        except Exception as error:  # noqa: BLE001 - any failure is shown, none may kill the app
+            self.screen.post_message(MetricsFailed(describe_error(error), window))
+            return
+        self.screen.post_message(MetricsFetched(snapshot, window))
+
+    def metrics_done(self, snapshot: MetricsSnapshot | None, error: str | None) -> None:
+        """Record a fetch's outcome (on the UI thread) and start the next one if asked for."""
+        if snapshot is not None:
+            self.snapshot = snapshot
+            self.fetched_at = self.screen.clock()
+            self.error = snapshot.error
+        else:
+            self.error = error
+        if self._finish("metrics"):
+            self.fetch_metrics()
+
+    def fetch_history(self) -> None:
+        """Fetch the selected split's series over the current window."""
+        ref = self.screen.selected
+        split = self.screen.state.split(ref) if ref is not None else None
+        if self.metrics is None or split is None:
+            return
+        window = self.screen.window
+        step = max(1.0, WINDOW_SECONDS[window] / HISTORY_POINTS)
+        self._start("history", partial(self._fetch_history, split.ref, backend_targets([split]),
+                                       window, step))
+
+    def _fetch_history(self, ref: Any, targets: Sequence[BackendTarget], window: str,
+                       step: float) -> None:
+        assert self.metrics is not None
+        try:
+            series = self.metrics.history(targets, window, step)
+        except Exception as error:  # noqa: BLE001 - shown on the charts
+            self.screen.post_message(HistoryFailed(ref, describe_error(error)))
+            return
+        times = [t for points in series.values() for t, _ in points]
+        end = max(times) if times else self.screen.clock()
+        self.screen.post_message(HistoryFetched(ref, window, dict(series),
+                                                end - WINDOW_SECONDS[window], end))
+
+    def history_done(self, history: HistoryFetched | None, error: str | None = None,
+                     ref: Any = None) -> None:
+        """Record a history fetch's outcome and start the next one if asked for."""
+        if history is not None:
+            self.history = history
+            self.history_error = None
+        else:
+            self.history_error = (ref, error or "history unavailable")
+        if self._finish("history"):
+            self.fetch_history()

@@ -1,0 +1,180 @@
+"""Redraw the dashboard's widgets from its state: navigator rows, detail pane, status bar.
+
+Kept apart from the screen so the screen reads as "what happens when", and this module as
+"what is shown".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from meshtui.ui.config import WINDOW_SECONDS
+from meshtui.ui.panes.split_detail import ChartView, DetailView
+from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, split_row, traffic_checks
+from meshtui.ui.widgets.split_list import SplitList
+
+if TYPE_CHECKING:
+    from meshtui.model.split import Split
+    from meshtui.ui.screens.dashboard import DashboardScreen
+
+
+class Presenter:
+    """Pushes the screen's state into its widgets."""
+
+    def __init__(self, screen: DashboardScreen) -> None:
+        """Create the presenter of one screen."""
+        self.screen = screen
+
+    @property
+    def data_age(self) -> float | None:
+        """Seconds since the metrics on screen arrived, or None before the first fetch."""
+        fetched_at = self.screen.pipeline.fetched_at
+        return None if fetched_at is None else max(0.0, self.screen.clock() - fetched_at)
+
+    @property
+    def stale(self) -> bool:
+        """True when the metrics on screen are older than the stale threshold."""
+        age = self.data_age
+        return age is not None and age > self.screen.settings.stale_seconds
+
+    @property
+    def metrics_state(self) -> str:
+        """"none", "unavailable", "stale" or "ok" for the status bar."""
+        pipeline = self.screen.pipeline
+        if pipeline.metrics is None:
+            return "none"
+        if pipeline.error is not None:
+            return "unavailable"
+        return "stale" if self.stale else "ok"
+
+    def refresh_all(self) -> None:
+        """Redraw everything in one batch."""
+        with self.screen.app.batch_update():
+            self.refresh_navigator()
+            self.refresh_detail()
+            self.refresh_status()
+
+    def refresh_navigator(self) -> None:
+        """Rebuild the navigator rows for the scope."""
+        screen = self.screen
+        signals = screen.pipeline.signals
+        rows = [split_row(split, screen.state.owner_state(split), signals, screen.policy)
+                for split in scoped(screen.state.splits(), screen.scope)]
+        screen.split_list.set_rows(rows)
+        self.refresh_navigator_title()
+        screen.query_one("#navigator").set_class(self.disconnected, "-disconnected")
+
+    def refresh_navigator_title(self) -> None:
+        """Title: scope, number of splits, and how many need attention."""
+        split_list = self.screen.query_one(SplitList)
+        rows = split_list.rows
+        attention = sum(1 for row in rows if row.attention)
+        scope = self.screen.scope or "all namespaces"
+        view = "needs attention" if self.screen.attention_only else "splits"
+        title = f"[b]{view}[/b] · {scope} · {len(rows)} splits"
+        if attention:
+            title += f" · [b]{attention}[/b] need attention"
+        self.screen.query_one("#navigator-title").update(title)  # type: ignore[attr-defined]
+
+    @property
+    def disconnected(self) -> bool:
+        """True when any watch reports the API server unreachable."""
+        return any(not connected for connected, _ in self.screen.connections.values())
+
+    def refresh_status(self) -> None:
+        """Context, scope, connection, metrics source and data age."""
+        screen = self.screen
+        status = screen.status
+        pipeline = screen.pipeline
+        cluster = getattr(screen.mesh, "cluster", None)
+        status.context = str(getattr(cluster, "context", "") or "")
+        status.scope = screen.scope or "all namespaces"
+        if not screen.connections:
+            status.connection, status.connection_detail = "connecting", ""
+        elif self.disconnected:
+            errors = sorted({error for connected, error in screen.connections.values()
+                             if not connected and error})
+            status.connection, status.connection_detail = "disconnected", "retrying"
+            status.tooltip = errors[0] if errors else None
+        else:
+            status.connection, status.connection_detail = "connected", ""
+            status.tooltip = None
+        status.metrics_source = (f"{pipeline.metrics.name} · {screen.window}"
+                                 if pipeline.metrics is not None else "no metrics source")
+        status.metrics_state = self.metrics_state
+        status.data_age = self.data_age
+
+    def refresh_freshness(self) -> None:
+        """Age the data on screen (called every second when live)."""
+        was_stale = self.screen.detail.has_class("-stale")
+        self.refresh_status()
+        if was_stale != self.stale:
+            self.refresh_detail()
+
+    def refresh_detail(self) -> None:
+        """Show the selected split, or an overview when there is none."""
+        screen = self.screen
+        split = screen.state.split(screen.selected) if screen.selected is not None else None
+        screen.detail.set_class(self.stale, "-stale")
+        if split is None:
+            screen.detail.show(None, empty_text=self.overview())
+            return
+        signals = screen.pipeline.signals
+        state, message = self.chart_state(split)
+        owner_state = screen.state.owner_state(split)
+        screen.detail.show(DetailView(
+            split=split,
+            owner_state=owner_state,
+            rows=backend_rows(split, signals, screen.policy, owner_state),
+            charts=self.charts(split),
+            chart_state=state,
+            chart_message=message,
+            checks=self.checks(split),
+        ))
+
+    def overview(self) -> str:
+        """What the detail pane says when no split is selected."""
+        splits = scoped(self.screen.state.splits(), self.screen.scope)
+        if not splits:
+            return "No traffic splits in scope. TrafficSplits and weighted HTTPRoutes appear here."
+        return "Select a split to see its backends, signals and owner."
+
+    def chart_state(self, split: Split) -> tuple[str, str]:
+        """The charts' state and message for `split`."""
+        pipeline = self.screen.pipeline
+        if pipeline.metrics is None:
+            return "unavailable", "no metrics source"
+        if pipeline.history_error is not None and pipeline.history_error[0] == split.ref:
+            return "unavailable", pipeline.history_error[1]
+        history = pipeline.history
+        if history is None or history.ref != split.ref or history.window != self.screen.window:
+            return "empty", "loading…"
+        if self.stale:
+            return "stale", "stale data"
+        if not any(history.series.values()):
+            return "empty", "no data in this window"
+        return "ok", ""
+
+    def charts(self, split: Split) -> dict[str, ChartView]:
+        """Series, span and weight-change markers for the three charts."""
+        history = self.screen.pipeline.history
+        markers = tuple(self.screen.weight_changes.get(split.ref, ()))
+        if history is None or history.ref != split.ref or history.window != self.screen.window:
+            end = self.screen.clock()
+            start, series = end - WINDOW_SECONDS[self.screen.window], {}
+        else:
+            start, end, series = history.start, history.end, history.series
+        warn = self.screen.settings.success_warn * 100
+        return {chart_id: ChartView(chart_series(split, series, field), start, end,
+                                    [m for m in markers if start <= m <= end],
+                                    warn if chart_id == "success" else None)
+                for chart_id, field in CHART_METRICS.items()}
+
+    def checks(self, split: Split) -> list[str]:
+        """Problems of the object, mesh checks that concern it, and traffic findings."""
+        findings = list(split.problems)
+        for check in self.screen.state.checks():
+            if getattr(check, "ref", None) in (None, split.ref):
+                findings.append(str(getattr(check, "message", check)))
+        findings += traffic_checks(split, self.screen.pipeline.signals, self.screen.policy)
+        return findings

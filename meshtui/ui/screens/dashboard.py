@@ -1,0 +1,295 @@
+"""The main screen: split navigator on the left, the selected split's detail on the right.
+
+The screen owns the dashboard's state (the `MeshState` cache, latest metrics, selection, scope,
+window) and the pipeline that feeds it: watch events from threads through an `EventFeed`, and
+metrics from thread workers (see `MetricsPipeline`). Widgets only draw what they are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive, var
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from meshtui.kube.events import ConnectionChanged, ObjectChanged, ObjectsListed
+from meshtui.model.health import HealthPolicy
+from meshtui.model.mesh import MeshState
+from meshtui.ui.commands import DashboardCommands
+from meshtui.ui.config import WINDOWS, Settings
+from meshtui.ui.feed import EventFeed
+from meshtui.ui.messages import HistoryFailed, HistoryFetched, MeshEventsReceived, MetricsFailed, MetricsFetched
+from meshtui.ui.panes.split_detail import SplitDetail
+from meshtui.ui.screens._presenter import Presenter
+from meshtui.ui.screens._pipeline import MetricsPipeline
+from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
+from meshtui.ui.views import weights_signature
+from meshtui.ui.widgets.split_list import SplitList
+from meshtui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from meshtui.metrics.source import MetricsSource
+    from meshtui.model.split import SplitRef
+
+
+class DashboardScreen(Screen[None]):
+    """Navigator, split detail and status bar over one cluster."""
+
+    CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "SplitList"
+    BINDING_GROUP_TITLE = "Dashboard"
+    COMMANDS = {DashboardCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", key_display="/", id="dashboard.filter",
+                tooltip="Filter splits by namespace, name, service or owner as you type."),
+        Binding("exclamation_mark", "toggle_attention", "Attention", key_display="!",
+                id="dashboard.attention", tooltip="Show only splits that need attention."),
+        Binding("n", "pick_namespace", "Namespace", id="dashboard.namespace",
+                tooltip="Choose the namespace scope."),
+        Binding("w", "cycle_window", "Window", id="dashboard.window",
+                tooltip="Cycle the metrics window: 1m, 5m, 15m, 1h."),
+        Binding("r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Fetch metrics now."),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
+                tooltip="Clear the filter and return to the list."),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | / | Filter splits as you type. |
+    | ! | Toggle the needs-attention view. |
+    | n | Choose the namespace scope. |
+    | w | Cycle the metrics window. |
+    | r | Refresh metrics now. |
+    | escape | Clear the filter. |
+    """
+
+    scope: reactive[str | None] = reactive(None, init=False)
+    """Namespace in scope, or None for every namespace."""
+    window: reactive[str] = reactive("1m", init=False)
+    """Metrics window, one of `WINDOWS`."""
+    selected: var[SplitRef | None] = var(None, init=False)
+    """The split shown in the detail pane."""
+    attention_only: reactive[bool] = reactive(False, init=False)
+    """Whether the navigator shows only splits that need attention."""
+
+    split_list = getters.query_one(SplitList)
+    detail = getters.query_one(SplitDetail)
+    status = getters.query_one(StatusBar)
+    filter_input = getters.query_one("#filter", Input)
+
+    def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings, *,
+                 clock: Callable[[], float], live: bool = True) -> None:
+        """Create the screen.
+
+        Args:
+            mesh: A `MeshClient`-like object (`.watch(namespace, sink)`, `.cluster.context`).
+            metrics: Where golden signals come from, or None.
+            settings: User settings.
+            clock: Wall clock (seconds); tests pass a fixed or simulated one.
+            live: Poll metrics every `settings.refresh` seconds; off in snapshots.
+        """
+        super().__init__()
+        self.mesh = mesh
+        """The cluster client."""
+        self.settings = settings
+        """User settings."""
+        self.clock = clock
+        """Wall clock."""
+        self.live = live
+        """Whether timers poll metrics and age the data."""
+        self.state = MeshState()
+        """Everything the watches have told us, applied on the UI thread only."""
+        self.policy = HealthPolicy(settings.success_warn, settings.success_bad,
+                                   settings.mismatch_points, settings.mismatch_min_rps)
+        """Thresholds for health marks and share mismatches."""
+        self.feed = EventFeed(self)
+        """Inbox for watch events from the watch threads."""
+        self.connections: dict[str, tuple[bool, str | None]] = {}
+        """Resource key → (connected, error) as last reported by its watch."""
+        self.weight_changes: dict[SplitRef, list[float]] = {}
+        """Times at which each split's weights were seen to change (chart markers)."""
+        self._weights: dict[SplitRef, tuple] = {}
+        self._drain_timer: Any = None
+        self._watch_set: Any = None
+        self.pipeline = MetricsPipeline(self, metrics)
+        """Metrics and history fetching."""
+        self.presenter = Presenter(self)
+        """Redraws the widgets from the state."""
+        self.set_reactive(DashboardScreen.window, settings.window)
+        self.set_reactive(DashboardScreen.scope, settings.namespace)
+
+    def compose(self) -> ComposeResult:
+        """Navigator and detail side by side, status bar and footer below."""
+        with Horizontal(id="main"):
+            with Vertical(id="navigator"):
+                yield Static("Splits", id="navigator-title")
+                yield Input(placeholder="filter: namespace, name, service, owner", id="filter")
+                yield SplitList(empty_text="No traffic splits found")
+            yield SplitDetail(id="detail")
+        yield StatusBar()
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Start watching the cluster and, unless disabled, the polling timers."""
+        self.presenter.refresh_all()
+        self.pipeline.start_watch()
+        if self.live:
+            self.set_interval(self.settings.refresh, self.pipeline.fetch_all)
+            self.set_interval(1.0, self.presenter.refresh_freshness)
+        self.pipeline.fetch_all()
+
+    def on_unmount(self) -> None:
+        """Stop the watch threads; events arriving later are dropped."""
+        self.feed.close()
+        self.pipeline.stop_watch()
+
+    @on(MeshEventsReceived)
+    def schedule_apply(self) -> None:
+        """Apply queued watch events at most once per 50 ms, so bursts cost one redraw."""
+        if self._drain_timer is None:
+            self._drain_timer = self.set_timer(0.05, self.apply_mesh_events)
+
+    def apply_mesh_events(self) -> None:
+        """Drain the feed into `MeshState`, note weight changes, and redraw what changed."""
+        self._drain_timer = None
+        events = self.feed.drain()
+        if not events:
+            return
+        for event in events:
+            if isinstance(event, ObjectsListed):
+                self.state.replace(event.resource, list(event.objects))
+                self.connections[event.resource] = (True, None)
+            elif isinstance(event, ObjectChanged):
+                if event.type == "DELETED":
+                    self.state.delete(event.resource, event.obj)
+                else:
+                    self.state.upsert(event.resource, event.obj)
+            elif isinstance(event, ConnectionChanged):
+                self.connections[event.resource] = (event.connected, event.error)
+        self.record_weight_changes()
+        self.presenter.refresh_all()
+        self.pipeline.fetch_if_targets_changed()
+        if self.selected is not None and self.pipeline.history is None:
+            self.pipeline.fetch_history()
+
+    def record_weight_changes(self) -> None:
+        """Remember when each split's weights changed, for the chart markers."""
+        now = self.clock()
+        weights = {split.ref: weights_signature(split) for split in self.state.splits()}
+        for ref, signature in weights.items():
+            previous = self._weights.get(ref)
+            if previous is not None and previous != signature:
+                self.weight_changes.setdefault(ref, []).append(now)
+        self._weights = weights
+
+    @on(MetricsFetched)
+    def store_metrics(self, message: MetricsFetched) -> None:
+        """Keep the newest snapshot and redraw signals."""
+        self.pipeline.metrics_done(message.snapshot, None)
+        self.presenter.refresh_all()
+
+    @on(MetricsFailed)
+    def note_metrics_failure(self, message: MetricsFailed) -> None:
+        """Keep the old data (it will age into "stale") and show the error."""
+        self.pipeline.metrics_done(None, message.error)
+        self.presenter.refresh_all()
+
+    @on(HistoryFetched)
+    def store_history(self, message: HistoryFetched) -> None:
+        """Keep the selected split's history for the charts."""
+        self.pipeline.history_done(message, None)
+        self.presenter.refresh_detail()
+
+    @on(HistoryFailed)
+    def note_history_failure(self, message: HistoryFailed) -> None:
+        """Say why the charts are empty."""
+        self.pipeline.history_done(None, message.error, message.ref)
+        self.presenter.refresh_detail()
+
+    @on(SplitList.SplitHighlighted)
+    def follow_cursor(self, message: SplitList.SplitHighlighted) -> None:
+        """The detail pane follows the navigator's cursor."""
+        self.selected = message.ref
+
+    @on(SplitList.SplitSelected)
+    def open_split(self, message: SplitList.SplitSelected) -> None:
+        """Enter on a split moves focus to its backends."""
+        self.selected = message.ref
+        self.detail.focus_backends()
+
+    @on(Input.Changed, "#filter")
+    def apply_filter(self, message: Input.Changed) -> None:
+        """Filter the navigator as the user types."""
+        self.split_list.filter = message.value
+
+    @on(Input.Submitted, "#filter")
+    def leave_filter(self) -> None:
+        """Enter keeps the filter and returns to the list."""
+        self.split_list.focus()
+
+    def watch_selected(self) -> None:
+        """Show the newly selected split and fetch its history."""
+        self.presenter.refresh_detail()
+        self.pipeline.fetch_history()
+
+    def watch_scope(self) -> None:
+        """A new scope changes the rows and the backends whose metrics are fetched."""
+        self.presenter.refresh_all()
+        self.pipeline.fetch_metrics()
+
+    def watch_window(self) -> None:
+        """A new window changes every number and chart: fetch both again."""
+        self.presenter.refresh_status()
+        self.pipeline.fetch_all()
+
+    def watch_attention_only(self, attention_only: bool) -> None:
+        """Switch the navigator between all splits and those needing attention."""
+        self.split_list.attention_only = attention_only
+        self.presenter.refresh_navigator_title()
+
+    def action_filter(self) -> None:
+        """Show and focus the filter box."""
+        self.filter_input.add_class("-visible")
+        self.filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear and hide the filter, back to the list."""
+        self.filter_input.value = ""
+        self.filter_input.remove_class("-visible")
+        self.split_list.filter = ""
+        self.split_list.focus()
+
+    def action_toggle_attention(self) -> None:
+        """Toggle the needs-attention view."""
+        self.attention_only = not self.attention_only
+
+    def action_cycle_window(self) -> None:
+        """Move to the next metrics window."""
+        self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+
+    def action_refresh(self) -> None:
+        """Fetch metrics and the selected split's history now."""
+        self.pipeline.fetch_all()
+
+    def action_pick_namespace(self) -> None:
+        """Open the namespace picker; its answer becomes the scope."""
+        def chosen(namespace: str | None) -> None:
+            if namespace is not None:
+                self.scope = None if namespace == ALL_NAMESPACES else namespace
+
+        namespaces = sorted(self.state.namespaces())
+        self.app.push_screen(NamespacePicker(namespaces, current=self.scope), chosen)
+
+    def select_split(self, ref: SplitRef) -> None:
+        """Show one split (used by the command palette)."""
+        self.selected = ref
+
+    def set_scope(self, namespace: str | None) -> None:
+        """Scope the dashboard to one namespace, or every one with None (palette)."""
+        self.scope = namespace

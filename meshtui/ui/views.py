@@ -1,0 +1,132 @@
+"""Turn the model into what the widgets draw: navigator rows, backend rows, chart series, checks.
+
+Pure functions over model values (no widget state), so what the dashboard shows is testable
+without running an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from meshtui.model.health import (
+    HealthPolicy,
+    backend_key,
+    backend_role,
+    observed_shares,
+    share_mismatch,
+    split_health,
+)
+from meshtui.model.signals import BackendKey, GoldenSignals
+from meshtui.model.split import Split
+from meshtui.ui.widgets.backend_table import BackendTable
+from meshtui.ui.widgets.split_list import SplitList
+
+OWNER_LABELS: Mapping[str, str] = {"flagger": "Flagger", "argo-rollouts": "Argo", "other": "other"}
+"""Short owner names for the navigator column, by controller."""
+
+KIND_LABELS: Mapping[str, str] = {"TrafficSplit": "TS", "HTTPRoute": "HR"}
+"""Two-letter kind labels for the navigator column."""
+
+
+def owner_label(split: Split) -> str:
+    """"Flagger", "Argo", "other" or "" for a split without owner."""
+    if split.owner is None:
+        return ""
+    return OWNER_LABELS.get(split.owner.controller, split.owner.controller)
+
+
+def first_rule_percents(split: Split) -> tuple[float, ...]:
+    """Configured percents of the split's first rule (the one a weight bar shows)."""
+    return tuple(b.percent for b in split.backends if b.rule == 0)
+
+
+def split_row(split: Split, owner_state: Any, signals: Mapping[BackendKey, GoldenSignals],
+              policy: HealthPolicy) -> SplitList.Row:
+    """The navigator row of one split."""
+    health = split_health(split, owner_state, signals, policy)
+    return SplitList.Row(
+        ref=split.ref,
+        namespace=split.namespace,
+        kind_label=KIND_LABELS.get(split.kind, split.kind[:2].upper()),
+        name=split.name,
+        service=split.service,
+        owner_label=owner_label(split),
+        percents=first_rule_percents(split),
+        health=health.mark,
+        attention=health.attention,
+        note=health.note,
+    )
+
+
+def backend_rows(split: Split, signals: Mapping[BackendKey, GoldenSignals],
+                 policy: HealthPolicy, owner_state: Any = None) -> list[BackendTable.Row]:
+    """One table row per backend, with observed shares and the mismatch flag."""
+    shares = observed_shares(split, signals, policy)
+    rows = []
+    for backend in split.backends:
+        configured = backend.percent if backend.weight is not None else None
+        observed = shares.get(backend.name)
+        rows.append(BackendTable.Row(
+            name=backend.name,
+            role=backend_role(split, backend, owner_state),
+            configured=configured,
+            observed=observed,
+            signals=signals.get(backend_key(backend)),
+            mismatch=share_mismatch(configured, observed, policy),
+        ))
+    return rows
+
+
+CHART_METRICS: Mapping[str, str] = {"success": "success_rate", "rps": "rps", "p99": "p99_ms"}
+"""Chart id suffix → the `GoldenSignals` field it plots."""
+
+
+def chart_series(split: Split, history: Mapping[BackendKey, Sequence[tuple[float, GoldenSignals]]],
+                 field: str) -> dict[str, list[tuple[float, float | None]]]:
+    """One series per backend of `split` for one `GoldenSignals` field.
+
+    Success rates are charted in percent so the axis reads like the table.
+    """
+    scale = 100.0 if field == "success_rate" else 1.0
+    series: dict[str, list[tuple[float, float | None]]] = {}
+    for backend in split.backends:
+        points = history.get(backend_key(backend), ())
+        values: list[tuple[float, float | None]] = []
+        for t, signals in points:
+            value = getattr(signals, field)
+            values.append((t, None if value is None else value * scale))
+        series.setdefault(backend.name, values)
+    return series
+
+
+def traffic_checks(split: Split, signals: Mapping[BackendKey, GoldenSignals] | None,
+                   policy: HealthPolicy) -> list[str]:
+    """Findings about the split's traffic (as opposed to its configuration).
+
+    Returns:
+        Lines such as "web-canary: weight 50% but 2% of requests" or "web-canary: no requests".
+    """
+    if not signals:
+        return []
+    findings = []
+    shares = observed_shares(split, signals, policy)
+    for backend in split.backends:
+        got = signals.get(backend_key(backend))
+        configured = backend.percent if backend.weight is not None else None
+        if configured and (got is None or not got.rps):
+            findings.append(f"{backend.name}: weight {configured:.0f}% but no requests")
+        elif share_mismatch(configured, shares.get(backend.name), policy):
+            findings.append(f"{backend.name}: weight {configured:.0f}% but "
+                            f"{shares[backend.name]:.0f}% of requests")
+    return findings
+
+
+def weights_signature(split: Split) -> tuple[tuple[str, float], ...]:
+    """What must change for a weight-change marker: each backend's configured percent."""
+    return tuple((f"{b.rule}/{b.name}", b.percent) for b in split.backends)
+
+
+def scoped(splits: Iterable[Split], namespace: str | None) -> list[Split]:
+    """The splits in one namespace, or all of them when `namespace` is None."""
+    return [s for s in splits if namespace is None or s.namespace == namespace]
