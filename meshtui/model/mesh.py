@@ -1,0 +1,218 @@
+"""Provides `MeshState`, a pure cache of the cluster objects meshtui shows, fed by watch events.
+
+The state never does I/O: the kube layer hands it full lists (`replace`) and single changes
+(`upsert`, `delete`), and the UI asks it for splits, services and checks. `version` grows on every
+change, so a view redraws only when something it shows may have changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from meshtui.model._fields import as_str, metadata
+from meshtui.model.checks import Check, mesh_checks, traffic_checks
+from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
+from meshtui.model.services import ServiceInfo, service_infos
+from meshtui.model.signals import MetricsSnapshot
+from meshtui.model.split import Split, SplitRef, is_split_object, parse_split
+
+__all__ = ["RESOURCES", "SPLIT_RESOURCES", "MeshState"]
+
+SPLIT_RESOURCES = (
+    "trafficsplits",
+    "httproutes.gateway.networking.k8s.io",
+    "httproutes.policy.linkerd.io",
+)
+"""Resource keys whose objects are splits."""
+
+RESOURCES = (
+    "namespaces",
+    "services",
+    "deployments",
+    *SPLIT_RESOURCES,
+    "serviceprofiles",
+    "canaries",
+    "rollouts",
+)
+"""Every resource key MeshState knows; others are stored but never interpreted."""
+
+_Key = tuple[str, str]
+
+
+def _key(obj: Any) -> _Key:
+    """(namespace, name) of an object; cluster-scoped objects have namespace ""."""
+    meta = metadata(obj) if isinstance(obj, dict) else {}
+    return as_str(meta.get("namespace")), as_str(meta.get("name"))
+
+
+class MeshState:
+    """A pure cache of cluster objects by resource key, with parsed splits and derived views."""
+
+    def __init__(self) -> None:
+        """Start empty, at version 0."""
+        self.version = 0
+        """Grows by one on every change that alters what is stored."""
+        self._objects: dict[str, dict[_Key, dict[str, Any]]] = {}
+        """Objects per resource key, by (namespace, name)."""
+        self._loaded: set[str] = set()
+        """Resource keys that have had a full list (absence then means absence)."""
+        self._parsed: dict[tuple[str, _Key], Split] = {}
+        """Parsed splits, dropped whenever their object changes."""
+        self._splits_at: tuple[int, list[Split]] = (-1, [])
+        """splits() result with owners resolved, for the version it was computed at."""
+
+    def replace(self, resource: str, objects: Iterable[dict[str, Any]]) -> None:
+        """Replace every object of one resource type (after a full list or re-list)."""
+        fresh = {_key(obj): obj for obj in objects if isinstance(obj, dict)}
+        first_list = resource not in self._loaded
+        self._loaded.add(resource)
+        if fresh == self._objects.get(resource, {}) and not first_list:
+            return
+        self._objects[resource] = fresh
+        self._parsed = {k: v for k, v in self._parsed.items()
+                        if k[0] != resource or fresh.get(k[1]) == v.obj}
+        self._changed()
+
+    def upsert(self, resource: str, obj: dict[str, Any]) -> None:
+        """Add or replace one object (an ADDED or MODIFIED watch event)."""
+        if not isinstance(obj, dict):
+            return
+        key = _key(obj)
+        objects = self._objects.setdefault(resource, {})
+        if objects.get(key) == obj:
+            return
+        objects[key] = obj
+        self._parsed.pop((resource, key), None)
+        self._changed()
+
+    def delete(self, resource: str, obj: dict[str, Any]) -> None:
+        """Remove one object (a DELETED watch event); unknown objects are ignored."""
+        key = _key(obj)
+        if self._objects.get(resource, {}).pop(key, None) is None:
+            return
+        self._parsed.pop((resource, key), None)
+        self._changed()
+
+    def objects(self, resource: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """Return the stored objects of one resource, sorted by namespace and name."""
+        stored = self._objects.get(resource, {})
+        return [stored[key] for key in sorted(stored) if namespace is None or key[0] == namespace]
+
+    def get(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        """Return one stored object, or None."""
+        return self._objects.get(resource, {}).get((namespace, name))
+
+    def loaded(self, resource: str) -> bool:
+        """True once a full list of `resource` has arrived."""
+        return resource in self._loaded
+
+    def splits(self, namespace: str | None = None) -> list[Split]:
+        """Return every split (owners resolved), sorted by namespace, name and kind."""
+        if self._splits_at[0] != self.version:
+            found = [self._resolved(split) for split in self._parsed_splits()]
+            found.sort(key=lambda s: (s.namespace, s.name, s.kind, s.group))
+            self._splits_at = (self.version, found)
+        splits = self._splits_at[1]
+        return [s for s in splits if namespace is None or s.namespace == namespace]
+
+    def split(self, ref: SplitRef) -> Split | None:
+        """Return the split with this identity, or None."""
+        for split in self.splits(ref.namespace):
+            if split.ref == ref:
+                return split
+        return None
+
+    def namespaces(self) -> list[str]:
+        """Return the names of the known namespaces, including those only seen on other objects."""
+        names = {key[1] for key in self._objects.get("namespaces", {})}
+        for resource, objects in self._objects.items():
+            if resource != "namespaces":
+                names.update(key[0] for key in objects if key[0])
+        return sorted(names)
+
+    def services(self, namespace: str | None = None) -> list[ServiceInfo]:
+        """Return the services, sorted, each with whether the mesh injects its pods."""
+        return service_infos(self.objects("services", namespace), self.objects("namespaces"),
+                             self.objects("deployments", namespace))
+
+    def owner_of(self, split: Split) -> Owner | None:
+        """Find who drives a split, naming the Canary or Rollout when the object alone could not."""
+        owner = split.owner
+        if owner is not None and owner.name:
+            return owner
+        if owner is None or owner.controller == ARGO_ROLLOUTS:
+            for obj in self.objects("rollouts", split.namespace):
+                state = RolloutState.from_object(obj)
+                if _rollout_drives(state, split):
+                    return Owner("Rollout", state.name, as_str(obj.get("apiVersion"), "argoproj.io/v1alpha1"),
+                                 ARGO_ROLLOUTS)
+        if owner is None or owner.controller == FLAGGER:
+            for obj in self.objects("canaries", split.namespace):
+                state = CanaryState.from_object(obj)
+                if state.apex == split.name and (owner is not None or state.primary_service in
+                                                 {b.name for b in split.backends}):
+                    return Owner("Canary", state.name, as_str(obj.get("apiVersion"), "flagger.app/v1beta1"),
+                                 FLAGGER)
+        return owner
+
+    def owner_state(self, split: Split) -> CanaryState | RolloutState | None:
+        """Return the state of the split's Canary or Rollout, if it is known."""
+        owner = self.owner_of(split)
+        if owner is None or not owner.name:
+            return None
+        if owner.controller == FLAGGER:
+            obj = self.get("canaries", split.namespace, owner.name)
+            return CanaryState.from_object(obj) if obj is not None else None
+        if owner.controller == ARGO_ROLLOUTS:
+            obj = self.get("rollouts", split.namespace, owner.name)
+            return RolloutState.from_object(obj) if obj is not None else None
+        return None
+
+    def checks(self) -> list[Check]:
+        """Return configuration problems across the mesh (shadowed routes, missing extensions...)."""
+        service_names = None
+        if self.loaded("services"):
+            service_names = set(self._objects.get("services", {}))
+        namespace_names = None
+        if self.loaded("namespaces"):
+            namespace_names = {key[1] for key in self._objects.get("namespaces", {})}
+        profiles = [_key(obj) for obj in self.objects("serviceprofiles")]
+        return mesh_checks(self.splits(), profiles, service_names, namespace_names)
+
+    def traffic_checks(self, snapshot: MetricsSnapshot) -> list[Check]:
+        """Return backends that should get traffic but got none in `snapshot`."""
+        return traffic_checks(self.splits(), snapshot)
+
+    def _parsed_splits(self) -> list[Split]:
+        """Parse split objects not parsed since they last changed."""
+        result = []
+        for resource in SPLIT_RESOURCES:
+            for key, obj in self._objects.get(resource, {}).items():
+                cached = self._parsed.get((resource, key))
+                if cached is None:
+                    if not is_split_object(obj):
+                        continue
+                    cached = parse_split(obj)
+                    self._parsed[(resource, key)] = cached
+                result.append(cached)
+        return result
+
+    def _resolved(self, split: Split) -> Split:
+        """The split with its owner resolved through Canaries and Rollouts."""
+        owner = self.owner_of(split)
+        return split if owner == split.owner else dataclasses.replace(split, owner=owner)
+
+    def _changed(self) -> None:
+        """Record a change."""
+        self.version += 1
+
+
+def _rollout_drives(state: RolloutState, split: Split) -> bool:
+    """True when a Rollout's traffic routing names this split."""
+    if split.kind == "TrafficSplit":
+        return state.traffic_split_name == split.name
+    return split.name in state.http_routes
+

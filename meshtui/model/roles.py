@@ -1,0 +1,73 @@
+"""Provides the choice of which backend of a split is stable and which is the canary."""
+
+from __future__ import annotations
+
+from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.split import Backend, Split
+
+__all__ = ["STABLE_ANNOTATION", "stable_and_canary"]
+
+STABLE_ANNOTATION = "meshtui.io/stable"
+"""Annotation on a split naming its stable backend, for splits no controller owns."""
+
+
+def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | None = None
+                      ) -> tuple[int | None, int | None]:
+    """Pick the stable and the canary backend of a split's first rule.
+
+    Stable is, in order: the owner's stable service (`<apex>-primary` for Flagger, the Rollout's
+    `stableService`), the split's own apex service, the backend named by the `meshtui.io/stable`
+    annotation, `<apex>-primary` or `<apex>-stable`, else the backend with the most weight. The canary is the owner's canary service if
+    present, else `<apex>-canary`, else the other backend of a pair, else the heaviest non-stable one.
+
+    Args:
+        split: The split.
+        owner_state: State of the owning Canary or Rollout, if known.
+
+    Returns:
+        Indexes into `split.backends` of the stable and the canary backend (None when there is none).
+    """
+    if not split.backends:
+        return None, None
+    first_rule = split.backends[0].rule
+    candidates = [i for i, backend in enumerate(split.backends) if backend.rule == first_rule]
+    stable_names, canary_name = _owner_names(owner_state)
+    stable_names += [split.service, split.annotations.get(STABLE_ANNOTATION, "")]
+    if split.service:
+        # Flagger's and Argo's naming conventions, for splits whose owner is not (yet) known.
+        stable_names += [f"{split.service}-primary", f"{split.service}-stable"]
+    stable = _first_named(split, candidates, stable_names)
+    if stable is None:
+        stable = max(candidates, key=lambda i: (_weight(split.backends[i]), -i))
+    others = [i for i in candidates if i != stable]
+    if not others:
+        return stable, None
+    canary = _first_named(split, others, [canary_name, f"{split.service}-canary" if split.service else ""])
+    if canary is None:
+        canary = max(others, key=lambda i: (_weight(split.backends[i]), -i))
+    return stable, canary
+
+
+def _owner_names(owner_state: CanaryState | RolloutState | None) -> tuple[list[str], str]:
+    """The stable and canary service names an owner declares."""
+    if isinstance(owner_state, CanaryState):
+        return [owner_state.primary_service], owner_state.canary_service
+    if isinstance(owner_state, RolloutState):
+        return [owner_state.stable_service], owner_state.canary_service
+    return [], ""
+
+
+def _first_named(split: Split, indexes: list[int], names: list[str]) -> int | None:
+    """The first index whose backend has the earliest-listed non-empty name."""
+    for name in names:
+        if not name:
+            continue
+        for i in indexes:
+            if split.backends[i].name == name:
+                return i
+    return None
+
+
+def _weight(backend: Backend) -> float:
+    """A backend's weight for ranking; unknown counts as none."""
+    return float(backend.weight) if backend.weight is not None else -1.0
