@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from meshtui.model.roles import stable_and_canary
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Backend, Split
 
@@ -73,31 +74,17 @@ def signal_mark(signals: GoldenSignals | None, policy: HealthPolicy = HealthPoli
     return "ok"
 
 
-def _owner_service(owner_state: Any, attribute: str) -> str:
-    value = getattr(owner_state, attribute, "") if owner_state is not None else ""
-    return str(value() if callable(value) else value or "")
-
-
 def backend_role(split: Split, backend: Backend, owner_state: Any = None) -> str:
-    """Tell whether a backend is the "stable" or "canary" side, or "" when it cannot tell.
+    """Whether a backend is the "stable" or "canary" side of its split, or "" for neither.
 
-    The owner's state names the services when there is one (Argo's stable/canary services,
-    Flagger's primary/canary). Otherwise: Flagger names backends ``<svc>-primary`` and
-    ``<svc>-canary``; hand-made splits usually route the apex service (or a ``-stable`` one) next
-    to a single other backend.
+    Delegates the choice to `stable_and_canary` (owner's services, naming conventions, weights),
+    so the table, the health verdict and the write paths agree on which backend is which.
     """
-    name = backend.name
-    canary = _owner_service(owner_state, "canary_service")
-    stable = (_owner_service(owner_state, "stable_service")
-              or _owner_service(owner_state, "primary_service"))
-    if canary or stable:
-        return "canary" if name == canary else "stable" if name == stable else ""
-    if name.endswith("-canary") or name.endswith("-preview"):
-        return "canary"
-    if name == split.service or name.endswith("-primary") or name.endswith("-stable"):
+    stable, canary = stable_and_canary(split, owner_state)
+    index = split.backends.index(backend) if backend in split.backends else None
+    if index is not None and index == stable:
         return "stable"
-    others = [b for b in split.backends if b.name != name]
-    if len(split.backends) == 2 and any(backend_role(split, b) == "stable" for b in others):
+    if index is not None and index == canary:
         return "canary"
     return ""
 

@@ -100,25 +100,22 @@ def chart_series(split: Split, history: Mapping[BackendKey, Sequence[tuple[float
     return series
 
 
-def traffic_checks(split: Split, signals: Mapping[BackendKey, GoldenSignals] | None,
+def share_findings(split: Split, signals: Mapping[BackendKey, GoldenSignals] | None,
                    policy: HealthPolicy) -> list[str]:
-    """Findings about the split's traffic (as opposed to its configuration).
+    """Backends whose observed share of requests strays from their configured weight.
 
     Returns:
-        Lines such as "web-canary: weight 50% but 2% of requests" or "web-canary: no requests".
+        Lines such as "web-canary: weight 50% but 2% of requests".
     """
     if not signals:
         return []
-    findings = []
     shares = observed_shares(split, signals, policy)
+    findings = []
     for backend in split.backends:
-        got = signals.get(backend_key(backend))
         configured = backend.percent if backend.weight is not None else None
-        if configured and (got is None or not got.rps):
-            findings.append(f"{backend.name}: weight {configured:.0f}% but no requests")
-        elif share_mismatch(configured, shares.get(backend.name), policy):
-            findings.append(f"{backend.name}: weight {configured:.0f}% but "
-                            f"{shares[backend.name]:.0f}% of requests")
+        observed = shares.get(backend.name)
+        if share_mismatch(configured, observed, policy):
+            findings.append(f"{backend.name}: weight {configured:.0f}% but {observed:.0f}% of requests")
     return findings
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from meshtui.ui.config import WINDOW_SECONDS
 from meshtui.ui.panes.split_detail import ChartView, DetailView
-from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, split_row, traffic_checks
+from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings, split_row
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -172,9 +172,11 @@ class Presenter:
 
     def checks(self, split: Split) -> list[str]:
         """Problems of the object, mesh checks that concern it, and traffic findings."""
+        state = self.screen.state
         findings = list(split.problems)
-        for check in self.screen.state.checks():
-            if getattr(check, "ref", None) in (None, split.ref):
-                findings.append(str(getattr(check, "message", check)))
-        findings += traffic_checks(split, self.screen.pipeline.signals, self.screen.policy)
+        checks = list(state.checks())
+        if self.screen.pipeline.snapshot is not None:
+            checks += state.traffic_checks(self.screen.pipeline.snapshot)
+        findings += [check.message for check in checks if check.ref in (None, split.ref)]
+        findings += share_findings(split, self.screen.pipeline.signals, self.screen.policy)
         return findings
