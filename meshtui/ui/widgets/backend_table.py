@@ -130,7 +130,7 @@ class BackendTable(DataTable):
         Args:
             rows: One row per backend, in display order.
         """
-        if not self.is_mounted or not self.columns:
+        if not self.columns:
             self._pending = tuple(rows)
             return
         keys = _unique_keys(row.name for row in rows)

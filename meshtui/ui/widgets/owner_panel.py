@@ -144,14 +144,17 @@ class OwnerPanel(Widget):
 
     def _state_fields(self, text: Text, state: Any) -> None:
         """The controller-specific fields: Flagger's weight and checks, Argo's step and pause."""
-        step_index = getattr(state, "step_index", None)
+        step_index = getattr(state, "current_step_index", None)
         step_count = getattr(state, "step_count", None)
-        if step_index is not None:
-            self._field(text, "step", f"{step_index}/{step_count}" if step_count else str(step_index))
-        for attribute in ("canary_weight", "set_weight"):
-            weight = getattr(state, attribute, None)
-            if weight is not None:
-                self._field(text, "weight", f"{weight:g}%")
+        if step_index is not None or step_count:
+            shown = "—" if step_index is None else str(step_index)
+            self._field(text, "step", f"{shown}/{step_count}" if step_count else shown)
+        weight = getattr(state, "canary_weight", None)
+        if weight is None:
+            weight = getattr(state, "set_weight", None)
+        if weight is not None:
+            max_weight = getattr(state, "max_weight", None)
+            self._field(text, "canary weight", f"{weight}%" + (f" of max {max_weight}%" if max_weight else ""))
         failed = getattr(state, "failed_checks", None)
         if failed is not None:
             self._field(text, "failed checks", str(failed), self._style("bad" if failed else "ok"))
@@ -159,11 +162,18 @@ class OwnerPanel(Widget):
             self._field(text, "", "suspended", self._style("warn"))
         if getattr(state, "aborted", False):
             self._field(text, "", "aborted", self._style("bad"))
-        paused = getattr(state, "paused", False)
         conditions = _items(getattr(state, "pause_conditions", ()))
-        if paused or conditions:
+        if getattr(state, "paused", False) or conditions:
             self._field(text, "paused", ", ".join(conditions) or "yes", self._style("warn"))
-        gates = _items(getattr(state, "webhooks", ()))
+        gates = [
+            f"{hook.name} ({hook.type})"
+            for hook in getattr(state, "webhooks", ()) or ()
+            if str(getattr(hook, "type", "")).startswith("confirm-")
+        ]
         if gates:
             text.append("\n")
             self._field(text, "gates", ", ".join(gates))
+        message = str(getattr(state, "message", "") or "")
+        if message:
+            text.append("\n")
+            text.append(message, self._style("muted"))

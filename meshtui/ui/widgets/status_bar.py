@@ -77,35 +77,55 @@ class StatusBar(Widget):
         """A partial component style."""
         return self.get_component_rich_style(f"status-bar--{name}", partial=True)
 
-    def render(self) -> RenderResult:
-        """Draw the fields left to right and the read-only badge on the right."""
-        separator = (" │ ", self._style("separator"))
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(" ⎈ ", self._style("label"))
-        text.append(self.context or "no context", self._style("context"))
+    def _pieces(self) -> list[tuple[str, Style | str, int]]:
+        """The bar's text pieces with a shrink priority (0 fixed, higher shrinks first)."""
+        sep: tuple[str, Style | str, int] = (" │ ", self._style("separator"), 0)
+        pieces: list[tuple[str, Style | str, int]] = [
+            (" ⎈ ", self._style("label"), 0),
+            (self.context or "no context", self._style("context"), 1),
+        ]
         if self.scope:
-            text.append(*separator)
-            text.append(self.scope)
-        text.append(*separator)
+            pieces += [sep, (self.scope, "", 1)]
         state = {"connected": "ok", "connecting": "warn"}.get(self.connection, "bad")
         glyph = CONNECTION_GLYPHS.get(self.connection, "✕")
-        text.append(f"{glyph} {self.connection}", self._style(state))
+        pieces += [sep, (f"{glyph} {self.connection}", self._style(state), 0)]
         if self.connection_detail:
             detail_style = self._style("bad" if self.connection == "disconnected" else "muted")
-            text.append(f" {self.connection_detail}", detail_style)
-        text.append(*separator)
+            pieces.append((f" {self.connection_detail}", detail_style, 3))
         metrics_style = {"ok": "ok", "stale": "warn", "unavailable": "bad"}.get(self.metrics_state, "muted")
-        text.append(f"{METRICS_GLYPHS.get(self.metrics_state, '○')} ", self._style(metrics_style))
-        text.append(self.metrics_source or "no metrics", self._style("muted") if not self.metrics_source else "")
+        pieces += [sep, (f"{METRICS_GLYPHS.get(self.metrics_state, '○')} ", self._style(metrics_style), 0)]
+        if self.metrics_source:
+            pieces.append((self.metrics_source, "", 2))
+        else:
+            pieces.append(("no metrics", self._style("muted"), 0))
         if self.metrics_state in ("stale", "unavailable"):
-            text.append(f" {self.metrics_state}", self._style(metrics_style))
+            pieces.append((f" {self.metrics_state}", self._style(metrics_style), 0))
         if self.data_age is not None:
-            text.append(*separator)
             age_style = self._style("warn" if self.metrics_state == "stale" else "muted")
-            text.append(f"{format_duration(self.data_age)} ago", age_style)
+            pieces += [sep, (f"{format_duration(self.data_age)} ago", age_style, 0)]
+        return pieces
+
+    def render(self) -> RenderResult:
+        """Draw the fields left to right and the read-only badge on the right.
+
+        When space is short, the free-form parts (connection detail, then metrics source, then
+        context and scope) are shortened before any state is hidden.
+        """
         badge = Text(" READ-ONLY ", self._style("read-only"), end="") if self.read_only else Text("")
-        width = self.size.width
-        room = max(0, width - badge.cell_len)
+        room = max(0, self.size.width - badge.cell_len)
+        pieces = [list(piece) for piece in self._pieces()]
+        overflow = sum(len(text) for text, _, _ in pieces) - room
+        for priority in (3, 2, 1):
+            for piece in pieces:
+                if overflow <= 0:
+                    break
+                if piece[2] == priority and len(piece[0]) > 4:
+                    cut = min(overflow, len(piece[0]) - 4)
+                    piece[0] = piece[0][: len(piece[0]) - cut - 1] + "…"
+                    overflow -= cut
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for piece_text, style, _ in pieces:
+            text.append(piece_text, style)
         if text.cell_len > room:
             text.truncate(room, overflow="ellipsis")
         text.append(" " * (room - text.cell_len))
