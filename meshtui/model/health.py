@@ -1,8 +1,8 @@
 """Health marks and "needs attention" for splits: pure functions of a split, its owner and signals.
 
 A mark is one of ``"ok"``, ``"warn"``, ``"bad"`` or ``"none"`` (no data: never shown as healthy).
-A split needs attention when its canary fails its signals, its rollout is paused, failed or
-aborted, or the object itself has problems.
+A split needs attention when its canary falls below the warn level (or any backend below the bad
+level), its rollout is paused, failed or aborted, or the object itself has problems.
 """
 
 from __future__ import annotations
@@ -150,8 +150,11 @@ def split_health(split: Split, owner_state: Any = None,
     signals = signals or {}
     marks = {b.name: signal_mark(signals.get(backend_key(b)), policy) for b in split.backends}
     reasons, owner_failed = _owner_reasons(owner_state)
-    failing = [b for b in split.backends if marks[b.name] in ("warn", "bad")]
-    canaries = [b for b in failing if backend_role(split, b, owner_state) == "canary"]
+    # A canary below the warn level is what canary analysis exists to catch; any other backend
+    # only needs a human once it is below the bad level.
+    canaries = [b for b in split.backends if marks[b.name] in ("warn", "bad")
+                and backend_role(split, b, owner_state) == "canary"]
+    failing = [b for b in split.backends if marks[b.name] == "bad"]
     if canaries:
         reasons.insert(0, "canary failing")
     elif failing:

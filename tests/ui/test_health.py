@@ -117,3 +117,30 @@ def test_observed_shares_need_enough_traffic() -> None:
 def test_share_mismatch_threshold(configured: float | None, observed: float | None, flag: bool) -> None:
     """Flag only a gap above the threshold (10 points by default) with both numbers known."""
     assert share_mismatch(configured, observed, HealthPolicy()) is flag
+
+
+def test_stable_below_warn_is_marked_but_not_flagged() -> None:
+    """A stable backend at 98% is "warn" but needs no human; at 90% it does."""
+    split = traffic_split({"web": 90, "web-canary": 10})
+    canary_ok = sig(1.0, 1.0)
+    warn = split_health(split, None, {BackendKey("shop", "web"): sig(0.98, 9.0),
+                                      BackendKey("shop", "web-canary"): canary_ok})
+    assert (warn.mark, warn.attention) == ("warn", False)
+    bad = split_health(split, None, {BackendKey("shop", "web"): sig(0.9, 9.0),
+                                     BackendKey("shop", "web-canary"): canary_ok})
+    assert (bad.mark, bad.attention, bad.reasons) == ("bad", True, ("web failing",))
+
+
+def test_owner_state_names_the_canary() -> None:
+    """An Argo Rollout's canaryService decides the role, whatever the names look like."""
+
+    @dataclass(frozen=True)
+    class Rollout:
+        phase: str = "Progressing"
+        paused: bool = False
+        aborted: bool = False
+        canary_service: str = "web-next"
+        stable_service: str = "web-now"
+
+    split = traffic_split({"web-now": 80, "web-next": 20})
+    assert [backend_role(split, b, Rollout()) for b in split.backends] == ["stable", "canary"]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from meshtui.model.split import Split
     from meshtui.ui.screens.dashboard import DashboardScreen
 
-HISTORY_POINTS = 60
+HISTORY_POINTS = 40
 """Points per series in a chart, whatever the window."""
 
 WATCH_RETRY_SECONDS = 2.0
