@@ -6,6 +6,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from meshtui.sim.apiserver.errors import ApiError
 from meshtui.sim.exporter import MetricsExporter
 from meshtui.sim.scenario import Scenario, load_scenario
 from meshtui.sim.scenario_objects import owner_reference, scenario_objects
@@ -36,7 +37,13 @@ def seed_store(store: Any, scenario: Scenario) -> int:
             owner = stored.get((ref.get("kind"), meta.get("namespace"), ref.get("name")))
             if owner is not None and not ref.get("uid"):
                 ref.update(owner_reference(owner))
-        result = store.apply(obj)
+        try:
+            result = store.create(obj)
+        except ApiError as exc:
+            # Namespaces such as "default" exist in every store from the start.
+            if exc.code != 409:
+                raise
+            result = store.apply(obj)
         stored[(obj["kind"], meta.get("namespace"), meta.get("name"))] = result
         count += 1
     return count

@@ -31,7 +31,8 @@ _KINDS = (("TrafficSplit", "split.smi-spec.io/v1alpha1"), ("HTTPRoute", "gateway
 
 def _behaviour(rng: random.Random, worse: bool) -> Behaviour:
     p50 = rng.choice((2, 4, 8, 15, 30))
-    p95, p99 = p50 * rng.uniform(2.5, 4), p50 * rng.uniform(5, 8)
+    # A few distinct profiles only: the simulator shares one latency sampler per profile.
+    p95, p99 = p50 * rng.choice((2.5, 3, 4)), p50 * rng.choice((5, 6, 8))
     if worse:
         return Behaviour(rng.uniform(0.85, 0.97), LatencyProfile(p50 * 1.5, p95 * 2, p99 * 4), 500)
     return Behaviour(rng.uniform(0.995, 1.0), LatencyProfile(p50, p95, p99))

@@ -49,6 +49,7 @@ class LatencyProfile:
     p99: float
     max_ms: float | None = None
 
+    @cached_property
     def _points(self) -> tuple[tuple[float, float], ...]:
         top = self.max_ms if self.max_ms is not None else self.p99 * 3
         low = max(self.p50 / 4, 0.05)
@@ -56,7 +57,7 @@ class LatencyProfile:
 
     def cdf(self, ms: float) -> float:
         """Probability that one request takes at most `ms` milliseconds."""
-        points = self._points()
+        points = self._points
         if ms <= points[0][1]:
             return 0.0
         if ms >= points[-1][1]:
@@ -71,7 +72,7 @@ class LatencyProfile:
 
     def quantile(self, q: float) -> float:
         """The latency in ms at quantile `q` (0..1) of this profile."""
-        points = self._points()
+        points = self._points
         qs = [p[0] for p in points]
         i = min(max(bisect.bisect_left(qs, q), 1), len(points) - 1)
         (q0, v0), (q1, v1) = points[i - 1], points[i]
