@@ -181,22 +181,29 @@ def cmd_sim(args: argparse.Namespace) -> int:
     import tempfile
     import threading
 
-    from meshtui.sim.apiserver import write_kubeconfig
     from meshtui.sim.mesh import SimulatedMesh
+    from meshtui.sim.scenario import ScenarioError
 
+    try:
+        mesh = SimulatedMesh(scenario=args.scenario or "default",
+                             seed=1 if args.seed is None else args.seed,
+                             api_port=args.port, metrics_port=args.metrics_port, autostart=False)
+    except (ScenarioError, OSError) as exc:
+        raise UsageError(f"cannot load scenario {args.scenario or 'default'}: {exc}") from None
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     tmpdir = None
-    mesh = SimulatedMesh(scenario=args.scenario, seed=args.seed, api_port=args.port,
-                         metrics_port=args.metrics_port)
     try:
-        mesh.start()
+        try:
+            mesh.start()
+        except OSError as exc:
+            raise UsageError(f"cannot start the simulated mesh: {exc.strerror or exc}") from None
         path = args.kubeconfig_out
         if path is None:
             tmpdir = tempfile.mkdtemp(prefix="meshtui-sim-")
             path = os.path.join(tmpdir, "kubeconfig")
-        write_kubeconfig(path, mesh.api_url)
+        mesh.write_kubeconfig(path)
         print(f"API server:  {mesh.api_url}")
         print(f"Metrics:     {mesh.metrics_url}")
         print(f"Kubeconfig:  {path}")

@@ -40,9 +40,9 @@ def test_table_in_one_namespace(kube: KubeHarness) -> None:
     header, *rows = result.stdout.strip().splitlines()
     assert header.split()[:4] == ["KIND", "NAME", "SERVICE", "BACKENDS"]
     assert len(rows) == 2
-    podinfo = next(r for r in rows if " podinfo " in r)
+    podinfo = next(r for r in rows if r.split()[1] == "podinfo")
     assert "podinfo-primary=90(90%)" in podinfo and "podinfo-canary=10(10%)" in podinfo
-    broken = next(r for r in rows if " broken " in r)
+    broken = next(r for r in rows if r.split()[1] == "broken")
     assert "abc" in broken
 
 
