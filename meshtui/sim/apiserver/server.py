@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import socket
+import ssl
+import tempfile
 import threading
+from functools import lru_cache
+from pathlib import Path
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from meshtui.sim.apiserver.handler import Handler
 from meshtui.sim.apiserver.proxy import ProxyTable
+from meshtui.sim.apiserver.tlsdata import SERVER_CERT_PEM, SERVER_KEY_PEM
 
 if TYPE_CHECKING:
     from meshtui.sim.apiserver.handler import Request
@@ -17,6 +22,19 @@ if TYPE_CHECKING:
     from meshtui.sim.apiserver.store import Store
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_TLS_HANDSHAKE = b"\x16"
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    """The server-side TLS context with the emulator's fixed loopback certificate."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory(prefix="meshtui-apiserver-") as tmp:
+        cert, key = Path(tmp, "tls.crt"), Path(tmp, "tls.key")
+        cert.write_text(SERVER_CERT_PEM)
+        key.write_text(SERVER_KEY_PEM)
+        context.load_cert_chain(cert, key)
+    return context
 
 
 @dataclass(frozen=True)
@@ -41,7 +59,11 @@ class RequestRecord:
 
 
 class _HTTPServer(ThreadingHTTPServer):
-    """Tracks open connections so `stop()` can close idle keep-alive ones too."""
+    """Serves plain HTTP and TLS on one port, and tracks connections for `stop()`.
+
+    Each connection's first byte tells a TLS ClientHello from a plain request, so `http://` and
+    `https://` URLs of the same port both work.
+    """
 
     daemon_threads = True
     block_on_close = False
@@ -63,6 +85,33 @@ class _HTTPServer(ThreadingHTTPServer):
         with self._conn_lock:
             self.connections.discard(request)
         super().shutdown_request(request)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """Upgrade the connection to TLS when it starts with a handshake, then serve it."""
+        try:
+            first = request.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return
+        if not first:
+            return
+        if first != _TLS_HANDSHAKE:
+            self.RequestHandlerClass(request, client_address, self)
+            return
+        try:
+            conn = _tls_context().wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        with self._conn_lock:
+            self.connections.add(conn)
+        try:
+            self.RequestHandlerClass(conn, client_address, self)
+        finally:
+            with self._conn_lock:
+                self.connections.discard(conn)
+            try:
+                conn.close()
+            except OSError:
+                pass
 
     def close_connections(self) -> None:
         """Shut every open connection down (the serving threads then exit)."""
@@ -109,6 +158,11 @@ class ApiServer:
     def url(self) -> str:
         """Base URL, e.g. ``http://127.0.0.1:41234``."""
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def tls_url(self) -> str:
+        """The same server over TLS, e.g. ``https://127.0.0.1:41234`` (see `write_kubeconfig`)."""
+        return f"https://{self.host}:{self.port}"
 
     def start(self) -> ApiServer:
         """Bind and serve in a background thread (again on the same port after `stop()`)."""

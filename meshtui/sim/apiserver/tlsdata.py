@@ -1,0 +1,42 @@
+"""A fixed, test-only TLS identity for the emulator on loopback (127.0.0.1, ::1, localhost).
+
+Why TLS at all: kubectl (client-go) only sends a kubeconfig user's bearer token over https, so the
+emulator must speak TLS for identities to reach it from kubectl. The key below protects nothing but
+a simulated cluster on the loopback interface; it was generated for this purpose and is public.
+"""
+
+from __future__ import annotations
+
+# Valid 2000-01-01 to 2099-12-31, so no machine clock makes it "not yet valid".
+CA_CERT_PEM = """-----BEGIN CERTIFICATE-----
+MIIBeDCCAR6gAwIBAgIUV0Qb4gauQ60ztPU8SXaow5rI77QwCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwObWVzaHR1aS1zaW0tY2EwIBcNMDAwMTAxMDAwMDAwWhgPMjA5
+OTEyMzEwMDAwMDBaMBkxFzAVBgNVBAMMDm1lc2h0dWktc2ltLWNhMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEILSd4an/DDwJyvrh3G1BhKPfh/rY0XRpCfg3xKZb
+KYZFUv4v2vhMxoNDcO6pSD5bYUTMfw2fKPAe1K2MO/eqWqNCMEAwDwYDVR0TAQH/
+BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwHQYDVR0OBBYEFO54iWVoBskhL2rD7gR2
+1fxrzoZhMAoGCCqGSM49BAMCA0gAMEUCIGqCrSLU/DufVClU20R0m19I3kM9rwFV
+SM2GOjKf4fSMAiEA27vjuqvW/VLZRBq+pwoGR625fmBtXDi26RijS4iS8Cc=
+-----END CERTIFICATE-----
+"""
+
+SERVER_CERT_PEM = """-----BEGIN CERTIFICATE-----
+MIIBxDCCAWmgAwIBAgIUJRMpLepbG023GxV3167OMv4ehYEwCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwObWVzaHR1aS1zaW0tY2EwIBcNMDAwMTAxMDAwMDAwWhgPMjA5
+OTEyMzEwMDAwMDBaMCAxHjAcBgNVBAMMFW1lc2h0dWktc2ltLWFwaXNlcnZlcjBZ
+MBMGByqGSM49AgEGCCqGSM49AwEHA0IABGjFE0k5eEeLKIV9/Br//K1gU4z1Hmr6
+a5481Zbjum0f4iRKaXoaQndFxOGScCKugpfFTIDOiRkgJvEdUHSauZSjgYUwgYIw
+LAYDVR0RBCUwI4cEfwAAAYcQAAAAAAAAAAAAAAAAAAAAAYIJbG9jYWxob3N0MAwG
+A1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMBMGA1UdJQQMMAoGCCsGAQUFBwMB
+MB8GA1UdIwQYMBaAFO54iWVoBskhL2rD7gR21fxrzoZhMAoGCCqGSM49BAMCA0kA
+MEYCIQDCMlFQDyXAA7i5FcYiuMlOOdIqw+rP2Pvos0xm2sTlRgIhAI5YurdUpBj9
+D5E6YN0AB43vwc/cIURUaN3O/jZV5t7u
+-----END CERTIFICATE-----
+"""
+
+SERVER_KEY_PEM = """-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgeC1AC8QHQHzDUben
+s+9O6vyjR2mYW2fIV/R6Sm8H88OhRANCAARoxRNJOXhHiyiFffwa//ytYFOM9R5q
++muePNWW47ptH+IkSml6GkJ3RcThknAiroKXxUyAzokZICbxHVB0mrmU
+-----END PRIVATE KEY-----
+"""
