@@ -66,8 +66,9 @@ class MetricsExporter:
         self._server = ThreadingHTTPServer((self.host, self._requested_port), Handler)
         self._server.daemon_threads = True
         self._requested_port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="meshtui-sim-exporter",
-                                        daemon=True)
+        # A short poll interval keeps stop() quick; serve_forever checks for shutdown at that rate.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        name="meshtui-sim-exporter", daemon=True)
         self._thread.start()
         return self
 
