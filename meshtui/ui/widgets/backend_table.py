@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from meshtui.ui.widgets._format import NO_DATA, format_ms, format_percent, format_ratio, format_rps
+from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
     from meshtui.model.signals import GoldenSignals
@@ -152,7 +153,7 @@ class BackendTable(DataTable):
 
     def _style(self, name: str) -> Style:
         """A partial component style (just the colour and text style)."""
-        return self.get_component_rich_style(f"backend-table--{name}", partial=True)
+        return component_fg(self, f"backend-table--{name}")
 
     def _cells_for(self, row: BackendRow) -> tuple[Text, ...]:
         """The nine cells of a row, styled for meaning."""

@@ -8,6 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
+from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
     from meshtui.model.ownership import Owner
@@ -108,7 +109,7 @@ class OwnerPanel(Widget):
 
     def _style(self, name: str) -> Style:
         """A partial component style."""
-        return self.get_component_rich_style(f"owner-panel--{name}", partial=True)
+        return component_fg(self, f"owner-panel--{name}")
 
     def _field(self, text: Text, label: str, value: str, style: str | Style = "") -> None:
         """Append ``label value`` with a separator when the line already has content."""

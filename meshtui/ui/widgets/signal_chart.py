@@ -27,6 +27,7 @@ from meshtui.ui.widgets._chart_layout import (
     y_range,
 )
 from meshtui.ui.widgets._format import NO_DATA
+from meshtui.ui.widgets._styles import component_fg
 
 STATES = ("ok", "stale", "unavailable", "empty")
 """The states a chart can be in."""
@@ -245,7 +246,7 @@ class SignalChart(Widget):
         if style is None:
             style = self.rich_style
             if key:
-                style += self.get_component_rich_style(f"signal-chart--{key}", partial=True)
+                style += component_fg(self, f"signal-chart--{key}")
             if self.state == "stale" and key not in ("stale", "title"):
                 style += Style(dim=True)
             self._styles[key] = style

@@ -22,6 +22,7 @@ from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._split_message import SplitMessage
 from meshtui.ui.widgets._split_render import render_row
 from meshtui.ui.widgets._split_rows import SplitRow, fit_columns, group_order, haystack, visible_lines
+from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
@@ -90,7 +91,7 @@ class SplitList(ScrollView, can_focus=True):
         & > .split-list--cursor { background: $foreground 10%; }
         & > .split-list--gutter { color: $surface; }
         &:focus > .split-list--cursor { background: $block-cursor-blurred-background; text-style: bold; }
-        &:focus > .split-list--gutter { color: $accent; }
+        &:focus > .split-list--gutter { color: $primary; }
         & > .split-list--ok { color: $success; }
         & > .split-list--warn { color: $warning; }
         & > .split-list--bad { color: $error; }
@@ -310,8 +311,9 @@ class SplitList(ScrollView, can_focus=True):
         """A component style, cached until the next style update."""
         style = self._styles.get(name)
         if style is None:
-            partial = name not in ("cursor", "header")
-            style = self.get_component_rich_style(f"split-list--{name}", partial=partial)
+            full_name = f"split-list--{name}"
+            whole_line = name in ("cursor", "header")
+            style = self.get_component_rich_style(full_name) if whole_line else component_fg(self, full_name)
             self._styles[name] = style
         return style
 

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from meshtui.ui.widgets._format import format_duration
+from meshtui.ui.widgets._styles import component_fg
 
 CONNECTION_GLYPHS = {"connected": "●", "connecting": "◌", "disconnected": "✕"}
 """Glyph per cluster connection state."""
@@ -75,7 +76,9 @@ class StatusBar(Widget):
 
     def _style(self, name: str) -> Style:
         """A partial component style."""
-        return self.get_component_rich_style(f"status-bar--{name}", partial=True)
+        if name == "read-only":
+            return self.get_component_rich_style("status-bar--read-only")
+        return component_fg(self, f"status-bar--{name}")
 
     def _pieces(self) -> list[tuple[str, Style | str, int]]:
         """The bar's text pieces with a shrink priority (0 fixed, higher shrinks first)."""

@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from meshtui.ui.widgets._format import format_split
+from meshtui.ui.widgets._styles import component_fg
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 """Left-aligned partial blocks, index = eighths of a cell filled."""
@@ -160,13 +161,13 @@ class WeightBar(Widget):
 
     def segment_styles(self) -> list[Style]:
         """The theme's style for each backend position, for use with `weight_bar`."""
-        return [self.get_component_rich_style(f"weight-bar--segment-{i}", partial=True) for i in range(1, 5)]
+        return [component_fg(self, f"weight-bar--segment-{i}") for i in range(1, 5)]
 
     def render(self) -> RenderResult:
         """Draw the bar, its figures and, when set, the pending split below."""
         styles = self.segment_styles()
-        empty = self.get_component_rich_style("weight-bar--empty", partial=True)
-        label_style = self.get_component_rich_style("weight-bar--label", partial=True)
+        empty = component_fg(self, "weight-bar--empty")
+        label_style = component_fg(self, "weight-bar--label")
         label = format_split(self.percents)
         pending = self.pending if self.pending is not None and self.pending != self.percents else None
         pending_label = f"→ {format_split(pending)}" if pending is not None else ""
@@ -175,7 +176,7 @@ class WeightBar(Widget):
         text = weight_bar(self.percents, bar_width, styles=styles, empty_style=empty)
         text.append(" " + label.ljust(label_width - 1), label_style)
         if pending is not None:
-            pending_style = self.get_component_rich_style("weight-bar--pending", partial=True)
+            pending_style = component_fg(self, "weight-bar--pending")
             text.append("\n")
             dimmed = [style + Style(dim=True) for style in styles]
             text.append_text(weight_bar(pending, bar_width, styles=dimmed, empty_style=empty))

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from meshtui.model.split import SplitRef
+from meshtui.ui.themes import MESHTUI_THEME
 from meshtui.ui.widgets.split_list import SplitList
 
 T0 = 1_700_000_000.0
@@ -18,7 +19,10 @@ T0 = 1_700_000_000.0
 
 
 class WidgetApp(App[None]):
-    """Hosts the widgets made by `factory` and records every message they post."""
+    """Hosts the widgets made by `factory` and records every message they post.
+
+    It uses meshtui's own theme so snapshots show the widgets as the dashboard does.
+    """
 
     CSS = "Screen { layout: vertical; }"
 
@@ -34,6 +38,11 @@ class WidgetApp(App[None]):
         self._setup = setup
         self.messages: list[Message] = []
         """Messages posted by the hosted widgets, in order."""
+
+    def on_load(self) -> None:
+        """Switch to meshtui's theme before anything is drawn."""
+        self.register_theme(MESHTUI_THEME)
+        self.theme = MESHTUI_THEME.name
 
     def compose(self) -> ComposeResult:
         """Mount the widgets under test."""

@@ -8,6 +8,7 @@ from meshtui.model.owners import CanaryState, RolloutState, Webhook
 from meshtui.model.ownership import Owner
 from meshtui.model.signals import GoldenSignals
 from meshtui.ui.widgets import BackendTable, OwnerPanel, StatusBar, WeightBar
+from meshtui.ui.widgets._styles import component_fg
 from tests.ui.widgets.harness import WidgetApp
 from tests.waiting import settle
 
@@ -57,9 +58,9 @@ async def test_backend_table_cells_and_missing_values() -> None:
         assert cells[1][3] == "⚠ 2.1%"  # the mismatch is flagged
         assert cells[2][2:] == ["—"] * 7
         mismatch = table.get_row_at(1)[3]
-        assert mismatch.style == table.get_component_rich_style("backend-table--mismatch", partial=True)
+        assert mismatch.style == component_fg(table, "backend-table--mismatch")
         amber = table.get_row_at(1)[4]  # 96.2% is between the bad (95%) and warn (99%) lines
-        assert amber.style == table.get_component_rich_style("backend-table--warn", partial=True)
+        assert amber.style == component_fg(table, "backend-table--warn")
 
 
 async def test_backend_table_updates_in_place_when_backends_unchanged() -> None:
