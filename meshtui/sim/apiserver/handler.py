@@ -106,7 +106,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(request, 500, errors.status_body(500, f"internal error: {exc}",
                                                         "InternalError"))
         finally:
-            if request.status:
+            if request.status and not request.extra.get("recorded"):
                 self.api.record(request)
 
     def _send(self, request: Request, status: int, body: Any,
@@ -211,6 +211,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/json")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
+            # Logged as the stream opens, so tests can see a watch that is still running.
+            self.api.record(request)
+            request.extra["recorded"] = True
             stream.run(watcher, initial, error)
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
