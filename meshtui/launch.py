@@ -1,0 +1,139 @@
+"""Wiring: build the clients (real or simulated) and hand them to the dashboard.
+
+The app never builds its own clients; this module is the one place that decides which
+Kubernetes client and which metrics source a run gets. `meshtui demo` goes through the same
+Kubernetes client path as a real cluster: the simulated mesh serves the Kubernetes HTTP API and
+the dashboard talks to it with a kubeconfig, exactly as it would to a real API server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+PROMETHEUS_PROXY_PATH = "/api/v1/namespaces/linkerd-viz/services/prometheus:9090/proxy/"
+"""Where linkerd-viz's Prometheus is reached through the API server's service proxy."""
+
+
+def _settings(args: argparse.Namespace, cluster: Any) -> Any:
+    """The user's config file, overridden by what the command line says."""
+    from meshtui.ui.config import load_settings
+
+    settings = load_settings()
+    overrides: dict[str, Any] = {}
+    if getattr(args, "refresh", None):
+        overrides["refresh"] = args.refresh
+    if getattr(args, "window", None):
+        overrides["window"] = args.window
+    if getattr(args, "all_namespaces", False):
+        overrides["namespace"] = None
+    elif getattr(args, "namespace", None):
+        overrides["namespace"] = args.namespace
+    return dataclasses.replace(settings, **overrides) if overrides else settings
+
+
+def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
+    """Choose the metrics source: `--prometheus-url`, else linkerd-viz through the service proxy.
+
+    Returns:
+        A `PrometheusSource`, or None when no Prometheus answers (the dashboard then says
+        "no metrics source" and everything else keeps working).
+    """
+    import os
+
+    from meshtui.metrics.prometheus import PrometheusSource
+    from meshtui.metrics.source import MetricsError
+
+    verify: bool | str = not getattr(args, "insecure_skip_tls_verify", False)
+    if args.prometheus_url:
+        basic = None
+        if args.prometheus_user:
+            basic = (args.prometheus_user, os.environ[args.prometheus_password_env])
+        return PrometheusSource(args.prometheus_url, bearer_token=args.prometheus_token,
+                                basic_auth=basic, verify=verify)
+    verify = (cluster.ca_file or True) if cluster.verify else False
+    source = PrometheusSource(cluster.server.rstrip("/") + PROMETHEUS_PROXY_PATH,
+                              headers=cluster.auth_headers(), verify=verify)
+    try:
+        source.query("vector(1)")
+    except MetricsError:
+        source.close()
+        return None
+    return source
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    """`meshtui`: the dashboard on the cluster of the current (or given) kubeconfig context."""
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+
+    cluster = load_cluster(args.kubeconfig, args.context)
+    try:
+        client = MeshClient(cluster)
+        client.discover()
+        metrics = prometheus_from_args(args, cluster)
+        return _run_app(client, metrics, _settings(args, cluster))
+    finally:
+        cluster.close()
+
+
+@contextlib.contextmanager
+def simulated_mesh(scenario: str | None, seed: int | None) -> Iterator[tuple[Any, Any]]:
+    """Start the simulated mesh and, when Debian's prometheus is installed, a real Prometheus.
+
+    Yields:
+        ``(mesh, prometheus_process_or_None)``; both are stopped on exit.
+    """
+    from meshtui.sim.mesh import SimulatedMesh
+    from meshtui.sim.prometheus import PrometheusProcess, find_prometheus
+
+    mesh = SimulatedMesh(scenario or "default", seed=1 if seed is None else seed)
+    prometheus = None
+    try:
+        if find_prometheus():
+            prometheus = PrometheusProcess([mesh.metrics_target]).start()
+            mesh.set_prometheus(prometheus.url)
+        yield mesh, prometheus
+    finally:
+        if prometheus is not None:
+            prometheus.stop()
+        mesh.stop()
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """`meshtui demo`: the simulated mesh in-process, with the dashboard on it."""
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+
+    with simulated_mesh(args.scenario, args.seed) as (mesh, prometheus), \
+            tempfile.TemporaryDirectory(prefix="meshtui-demo-") as tmp:
+        kubeconfig = mesh.write_kubeconfig(Path(tmp) / "kubeconfig")
+        cluster = load_cluster(str(kubeconfig), None)
+        try:
+            client = MeshClient(cluster)
+            client.discover()
+            if prometheus is not None:
+                args.prometheus_url = None
+                metrics = prometheus_from_args(args, cluster)
+            else:
+                print("prometheus not installed: reading the simulator's series directly",
+                      file=sys.stderr)
+                metrics = mesh.source()
+            args.all_namespaces = True
+            return _run_app(client, metrics, _settings(args, cluster))
+        finally:
+            cluster.close()
+
+
+def _run_app(client: Any, metrics: Any, settings: Any) -> int:
+    from meshtui.ui.app import MeshtuiApp
+
+    app = MeshtuiApp(client, metrics, settings)
+    app.run()
+    return int(app.return_code or 0)
