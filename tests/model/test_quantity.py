@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.model.quantity import QuantityError, parse_quantity
+from tests.model.hypothesis_settings import QUICK
 
 
 @pytest.mark.parametrize(
@@ -70,18 +71,21 @@ def test_quantity_error_is_a_value_error() -> None:
     assert issubclass(QuantityError, ValueError)
 
 
+@QUICK
 @given(st.integers(min_value=0, max_value=10**12))
 def test_integer_strings_round_trip(number: int) -> None:
     """Any non-negative integer reads the same as an int and as a string."""
     assert parse_quantity(number) == parse_quantity(str(number)) == number
 
 
+@QUICK
 @given(st.integers(min_value=0, max_value=10**9))
 def test_milli_suffix_divides_by_a_thousand(number: int) -> None:
     """`<n>m` is exactly n/1000."""
     assert parse_quantity(f"{number}m") == Fraction(number, 1000)
 
 
+@QUICK
 @given(st.text(max_size=12))
 def test_never_raises_anything_but_quantity_error(text: str) -> None:
     """Arbitrary strings either parse to a non-negative value or raise QuantityError."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.model.split import is_split_object, parse_split
+from tests.model.hypothesis_settings import FUZZ
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
                     st.sampled_from(["500m", "1k", "-1", "1e3", "Service", "core", "", "v1alpha1"]))
@@ -52,7 +53,7 @@ httproutes = st.fixed_dictionaries({
         "backendRefs": maybe(st.lists(maybe(backend_ref), max_size=4))})), max_size=3))}))})
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@FUZZ
 @given(st.one_of(trafficsplits, httproutes))
 def test_parse_split_never_raises(obj: dict[str, Any]) -> None:
     """Whatever the object holds, parsing gives a Split whose JSON form is serialisable."""

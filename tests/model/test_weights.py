@@ -6,7 +6,7 @@ import random
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.model.weights import (
@@ -19,6 +19,7 @@ from meshtui.model.weights import (
     to_weights,
     validate_percent,
 )
+from tests.model.hypothesis_settings import LONG_RUNS, QUICK
 
 
 @st.composite
@@ -45,6 +46,7 @@ def test_all_zero_stays_zero() -> None:
     assert to_percents([]) == []
 
 
+@QUICK
 @given(st.lists(st.one_of(st.integers(0, 10**7), st.fractions(min_value=0, max_value=1000)),
                 min_size=1, max_size=8))
 def test_to_percents_sums_to_100(weights: list) -> None:
@@ -81,6 +83,7 @@ def test_set_percent_refuses_bad_input() -> None:
     assert set_percent([100], 0, 100) == [100]
 
 
+@QUICK
 @given(percent_lists(), st.data())
 def test_set_percent_sets_exactly_and_sums_to_100(percents: list[int], data: st.DataObject) -> None:
     """The chosen backend gets exactly the requested value and the total stays 100."""
@@ -110,6 +113,7 @@ def test_shift_many_backends_rescales_others() -> None:
     assert shift([40, 40, 20], 2, 20) == [30, 30, 40]
 
 
+@QUICK
 @given(st.integers(0, 100), st.integers(-100, 100), st.integers(0, 1))
 def test_shift_round_trip_two_backends(first: int, points: int, index: int) -> None:
     """shift(+n) then shift(-n) returns to the start when nothing was clamped."""
@@ -119,6 +123,7 @@ def test_shift_round_trip_two_backends(first: int, points: int, index: int) -> N
     assert shift(shift(start, index, points), index, -points) == start
 
 
+@QUICK
 @given(percent_lists(min_size=3), st.data())
 def test_shift_round_trip_with_partner(percents: list[int], data: st.DataObject) -> None:
     """With an explicit partner the round trip holds for any number of backends."""
@@ -129,7 +134,7 @@ def test_shift_round_trip_with_partner(percents: list[int], data: st.DataObject)
     assert shift(there, index, -points, partner=partner) == percents
 
 
-@settings(max_examples=25)
+@LONG_RUNS
 @given(st.randoms(use_true_random=False))
 def test_no_drift_after_a_thousand_shifts(rng: random.Random) -> None:
     """After 1,000 shifts the split equals the clamped running total, and still sums to 100."""
@@ -144,7 +149,7 @@ def test_no_drift_after_a_thousand_shifts(rng: random.Random) -> None:
     assert percents == [expected_first, 100 - expected_first]
 
 
-@settings(max_examples=10)
+@LONG_RUNS
 @given(percent_lists(min_size=3), st.randoms(use_true_random=False))
 def test_many_backend_shifts_stay_whole_and_total_100(start: list[int], rng: random.Random) -> None:
     """Rescaling shifts over many backends never leave 0..100 or lose a point."""
@@ -170,6 +175,7 @@ def test_choose_scale_keeps_the_split_convention() -> None:
     assert choose_scale([2_000_000, 0]) == 100
 
 
+@QUICK
 @given(percent_lists(), st.integers(1, 10_000))
 def test_to_weights_keeps_percentages_exact(percents: list[int], factor: int) -> None:
     """Weights on any multiple of 100 read back as exactly the same percentages."""

@@ -1,0 +1,14 @@
+"""Hypothesis settings for the model tests: no per-example deadline (CI machines are shared and slow)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+
+QUICK = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+"""Cheap properties: enough examples to find rounding edge cases."""
+
+FUZZ = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+"""Fuzzing parse_split with arbitrary object shapes."""
+
+LONG_RUNS = settings(deadline=None, max_examples=5, suppress_health_check=[HealthCheck.too_slow])
+"""Properties that run 1,000 operations per example."""
