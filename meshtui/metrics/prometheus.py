@@ -106,13 +106,18 @@ class PrometheusSource:
             raise MetricsError(scrub(f"{what}: {message}", self._secrets)) from None
         return result
 
-    def query(self, query: str) -> list[aggregate.Sample]:
+    def query(self, query: str, at: float | None = None) -> list[aggregate.Sample]:
         """Run one instant query and decode its vector (counted in `queries_made`).
+
+        Args:
+            query: PromQL text (build it with `promql`).
+            at: Evaluation time (Unix seconds); now when None.
 
         Raises:
             MetricsError: On any failure, including a malformed answer.
         """
-        result = self._call("query failed", self._client.custom_query, query)
+        params = {"time": f"{at:.3f}"} if at is not None else None
+        result = self._call("query failed", self._client.custom_query, query, params)
         try:
             return aggregate.parse_vector(result)
         except ValueError as exc:

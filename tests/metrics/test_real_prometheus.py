@@ -1,0 +1,187 @@
+"""A real Prometheus scraping the simulated mesh: PrometheusSource against the simulator's truth.
+
+The simulator is stepped by hand (not in real time) so the counters Prometheus sees change only
+when the test says so: the increase Prometheus measures is then exactly the difference between
+two `/truth` readings, and success rates can be compared without sampling noise.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from meshtui.metrics import aggregate, promql
+from meshtui.metrics.prometheus import QUERIES_PER_CALL, PrometheusSource
+from meshtui.metrics.quantiles import bucket_quantile
+from meshtui.metrics.source import BackendTarget, RouteKey
+from meshtui.model.signals import BackendKey
+from tests.plugins.prometheus import PrometheusFactory
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.prometheus
+
+ROUTES = {
+    BackendKey("emojivoto", "voting-svc"): RouteKey("emojivoto", "voting-split", "voting-svc"),
+    BackendKey("emojivoto", "voting-v2-svc"): RouteKey("emojivoto", "voting-split", "voting-svc"),
+    BackendKey("test", "podinfo-primary"): RouteKey("test", "podinfo", "podinfo"),
+    BackendKey("test", "podinfo-canary"): RouteKey("test", "podinfo", "podinfo"),
+}
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What the simulator served between two `/truth` readings, per backend."""
+
+    requests: int
+    successes: int
+    latency: dict[str, float]
+
+
+@dataclass
+class World:
+    """The mesh, the Prometheus scraping it and the truth over the measured interval."""
+
+    mesh: Any
+    prometheus: Any
+    source: PrometheusSource
+    delta: dict[BackendKey, Delta]
+
+    def targets(self, routes: bool = True) -> list[BackendTarget]:
+        """A target per backend that served traffic (with its route when `routes`)."""
+        return [BackendTarget(k, ROUTES.get(k) if routes else None) for k in sorted(self.delta)]
+
+
+def _truth(mesh: Any) -> dict[BackendKey, dict[str, Any]]:
+    with urllib.request.urlopen(mesh.truth_url, timeout=5) as resp:
+        body = json.load(resp)
+    return {BackendKey(b["namespace"], b["service"]): b for b in body["backends"]}
+
+
+def _scraped_after_now(mesh: Any) -> None:
+    # The scrape that starts after this point renders the current counters; once the one after
+    # it has started, Prometheus has stored the former.
+    seen = mesh.exporter.scrapes
+    wait_for(lambda: mesh.exporter.scrapes >= seen + 2, timeout=15, message="two more scrapes")
+
+
+def _advance(mesh: Any, seconds: int) -> None:
+    for _ in range(seconds):
+        mesh.traffic.step(1.0)
+
+
+@pytest.fixture(scope="module")
+def world(module_prometheus_factory: PrometheusFactory) -> Iterator[World]:
+    """Step the mesh, let Prometheus scrape each state, and record the truth in between."""
+    from meshtui.sim.mesh import SimulatedMesh
+
+    mesh = SimulatedMesh("default", seed=7, realtime=False)
+    try:
+        # Each step sends a call's requests through one (client pod, backend pod) pair, and
+        # Prometheus' rate() ignores the first value of a series that appears late: many small
+        # steps before the first scrape make (nearly) every series exist from the start.
+        _advance(mesh, 300)
+        prometheus = module_prometheus_factory([mesh.metrics_target])
+        source = PrometheusSource(prometheus.url, timeout=10)
+        wait_for(lambda: source.query("sum(response_total)"), timeout=30,
+                 message="Prometheus to store a first scrape")
+        # Nothing has stepped since: the stored first scrape is exactly this truth.
+        before = _truth(mesh)
+        _advance(mesh, 120)
+        _scraped_after_now(mesh)
+        after = _truth(mesh)
+        delta = {k: Delta(after[k]["requests"] - before[k]["requests"],
+                          after[k]["successes"] - before[k]["successes"], after[k]["latency"])
+                 for k in after if after[k]["requests"] - before[k]["requests"] >= 50}
+        yield World(mesh, prometheus, source, delta)
+    finally:
+        mesh.stop()
+
+
+def test_success_rate_matches_truth_within_two_points(world: World) -> None:
+    assert BackendKey("test", "podinfo-canary") in world.delta
+    for routes in (True, False):
+        snapshot = world.source.fetch(world.targets(routes), "1m")
+        assert snapshot.source == world.source.name
+        for key, d in world.delta.items():
+            measured = snapshot.signals[key].success_rate
+            assert measured is not None, key
+            assert abs(measured - d.successes / d.requests) <= 0.02, (key, routes, measured, d)
+            assert snapshot.signals[key].rps and snapshot.signals[key].rps > 0
+    canary = world.source.fetch(world.targets(), "1m").signals[BackendKey("test", "podinfo-canary")]
+    assert canary.success_rate is not None and canary.success_rate < 0.97
+
+
+def test_request_shares_follow_truth(world: World) -> None:
+    signals = world.source.fetch(world.targets(), "5m").signals
+    primary, canary = BackendKey("test", "podinfo-primary"), BackendKey("test", "podinfo-canary")
+    truth_share = world.delta[canary].requests / (world.delta[canary].requests + world.delta[primary].requests)
+    measured = signals[canary].rps / (signals[canary].rps + signals[primary].rps)
+    assert measured == pytest.approx(truth_share, abs=0.01)
+
+
+def test_client_side_quantiles_match_histogram_quantile(world: World) -> None:
+    scope = promql.Scope(frozenset(k.namespace for k in world.delta),
+                         frozenset(k.service for k in world.delta))
+    buckets_query = promql.legacy_latency_buckets(scope, "1m")
+    at = time.time()
+    ours = aggregate.bucket_sets(world.source.query(buckets_query, at=at), route=False)
+    assert set(world.delta) <= set(ours)
+    for q in (0.5, 0.95, 0.99):
+        server_side = world.source.query(promql.histogram_quantile_query(q, buckets_query), at=at)
+        assert server_side
+        for labels, value in server_side:
+            key = BackendKey(labels["dst_namespace"], labels["dst_service"])
+            assert value is not None
+            assert bucket_quantile(q, ours[key]) == pytest.approx(value, rel=1e-9), (key, q)
+
+
+def test_latency_quantiles_are_consistent_with_the_profile(world: World) -> None:
+    snapshot = world.source.fetch(world.targets(routes=False), "1m")
+    for key, d in world.delta.items():
+        for field in ("p50_ms", "p95_ms", "p99_ms"):
+            measured = getattr(snapshot.signals[key], field)
+            configured = d.latency[field[:3]]
+            assert measured is not None, (key, field)
+            if d.requests >= 300 or field == "p50_ms":
+                assert configured / 2 <= measured <= configured * 2, (key, field, measured, configured)
+
+
+def test_route_family_latency_is_in_milliseconds(world: World) -> None:
+    canary = BackendKey("test", "podinfo-canary")
+    route = world.source.fetch([BackendTarget(canary, ROUTES[canary])], "1m").signals[canary]
+    legacy = world.source.fetch([BackendTarget(canary)], "1m").signals[canary]
+    assert route.p99_ms is not None and legacy.p99_ms is not None
+    # Different bucket bounds, same traffic: the two families agree to within a bucket.
+    assert 0.5 <= route.p99_ms / legacy.p99_ms <= 2.0
+
+
+def test_query_count_does_not_depend_on_targets(world: World) -> None:
+    everything = world.targets()
+    before = world.source.queries_made
+    one = world.source.fetch(everything[:1], "1m")
+    every = world.source.fetch(everything, "1m")
+    assert one.queries == every.queries == QUERIES_PER_CALL
+    assert world.source.queries_made - before == 2 * QUERIES_PER_CALL
+    history = world.source.history(everything, "5m", 5)
+    assert world.source.queries_made - before == 3 * QUERIES_PER_CALL
+    canary = history[BackendKey("test", "podinfo-canary")]
+    assert any(s.success_rate is not None and not math.isnan(s.success_rate) for _, s in canary)
+
+
+def test_through_the_api_server_service_proxy(world: World) -> None:
+    from meshtui.sim.apiserver import ADMIN_TOKEN
+
+    world.mesh.set_prometheus(world.prometheus.url)
+    base = f"{world.mesh.api_url}/api/v1/namespaces/linkerd-viz/services/prometheus:9090/proxy/"
+    proxied = PrometheusSource(base, bearer_token=ADMIN_TOKEN, timeout=10)
+    direct = world.source.fetch(world.targets(), "1m")
+    via_proxy = proxied.fetch(world.targets(), "1m")
+    key = BackendKey("test", "podinfo-canary")
+    assert via_proxy.signals[key].success_rate == pytest.approx(direct.signals[key].success_rate, abs=1e-9)
