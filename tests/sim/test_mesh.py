@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+import subprocess
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -113,3 +115,19 @@ def test_real_prometheus_scrapes_the_exporter(prometheus_factory: Any) -> None:
         seen = wait_for(lambda: {"podinfo-primary", "books-stable"} <= services() and services(),
                         timeout=60, message="series of the exporter in Prometheus")
         assert "podinfo-canary" in seen or "voting-v2-svc" in seen
+
+
+@pytest.mark.kubectl
+def test_kubectl_lists_the_default_splits(sim_mesh_manual: SimulatedMesh, tmp_path: Path) -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl binary not found")
+    path = sim_mesh_manual.write_kubeconfig(tmp_path / "kubeconfig")
+    result = subprocess.run([kubectl, "--kubeconfig", str(path), "--cache-dir", str(tmp_path / "cache"),
+                             "get", "trafficsplits,httproutes.gateway.networking.k8s.io,canaries,rollouts",
+                             "-A", "-o", "name"], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    names = set(result.stdout.split())
+    assert {"trafficsplit.split.smi-spec.io/authors-split", "trafficsplit.split.smi-spec.io/books",
+            "httproute.gateway.networking.k8s.io/podinfo", "canary.flagger.app/podinfo",
+            "rollout.argoproj.io/books"} <= names
