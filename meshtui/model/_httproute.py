@@ -23,7 +23,7 @@ def is_service_ref(ref: dict[str, Any], default_kind: str) -> bool:
     """
     kind = as_str(ref.get("kind"), default_kind)
     group = ref.get("group")
-    return kind == "Service" and (group is None or group in _CORE_GROUPS)
+    return kind == "Service" and (group is None or isinstance(group, str) and group in _CORE_GROUPS)
 
 
 def has_service_parent_or_backends(spec: dict[str, Any]) -> bool:
