@@ -89,7 +89,7 @@ def scenario_objects(scenario: Scenario) -> list[dict[str, Any]]:
     for (ns, name), items in pods.items():
         if (ns, name) not in seen_deploy and items and items[0].workload_kind == "Deployment":
             seen_deploy.add((ns, name))
-            objects.append(_deployment(ns, name, len(items), scenario.control_plane_namespace))
+            objects.append(_deployment(ns, name, len(items)))
         for pod in items:
             objects.append(_pod(pod, scenario.control_plane_namespace))
     for owner in scenario.owners:
@@ -131,7 +131,7 @@ def _service(svc: ServiceSpec, index: int) -> dict[str, Any]:
     }
 
 
-def _deployment(namespace: str, name: str, replicas: int, control_plane: str) -> dict[str, Any]:
+def _deployment(namespace: str, name: str, replicas: int) -> dict[str, Any]:
     return {
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": name, "namespace": namespace, "labels": {"app": name},

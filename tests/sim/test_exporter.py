@@ -52,7 +52,8 @@ def test_families_and_label_sets(scraped: tuple[dict[str, Any], dict[str, Any]])
     for sample in outbound:
         assert OUTBOUND_KEYS <= set(sample.labels)
         assert ("dst_deployment" in sample.labels) != ("dst_replicaset" in sample.labels)
-        assert sample.labels["authority"].startswith(f"{sample.labels['dst_service']}.{sample.labels['dst_namespace']}.svc.")
+        service, namespace = sample.labels["dst_service"], sample.labels["dst_namespace"]
+        assert sample.labels["authority"].startswith(f"{service}.{namespace}.svc.")
     for sample in inbound:
         assert INBOUND_KEYS <= set(sample.labels)
     books = [s for s in outbound if s.labels["dst_service"] == "books-canary"]
