@@ -193,6 +193,7 @@ class MeshState:
             for key, obj in self._objects.get(resource, {}).items():
                 cached = self._parsed.get((resource, key))
                 if cached is None:
+                    obj = _with_kind(resource, obj)
                     if not is_split_object(obj):
                         continue
                     cached = parse_split(obj)
@@ -208,6 +209,19 @@ class MeshState:
     def _changed(self) -> None:
         """Record a change."""
         self.version += 1
+
+
+def _with_kind(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """Fill in kind and apiVersion, which some list responses leave out of their items."""
+    if obj.get("kind") and obj.get("apiVersion"):
+        return obj
+    if resource == "trafficsplits":
+        kind, group = "TrafficSplit", "split.smi-spec.io"
+    else:
+        kind, group = "HTTPRoute", resource.partition(".")[2]
+    default_version = {"split.smi-spec.io": "v1alpha1", "policy.linkerd.io": "v1beta3"}.get(group, "v1")
+    return {**obj, "kind": obj.get("kind") or kind,
+            "apiVersion": obj.get("apiVersion") or f"{group}/{default_version}"}
 
 
 def _rollout_drives(state: RolloutState, split: Split) -> bool:

@@ -225,3 +225,14 @@ def test_traffic_checks_flag_weighted_backends_without_requests() -> None:
     assert "web-canary" in check.message and "10%" in check.message
     assert state.traffic_checks(MetricsSnapshot(1.0, {primary: GoldenSignals(rps=9.0)})) == []
     assert state.traffic_checks(MetricsSnapshot(1.0, snapshot.signals, error="down")) == []
+
+
+def test_list_items_without_kind_are_still_splits() -> None:
+    """List responses may omit kind/apiVersion on items; the resource key supplies them."""
+    bare = route()
+    del bare["kind"], bare["apiVersion"]
+    state = MeshState()
+    state.replace("httproutes.policy.linkerd.io", [bare])
+    (split,) = state.splits()
+    assert (split.kind, split.group) == ("HTTPRoute", "policy.linkerd.io")
+    assert split.problems == ()
