@@ -53,8 +53,8 @@ class SimulatedMesh:
     """A whole simulated Linkerd mesh on loopback: API server, traffic, ``/metrics`` and ``/truth``.
 
     Args:
-        scenario: Shipped scenario name, path of a scenario file, or a `Scenario`.
-        seed: Seed of the traffic draws.
+        scenario: Shipped scenario name, path of a scenario file, or a `Scenario` (None: default).
+        seed: Seed of the traffic draws (None: 1).
         api_port: Port of the Kubernetes API emulator (0: a free one).
         metrics_port: Port of the metrics exporter (0: a free one).
         realtime: Run traffic in a daemon thread; when False tests call ``mesh.traffic.step(dt)``.
@@ -63,18 +63,19 @@ class SimulatedMesh:
         autostart: Start the servers (and traffic) from the constructor; `start` is idempotent.
     """
 
-    def __init__(self, scenario: str | Path | Scenario = "default", seed: int = 1, api_port: int = 0,
+    def __init__(self, scenario: str | Path | Scenario | None = "default", seed: int | None = 1, api_port: int = 0,
                  metrics_port: int = 0, *, realtime: bool = True, tick: float = 0.1,
                  prometheus_url: str | None = None, autostart: bool = True) -> None:
         from meshtui.sim.apiserver.store import Store
 
-        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        self.seed = seed
+        # None means "the default" (the CLI passes its unset options through).
+        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario or "default")
+        self.seed = 1 if seed is None else seed
         self.realtime = realtime
         self.tick = tick
         self.store = Store()
         seed_store(self.store, self.scenario)
-        self.traffic = TrafficSimulator(self.scenario, self.store, seed)
+        self.traffic = TrafficSimulator(self.scenario, self.store, self.seed)
         self.server = _api_server_class()(self.store, host="127.0.0.1", port=api_port)
         self.exporter = MetricsExporter(self.traffic, port=metrics_port)
         self._started = False
