@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 
 from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._split_rows import Columns, SplitRow
-from meshtui.ui.widgets.weight_bar import weight_bar
+from meshtui.ui.widgets.weight_bar import bar_runs
 
 HEALTH_GLYPHS = {"ok": "●", "warn": "●", "bad": "●", "none": "○"}
 """The dot drawn per health; colour carries the meaning, the hollow dot means no data."""
@@ -29,7 +28,6 @@ def render_row(
     style: Callable[[str], Style],
     base: Style,
     cursor: bool,
-    console: Console,
 ) -> list[Segment]:
     """Lay out a split row: gutter, attention, health, kind, name, service, owner, bar, note.
 
@@ -39,7 +37,6 @@ def render_row(
         style: Looks up a component style by its short name (``"ok"``, ``"kind"``...).
         base: The line's base style (the cursor style on the highlighted row).
         cursor: Whether this is the highlighted row.
-        console: Console used to turn the weight bar into segments.
 
     Returns:
         Segments; the caller pads or crops them to the line width.
@@ -58,8 +55,8 @@ def render_row(
         cells.append((fit(row.owner_label, cols.owner) + "  ", base + style("owner")))
     segments = [Segment(text, cell_style) for text, cell_style in cells]
     bar_styles = [base + style("stable"), base + style("canary")]
-    bar = weight_bar(row.percents, cols.bar, styles=bar_styles, empty_style=base + style("none"))
-    segments.extend(bar.render(console))
+    bar = bar_runs(row.percents, cols.bar, styles=bar_styles, empty_style=base + style("none"))
+    segments.extend(Segment(text, bar_style) for text, bar_style in bar)
     segments.append(Segment(" " + format_split(row.percents).ljust(cols.split) + "  ", base))
     if cols.note and row.note:
         note_style = style("attention" if row.attention else "note")

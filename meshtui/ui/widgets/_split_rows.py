@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from meshtui.ui.widgets._format import format_split
+
 if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
 
@@ -119,6 +121,64 @@ def visible_lines(
     if current is not None:
         headers[-1] = Header(current, len(lines) - start)
     return lines, headers
+
+
+def content_widths(rows: Sequence[SplitRow]) -> tuple[int, int, int, int, int]:
+    """Widest name, service, owner, ``90/10`` label and note over `rows` (long ones capped).
+
+    Args:
+        rows: All rows (not just the visible ones, so columns do not jump while filtering).
+
+    Returns:
+        The widths, in the argument order of `fit_columns`.
+    """
+    return (
+        min(32, max((len(r.name) for r in rows), default=0)),
+        min(24, max((len(r.service) for r in rows), default=0)),
+        max((len(r.owner_label) for r in rows), default=0),
+        max((len(format_split(r.percents)) for r in rows), default=0),
+        min(24, max((len(r.note) for r in rows), default=0)),
+    )
+
+
+def nearest_row(lines: Sequence[int], line: int, step: int = 1) -> int:
+    """The first row line at or after `line` going in direction `step`, else the other way.
+
+    Args:
+        lines: Lines as returned by `visible_lines`.
+        line: Where to start.
+        step: 1 to search downwards first, -1 upwards.
+
+    Returns:
+        A line index holding a row, or -1 when there is none.
+    """
+    for direction in (step, -step):
+        probe = line
+        while 0 <= probe < len(lines):
+            if lines[probe] >= 0:
+                return probe
+            probe += direction
+    return -1
+
+
+def empty_message(has_rows: bool, empty_text: str, needle: str, attention_only: bool) -> str:
+    """What an empty list says, depending on why it is empty.
+
+    Args:
+        has_rows: Whether there are rows at all (hidden by the filters).
+        empty_text: The message for no rows at all.
+        needle: The filter text.
+        attention_only: Whether only rows needing attention are shown.
+
+    Returns:
+        The message.
+    """
+    if not has_rows:
+        return empty_text
+    if needle.strip():
+        suffix = " needing attention" if attention_only else ""
+        return f"No splits{suffix} match “{needle.strip()}”"
+    return "Nothing needs attention"
 
 
 @dataclass(frozen=True)

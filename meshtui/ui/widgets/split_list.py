@@ -13,19 +13,31 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._split_message import SplitMessage
 from meshtui.ui.widgets._split_render import render_row
-from meshtui.ui.widgets._split_rows import SplitRow, fit_columns, group_order, haystack, visible_lines
+from meshtui.ui.widgets._split_rows import (
+    Columns,
+    Header,
+    SplitRow,
+    content_widths,
+    empty_message,
+    fit_columns,
+    group_order,
+    haystack,
+    nearest_row,
+    visible_lines,
+)
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
+
 
 class SplitList(ScrollView, can_focus=True):
     """Every split as one row under its namespace, with health, owner and weights at a glance."""
@@ -50,22 +62,9 @@ class SplitList(ScrollView, can_focus=True):
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "split-list--header",
-        "split-list--count",
-        "split-list--cursor",
-        "split-list--gutter",
-        "split-list--ok",
-        "split-list--warn",
-        "split-list--bad",
-        "split-list--none",
-        "split-list--kind",
-        "split-list--service",
-        "split-list--owner",
-        "split-list--note",
-        "split-list--attention",
-        "split-list--stable",
-        "split-list--canary",
-        "split-list--empty",
+        f"split-list--{part}"
+        for part in ("header", "count", "cursor", "gutter", "ok", "warn", "bad", "none", "kind",
+                     "service", "owner", "note", "attention", "stable", "canary", "empty")
     }
     """
     | Class | Description |
@@ -147,11 +146,13 @@ class SplitList(ScrollView, can_focus=True):
         self._rows: list[SplitRow] = []
         self._haystacks: list[str] = []
         self._lines: list[int] = []
-        self._headers: list = []
+        self._headers: list[Header] = []
         self._cursor = -1
         self._cursor_ref: SplitRef | None = None
-        self._widths = (0, 0, 0, 0, 0)
+        self._widths: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
         self._styles: dict[str, Style] = {}
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._columns: tuple[int, Columns] | None = None
         if rows:
             self.set_rows(rows)
 
@@ -186,13 +187,9 @@ class SplitList(ScrollView, can_focus=True):
         """
         self._rows = [rows[i] for i in group_order(rows)]
         self._haystacks = [haystack(row) for row in self._rows]
-        self._widths = (
-            min(32, max((len(r.name) for r in self._rows), default=0)),
-            min(24, max((len(r.service) for r in self._rows), default=0)),
-            max((len(r.owner_label) for r in self._rows), default=0),
-            max((len(format_split(r.percents)) for r in self._rows), default=0),
-            min(24, max((len(r.note) for r in self._rows), default=0)),
-        )
+        self._widths = content_widths(self._rows)
+        self._strips.clear()
+        self._columns = None
         self._relayout()
 
     def _relayout(self) -> None:
@@ -208,20 +205,10 @@ class SplitList(ScrollView, can_focus=True):
                     self._cursor = line
                     break
         if self._cursor < 0 and self.visible_count:
-            self._cursor = self._nearest_row(max(0, min(old_line, len(self._lines) - 1)))
+            self._cursor = nearest_row(self._lines, max(0, min(old_line, len(self._lines) - 1)))
         self.virtual_size = Size(self.size.width, len(self._lines))
         self._moved(scroll=True)
         self.refresh()
-
-    def _nearest_row(self, line: int, step: int = 1) -> int:
-        """The first row line at or after `line` in direction `step`, else the other way."""
-        for direction in (step, -step):
-            probe = line
-            while 0 <= probe < len(self._lines):
-                if self._lines[probe] >= 0:
-                    return probe
-                probe += direction
-        return -1
 
     def _moved(self, *, scroll: bool = True) -> None:
         """Publish a changed highlight and keep the cursor on screen."""
@@ -242,7 +229,7 @@ class SplitList(ScrollView, can_focus=True):
         if not self.visible_count:
             return
         line = max(0, min(line, len(self._lines) - 1))
-        target = self._nearest_row(line, step)
+        target = nearest_row(self._lines, line, step)
         if target >= 0 and target != self._cursor:
             self._cursor = target
             self._moved()
@@ -292,10 +279,12 @@ class SplitList(ScrollView, can_focus=True):
 
     def on_focus(self) -> None:
         """Redraw the cursor in its focused colours."""
+        self._strips.clear()
         self.refresh()
 
     def on_blur(self) -> None:
         """Redraw the cursor in its unfocused colours."""
+        self._strips.clear()
         self.refresh()
 
     def on_resize(self) -> None:
@@ -303,14 +292,17 @@ class SplitList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._lines))
 
     def notify_style_update(self) -> None:
-        """Drop cached styles when the theme or CSS changes."""
+        """Drop cached styles and lines when the theme or CSS changes."""
         self._styles.clear()
+        self._strips.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
-        """A component style, cached until the next style update."""
+        """A component style (or ``"base"``, the widget's own), cached until the next style update."""
         style = self._styles.get(name)
-        if style is None:
+        if style is None and name == "base":
+            style = self._styles["base"] = self.rich_style
+        elif style is None:
             full_name = f"split-list--{name}"
             whole_line = name in ("cursor", "header")
             style = self.get_component_rich_style(full_name) if whole_line else component_fg(self, full_name)
@@ -320,37 +312,40 @@ class SplitList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: a namespace header, a split row or the empty message."""
         width = self.size.width
-        base = self.rich_style
+        base = self._style("base")
         line = y + round(self.scroll_y)
         if not self._lines:
             if y != 1:
                 return Strip.blank(width, base)
-            return Strip([Segment("  " + self._empty_message(), base + self._style("empty"))]).adjust_cell_length(width, base)
+            message = empty_message(bool(self._rows), self.empty_text, self.filter, self.attention_only)
+            return Strip([Segment(f"  {message}", base + self._style("empty"))]).adjust_cell_length(width, base)
         if line >= len(self._lines):
             return Strip.blank(width, base)
         index = self._lines[line]
         if index < 0:
             header = self._headers[~index]
-            style = self._style("header")
-            segments = [
-                Segment(f" ▾ {header.namespace}", style),
-                Segment(f"  {header.count}", style + self._style("count")),
-            ]
-            return Strip(segments).adjust_cell_length(width, style)
-        return self._render_row(self._rows[index], width, line == self._cursor)
+            key: tuple = ("header", header, width)
+        else:
+            key = ("row", index, line == self._cursor, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_header(header, width) if index < 0 else self._render_row(index, width, key[2])
+            self._strips[key] = strip
+        return strip
 
-    def _empty_message(self) -> str:
-        """What to say when nothing is listed, depending on why."""
-        if not self._rows:
-            return self.empty_text
-        if self.filter.strip():
-            suffix = " needing attention" if self.attention_only else ""
-            return f"No splits{suffix} match “{self.filter.strip()}”"
-        return "Nothing needs attention"
+    def _render_header(self, header: Header, width: int) -> Strip:
+        """Draw a namespace header with its count of visible splits."""
+        style = self._style("header")
+        segments = [
+            Segment(f" ▾ {header.namespace}", style),
+            Segment(f"  {header.count}", style + self._style("count")),
+        ]
+        return Strip(segments).adjust_cell_length(width, style)
 
-    def _render_row(self, row: SplitRow, width: int, cursor: bool) -> Strip:
-        """Draw a split row in the current column layout."""
-        base = self._style("cursor") if cursor else self.rich_style
-        cols = fit_columns(*self._widths, width)
-        segments = render_row(row, cols, self._style, base, cursor, self.app.console)
+    def _render_row(self, index: int, width: int, cursor: bool) -> Strip:
+        """Draw a split row in the column layout for this width."""
+        base = self._style("cursor") if cursor else self._style("base")
+        if self._columns is None or self._columns[0] != width:
+            self._columns = (width, fit_columns(*self._widths, width))
+        segments = render_row(self._rows[index], self._columns[1], self._style, base, cursor)
         return Strip(segments).adjust_cell_length(width, base)

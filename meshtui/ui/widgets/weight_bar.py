@@ -54,6 +54,41 @@ def _units(percents: Sequence[float], total: int) -> list[int]:
     return units
 
 
+def bar_runs(
+    percents: Sequence[float],
+    width: int,
+    *,
+    styles: Sequence[Style] | None = None,
+    empty_style: Style | None = None,
+) -> list[tuple[str, Style]]:
+    """The weight bar as runs of text sharing one style (see `weight_bar`)."""
+    width = max(0, width)
+    palette = tuple(styles) if styles else DEFAULT_STYLES
+    units = _units(percents, width * 8)
+    if not any(units):
+        return [("·" * width, empty_style or Style(dim=True))] if width else []
+    owners: list[int] = []
+    for index, count in enumerate(units):
+        owners.extend([index] * count)
+    runs: list[tuple[str, Style]] = []
+    for cell in range(width):
+        chunk = owners[cell * 8 : cell * 8 + 8]
+        left = chunk[0]
+        filled = chunk.count(left)
+        style = palette[left % len(palette)]
+        if filled == 8:
+            char = "█"
+        else:
+            right = max(set(chunk[filled:]), key=chunk.count)
+            under = palette[right % len(palette)]
+            char, style = EIGHTHS[filled], Style(color=style.color, bgcolor=under.color, dim=style.dim)
+        if runs and runs[-1][1] is style:
+            runs[-1] = (runs[-1][0] + char, style)
+        else:
+            runs.append((char, style))
+    return runs
+
+
 def weight_bar(
     percents: Sequence[float],
     width: int,
@@ -75,26 +110,9 @@ def weight_bar(
     Returns:
         Rich text of cell length `width`.
     """
-    width = max(0, width)
-    palette = tuple(styles) if styles else DEFAULT_STYLES
-    units = _units(percents, width * 8)
-    if not any(units):
-        return Text("·" * width, style=empty_style or Style(dim=True), end="")
-    owners: list[int] = []
-    for index, count in enumerate(units):
-        owners.extend([index] * count)
     text = Text(end="")
-    for cell in range(width):
-        chunk = owners[cell * 8 : cell * 8 + 8]
-        left = chunk[0]
-        filled = chunk.count(left)
-        style = palette[left % len(palette)]
-        if filled == 8:
-            text.append("█", style)
-            continue
-        right = max(set(chunk[filled:]), key=chunk.count)
-        under = palette[right % len(palette)]
-        text.append(EIGHTHS[filled], Style(color=style.color, bgcolor=under.color, dim=style.dim))
+    for chunk, style in bar_runs(percents, width, styles=styles, empty_style=empty_style):
+        text.append(chunk, style)
     return text
 
 

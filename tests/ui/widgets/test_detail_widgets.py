@@ -47,6 +47,7 @@ def plain_cells(table: BackendTable) -> list[list[str]]:
 
 
 async def test_backend_table_cells_and_missing_values() -> None:
+    """Cells are formatted, coloured by meaning, mismatches flagged and gaps dashed."""
     app = WidgetApp(lambda: [BackendTable()], lambda a: a.query_one(BackendTable).set_rows([STABLE, CANARY, IDLE]))
     async with app.run_test(size=(100, 12)) as pilot:
         table = app.query_one(BackendTable)
@@ -64,6 +65,7 @@ async def test_backend_table_cells_and_missing_values() -> None:
 
 
 async def test_backend_table_updates_in_place_when_backends_unchanged() -> None:
+    """Same backends: only changed cells update and the cursor stays; new backends rebuild."""
     app = WidgetApp(lambda: [BackendTable()], lambda a: a.query_one(BackendTable).set_rows([STABLE, CANARY]))
     async with app.run_test(size=(100, 12)) as pilot:
         table = app.query_one(BackendTable)
@@ -90,6 +92,7 @@ async def test_backend_table_updates_in_place_when_backends_unchanged() -> None:
 
 
 async def test_backend_table_accepts_rows_before_mount() -> None:
+    """Rows given before mounting are shown once mounted."""
     def build():
         table = BackendTable()
         table.set_rows([STABLE])
@@ -108,6 +111,7 @@ def rendered(widget) -> str:  # noqa: ANN001
 
 
 async def test_owner_panel_states() -> None:
+    """Flagger, Argo, unknown owners and no owner each read correctly."""
     app = WidgetApp(lambda: [OwnerPanel()])
     async with app.run_test(size=(100, 8)) as pilot:
         panel = app.query_one(OwnerPanel)
@@ -133,6 +137,7 @@ async def test_owner_panel_states() -> None:
 
 
 async def test_status_bar_fields_and_badge() -> None:
+    """All fields show, the badge sits right, and narrow bars shorten free text first."""
     app = WidgetApp(lambda: [StatusBar()])
     async with app.run_test(size=(130, 3)) as pilot:
         bar = app.query_one(StatusBar)
@@ -163,6 +168,7 @@ async def test_status_bar_fields_and_badge() -> None:
 
 
 async def test_weight_bar_widget_shows_pending_split() -> None:
+    """A pending split adds a second line that goes away once applied."""
     app = WidgetApp(lambda: [WeightBar((90.0, 10.0))])
     async with app.run_test(size=(40, 4)) as pilot:
         bar = app.query_one(WeightBar)

@@ -19,10 +19,12 @@ from tests.ui.widgets.harness import T0, row
     [(None, "—"), (0.5, "500µs"), (4.25, "4.2ms"), (120.0, "120ms"), (1250.0, "1.25s")],
 )
 def test_format_ms(value: float | None, expected: str) -> None:
+    """Latencies read naturally from microseconds to seconds."""
     assert format_ms(value) == expected
 
 
 def test_other_formats() -> None:
+    """Ratios, rates, durations and splits format compactly; unknown is a dash."""
     assert format_ratio(0.99512) == "99.51%"
     assert format_ratio(None) == "—"
     assert [format_rps(v) for v in (0.25, 12.34, 250.0, 1500.0, 25_000.0)] == ["0.2", "12.3", "250", "1.5k", "25k"]
@@ -34,10 +36,12 @@ def test_other_formats() -> None:
 @given(st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False), min_size=1, max_size=5),
        st.integers(min_value=0, max_value=40))
 def test_weight_bar_is_always_exactly_width(percents: list[float], width: int) -> None:
+    """Whatever the weights, the bar fills exactly its width."""
     assert weight_bar(percents, width).cell_len == width
 
 
 def test_weight_bar_proportions_and_small_shares() -> None:
+    """Shares map to cells, a 1% canary stays visible, no weight is a dotted line."""
     half = weight_bar((50.0, 50.0), 10)
     assert half.plain == "█" * 10
     assert {str(span.style.color.name) for span in half.spans} == {"blue", "magenta"}
@@ -49,6 +53,7 @@ def test_weight_bar_proportions_and_small_shares() -> None:
 
 
 def test_braille_canvas_dots_and_layers() -> None:
+    """Dots map to braille bits and the last layer colours a cell."""
     canvas = BrailleCanvas(2, 1)
     canvas.plot(0, 0, layer=0)
     canvas.plot(1, 3, layer=1)
@@ -60,6 +65,7 @@ def test_braille_canvas_dots_and_layers() -> None:
 
 
 def test_visible_lines_groups_and_filters() -> None:
+    """Lines interleave headers and rows; filters drop empty namespaces."""
     rows = [row("b", "x-split"), row("a", "y-split", attention=True), row("b", "z-split", owner_label="Argo")]
     grouped = [rows[i] for i in group_order(rows)]
     assert [r.name for r in grouped] == ["y-split", "x-split", "z-split"]
@@ -74,6 +80,7 @@ def test_visible_lines_groups_and_filters() -> None:
 
 
 def test_fit_columns_drops_service_then_owner_when_narrow() -> None:
+    """Narrow widths drop service, then owner and note, before squeezing the name."""
     wide = fit_columns(20, 15, 7, 5, 10, 120)
     assert wide.service == 15 and wide.owner == 7
     narrow = fit_columns(20, 15, 7, 5, 10, 60)
@@ -83,6 +90,7 @@ def test_fit_columns_drops_service_then_owner_when_narrow() -> None:
 
 
 def test_y_range_fixed_and_automatic() -> None:
+    """Fixed bounds are kept; automatic ones include the threshold and never collapse."""
     data = ChartData({"a": ((T0, 10.0), (T0 + 1, 20.0))}, T0, T0 + 1, threshold=30.0)
     low, high = y_range(data, None, None)
     assert low < 10.0 and high > 30.0
@@ -93,6 +101,7 @@ def test_y_range_fixed_and_automatic() -> None:
 
 
 def test_plot_lines_put_series_markers_and_threshold_where_expected() -> None:
+    """Labels, markers, the threshold row and a rising line land where they should."""
     data = ChartData(
         {"rising": ((T0, 0.0), (T0 + 100, 100.0))},
         T0, T0 + 100, markers=(T0 + 50,), threshold=25.0,

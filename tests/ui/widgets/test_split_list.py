@@ -19,6 +19,7 @@ def line_text(widget: SplitList, y: int) -> str:
 
 
 async def test_groups_by_namespace_and_highlights_first_split() -> None:
+    """Rows are grouped under namespace headers and the first split is highlighted."""
     app = make_app()
     async with app.run_test(size=(100, 20)) as pilot:
         split_list = app.query_one(SplitList)
@@ -32,6 +33,7 @@ async def test_groups_by_namespace_and_highlights_first_split() -> None:
 
 
 async def test_keys_move_cursor_and_skip_headers() -> None:
+    """Navigation keys move between splits, never onto headers, and stop at the ends."""
     app = make_app()
     async with app.run_test(size=(100, 20)) as pilot:
         split_list = app.query_one(SplitList)
@@ -56,6 +58,7 @@ async def test_keys_move_cursor_and_skip_headers() -> None:
 
 
 async def test_enter_and_click_select() -> None:
+    """Enter and a click open a split; a click on a header does nothing."""
     app = make_app()
     async with app.run_test(size=(100, 20)) as pilot:
         await pilot.press("down", "enter")
@@ -73,6 +76,7 @@ async def test_enter_and_click_select() -> None:
 
 
 async def test_filter_matches_namespace_name_service_and_owner() -> None:
+    """The filter is a case-insensitive substring over namespace, name, service and owner."""
     app = make_app()
     async with app.run_test(size=(100, 20)) as pilot:
         split_list = app.query_one(SplitList)
@@ -94,6 +98,7 @@ async def test_filter_matches_namespace_name_service_and_owner() -> None:
 
 
 async def test_attention_only() -> None:
+    """The attention toggle keeps only flagged splits and says when there are none."""
     app = make_app()
     async with app.run_test(size=(100, 20)) as pilot:
         split_list = app.query_one(SplitList)
@@ -106,6 +111,7 @@ async def test_attention_only() -> None:
 
 
 async def test_set_rows_keeps_cursor_on_same_split() -> None:
+    """New rows keep the cursor on its split, or nearby when the split is gone."""
     app = make_app()
     async with app.run_test(size=(100, 20)) as pilot:
         split_list = app.query_one(SplitList)
@@ -120,6 +126,7 @@ async def test_set_rows_keeps_cursor_on_same_split() -> None:
 
 
 async def test_empty_list_says_so() -> None:
+    """An empty list shows its empty text and ignores keys."""
     app = WidgetApp(lambda: [SplitList(empty_text="No traffic splits found")])
     async with app.run_test(size=(60, 6)) as pilot:
         await pilot.pause()
