@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from meshtui.model._fields import as_str, metadata
+from meshtui.model._owner_index import OwnerIndex
 from meshtui.model.checks import Check, mesh_checks, traffic_checks
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
@@ -63,6 +64,10 @@ class MeshState:
         """Parsed splits, dropped whenever their object changes."""
         self._splits_at: tuple[int, list[Split]] = (-1, [])
         """splits() result with owners resolved, for the version it was computed at."""
+        self._changes: dict[str, int] = {}
+        """Change count per resource key, so derived views rebuild only when their inputs change."""
+        self._owners_at: tuple[tuple[int, int], OwnerIndex] = ((-1, -1), OwnerIndex())
+        """Canaries and Rollouts indexed by the splits they drive, for the version it was built at."""
 
     def replace(self, resource: str, objects: Iterable[dict[str, Any]]) -> None:
         """Replace every object of one resource type (after a full list or re-list)."""
@@ -74,7 +79,7 @@ class MeshState:
         self._objects[resource] = fresh
         self._parsed = {k: v for k, v in self._parsed.items()
                         if k[0] != resource or fresh.get(k[1]) == v.obj}
-        self._changed()
+        self._changed(resource)
 
     def upsert(self, resource: str, obj: dict[str, Any]) -> None:
         """Add or replace one object (an ADDED or MODIFIED watch event)."""
@@ -86,7 +91,7 @@ class MeshState:
             return
         objects[key] = obj
         self._parsed.pop((resource, key), None)
-        self._changed()
+        self._changed(resource)
 
     def delete(self, resource: str, obj: dict[str, Any]) -> None:
         """Remove one object (a DELETED watch event); unknown objects are ignored."""
@@ -94,7 +99,7 @@ class MeshState:
         if self._objects.get(resource, {}).pop(key, None) is None:
             return
         self._parsed.pop((resource, key), None)
-        self._changed()
+        self._changed(resource)
 
     def objects(self, resource: str, namespace: str | None = None) -> list[dict[str, Any]]:
         """Return the stored objects of one resource, sorted by namespace and name."""
@@ -140,23 +145,7 @@ class MeshState:
 
     def owner_of(self, split: Split) -> Owner | None:
         """Find who drives a split, naming the Canary or Rollout when the object alone could not."""
-        owner = split.owner
-        if owner is not None and owner.name:
-            return owner
-        if owner is None or owner.controller == ARGO_ROLLOUTS:
-            for obj in self.objects("rollouts", split.namespace):
-                state = RolloutState.from_object(obj)
-                if _rollout_drives(state, split):
-                    return Owner("Rollout", state.name, as_str(obj.get("apiVersion"), "argoproj.io/v1alpha1"),
-                                 ARGO_ROLLOUTS)
-        if owner is None or owner.controller == FLAGGER:
-            for obj in self.objects("canaries", split.namespace):
-                state = CanaryState.from_object(obj)
-                if state.apex == split.name and (owner is not None or state.primary_service in
-                                                 {b.name for b in split.backends}):
-                    return Owner("Canary", state.name, as_str(obj.get("apiVersion"), "flagger.app/v1beta1"),
-                                 FLAGGER)
-        return owner
+        return self._owner_index().resolve(split)
 
     def owner_state(self, split: Split) -> CanaryState | RolloutState | None:
         """Return the state of the split's Canary or Rollout, if it is known."""
@@ -201,14 +190,22 @@ class MeshState:
                 result.append(cached)
         return result
 
+    def _owner_index(self) -> OwnerIndex:
+        """The owner index for the current version, rebuilt only after a change."""
+        stamp = (self._changes.get("canaries", 0), self._changes.get("rollouts", 0))
+        if self._owners_at[0] != stamp:
+            self._owners_at = (stamp, OwnerIndex.build(self.objects("canaries"), self.objects("rollouts")))
+        return self._owners_at[1]
+
     def _resolved(self, split: Split) -> Split:
         """The split with its owner resolved through Canaries and Rollouts."""
         owner = self.owner_of(split)
         return split if owner == split.owner else dataclasses.replace(split, owner=owner)
 
-    def _changed(self) -> None:
-        """Record a change."""
+    def _changed(self, resource: str) -> None:
+        """Record a change to one resource type."""
         self.version += 1
+        self._changes[resource] = self._changes.get(resource, 0) + 1
 
 
 def _with_kind(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
@@ -222,11 +219,3 @@ def _with_kind(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
     default_version = {"split.smi-spec.io": "v1alpha1", "policy.linkerd.io": "v1beta3"}.get(group, "v1")
     return {**obj, "kind": obj.get("kind") or kind,
             "apiVersion": obj.get("apiVersion") or f"{group}/{default_version}"}
-
-
-def _rollout_drives(state: RolloutState, split: Split) -> bool:
-    """True when a Rollout's traffic routing names this split."""
-    if split.kind == "TrafficSplit":
-        return state.traffic_split_name == split.name
-    return split.name in state.http_routes
-
