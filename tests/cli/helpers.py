@@ -18,6 +18,15 @@ def run_cli(*args: str, env: dict[str, str] | None = None,
                           text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def run_main(argv: list[str], capsys) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in-process (faster than a subprocess) and capture like `run_cli`."""
+    from meshtui.cli import main
+
+    code = main(argv)
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(argv, code, captured.out, captured.err)
+
+
 def assert_one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
     """The command failed with status 1 and one ``error: ...`` line mentioning `fragment`."""
     assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from meshtui.cli import main
-from tests.cli.helpers import assert_one_line_error, closed_port, run_cli, simple_kubeconfig
+from tests.cli.helpers import (assert_one_line_error, closed_port, run_cli, run_main,
+                               simple_kubeconfig)
 
 
 def test_unreachable_server(tmp_path: Path) -> None:
@@ -17,20 +18,22 @@ def test_unreachable_server(tmp_path: Path) -> None:
                           "cannot reach the API server")
 
 
-def test_malformed_kubeconfig(tmp_path: Path) -> None:
+def test_malformed_kubeconfig(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "broken"
     path.write_text("clusters: [ {oops\n")
-    assert_one_line_error(run_cli("get", "splits", "--kubeconfig", str(path)), "not valid YAML")
+    assert_one_line_error(run_main(["get", "splits", "--kubeconfig", str(path)], capsys),
+                          "not valid YAML")
 
 
-def test_unknown_context(tmp_path: Path) -> None:
+def test_unknown_context(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = simple_kubeconfig(tmp_path / "k", "http://127.0.0.1:1")
-    assert_one_line_error(run_cli("--kubeconfig", str(path), "get", "splits", "--context", "nope"),
-                          "context 'nope' not found")
+    assert_one_line_error(
+        run_main(["--kubeconfig", str(path), "get", "splits", "--context", "nope"], capsys),
+        "context 'nope' not found")
 
 
-def test_no_kubeconfig_at_all() -> None:
-    assert_one_line_error(run_cli("get", "splits", "-A"), "no kubeconfig found")
+def test_no_kubeconfig_at_all(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_one_line_error(run_main(["get", "splits", "-A"], capsys), "no kubeconfig found")
 
 
 @pytest.mark.parametrize(("argv", "fragment"), [

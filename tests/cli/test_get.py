@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.helpers import assert_one_line_error, run_cli, simple_kubeconfig
+import pytest
+
+from tests.cli.helpers import assert_one_line_error, run_cli, run_main, simple_kubeconfig
 from tests.kube.harness import KubeHarness, http_route, traffic_split
 
 
@@ -33,9 +35,9 @@ def test_json_all_namespaces(kube: KubeHarness) -> None:
     assert splits[1]["problems"] and any("abc" in p for p in splits[1]["problems"])
 
 
-def test_table_in_one_namespace(kube: KubeHarness) -> None:
+def test_table_in_one_namespace(kube: KubeHarness, capsys: pytest.CaptureFixture[str]) -> None:
     _seed(kube)
-    result = run_cli("get", "splits", "-n", "test", "--kubeconfig", str(kube.kubeconfig))
+    result = run_main(["get", "splits", "-n", "test", "--kubeconfig", str(kube.kubeconfig)], capsys)
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.strip().splitlines()
     assert header.split()[:4] == ["KIND", "NAME", "SERVICE", "BACKENDS"]
@@ -46,10 +48,11 @@ def test_table_in_one_namespace(kube: KubeHarness) -> None:
     assert "abc" in broken
 
 
-def test_context_namespace_is_the_default(kube: KubeHarness) -> None:
+def test_context_namespace_is_the_default(kube: KubeHarness,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     _seed(kube)
     # The emulator's contexts default to namespace "default", where nothing lives.
-    result = run_cli("get", "splits", "-o", "json", "--kubeconfig", str(kube.kubeconfig))
+    result = run_main(["get", "splits", "-o", "json", "--kubeconfig", str(kube.kubeconfig)], capsys)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
 
@@ -65,7 +68,8 @@ def test_multi_file_kubeconfig_and_readonly_context(kube: KubeHarness, tmp_path:
     assert_one_line_error(run_cli("get", "splits", "-A", env=env), "cannot reach the API server")
 
 
-def test_forbidden_read_is_one_line(kube: KubeHarness, tmp_path: Path) -> None:
+def test_unauthorized_read_is_one_line(kube: KubeHarness, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
     import yaml
 
     config = yaml.safe_load(kube.kubeconfig.read_text())
@@ -73,7 +77,7 @@ def test_forbidden_read_is_one_line(kube: KubeHarness, tmp_path: Path) -> None:
         user["user"] = {"token": "not-a-known-token"}
     bad = tmp_path / "bad-token"
     bad.write_text(yaml.safe_dump(config))
-    result = run_cli("get", "splits", "-A", "--kubeconfig", str(bad))
+    result = run_main(["get", "splits", "-A", "--kubeconfig", str(bad)], capsys)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "not-a-known-token" not in result.stderr

@@ -90,9 +90,6 @@ def test_get_splits_json_against_the_sim(sim_process) -> None:
 
 @pytest.mark.kubectl
 @pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
-@pytest.mark.xfail(reason="kubectl never sends kubeconfig credentials to a plain-http server "
-                          "(client-go applies user auth only over TLS) and the emulator answers "
-                          "unauthenticated requests with 401", strict=False)
 def test_kubectl_reads_and_patches_through_the_sim_kubeconfig(sim_process, tmp_path: Path) -> None:
     proc, out, err, kubeconfig = sim_process
 
@@ -116,3 +113,6 @@ def test_kubectl_reads_and_patches_through_the_sim_kubeconfig(sim_process, tmp_p
     assert patched.returncode == 0, patched.stderr
     after = json.loads(kubectl("get", "ts", name, "-n", ns, "-o", "json").stdout)
     assert [int(str(b["weight"])) for b in after["spec"]["backends"]] == weights
+    readonly = kubectl("--context", "readonly", "patch", "ts", name, "-n", ns, "--type", "merge",
+                       "-p", json.dumps(patch))
+    assert readonly.returncode != 0 and "forbidden" in readonly.stderr.lower()
