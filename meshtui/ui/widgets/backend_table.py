@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from meshtui.ui.widgets._format import NO_DATA, format_ms, format_percent, format_ratio, format_rps
@@ -50,6 +51,18 @@ class BackendRow:
 
 class BackendTable(DataTable):
     """Per-backend weights and golden signals; updates in place while the backends stay the same."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Previous backend", show=False, id="backend-table.cursor-up"),
+        Binding("down,j", "cursor_down", "Next backend", show=False, id="backend-table.cursor-down"),
+        Binding("enter", "select_cursor", "Select backend", show=False, id="backend-table.select"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | up, k / down, j | Previous / next backend (other keys as in `DataTable`). |
+    | enter | Select the backend under the cursor. |
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
         "backend-table--stable",

@@ -71,7 +71,7 @@ async def test_backend_table_updates_in_place_when_backends_unchanged() -> None:
         table = app.query_one(BackendTable)
         await settle(pilot, until=lambda: table.row_count == 2)
         table.focus()
-        await pilot.press("down")
+        await pilot.press("j")
         assert table.cursor_row == 1
         updates: list[tuple[object, object]] = []
         original = table.update_cell
