@@ -98,6 +98,7 @@ def _describe_network_error(exc: BaseException) -> str:
     # urllib3 prefixes its connection object's repr ("<...HTTPConnection object at 0x..>: "),
     # which helps nobody at a terminal.
     text = re.sub(r"^<[^>]*>:\s*", "", text)
+    text = re.sub(r"^HTTPS?Connection\([^)]*\):\s*", "", text)
     return text or type(root).__name__
 
 
@@ -126,10 +127,12 @@ def translate(exc: BaseException, *, verb: str = "get", resource: str = "",
         message = _status_message(exc.body)
         if status == 0:
             return Unreachable(f"cannot reach the API server{_at(server)}: {exc.reason}")
-        if status in (401, 403):
-            detail = message or ("unauthorized: the credentials were refused" if status == 401
-                                 else f"forbidden: cannot {verb} {target}")
-            return Forbidden(verb, resource, name, detail)
+        if status == 401:
+            extra = f" ({message})" if message and message.lower() != "unauthorized" else ""
+            return Forbidden(verb, resource, name,
+                             f"unauthorized: the API server refused the credentials{extra}")
+        if status == 403:
+            return Forbidden(verb, resource, name, message or f"forbidden: cannot {verb} {target}")
         if status == 404:
             return NotFound(message or f"{target} not found")
         if status == 409:

@@ -24,7 +24,13 @@ def test_status_codes_map_to_classes(status: int, cls: type) -> None:
     error = translate(_api(status, "the server says no"), verb="patch", resource="trafficsplits",
                       name="podinfo")
     assert type(error) is cls
-    assert error.message == "the server says no"
+    assert "the server says no" in error.message
+
+
+def test_unauthorized_says_so() -> None:
+    error = translate(_api(401, "Unauthorized"))
+    assert isinstance(error, Forbidden)
+    assert error.message == "unauthorized: the API server refused the credentials"
 
 
 def test_forbidden_without_status_names_the_request() -> None:
