@@ -8,6 +8,7 @@ defines a cluster, user or context by a given name wins, and so does the first f
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ import yaml
 from meshtui.kube.errors import ConfigError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 
 
 @dataclass(frozen=True, repr=False)
@@ -55,6 +57,22 @@ class Cluster:
         conf = self.api_client.configuration
         value = conf.get_api_key_with_prefix("BearerToken", alias="authorization")
         return {"Authorization": value} if value else {}
+
+    def service_proxy_url(self, namespace: str, service: str, port: int | str) -> str:
+        """Return the API server's proxy URL of a service (e.g. linkerd-viz's Prometheus).
+
+        Args:
+            namespace: The service's namespace.
+            service: The service's name.
+            port: Its port number or name.
+
+        Raises:
+            ValueError: When a part is not a valid Kubernetes name or port.
+        """
+        for label, value in (("namespace", namespace), ("service", service), ("port", str(port))):
+            if not _DNS_LABEL.fullmatch(value):
+                raise ValueError(f"invalid {label} {value!r} for a service proxy URL")
+        return f"{self.server}/api/v1/namespaces/{namespace}/services/{service}:{port}/proxy"
 
     def close(self) -> None:
         """Release the client's pooled connections."""

@@ -114,3 +114,13 @@ def test_token_feeds_auth_headers_but_never_repr(tmp_path: Path) -> None:
 def test_no_credentials_means_no_headers(tmp_path: Path) -> None:
     path = _kubeconfig(tmp_path / "a", server="http://127.0.0.1:1", context="a")
     assert load_cluster(str(path)).auth_headers() == {}
+
+
+def test_service_proxy_url_validates_names(tmp_path: Path) -> None:
+    path = _kubeconfig(tmp_path / "a", server="https://127.0.0.1:6443", context="a")
+    cluster = load_cluster(str(path))
+    assert cluster.service_proxy_url("linkerd-viz", "prometheus", 9090) == (
+        "https://127.0.0.1:6443/api/v1/namespaces/linkerd-viz/services/prometheus:9090/proxy")
+    for bad in ("../x", "a/b", "UPPER", ""):
+        with pytest.raises(ValueError, match="invalid"):
+            cluster.service_proxy_url(bad, "prometheus", 9090)
