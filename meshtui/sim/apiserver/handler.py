@@ -106,13 +106,20 @@ class Handler(BaseHTTPRequestHandler):
             self._send(request, 500, errors.status_body(500, f"internal error: {exc}",
                                                         "InternalError"))
         finally:
-            if request.status and not request.extra.get("recorded"):
-                self.api.record(request)
+            if request.status:
+                self._record(request)
+
+    def _record(self, request: Request) -> None:
+        """Log the request once, before the client can see the answer."""
+        if not request.extra.get("recorded"):
+            request.extra["recorded"] = True
+            self.api.record(request)
 
     def _send(self, request: Request, status: int, body: Any,
               content_type: str = "application/json") -> None:
         data = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":")).encode()
         request.status = status
+        self._record(request)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -207,13 +214,12 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if watcher is not None:
                 self.api.track_watch(watcher)
+            # Logged as the stream opens, so tests can see a watch that is still running.
+            self._record(request)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            # Logged as the stream opens, so tests can see a watch that is still running.
-            self.api.record(request)
-            request.extra["recorded"] = True
             stream.run(watcher, initial, error)
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
