@@ -65,3 +65,8 @@ def test_missing_launch_module_is_one_line(monkeypatch: pytest.MonkeyPatch,
     assert main(["demo"]) == 1
     assert capsys.readouterr().err.strip() == (
         "error: the dashboard is not available in this build (meshtui.launch is missing)")
+
+
+def test_sim_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_one_line_error(run_main(["sim", "--scenario", "no-such-scenario"], capsys),
+                          "no-such-scenario")
