@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meshtui.metrics import promql
@@ -127,6 +127,7 @@ def _is_dns1123(name: str) -> bool:
         len(part) <= 63 for part in name.split(".")) and len(name) <= 253
 
 
+@settings(deadline=None)
 @given(st.lists(_NAMES, min_size=1, max_size=5))
 def test_fuzzed_names_are_refused_or_cannot_change_the_query(names: list[str]) -> None:
     try:
@@ -141,6 +142,7 @@ def test_fuzzed_names_are_refused_or_cannot_change_the_query(names: list[str]) -
     assert sorted(match["svc"].replace("\\\\.", ".").split("|")) == sorted(set(names))
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_fuzzed_label_values_stay_inside_their_quotes(value: str) -> None:
     rendered = Matcher("x", "=", value).render()
