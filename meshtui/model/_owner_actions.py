@@ -1,0 +1,98 @@
+"""Provides the writes that ask Flagger or Argo Rollouts to pause, promote or abort a canary."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.plans import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite, ProxyPost, Unavailable
+
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+
+
+def canary_writes(state: CanaryState, action: str) -> list[PlannedWrite] | Unavailable:
+    """Flagger: pause/resume toggle `spec.suspend`; promote/abort open the load tester's gates."""
+    target = ObjectTarget("canaries", "flagger.app", "v1beta1", "Canary", state.namespace, state.name)
+    if action in ("pause", "resume"):
+        suspend = action == "pause"
+        if state.suspended == suspend:
+            return Unavailable(action, f"Canary {state.name} is {'already' if suspend else 'not'} suspended")
+        verb = "suspend" if suspend else "resume"
+        return [PlannedWrite(target, {"spec": {"suspend": suspend}}, MERGE_PATCH, "",
+                             f"{verb} Canary {state.namespace}/{state.name} (spec.suspend: {str(suspend).lower()})")]
+    if action == "promote":
+        return _gate(state, "confirm-promotion", "/gate/check", "/gate/open", "open the promotion gate")
+    if action == "abort":
+        return _gate(state, "rollback", "/rollback/check", "/rollback/open", "open the rollback gate")
+    if action == "promote-full":
+        return Unavailable(action, "Flagger has no full promotion; promote opens the confirm-promotion gate")
+    return Unavailable(action, "Flagger retries by itself when the canary's target changes")
+
+
+def _gate(state: CanaryState, hook_type: str, check_path: str, open_path: str,
+          what: str) -> list[PlannedWrite] | Unavailable:
+    """A POST that opens the Flagger load tester gate behind a webhook of `hook_type`."""
+    action = "promote" if hook_type == "confirm-promotion" else "abort"
+    hooks = state.hooks(hook_type)
+    if not hooks:
+        return Unavailable(action, f"Canary {state.name} has no {hook_type} webhook to open")
+    for hook in hooks:
+        parts = urlsplit(hook.url)
+        if parts.path.rstrip("/") != check_path:
+            continue
+        host = (parts.hostname or "").split(".")
+        service = host[0]
+        namespace = host[1] if len(host) > 1 and host[1] != "svc" else state.namespace
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            continue
+        if not (_DNS_LABEL.fullmatch(service) and _DNS_LABEL.fullmatch(namespace)):
+            continue
+        body = {"name": state.name, "namespace": state.namespace}
+        return [PlannedWrite(ProxyPost(namespace, service, port, open_path), body, JSON, "",
+                             f"{what} of Canary {state.namespace}/{state.name} on {service}.{namespace}")]
+    return Unavailable(action, f"the {hook_type} webhook of Canary {state.name} is not a load tester "
+                               f"{check_path} gate, so meshtui cannot open it")
+
+
+def rollout_writes(state: RolloutState, action: str) -> list[PlannedWrite] | Unavailable:
+    """Argo Rollouts: the patches the kubectl plugin sends (status subresource for status fields)."""
+    target = ObjectTarget("rollouts", "argoproj.io", "v1alpha1", "Rollout", state.namespace, state.name)
+    name = f"Rollout {state.namespace}/{state.name}"
+
+    def spec(patch: dict[str, object], text: str) -> PlannedWrite:
+        return PlannedWrite(target, {"spec": patch}, MERGE_PATCH, "", text)
+
+    def status(patch: dict[str, object], text: str) -> PlannedWrite:
+        return PlannedWrite(target, {"status": patch}, MERGE_PATCH, "status", text)
+
+    if action == "pause":
+        if state.spec_paused:
+            return Unavailable(action, f"{name} is already paused")
+        return [spec({"paused": True}, f"pause {name}")]
+    if action == "resume":
+        if not state.spec_paused:
+            return Unavailable(action, f"{name} is not manually paused; promote moves it past a pause step")
+        return [spec({"paused": False}, f"resume {name}")]
+    if action == "abort":
+        if state.aborted:
+            return Unavailable(action, f"{name} is already aborted")
+        return [status({"abort": True}, f"abort {name}: traffic goes back to stable")]
+    if action == "retry":
+        if not state.aborted:
+            return Unavailable(action, f"{name} is not aborted")
+        return [status({"abort": False}, f"retry {name}")]
+    writes = [spec({"paused": False}, f"unpause {name}")] if state.spec_paused else []
+    if action == "promote-full":
+        return writes + [status({"promoteFull": True}, f"promote {name} fully, skipping the remaining steps")]
+    if state.pause_conditions:
+        writes.append(status({"pauseConditions": None}, f"promote {name} past its pause"))
+    elif state.step_count and state.current_step_index is not None:
+        if state.completed:
+            return writes or Unavailable(action, f"{name} has finished all its steps")
+        step = min(state.current_step_index + 1, state.step_count)
+        where = f"step {step + 1} of {state.step_count}" if step < state.step_count else "past its last step"
+        writes.append(status({"pauseConditions": None, "currentStepIndex": step}, f"promote {name} to {where}"))
+    return writes or Unavailable(action, f"{name} is not paused")

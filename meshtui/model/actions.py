@@ -1,0 +1,138 @@
+"""Provides what an action means for a split and its owner, and how to tell a write was reverted.
+
+An action on a split owned by Flagger or Argo Rollouts is asked of that controller (writing weights
+directly would be reverted on its next reconcile). A split nobody drives is changed directly:
+promote sends everything to the canary, abort everything to stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from meshtui.model._fields import as_dict, as_str
+from meshtui.model._owner_actions import canary_writes, rollout_writes
+from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
+from meshtui.model.plans import (
+    ActionPlan,
+    ObjectTarget,
+    PlannedWrite,
+    ProxyPost,
+    Unavailable,
+    WeightPlan,
+)
+from meshtui.model.roles import stable_and_canary
+from meshtui.model.split import Split
+from meshtui.model.weight_writes import rule_percents, weight_write
+from meshtui.model.weights import all_to
+
+__all__ = [
+    "ACTIONS",
+    "ActionPlan",
+    "ObjectTarget",
+    "PlannedWrite",
+    "ProxyPost",
+    "Unavailable",
+    "WeightPlan",
+    "detect_revert",
+    "plan_action",
+]
+
+ACTIONS = ("pause", "resume", "promote", "promote-full", "abort", "retry")
+"""Every action meshtui offers."""
+
+_MANAGER_NAMES = {"rollouts-controller": ARGO_ROLLOUTS}
+
+
+def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,
+                action: str) -> ActionPlan | Unavailable:
+    """Plan an action on a split.
+
+    Args:
+        split: The split the user acted on.
+        owner_state: State of its Canary or Rollout (from `MeshState.owner_state`), if any.
+        action: One of `ACTIONS`.
+
+    Returns:
+        The writes to make, or why the action is not available.
+    """
+    if action not in ACTIONS:
+        return Unavailable(action, f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}")
+    if isinstance(owner_state, CanaryState):
+        writes = canary_writes(owner_state, action)
+        controller = FLAGGER
+    elif isinstance(owner_state, RolloutState):
+        writes = rollout_writes(owner_state, action)
+        controller = ARGO_ROLLOUTS
+    else:
+        return _direct(split, action)
+    if isinstance(writes, Unavailable):
+        return writes
+    summary = "; ".join(write.description for write in writes)
+    return ActionPlan(action, split.ref, controller, summary[:1].upper() + summary[1:], tuple(writes))
+
+
+def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
+    """Promote or abort a split no controller drives by writing its first rule's weights."""
+    owner = split.owner
+    if owner is not None and owner.controller in (FLAGGER, ARGO_ROLLOUTS):
+        who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
+        return Unavailable(action, f"{split.ref} is driven by {who}, whose state is not known yet; "
+                                   "weights written directly would be reverted")
+    if action not in ("promote", "abort"):
+        return Unavailable(action, "no progressive plan runs on this split")
+    stable, canary = stable_and_canary(split)
+    if stable is None or canary is None:
+        return Unavailable(action, f"{split.ref} needs a stable and a canary backend")
+    rule = split.backends[0].rule
+    backends = [backend for backend in split.backends if backend.rule == rule]
+    if any(backend.weight is None for backend in backends):
+        return Unavailable(action, f"{split.ref} has unreadable weights; fix them first")
+    chosen = canary if action == "promote" else stable
+    before = rule_percents(split, rule)
+    after = all_to(before, backends.index(split.backends[chosen]))
+    names = tuple(backend.name for backend in backends)
+    plan = WeightPlan(split.ref, rule, tuple(before), tuple(after), names)
+    if before == after:
+        return Unavailable(action, f"all traffic already goes to {split.backends[chosen].name}")
+    notes = ()
+    if owner is not None:
+        notes = (f"{split.ref} is owned by {owner.kind} {owner.name}, which may rewrite the weights",)
+    write = weight_write(split, after, rule)
+    target = "canary" if action == "promote" else "stable"
+    summary = f"Send all traffic of {split.ref} to the {target} {split.backends[chosen].name}"
+    return ActionPlan(action, split.ref, "none", summary, (write,), plan, notes)
+
+
+def detect_revert(written: Sequence[int], current: Sequence[int],
+                  managed_fields: Sequence[Mapping[str, Any]] | None, elapsed: float) -> str | None:
+    """Tell whether weights meshtui wrote were changed back, and by whom.
+
+    Args:
+        written: Percentages meshtui wrote.
+        current: Percentages the object has now.
+        managed_fields: `metadata.managedFields` of the current object.
+        elapsed: Seconds since the write.
+
+    Returns:
+        E.g. "reverted by argo-rollouts after 2 s", or None when the weights are still as written.
+    """
+    if list(written) == list(current):
+        return None
+    manager = _last_other_manager(managed_fields or ())
+    who = f"by {manager}" if manager else "by another writer"
+    verb = "reverted" if manager in (FLAGGER, ARGO_ROLLOUTS) else "changed"
+    return f"{verb} {who} after {max(0.0, elapsed):.0f} s"
+
+
+def _last_other_manager(managed_fields: Sequence[Mapping[str, Any]]) -> str:
+    """The manager that last updated the object, other than meshtui itself."""
+    entries = [as_dict(entry) for entry in managed_fields]
+    entries = [e for e in entries if as_str(e.get("manager")) and not as_str(e.get("manager")).startswith("meshtui")]
+    if not entries:
+        return ""
+    # RFC 3339 times in one format sort as strings; entries without a time sort first.
+    latest = max(enumerate(entries), key=lambda item: (as_str(item[1].get("time")), item[0]))[1]
+    manager = as_str(latest.get("manager"))
+    return _MANAGER_NAMES.get(manager, manager)

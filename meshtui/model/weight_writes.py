@@ -1,0 +1,65 @@
+"""Provides the patch that writes new percentages into a TrafficSplit or HTTPRoute.
+
+TrafficSplit: a merge patch carrying `metadata.resourceVersion` (so a concurrent change gives 409)
+and the whole `spec.backends` list, since merge patches replace lists. HTTPRoute: a JSON Patch whose
+first op tests `/metadata/resourceVersion`, then sets each backendRef weight of the rule.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+from meshtui.model._fields import as_dict, as_list
+from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite
+from meshtui.model.split import Split
+from meshtui.model.weights import choose_scale, encode_weight, to_percents, to_weights, validate_percent
+
+__all__ = ["rule_percents", "split_target", "weight_write"]
+
+
+def split_target(split: Split) -> ObjectTarget:
+    """The object target of a split, written with the version it was read with."""
+    return ObjectTarget(resource=split.ref.resource_key, group=split.group, version=split.version,
+                        kind=split.kind, namespace=split.namespace, name=split.name)
+
+
+def rule_percents(split: Split, rule: int) -> list[int]:
+    """Whole percentages of one rule's backends, as meshtui shows them."""
+    return to_percents([backend.weight for backend in split.backends if backend.rule == rule])
+
+
+def weight_write(split: Split, percents: Sequence[int], rule: int = 0) -> PlannedWrite:
+    """Plan the write that gives one rule's backends these percentages.
+
+    Weights are written on the rule's own scale (a split whose weights sum to 1000 keeps summing to
+    1000) and in the form the object's version accepts.
+
+    Raises:
+        ValueError: When `percents` does not match the rule's backends, is not whole, or does not
+            sum to 100.
+    """
+    backends = [backend for backend in split.backends if backend.rule == rule]
+    if len(percents) != len(backends) or not backends:
+        raise ValueError(f"{split.ref} rule {rule} has {len(backends)} backends, got {len(percents)} percentages")
+    checked = [validate_percent(percent) for percent in percents]
+    if sum(checked) != 100:
+        raise ValueError(f"percentages must sum to 100, got {sum(checked)}")
+    weights = to_weights(checked, choose_scale([backend.weight for backend in backends]))
+    encoded = [encode_weight(weight, split.kind, split.api_version) for weight in weights]
+    summary = ", ".join(f"{backend.name} {percent}%" for backend, percent in zip(backends, checked, strict=True))
+    description = f"set weights of {split.ref}" + (f" rule {rule + 1}" if rule else "") + f": {summary}"
+    spec = as_dict(split.obj.get("spec"))
+    if split.kind == "TrafficSplit":
+        entries = copy.deepcopy(as_list(spec.get("backends")))
+        for backend, value in zip(backends, encoded, strict=True):
+            if backend.position < len(entries) and isinstance(entries[backend.position], dict):
+                entries[backend.position]["weight"] = value
+        patch = {"metadata": {"resourceVersion": split.resource_version}, "spec": {"backends": entries}}
+        return PlannedWrite(split_target(split), patch, MERGE_PATCH, "", description)
+    ops: list[dict[str, object]] = [
+        {"op": "test", "path": "/metadata/resourceVersion", "value": split.resource_version}]
+    for backend, value in zip(backends, encoded, strict=True):
+        ops.append({"op": "add" if backend.raw_weight is None else "replace",
+                    "path": f"/spec/rules/{rule}/backendRefs/{backend.position}/weight", "value": value})
+    return PlannedWrite(split_target(split), ops, JSON_PATCH, "", description)

@@ -1,0 +1,64 @@
+"""Tests of the patches that write new percentages into splits."""
+
+from __future__ import annotations
+
+import pytest
+
+from meshtui.model.plans import JSON_PATCH, MERGE_PATCH
+from meshtui.model.split import parse_split
+from meshtui.model.weight_writes import rule_percents, weight_write
+
+
+def trafficsplit(version: str, weights: list[object]) -> dict:
+    """A TrafficSplit with backends a, b (and c when three weights are given)."""
+    return {"apiVersion": f"split.smi-spec.io/{version}", "kind": "TrafficSplit",
+            "metadata": {"name": "web", "namespace": "prod", "resourceVersion": "17"},
+            "spec": {"service": "web", "backends": [
+                {"service": name, "weight": weight, "extra": 1} for name, weight in zip("abc", weights)]}}
+
+
+def test_trafficsplit_v1alpha1_merge_patch_keeps_scale_and_strings() -> None:
+    """Weights summing to 1000 stay on 1000, as strings; the whole list is sent with the resourceVersion."""
+    split = parse_split(trafficsplit("v1alpha1", ["900", "100"]))
+    write = weight_write(split, [75, 25])
+    assert write.patch_type == MERGE_PATCH and write.subresource == ""
+    assert write.patch == {"metadata": {"resourceVersion": "17"}, "spec": {"backends": [
+        {"service": "a", "weight": "750", "extra": 1}, {"service": "b", "weight": "250", "extra": 1}]}}
+    assert str(write.target) == "trafficsplit/prod/web"
+    assert (write.target.resource, write.target.version) == ("trafficsplits", "v1alpha1")
+    assert "a 75%" in write.description
+    assert split.obj["spec"]["backends"][0]["weight"] == "900", "the parsed object is not modified"
+
+
+def test_trafficsplit_v1alpha2_ints_on_100() -> None:
+    """Odd totals fall back to a scale of 100; later versions get ints."""
+    split = parse_split(trafficsplit("v1alpha2", [3, 1]))
+    assert [b["weight"] for b in weight_write(split, [50, 50]).patch["spec"]["backends"]] == [50, 50]
+
+
+def test_httproute_json_patch_tests_resource_version() -> None:
+    """An HTTPRoute gets a test op, then replace (or add, for defaulted weights) per backendRef."""
+    route = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+             "metadata": {"name": "r", "namespace": "prod", "resourceVersion": "9"},
+             "spec": {"parentRefs": [{"kind": "Service", "group": "", "name": "web"}], "rules": [
+                 {"matches": []},
+                 {"backendRefs": [{"name": "web", "port": 80, "weight": 1}, {"name": "web-v2", "port": 80}]}]}}
+    split = parse_split(route)
+    assert rule_percents(split, 1) == [50, 50]
+    write = weight_write(split, [10, 90], rule=1)
+    assert write.patch_type == JSON_PATCH
+    assert write.patch == [
+        {"op": "test", "path": "/metadata/resourceVersion", "value": "9"},
+        {"op": "replace", "path": "/spec/rules/1/backendRefs/0/weight", "value": 10},
+        {"op": "add", "path": "/spec/rules/1/backendRefs/1/weight", "value": 90},
+    ]
+    assert write.target.resource == "httproutes.gateway.networking.k8s.io"
+
+
+@pytest.mark.parametrize(("percents", "fragment"), [([50], "2 backends"), ([60, 60], "sum to 100"),
+                                                    ([-10, 110], "negative")])
+def test_weight_write_refuses_bad_percentages(percents: list[int], fragment: str) -> None:
+    """Wrong lengths, bad sums and invalid values are refused before any patch is built."""
+    split = parse_split(trafficsplit("v1alpha1", ["1", "1"]))
+    with pytest.raises(ValueError, match=fragment):
+        weight_write(split, percents)
