@@ -20,7 +20,8 @@ def canary_writes(state: CanaryState, action: str) -> list[PlannedWrite] | Unava
             return Unavailable(action, f"Canary {state.name} is {'already' if suspend else 'not'} suspended")
         verb = "suspend" if suspend else "resume"
         return [PlannedWrite(target, {"spec": {"suspend": suspend}}, MERGE_PATCH, "",
-                             f"{verb} Canary {state.namespace}/{state.name} (spec.suspend: {str(suspend).lower()})")]
+                             f"{verb} Canary {state.namespace}/{state.name} "
+                             f"(spec.suspend: {str(suspend).lower()})")]
     if action == "promote":
         return _gate(state, "confirm-promotion", "/gate/check", "/gate/open", "open the promotion gate")
     if action == "abort":
@@ -63,9 +64,11 @@ def rollout_writes(state: RolloutState, action: str) -> list[PlannedWrite] | Una
     name = f"Rollout {state.namespace}/{state.name}"
 
     def spec(patch: dict[str, object], text: str) -> PlannedWrite:
+        """A merge patch of the Rollout's spec."""
         return PlannedWrite(target, {"spec": patch}, MERGE_PATCH, "", text)
 
     def status(patch: dict[str, object], text: str) -> PlannedWrite:
+        """A merge patch of the status subresource (the writer falls back to the main resource)."""
         return PlannedWrite(target, {"status": patch}, MERGE_PATCH, "status", text)
 
     if action == "pause":
@@ -94,5 +97,6 @@ def rollout_writes(state: RolloutState, action: str) -> list[PlannedWrite] | Una
             return writes or Unavailable(action, f"{name} has finished all its steps")
         step = min(state.current_step_index + 1, state.step_count)
         where = f"step {step + 1} of {state.step_count}" if step < state.step_count else "past its last step"
-        writes.append(status({"pauseConditions": None, "currentStepIndex": step}, f"promote {name} to {where}"))
+        writes.append(status({"pauseConditions": None, "currentStepIndex": step},
+                             f"promote {name} to {where}"))
     return writes or Unavailable(action, f"{name} is not paused")

@@ -129,7 +129,8 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
 def _last_other_manager(managed_fields: Sequence[Mapping[str, Any]]) -> str:
     """The manager that last updated the object, other than meshtui itself."""
     entries = [as_dict(entry) for entry in managed_fields]
-    entries = [e for e in entries if as_str(e.get("manager")) and not as_str(e.get("manager")).startswith("meshtui")]
+    entries = [entry for entry in entries
+               if as_str(entry.get("manager")) and not as_str(entry.get("manager")).startswith("meshtui")]
     if not entries:
         return ""
     # RFC 3339 times in one format sort as strings; entries without a time sort first.

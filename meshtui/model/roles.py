@@ -17,8 +17,9 @@ def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | No
 
     Stable is, in order: the owner's stable service (`<apex>-primary` for Flagger, the Rollout's
     `stableService`), the split's own apex service, the backend named by the `meshtui.io/stable`
-    annotation, `<apex>-primary` or `<apex>-stable`, else the backend with the most weight. The canary is the owner's canary service if
-    present, else `<apex>-canary`, else the other backend of a pair, else the heaviest non-stable one.
+    annotation, `<apex>-primary` or `<apex>-stable`, else the backend with the most weight.
+    The canary is the owner's canary service, else `<apex>-canary`, else the other backend of a
+    pair, else the heaviest non-stable one.
 
     Args:
         split: The split.

@@ -128,7 +128,8 @@ class SignalHistory:
         ordered = sorted(merged.items())[-self.maxlen:]
         self._points[key] = deque(ordered, maxlen=self.maxlen)
 
-    def series(self, key: BackendKey, field: str, since: float | None = None) -> list[tuple[float, float | None]]:
+    def series(self, key: BackendKey, field: str,
+               since: float | None = None) -> list[tuple[float, float | None]]:
         """Return `(t, value)` of one signal for one backend, from `since` on (None: everything)."""
         if field not in SIGNAL_FIELDS:
             raise KeyError(f"unknown signal {field!r}; expected one of {', '.join(SIGNAL_FIELDS)}")

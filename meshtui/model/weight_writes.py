@@ -41,13 +41,15 @@ def weight_write(split: Split, percents: Sequence[int], rule: int = 0) -> Planne
     """
     backends = [backend for backend in split.backends if backend.rule == rule]
     if len(percents) != len(backends) or not backends:
-        raise ValueError(f"{split.ref} rule {rule} has {len(backends)} backends, got {len(percents)} percentages")
+        raise ValueError(f"{split.ref} rule {rule} has {len(backends)} backends, "
+                         f"got {len(percents)} percentages")
     checked = [validate_percent(percent) for percent in percents]
     if sum(checked) != 100:
         raise ValueError(f"percentages must sum to 100, got {sum(checked)}")
     weights = to_weights(checked, choose_scale([backend.weight for backend in backends]))
     encoded = [encode_weight(weight, split.kind, split.api_version) for weight in weights]
-    summary = ", ".join(f"{backend.name} {percent}%" for backend, percent in zip(backends, checked, strict=True))
+    summary = ", ".join(f"{backend.name} {percent}%"
+                        for backend, percent in zip(backends, checked, strict=True))
     description = f"set weights of {split.ref}" + (f" rule {rule + 1}" if rule else "") + f": {summary}"
     spec = as_dict(split.obj.get("spec"))
     if split.kind == "TrafficSplit":

@@ -107,6 +107,7 @@ def test_parsed_once_per_change(monkeypatch: pytest.MonkeyPatch) -> None:
     real = split_module.parse_split
 
     def counting(obj: dict[str, Any]):
+        """parse_split, recording which object it parsed."""
         calls.append(obj["metadata"]["name"])
         return real(obj)
 
