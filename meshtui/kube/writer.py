@@ -1,0 +1,309 @@
+"""The one write path of meshtui: every mutation of a cluster goes through `ClusterWriter`.
+
+The writer enforces read-only mode (a refused write never leaves the process), optimistic
+concurrency (every weight patch carries the resourceVersion it was planned against; a lost race
+raises `Conflict` with the live object and is never retried here), dry run (``dryRun=All``), error
+translation, and the audit log (one record per attempted write, whatever its outcome).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from meshtui.kube import errors
+from meshtui.kube.errors import Forbidden, Invalid, KubeError
+from meshtui.model.plans import (
+    JSON,
+    JSON_PATCH,
+    ActionPlan,
+    ObjectTarget,
+    PlannedWrite,
+    ProxyPost,
+)
+from meshtui.model.weight_writes import rule_percents, weight_write
+
+if TYPE_CHECKING:
+    from meshtui.kube.audit import AuditLog
+    from meshtui.kube.config import Cluster
+    from meshtui.model.split import Split
+
+__all__ = ["ClusterWriter", "Conflict", "PartialWrite", "ReadOnly", "WriteResult"]
+
+FIELD_MANAGER = "meshtui"
+"""The field manager meshtui's writes are recorded under (`metadata.managedFields`)."""
+
+
+class ReadOnly(KubeError):
+    """meshtui runs read-only: the write was refused before any request was sent."""
+
+
+class Conflict(errors.Conflict):
+    """The object changed since it was read (409, or a failed resourceVersion `test`).
+
+    Attributes:
+        live: The object as it is now (None when it could not be read back).
+    """
+
+    def __init__(self, message: str, live: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.live = live
+
+
+class PartialWrite(KubeError):
+    """A multi-write action stopped part-way.
+
+    Attributes:
+        landed: Results of the writes that were made, in order.
+        failed: The write that failed.
+        cause: Its error.
+    """
+
+    def __init__(self, message: str, landed: list[WriteResult], failed: PlannedWrite,
+                 cause: KubeError) -> None:
+        super().__init__(message)
+        self.landed = landed
+        self.failed = failed
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The outcome of one write."""
+
+    obj: dict[str, Any]
+    """The object the server returned (the would-be object in a dry run); for a proxy POST,
+    ``{"status": code, "body": text}``."""
+    dry_run: bool
+    """True when nothing was persisted."""
+    audit_record: dict[str, Any]
+    """The audit record written for it."""
+
+
+def _expected_rv(patch: Any, patch_type: str) -> str | None:
+    """The resourceVersion a patch is guarded by, if it is."""
+    if patch_type != JSON_PATCH and isinstance(patch, dict):
+        rv = (patch.get("metadata") or {}).get("resourceVersion")
+        return str(rv) if rv is not None else None
+    if patch_type == JSON_PATCH and isinstance(patch, list):
+        for op in patch:
+            if isinstance(op, dict) and op.get("op") == "test" and \
+                    op.get("path") == "/metadata/resourceVersion":
+                return str(op.get("value"))
+    return None
+
+
+def _project(live: Any, patch: Any) -> Any:
+    """The values `live` holds where a merge patch writes (metadata left out)."""
+    if not isinstance(patch, dict):
+        return live
+    live = live if isinstance(live, dict) else {}
+    return {key: _project(live.get(key), value) for key, value in patch.items()
+            if key != "metadata"}
+
+
+def _plural(target: ObjectTarget) -> str:
+    """The URL plural of a target's resource key (``httproutes.policy.linkerd.io``)."""
+    return target.resource.split(".", 1)[0]
+
+
+class ClusterWriter:
+    """Writes to one cluster on behalf of one user.
+
+    Args:
+        cluster: The loaded kubeconfig context.
+        audit: Where every attempted write is recorded.
+        read_only: Refuse every write before it leaves the process.
+        dry_run: Send writes with ``dryRun=All`` (nothing is persisted; proxy POSTs are not sent).
+    """
+
+    def __init__(self, cluster: Cluster, *, audit: AuditLog, read_only: bool = False,
+                 dry_run: bool = False) -> None:
+        self.cluster = cluster
+        self.audit = audit
+        self.read_only = read_only
+        self.dry_run = dry_run
+        header = cluster.auth_headers().get("Authorization", "")
+        audit.add_secret(header)
+        audit.add_secret(header.partition(" ")[2])
+
+    def __repr__(self) -> str:
+        return (f"ClusterWriter(context={self.cluster.context!r}, read_only={self.read_only}, "
+                f"dry_run={self.dry_run})")
+
+    @property
+    def identity(self) -> str | None:
+        """Who writes: the kubeconfig user's name (never a credential)."""
+        return self.cluster.user or None
+
+    def set_weights(self, split: Split, percents: list[int] | tuple[int, ...],
+                    rule: int = 0) -> WriteResult:
+        """Set the whole percentages of one rule of a split, guarded by its resourceVersion.
+
+        TrafficSplit: a merge patch carrying ``metadata.resourceVersion`` and the whole
+        ``spec.backends`` list; HTTPRoute: a JSON patch that first tests
+        ``/metadata/resourceVersion``. Weights are encoded for the object's version.
+
+        Raises:
+            Invalid: For invalid percentages (refused before any request; not audited).
+            ReadOnly, Conflict, Forbidden, KubeError: See the module docstring.
+        """
+        if not split.resource_version:
+            raise Invalid(f"{split.ref} was not read from the cluster (no resourceVersion)")
+        try:
+            planned = weight_write(split, list(percents), rule)
+        except (ValueError, IndexError) as exc:
+            raise Invalid(f"invalid weights for {split.ref}: {exc}") from None
+        names = [b.name for b in split.backends if b.rule == rule]
+        before = dict(zip(names, rule_percents(split, rule), strict=True))
+        after = dict(zip(names, (int(p) for p in percents), strict=True))
+        return self.write(planned, "set-weights", before=before, after=after)
+
+    def apply(self, plan: ActionPlan) -> list[WriteResult]:
+        """Run the writes of an action plan in order, stopping at the first failure.
+
+        Raises:
+            KubeError: The first write's error when nothing landed.
+            PartialWrite: When some writes landed before one failed (it says which).
+        """
+        landed: list[WriteResult] = []
+        for planned in plan.writes:
+            shown: dict[str, Any] = {}
+            weights = plan.weights
+            if weights is not None and isinstance(planned.target, ObjectTarget) \
+                    and planned.target.name == plan.split_ref.name:
+                shown = {"before": dict(zip(weights.names, weights.before, strict=False)),
+                         "after": dict(zip(weights.names, weights.after, strict=False))}
+            try:
+                landed.append(self.write(planned, plan.action, **shown))
+            except KubeError as exc:
+                if not landed:
+                    raise
+                done = "; ".join(w.description for w in plan.writes[: len(landed)])
+                raise PartialWrite(f"{plan.action} stopped after {len(landed)} of "
+                                   f"{len(plan.writes)} writes (landed: {done}); "
+                                   f"then: {exc.message}", landed, planned, exc) from exc
+        return landed
+
+    def write(self, planned: PlannedWrite, action: str, *, before: Any = None,
+              after: Any = None) -> WriteResult:
+        """Send one planned write; `before`/`after` override what the audit log shows.
+
+        Without `before`, the values the patch overwrites are read from the live object first.
+        """
+        target = planned.target
+        verb = "create" if isinstance(target, ProxyPost) else "patch"
+        obj = self._audit_object(planned)
+        shown_after = planned.patch if after is None else after
+
+        def audit(result: str, message: str = "", was: Any = before) -> dict[str, Any]:
+            return self.audit.record(context=self.cluster.context, identity=self.identity,
+                                     verb=verb, obj=obj, action=action, before=was,
+                                     after=shown_after, result=result, message=message)
+
+        if self.read_only:
+            message = f"read-only mode: refused to {verb} {target}"
+            audit("read-only", message)
+            raise ReadOnly(message)
+        if isinstance(target, ProxyPost):
+            if self.dry_run:
+                record = audit("dry-run", f"would POST {target.path} (not sent: the service "
+                                          "proxy has no dry run)")
+                return WriteResult({"status": None, "body": planned.patch}, True, record)
+        elif before is None:
+            live = self._get_live(target)
+            before = None if live is None else _project(live, planned.patch) \
+                if planned.patch_type != JSON_PATCH else None
+        try:
+            if isinstance(target, ProxyPost):
+                answer = self._post(target, planned.patch)
+            else:
+                answer = self._patch(target, planned)
+        except Exception as exc:  # noqa: BLE001 - every failure is translated and audited
+            error = self._translate(exc, planned, verb)
+            result = ("conflict" if isinstance(error, errors.Conflict) else
+                      "forbidden" if isinstance(error, Forbidden) else "error")
+            audit(result, error.message, before)
+            raise error from None
+        if self.dry_run:
+            return WriteResult(answer, True, audit("dry-run", f"dry run of {verb} {target}",
+                                                   before))
+        return WriteResult(answer, False, audit("ok", "", before))
+
+    def _audit_object(self, planned: PlannedWrite) -> dict[str, Any]:
+        target = planned.target
+        if isinstance(target, ProxyPost):
+            return {"kind": "Service", "namespace": target.namespace, "name": target.service,
+                    "resourceVersion": None, "port": target.port, "path": target.path}
+        obj: dict[str, Any] = {"kind": target.kind, "namespace": target.namespace,
+                               "name": target.name,
+                               "resourceVersion": _expected_rv(planned.patch, planned.patch_type)}
+        if planned.subresource:
+            obj["subresource"] = planned.subresource
+        return obj
+
+    def _patch(self, target: ObjectTarget, planned: PlannedWrite) -> dict[str, Any]:
+        from kubernetes.client import CustomObjectsApi
+
+        api = CustomObjectsApi(self.cluster.api_client)
+        call = (api.patch_namespaced_custom_object_status if planned.subresource == "status"
+                else api.patch_namespaced_custom_object)
+        kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER,
+                                  "_content_type": planned.patch_type}
+        if self.dry_run:
+            kwargs["dry_run"] = "All"
+        result = call(target.group, target.version, target.namespace, _plural(target),
+                      target.name, planned.patch, **kwargs)
+        return result if isinstance(result, dict) else {}
+
+    def _post(self, target: ProxyPost, body: Any) -> dict[str, Any]:
+        from meshtui.kube.transport import open_response
+
+        path = (f"/api/v1/namespaces/{target.namespace}/services/{target.service}:{target.port}"
+                f"/proxy/{target.path.lstrip('/')}")
+        raw = open_response(self.cluster.api_client, "POST", path, body=body, content_type=JSON)
+        try:
+            text = (raw.data or b"").decode("utf-8", "replace")
+        finally:
+            raw.release_conn()
+        return {"status": raw.status, "body": text.strip()}
+
+    def _get_live(self, target: ObjectTarget) -> dict[str, Any] | None:
+        from kubernetes.client import CustomObjectsApi
+
+        try:
+            live = CustomObjectsApi(self.cluster.api_client).get_namespaced_custom_object(
+                target.group, target.version, target.namespace, _plural(target), target.name)
+        except Exception:  # noqa: BLE001 - a failed re-read leaves the state unknown, no more
+            return None
+        return live if isinstance(live, dict) else None
+
+    def _translate(self, exc: BaseException, planned: PlannedWrite, verb: str) -> KubeError:
+        """Turn a failure into Conflict/Forbidden/KubeError with a message naming the object."""
+        from kubernetes.client.exceptions import ApiException
+
+        target = planned.target
+        status = exc.status if isinstance(exc, ApiException) else None
+        if isinstance(target, ProxyPost):
+            resource, name = "services/proxy", f"{target.service}:{target.port}"
+            where = f"{target.namespace}/{name}{target.path}"
+        else:
+            resource = f"{_plural(target)}.{target.group}" + (
+                f"/{planned.subresource}" if planned.subresource else "")
+            name, where = target.name, f"{target.namespace}/{target.name}"
+        if status in (401, 403):
+            who = f"user {self.identity!r}" if self.identity else "this user"
+            return Forbidden(verb, resource, name,
+                             f"forbidden: {who} (context {self.cluster.context}) cannot {verb} "
+                             f"{resource} {where}; nothing was changed")
+        expected = _expected_rv(planned.patch, planned.patch_type)
+        if isinstance(target, ObjectTarget) and expected is not None and (
+                status == 409 or (status == 422 and planned.patch_type == JSON_PATCH)):
+            live = self._get_live(target)
+            live_rv = str(((live or {}).get("metadata") or {}).get("resourceVersion") or "")
+            if status == 409 or live is None or live_rv != expected:
+                return Conflict(f"conflict: {target} changed since it was read (resourceVersion "
+                                f"{expected} -> {live_rv or '?'}); nothing was written: review "
+                                "the new state and try again", live)
+        return errors.translate(exc, verb=verb, resource=resource, name=name,
+                                server=self.cluster.server)
