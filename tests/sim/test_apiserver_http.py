@@ -274,3 +274,63 @@ def test_watch_fans_out_to_many_streams(apiserver: RunningApiServer) -> None:
     finally:
         for conn, _ in streams:
             conn.close()
+
+
+def test_concurrent_writers_reach_a_watch_in_order_without_gaps(
+        apiserver: RunningApiServer) -> None:
+    store = apiserver.store
+    rv = store.resource_version
+    conn = http.client.HTTPConnection("127.0.0.1", apiserver.server.port, timeout=10)
+    conn.request("GET", f"/apis/split.smi-spec.io/v1alpha2/trafficsplits?watch=1"
+                 f"&resourceVersion={rv}", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    response = conn.getresponse()
+
+    def writer(worker: int) -> None:
+        for index in range(25):
+            store.create(trafficsplit(f"w{worker}-{index}"))
+            store.patch("split.smi-spec.io/v1alpha2", "TrafficSplit", "default",
+                        f"w{worker}-{index}", {"spec": {"service": "moved"}})
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    try:
+        versions = [int(json.loads(response.readline())["object"]["metadata"]["resourceVersion"])
+                    for _ in range(200)]
+    finally:
+        conn.close()
+    assert versions == list(range(rv + 1, rv + 201))
+
+
+def test_apply_patch_creates_then_merges(apiserver: RunningApiServer) -> None:
+    manifest = ("apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata:\n"
+                "  name: a\nspec:\n  service: web\n  backends: []\n")
+    headers = {"Content-Type": "application/apply-patch+yaml"}
+    path = f"{TS_PATH}/a?fieldManager=test"
+    status, body, _ = call(apiserver.server, "PATCH", path, manifest.encode(), headers=headers)
+    assert status in (200, 201)
+    assert body["spec"] == {"service": "web", "backends": []}
+    status, body, _ = call(apiserver.server, "PATCH", path,
+                           manifest.replace("web", "api").encode(), headers=headers)
+    assert status == 200 and body["spec"]["service"] == "api"
+    assert body["metadata"]["generation"] == 2
+
+
+def test_status_subresource_over_http(apiserver: RunningApiServer) -> None:
+    path = "/apis/flagger.app/v1beta1/namespaces/default/canaries"
+    canary = {"apiVersion": "flagger.app/v1beta1", "kind": "Canary",
+              "metadata": {"name": "podinfo"}, "spec": {"suspend": False},
+              "status": {"phase": "Succeeded"}}
+    status, created, _ = call(apiserver.server, "POST", path, canary)
+    assert status == 201 and "status" not in created
+    status, body, _ = call(apiserver.server, "PATCH", f"{path}/podinfo/status",
+                           {"status": {"phase": "Progressing"}, "spec": {"suspend": True}},
+                           headers={"Content-Type": "application/merge-patch+json"})
+    assert status == 200
+    assert body["status"] == {"phase": "Progressing"} and body["spec"]["suspend"] is False
+    status, body, _ = call(apiserver.server, "GET", f"{path}/podinfo/status")
+    assert status == 200 and body["status"]["phase"] == "Progressing"
+    status, _, _ = call(apiserver.server, "GET", f"{TS_PATH}/x/status")
+    assert status == 404

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from meshtui.sim.apiserver.core import StoreCore, clone
+from meshtui.sim.apiserver.core import clone
 from meshtui.sim.apiserver.errors import ApiError
 from meshtui.sim.apiserver.registry import ResourceType
+from meshtui.sim.apiserver.writes import WritableStore
 
 
 def _namespace(rtype: ResourceType, namespace: str | None) -> str | None:
@@ -15,7 +16,7 @@ def _namespace(rtype: ResourceType, namespace: str | None) -> str | None:
     return namespace or "default"
 
 
-class Store(StoreCore):
+class Store(WritableStore):
     """Thread-safe object store of the simulated cluster.
 
     Built-in resources and the mesh CRDs (TrafficSplit, HTTPRoute, ServiceProfile, Canary,
