@@ -129,7 +129,8 @@ def test_list_of_thousands_is_complete_and_ordered(apiserver: RunningApiServer) 
     store.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "zz"}})
     for index in range(2000):
         store.create(trafficsplit(f"ts-{index:04d}", "zz" if index % 2 else "default"))
-    status, body, _ = call(apiserver.server, "GET", "/apis/split.smi-spec.io/v1alpha2/trafficsplits")
+    status, body, _ = call(apiserver.server, "GET",
+                           "/apis/split.smi-spec.io/v1alpha2/trafficsplits")
     assert status == 200 and len(body["items"]) == 2000
     keys = [(i["metadata"]["namespace"], i["metadata"]["name"]) for i in body["items"]]
     assert keys == sorted(keys)
@@ -173,7 +174,8 @@ def test_service_proxy_forwards_and_enforces_identity(
     url, seen = upstream
     apiserver.server.proxy("test", "flagger-loadtester", 80, url)
     base = "/api/v1/namespaces/test/services"
-    status, body, _ = call(apiserver.server, "POST", f"{base}/flagger-loadtester:80/proxy/gate/open",
+    status, body, _ = call(apiserver.server, "POST",
+                           f"{base}/flagger-loadtester:80/proxy/gate/open",
                            {"name": "podinfo", "namespace": "test"})
     assert status == 202 and body["path"] == "/gate/open"
     status, body, _ = call(apiserver.server, "GET",
@@ -182,8 +184,9 @@ def test_service_proxy_forwards_and_enforces_identity(
     assert status == 200 and body["path"] == "/gate/check?x=1"
     status, body, _ = call(apiserver.server, "GET", f"{base}/flagger-loadtester/proxy/healthz")
     assert status == 200
-    status, body, _ = call(apiserver.server, "POST", f"{base}/flagger-loadtester:80/proxy/gate/close",
-                           {}, token=READONLY_TOKEN)
+    status, body, _ = call(apiserver.server, "POST",
+                           f"{base}/flagger-loadtester:80/proxy/gate/close", {},
+                           token=READONLY_TOKEN)
     assert status == 403 and 'cannot create resource "services/proxy"' in body["message"]
     status, body, _ = call(apiserver.server, "GET", f"{base}/unknown:80/proxy/")
     assert status == 503 and body["kind"] == "Status"

@@ -158,7 +158,8 @@ class StoreCore:
         return rv, entries
 
     def open_watch(self, rtype: ResourceType, namespace: str | None, predicate: Predicate,
-                   resource_version: int | None) -> tuple[Watcher, list[tuple[str, dict[str, Any]]]]:
+                   resource_version: int | None
+                   ) -> tuple[Watcher, list[tuple[str, dict[str, Any]]]]:
         """Register a watch; return it and the events it must send first.
 
         Raises:

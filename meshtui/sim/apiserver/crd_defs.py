@@ -78,8 +78,8 @@ def _trafficsplit_schema(version: str) -> dict[str, Any]:
 
 def trafficsplit_crd() -> dict[str, Any]:
     """SMI TrafficSplit: v1alpha1 (storage) to v1alpha4, all served, conversion None."""
-    columns = [{"name": "Service", "type": "string", "description": "The apex service of this split.",
-                "jsonPath": ".spec.service"}]
+    columns = [{"name": "Service", "type": "string",
+                "description": "The apex service of this split.", "jsonPath": ".spec.service"}]
     versions = [_version(v, _trafficsplit_schema(v), v == "v1alpha1", columns, False)
                 for v in ("v1alpha1", "v1alpha2", "v1alpha3", "v1alpha4")]
     return _crd("split.smi-spec.io", "TrafficSplit", "trafficsplits", versions, ["ts"])
@@ -139,11 +139,14 @@ def canary_crd() -> dict[str, Any]:
         {"name": "Status", "type": "string", "jsonPath": ".status.phase"},
         {"name": "Weight", "type": "string", "jsonPath": ".status.canaryWeight"},
         {"name": "Suspended", "type": "boolean", "jsonPath": ".spec.suspend", "priority": 1},
-        {"name": "FailedChecks", "type": "string", "jsonPath": ".status.failedChecks", "priority": 1},
-        {"name": "Interval", "type": "string", "jsonPath": ".spec.analysis.interval", "priority": 1},
+        {"name": "FailedChecks", "type": "string", "jsonPath": ".status.failedChecks",
+         "priority": 1},
+        {"name": "Interval", "type": "string", "jsonPath": ".spec.analysis.interval",
+         "priority": 1},
         {"name": "StepWeight", "type": "string", "jsonPath": ".spec.analysis.stepWeight",
          "priority": 1},
-        {"name": "MaxWeight", "type": "string", "jsonPath": ".spec.analysis.maxWeight", "priority": 1},
+        {"name": "MaxWeight", "type": "string", "jsonPath": ".spec.analysis.maxWeight",
+         "priority": 1},
         {"name": "LastTransitionTime", "type": "string", "jsonPath": ".status.lastTransitionTime"},
     ]
     spec = {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "properties": {

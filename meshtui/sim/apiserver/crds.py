@@ -71,7 +71,8 @@ def crd_to_type(crd: dict[str, Any]) -> ResourceType:
     if not group or not plural or not kind:
         raise bad("spec.group, spec.names.plural and spec.names.kind are required")
     if name != f"{plural}.{group}":
-        raise bad(f'metadata.name: Invalid value: "{name}": must be spec.names.plural+"."+spec.group')
+        raise bad(f'metadata.name: Invalid value: "{name}": '
+                  'must be spec.names.plural+"."+spec.group')
     versions = [v for v in spec.get("versions") or [] if v.get("served", True)]
     storage = [v for v in spec.get("versions") or [] if v.get("storage")]
     if not versions or len(storage) != 1:

@@ -97,7 +97,8 @@ def already_exists(plural: str, group: str, name: str) -> ApiError:
 def conflict(plural: str, group: str, name: str) -> ApiError:
     """A write carried a stale resourceVersion."""
     return ApiError(
-        409, f'Operation cannot be fulfilled on {qualified(plural, group)} "{name}": {CONFLICT_MESSAGE}',
+        409,
+        f'Operation cannot be fulfilled on {qualified(plural, group)} "{name}": {CONFLICT_MESSAGE}',
         "Conflict", _details(plural, group, name))
 
 

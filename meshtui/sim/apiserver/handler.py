@@ -99,7 +99,8 @@ class Handler(BaseHTTPRequestHandler):
             self._route(request)
         except ApiError as exc:
             self._send(request, exc.code, exc.to_status())
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:
+            # The client went away mid-answer; nothing can be sent any more.
             self.close_connection = True
         except Exception as exc:  # noqa: BLE001 - every failure must become a Status
             _log.exception("apiserver emulator failed on %s %s", method, request.path)

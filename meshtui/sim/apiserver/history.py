@@ -55,7 +55,8 @@ class Watcher:
     def _matches(self, obj: dict[str, Any] | None) -> bool:
         if obj is None:
             return False
-        if self.namespace is not None and obj.get("metadata", {}).get("namespace") != self.namespace:
+        namespace = obj.get("metadata", {}).get("namespace")
+        if self.namespace is not None and namespace != self.namespace:
             return False
         return self.predicate(obj)
 

@@ -106,8 +106,10 @@ class Defaulter:
             obj.setdefault("status", {"loadBalancer": {}})
         elif rtype.builtin and rtype.plural == "customresourcedefinitions":
             names = (obj.get("spec") or {}).get("names") or {}
-            obj["status"] = {"acceptedNames": names, "storedVersions": [
-                v["name"] for v in (obj.get("spec") or {}).get("versions") or [] if v.get("storage")],
+            versions = (obj.get("spec") or {}).get("versions") or []
+            obj["status"] = {
+                "acceptedNames": names,
+                "storedVersions": [v["name"] for v in versions if v.get("storage")],
                 "conditions": [{"type": "NamesAccepted", "status": "True", "reason": "NoConflicts"},
                                {"type": "Established", "status": "True",
                                 "reason": "InitialNamesAccepted"}]}

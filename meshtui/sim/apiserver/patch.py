@@ -128,7 +128,8 @@ def json_patch(target: Any, operations: Any) -> Any:
         elif kind in ("move", "copy"):
             if "from" not in op:
                 raise PatchError(f"operation {number} ({kind}) is missing 'from'")
-            value = _remove(doc, op["from"]) if kind == "move" else copy.deepcopy(_get(doc, op["from"]))
+            source = op["from"]
+            value = _remove(doc, source) if kind == "move" else copy.deepcopy(_get(doc, source))
             doc = _add(doc, path, value)
         elif kind == "test":
             actual = _get(doc, path)

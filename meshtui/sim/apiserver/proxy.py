@@ -1,4 +1,4 @@
-"""The service proxy: `/api/v1/namespaces/{ns}/services/{svc}:{port}/proxy/{path}` to an upstream."""
+"""The service proxy: `/api/v1/namespaces/{ns}/services/{svc}:{port}/proxy/{path}` forwarding."""
 
 from __future__ import annotations
 
@@ -66,8 +66,8 @@ def forward(upstream: str, path: str, query: str, method: str, body: bytes | Non
                                      method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback
-            return ProxyResponse(response.status, response.headers.get("Content-Type", "text/plain"),
-                                 response.read())
+            kind = response.headers.get("Content-Type", "text/plain")
+            return ProxyResponse(response.status, kind, response.read())
     except urllib.error.HTTPError as exc:
         return ProxyResponse(exc.code, exc.headers.get("Content-Type", "text/plain"), exc.read())
     except (urllib.error.URLError, OSError) as exc:

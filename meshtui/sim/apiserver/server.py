@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,10 @@ if TYPE_CHECKING:
     from meshtui.sim.apiserver.history import Watcher
     from meshtui.sim.apiserver.store import Store
 
+_log = logging.getLogger(__name__)
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# The request log is for tests and debugging; a long demo run must not grow it without bound.
+_MAX_RECORDS = 20_000
 _TLS_HANDSHAKE = b"\x16"
 
 
@@ -113,6 +118,10 @@ class _HTTPServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Keep connection-level failures out of stderr (clients hang up all the time)."""
+        _log.debug("apiserver connection from %s failed", client_address, exc_info=True)
+
     def close_connections(self) -> None:
         """Shut every open connection down (the serving threads then exit)."""
         with self._conn_lock:
@@ -146,7 +155,7 @@ class ApiServer:
         self.stopping = False
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._records: list[RequestRecord] = []
+        self._records: deque[RequestRecord] = deque(maxlen=_MAX_RECORDS)
         self._records_lock = threading.Lock()
         self._watches: set[Watcher] = set()
         self._watch_cond = threading.Condition()
@@ -210,7 +219,7 @@ class ApiServer:
 
     @property
     def requests(self) -> list[RequestRecord]:
-        """A copy of the request log, oldest first."""
+        """A copy of the request log, oldest first (the newest 20,000 requests)."""
         with self._records_lock:
             return list(self._records)
 

@@ -1,4 +1,4 @@
-"""The public `Store` API: objects addressed by apiVersion and kind, as scenarios and tests use it."""
+"""The public `Store` API: objects addressed by apiVersion and kind (scenarios and tests use it)."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ class Store(WritableStore):
                 if exc.reason != "AlreadyExists":
                     raise
         else:
-            raise ApiError(409, f'{rtype.qualified} "{meta.get("name")}" kept changing during apply',
-                           "Conflict")
+            raise ApiError(409, f'{rtype.qualified} "{meta.get("name")}" kept changing during '
+                           "apply", "Conflict")
         result["apiVersion"] = obj["apiVersion"]
         return result

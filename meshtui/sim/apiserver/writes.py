@@ -58,7 +58,8 @@ class WritableStore(StoreCore):
         meta = obj.get("metadata") or {}
         if rtype.namespaced:
             namespace = namespace or meta.get("namespace") or "default"
-            if ("", namespace) not in self._bucket(self._registry.by_plural("", "v1", "namespaces")):
+            namespaces = self._bucket(self._registry.by_plural("", "v1", "namespaces"))
+            if ("", namespace) not in namespaces:
                 raise ApiError(404, f'namespaces "{namespace}" not found', "NotFound",
                                {"name": namespace, "kind": "namespaces"})
         else:
@@ -116,7 +117,8 @@ class WritableStore(StoreCore):
             self._deliver()
 
     @staticmethod
-    def _check_rv(rtype: ResourceType, name: str, old: dict[str, Any], body: dict[str, Any]) -> None:
+    def _check_rv(rtype: ResourceType, name: str, old: dict[str, Any], body: dict[str, Any]
+                  ) -> None:
         wanted = (body.get("metadata") or {}).get("resourceVersion")
         if wanted not in (None, "") and str(wanted) != old["metadata"]["resourceVersion"]:
             raise errors.conflict(rtype.plural, rtype.group, name)
