@@ -67,7 +67,8 @@ def _pick(rtype: ResourceType, groups: list[dict], plurals: Any) -> str | None:
     if not rtype.group:
         # The core group is always there; /api/v1 is not worth a round trip.
         return rtype.versions[0]
-    for version in _served_versions(groups, rtype.group):
+    served = _served_versions(groups, rtype.group)
+    for version in [v for v in rtype.read_first if v in served] + served:
         names = plurals(f"{rtype.group}/{version}")
         if names is not None and rtype.plural in names:
             return version

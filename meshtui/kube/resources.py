@@ -21,6 +21,7 @@ class ResourceType:
         namespaced: Whether objects live in namespaces.
         versions: Versions meshtui understands, most preferred first; discovery uses the
             server's preferred version when it serves the resource there.
+        read_first: Versions read in preference to the server's preferred one when served.
     """
 
     key: str
@@ -29,6 +30,7 @@ class ResourceType:
     plural: str
     namespaced: bool
     versions: tuple[str, ...]
+    read_first: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,10 @@ RESOURCES: dict[str, ResourceType] = {
         ResourceType("services", "", "Service", "services", True, ("v1",)),
         ResourceType("deployments", "apps", "Deployment", "deployments", True, ("v1",)),
         ResourceType("trafficsplits", "split.smi-spec.io", "TrafficSplit", "trafficsplits", True,
-                     ("v1alpha2", "v1alpha1", "v1alpha4", "v1alpha3")),
+                     ("v1alpha2", "v1alpha1", "v1alpha4", "v1alpha3"),
+                     # TrafficSplit CRDs convert with strategy None, so weights come back as
+                     # stored; only v1alpha1 admits the quantities ("500m") Flagger and Argo write.
+                     read_first=("v1alpha1",)),
         ResourceType("httproutes.gateway.networking.k8s.io", "gateway.networking.k8s.io",
                      "HTTPRoute", "httproutes", True, ("v1", "v1beta1")),
         ResourceType("httproutes.policy.linkerd.io", "policy.linkerd.io", "HTTPRoute",

@@ -19,7 +19,20 @@ def test_discovery_finds_every_split_resource_at_a_served_version(kube: KubeHarn
     listing = request_json(kube.cluster.api_client, "GET", "/apis")
     preferred = {g["name"]: g["preferredVersion"]["version"] for g in listing["groups"]}
     for key in SPLIT_KEYS:
-        assert served[key].version == preferred[served[key].type.group]
+        expected = served[key].type.read_first[:1] or (preferred[served[key].type.group],)
+        assert served[key].version == expected[0]
+    # Read at v1alpha1 so that quantity weights ("500m") written by Flagger and Argo stay legal.
+    assert served["trafficsplits"].version == "v1alpha1"
+
+
+def test_trafficsplits_fall_back_to_the_preferred_version_without_v1alpha1() -> None:
+    from meshtui.kube.discovery import _pick
+    from meshtui.kube.resources import RESOURCES
+
+    rtype = RESOURCES["trafficsplits"]
+    groups = [{"name": "split.smi-spec.io", "preferredVersion": {"version": "v1alpha4"},
+               "versions": [{"version": "v1alpha4"}, {"version": "v1alpha3"}]}]
+    assert _pick(rtype, groups, lambda gv: {"trafficsplits"}) == "v1alpha4"
 
 
 def test_unserved_groups_are_left_out() -> None:
