@@ -1,0 +1,393 @@
+"""The traffic-control command line: ``meshtui weight``, ``pause``, ``resume``, ``promote``,
+``abort`` and ``audit``.
+
+`add_parsers` adds the subcommands to ``meshtui``'s parser and `run` carries one out; ``python -m
+meshtui.control_cli`` runs them on their own. Every write goes through `ClusterWriter`, so
+``--read-only`` refuses it before any request and ``--dry-run`` sends it with ``dryRun=All``.
+Failures print one ``error: ...`` line on stderr and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from meshtui.kube.client import MeshClient
+    from meshtui.model.owners import CanaryState, RolloutState
+    from meshtui.model.plans import WeightPlan
+    from meshtui.model.split import Split
+
+__all__ = ["COMMANDS", "add_parsers", "main", "resolve_split", "run", "weights_from_assignments"]
+
+COMMANDS = ("weight", "pause", "resume", "promote", "abort", "audit")
+"""The subcommands this module adds."""
+
+_KINDS = {
+    "trafficsplit": ("trafficsplits",), "trafficsplits": ("trafficsplits",),
+    "ts": ("trafficsplits",),
+    "httproute": ("httproutes.gateway.networking.k8s.io", "httproutes.policy.linkerd.io"),
+    "httproutes": ("httproutes.gateway.networking.k8s.io", "httproutes.policy.linkerd.io"),
+    "hr": ("httproutes.gateway.networking.k8s.io", "httproutes.policy.linkerd.io"),
+    "httproutes.gateway.networking.k8s.io": ("httproutes.gateway.networking.k8s.io",),
+    "httproutes.policy.linkerd.io": ("httproutes.policy.linkerd.io",),
+}
+_ALL_SPLITS = ("trafficsplits", "httproutes.gateway.networking.k8s.io",
+               "httproutes.policy.linkerd.io")
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+class ControlError(Exception):
+    """A request the command line refuses before talking to the cluster."""
+
+
+def _has(parent: argparse.ArgumentParser | None, option: str) -> bool:
+    return parent is not None and option in parent._option_string_actions  # noqa: SLF001
+
+
+def _add_common(parser: argparse.ArgumentParser, parent: argparse.ArgumentParser | None,
+                *, namespaced: bool = True, writes: bool = True) -> None:
+    """Options every control command takes, unless the shared parent already defines them.
+
+    Defaults are SUPPRESS so a value given before the subcommand (``meshtui --read-only weight``)
+    is not overwritten by the subparser's default.
+    """
+    quiet = argparse.SUPPRESS
+    if not _has(parent, "--kubeconfig"):
+        parser.add_argument("--kubeconfig", metavar="PATH", default=quiet,
+                            help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
+    if not _has(parent, "--context"):
+        parser.add_argument("--context", metavar="NAME", default=quiet, help="kubeconfig context")
+    if namespaced and not _has(parent, "--namespace"):
+        parser.add_argument("-n", "--namespace", metavar="NS", default=quiet,
+                            help="namespace (default: the context's namespace)")
+    if not _has(parent, "--read-only"):
+        parser.add_argument("--read-only", action="store_true", default=quiet,
+                            help="never write: every write is refused and audited")
+    if writes:
+        parser.add_argument("--dry-run", action="store_true", default=False,
+                            help="send writes with dryRun=All: nothing is stored")
+    parser.add_argument("-o", "--output", choices=("text", "json"), default="text")
+
+
+def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser | None = None) -> None:
+    """Add ``weight``, ``pause``, ``resume``, ``promote``, ``abort`` and ``audit``.
+
+    Args:
+        subparsers: What ``ArgumentParser.add_subparsers()`` returned.
+        common_parent: A parent parser whose options every subcommand shares (kubeconfig,
+            context...); options it defines are not added again.
+    """
+    parents = [common_parent] if common_parent is not None else []
+    weight = subparsers.add_parser(
+        "weight", parents=parents, help="set the weights of a TrafficSplit or HTTPRoute",
+        description="Set percentages: BACKEND=PERCENT for each backend named; backends not "
+                    "named share the rest in proportion to their current shares.")
+    weight.add_argument("target", metavar="KIND/NAME",
+                        help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
+    weight.add_argument("assignments", nargs="+", metavar="BACKEND=PERCENT")
+    weight.add_argument("--rule", type=int, default=1, help="HTTPRoute rule, from 1 (default 1)")
+    _add_common(weight, common_parent)
+    weight.set_defaults(control="weight")
+    for name, text in (("pause", "pause the canary's progressive plan"),
+                       ("resume", "resume a paused canary"),
+                       ("promote", "promote the canary (a step, or --full)"),
+                       ("abort", "abort the canary: all traffic back to stable")):
+        action = subparsers.add_parser(name, parents=parents, help=text)
+        action.add_argument("target", metavar="KIND/NAME",
+                            help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
+        if name == "promote":
+            action.add_argument("--full", action="store_true",
+                                help="skip every remaining step (Argo Rollouts)")
+        _add_common(action, common_parent)
+        action.set_defaults(control=name)
+    audit = subparsers.add_parser("audit", parents=parents, help="print the audit log of writes")
+    audit.add_argument("--tail", type=int, default=None, metavar="N", help="only the last N")
+    audit.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    audit.set_defaults(control="audit")
+
+
+def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
+    value = getattr(args, name, default)
+    return default if value is None else value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out a parsed control command; errors print ``error: ...`` and return 1."""
+    from meshtui.kube.errors import KubeError
+
+    command = getattr(args, "control", None) or getattr(args, "command", None)
+    try:
+        if command == "audit":
+            return _cmd_audit(args)
+        if command == "weight":
+            return _with_cluster(args, _cmd_weight)
+        if command in ("pause", "resume", "promote", "abort"):
+            return _with_cluster(args, _cmd_action)
+        raise ControlError(f"unknown command {command!r}")
+    except (KubeError, ControlError, ValueError, OSError) as exc:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        print(f"error: {' '.join(message.split())}", file=sys.stderr)
+        return 1
+
+
+def _with_cluster(args: argparse.Namespace, command: Any) -> int:
+    from meshtui.kube.audit import AuditLog
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+    from meshtui.kube.writer import ClusterWriter
+
+    target = _parse_target(args.target)
+    if getattr(args, "control", "") == "weight":
+        assignments = _parse_assignments(args.assignments)
+    cluster = load_cluster(_opt(args, "kubeconfig"), _opt(args, "context"))
+    try:
+        writer = ClusterWriter(cluster, audit=AuditLog(), read_only=bool(_opt(args, "read_only")),
+                               dry_run=bool(_opt(args, "dry_run")))
+        namespace = _opt(args, "namespace") or cluster.namespace
+        split = resolve_split(MeshClient(cluster), namespace, *target)
+        if getattr(args, "control", "") == "weight":
+            return command(args, split, writer, assignments)
+        return command(args, split, writer, MeshClient(cluster))
+    finally:
+        cluster.close()
+
+
+def _parse_target(text: str) -> tuple[tuple[str, ...], str]:
+    kind, _, name = text.rpartition("/")
+    keys = _KINDS.get(kind.lower()) if kind else _ALL_SPLITS
+    if keys is None:
+        raise ControlError(f"unknown kind {kind!r}: use trafficsplit (ts) or httproute (hr)")
+    if not _NAME.fullmatch(name):
+        raise ControlError(f"invalid object name {name!r}: lower-case letters, digits, '-' and '.'")
+    return keys, name
+
+
+def _parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for item in items:
+        backend, sep, value = item.partition("=")
+        if not sep or not backend or not value.strip():
+            raise ControlError(f"expected BACKEND=PERCENT, got {item!r}")
+        if backend in result:
+            raise ControlError(f"backend {backend!r} is given twice")
+        result[backend] = value
+    return result
+
+
+def resolve_split(client: MeshClient, namespace: str, keys: Sequence[str], name: str) -> Split:
+    """Read the one split called `name` among the resource types `keys`.
+
+    Raises:
+        NotFound: When no such split exists.
+        ControlError: When the name is ambiguous across kinds or groups.
+    """
+    from meshtui.kube.errors import NotFound
+    from meshtui.model.split import parse_split
+
+    found = []
+    for key in keys:
+        if client.served(key) is None:
+            continue
+        try:
+            found.append(parse_split(client.get(key, namespace, name)))
+        except NotFound:
+            continue
+    if not found:
+        kinds = "TrafficSplit or HTTPRoute" if len(keys) > 1 else keys[0]
+        raise NotFound(f"no {kinds} named {name!r} in namespace {namespace!r}")
+    if len(found) > 1:
+        names = ", ".join(f"{s.kind.lower()}s.{s.group}/{s.name}" for s in found)
+        raise ControlError(f"{name!r} is ambiguous in namespace {namespace!r} ({names}); "
+                           "say which with KIND/NAME")
+    return found[0]
+
+
+def weights_from_assignments(split: Split, assignments: dict[str, str], rule: int) -> WeightPlan:
+    """Whole percentages for one rule from ``{backend: percent}`` as typed.
+
+    Backends not named share what is left in proportion to their current shares (evenly when
+    none has any).
+
+    Raises:
+        ControlError: Unknown backend, non-numeric, negative, fractional or >100 values, named
+            values over 100, all named but not summing to 100, or all zero.
+    """
+    from meshtui.model.plans import WeightPlan
+    from meshtui.model.weight_writes import rule_percents
+    from meshtui.model.weights import validate_percent
+
+    names = [b.name for b in split.backends if b.rule == rule]
+    if not names:
+        raise ControlError(f"{split.ref} has no rule {rule + 1} with backends")
+    for backend in assignments:
+        if backend not in names:
+            raise ControlError(f"unknown backend {backend!r} in {split.ref} "
+                               f"(backends: {', '.join(names)})")
+    wanted = {}
+    for backend, value in assignments.items():
+        try:
+            wanted[backend] = validate_percent(value)
+        except ValueError as exc:
+            raise ControlError(f"{backend}: {exc}") from None
+    total = sum(wanted.values())
+    before = rule_percents(split, rule)
+    if total > 100:
+        raise ControlError(f"the percentages add up to {total}, more than 100")
+    if len(wanted) == len(names):
+        if total != 100:
+            raise ControlError(f"the percentages add up to {total}, not 100"
+                               + (": no backend would receive traffic" if total == 0 else ""))
+        after = [wanted[n] for n in names]
+    else:
+        rest = [i for i, n in enumerate(names) if n not in wanted]
+        shares = [max(before[i], 0) for i in rest]
+        if not any(shares):
+            shares = [1] * len(rest)
+        after = [wanted.get(n, 0) for n in names]
+        for i, part in zip(rest, _apportion(shares, 100 - total), strict=True):
+            after[i] = part
+    if sum(after) != 100:
+        raise ControlError(f"the percentages add up to {sum(after)}, not 100")
+    return WeightPlan(split.ref, rule, tuple(before), tuple(after), tuple(names))
+
+
+def _apportion(shares: Sequence[int], total: int) -> list[int]:
+    """Split `total` in proportion to `shares` (largest remainder, ties to the first)."""
+    whole = sum(shares)
+    exact = [share * total / whole for share in shares]
+    result = [int(part) for part in exact]
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - result[i]), i))
+    for i in order[: total - sum(result)]:
+        result[i] += 1
+    return result
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> None:
+    if _opt(args, "output") == "json":
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
+                assignments: dict[str, str]) -> int:
+    from meshtui.model.split import parse_split
+    from meshtui.model.weight_writes import rule_percents
+
+    rule = args.rule - 1
+    if rule < 0:
+        raise ControlError("--rule counts from 1")
+    plan = weights_from_assignments(split, assignments, rule)
+    result = writer.set_weights(split, list(plan.after), rule)
+    written = parse_split(result.obj) if result.obj else split
+    after = rule_percents(written, rule)
+    names = list(plan.names)
+    data = {
+        "object": str(split.ref), "kind": split.kind, "apiVersion": split.api_version,
+        "namespace": split.namespace, "name": split.name, "rule": rule + 1,
+        "dryRun": result.dry_run,
+        "before": dict(zip(names, plan.before, strict=True)),
+        "after": dict(zip(names, after, strict=True)),
+        "resourceVersion": written.resource_version,
+    }
+    width = max(len(n) for n in names)
+    lines = [f"{split.ref}{' (dry run: nothing stored)' if result.dry_run else ''}"]
+    lines += [f"  {n:<{width}}  {b:>3}% -> {a:>3}%"
+              for n, b, a in zip(names, plan.before, after, strict=True)]
+    _emit(args, data, lines)
+    return 0
+
+
+def _owner_state(client: MeshClient, split: Split) -> CanaryState | RolloutState | None:
+    """Read the Canary or Rollout that drives a split (found by name when only the kind is known)."""
+    from meshtui.kube.errors import NotFound
+    from meshtui.model.owners import CanaryState, RolloutState
+    from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
+
+    owner = split.owner
+    if owner is None or owner.controller not in (FLAGGER, ARGO_ROLLOUTS):
+        return None
+    key, reader = (("canaries", CanaryState) if owner.controller == FLAGGER
+                   else ("rollouts", RolloutState))
+    if client.served(key) is None:
+        return None
+    if owner.name:
+        try:
+            return reader.from_object(client.get(key, split.namespace, owner.name))
+        except NotFound:
+            return None
+    objects, _ = client.list(key, split.namespace)
+    for obj in objects:
+        state = reader.from_object(obj)
+        if isinstance(state, CanaryState) and state.apex == split.name:
+            return state
+        if isinstance(state, RolloutState) and split.name in (state.traffic_split_name,
+                                                              *state.http_routes):
+            return state
+    return None
+
+
+def _cmd_action(args: argparse.Namespace, split: Split, writer: Any, client: MeshClient) -> int:
+    from meshtui.model.actions import Unavailable, plan_action
+
+    action = "promote-full" if getattr(args, "full", False) else args.control
+    plan = plan_action(split, _owner_state(client, split), action)
+    if isinstance(plan, Unavailable):
+        raise ControlError(f"cannot {action} {split.ref}: {plan.reason}")
+    results = writer.apply(plan)
+    dry = any(r.dry_run for r in results)
+    writes = []
+    lines = [f"{plan.summary}{' (dry run: nothing changed)' if dry else ''}"]
+    for planned, result in zip(plan.writes, results, strict=True):
+        sub = f"/{planned.subresource}" if planned.subresource else ""
+        writes.append({"target": f"{planned.target}{sub}", "patchType": planned.patch_type,
+                       "patch": planned.patch, "description": planned.description,
+                       "result": result.audit_record.get("result")})
+        lines.append(f"  {result.audit_record.get('result')}: {planned.description}")
+    lines += [f"  note: {note}" for note in plan.notes]
+    _emit(args, {"action": action, "object": str(split.ref), "controller": plan.controller,
+                 "summary": plan.summary, "dryRun": dry, "writes": writes,
+                 "notes": list(plan.notes)}, lines)
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from meshtui.kube.audit import default_audit_path, read_audit
+
+    tail = getattr(args, "tail", None)
+    if tail is not None and tail < 0:
+        raise ControlError("--tail must be 0 or more")
+    records = read_audit()
+    if tail is not None:
+        records = records[len(records) - tail:] if tail else []
+    if _opt(args, "output") == "json":
+        json.dump(records, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not records:
+        print(f"no writes recorded ({default_audit_path()})")
+        return 0
+    for rec in records:
+        obj = rec.get("object") or {}
+        what = f"{str(obj.get('kind', '')).lower()}/{obj.get('namespace', '')}/{obj.get('name', '')}"
+        message = f"  {rec.get('message')}" if rec.get("message") else ""
+        print(f"{rec.get('time', '')}  {rec.get('result', ''):<9} {rec.get('action', ''):<12} "
+              f"{what}  {rec.get('identity') or '-'}@{rec.get('context') or '-'}{message}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the control commands on their own (``python -m meshtui.control_cli``)."""
+    parser = argparse.ArgumentParser(prog="meshtui", description="meshtui traffic control")
+    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
