@@ -1,0 +1,1 @@
+"""Tests of traffic control: the writer, the audit log, owner-aware actions and their CLI."""
