@@ -1,4 +1,4 @@
-"""`SimulatedMesh`: a scenario's store, Kubernetes API emulator, traffic and metrics exporter together."""
+"""`SimulatedMesh`: a scenario's store, Kubernetes API emulator, traffic, metrics and controllers together."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Any
 
 from meshtui.sim.apiserver.errors import ApiError
+from meshtui.sim.controllers import DEFAULT_SPEED, Controllers
 from meshtui.sim.exporter import MetricsExporter
 from meshtui.sim.scenario import Scenario, load_scenario
 from meshtui.sim.scenario_objects import owner_reference, scenario_objects
@@ -60,12 +61,18 @@ class SimulatedMesh:
         realtime: Run traffic in a daemon thread; when False tests call ``mesh.traffic.step(dt)``.
         tick: Real-time tick in seconds.
         prometheus_url: If given, ``linkerd-viz/prometheus:9090`` is proxied to it.
+        controllers: Run the stand-in Flagger and Argo Rollouts controllers and Flagger's load
+            tester (``mesh.controllers``; None when False). Real-time meshes run them in a thread;
+            otherwise tests call ``mesh.controllers.step(dt)``.
+        controller_speed: Analysis intervals and pause durations are divided by this (the
+            default 12 plays a ``1m`` Flagger interval in 5 s).
         autostart: Start the servers (and traffic) from the constructor; `start` is idempotent.
     """
 
     def __init__(self, scenario: str | Path | Scenario | None = "default", seed: int | None = 1, api_port: int = 0,
                  metrics_port: int = 0, *, realtime: bool = True, tick: float = 0.1,
-                 prometheus_url: str | None = None, autostart: bool = True) -> None:
+                 prometheus_url: str | None = None, autostart: bool = True, controllers: bool = True,
+                 controller_speed: float = DEFAULT_SPEED) -> None:
         from meshtui.sim.apiserver.store import Store
 
         # None means "the default" (the CLI passes its unset options through).
@@ -78,6 +85,9 @@ class SimulatedMesh:
         self.traffic = TrafficSimulator(self.scenario, self.store, self.seed)
         self.server = _api_server_class()(self.store, host="127.0.0.1", port=api_port)
         self.exporter = MetricsExporter(self.traffic, port=metrics_port)
+        self.controllers: Controllers | None = (
+            Controllers(self.store, self.traffic, speed=controller_speed, tick=max(tick, 0.25))
+            if controllers else None)
         self._started = False
         self.prometheus_url: str | None = None
         if prometheus_url:
@@ -111,13 +121,19 @@ class SimulatedMesh:
             return self
         self.server.start()
         self.exporter.start()
+        if self.controllers is not None:
+            self.controllers.start_loadtester(self.server)
         if self.realtime:
             self.traffic.start(self.tick)
+            if self.controllers is not None:
+                self.controllers.start()
         self._started = True
         return self
 
     def stop(self) -> None:
-        """Stop traffic, exporter and API server (idempotent)."""
+        """Stop controllers, traffic, exporter and API server (idempotent)."""
+        if self.controllers is not None:
+            self.controllers.stop()
         self.traffic.stop()
         self.exporter.stop()
         if self._started:
