@@ -179,3 +179,17 @@ def test_creating_a_crd_registers_its_resource(apiserver: RunningApiServer) -> N
     apiserver.kubectl("create", "-f", "-", input=json.dumps(widget))
     out = apiserver.kubectl("get", "widgets", "-o", "jsonpath={.items[0].spec.size}").stdout
     assert out == "3"
+
+
+def test_server_dry_run_changes_nothing(apiserver: RunningApiServer) -> None:
+    apiserver.store.create(trafficsplit("podinfo"))
+    rv = apiserver.store.resource_version
+    apiserver.kubectl("delete", "ts", "podinfo", "--dry-run=server")
+    apiserver.kubectl("patch", "ts", "podinfo", "--type", "merge", "--dry-run=server", "-p",
+                      '{"spec":{"service":"dry"}}')
+    apiserver.kubectl("create", "-f", "-", "--dry-run=server",
+                      input=MANIFEST.replace("podinfo\n", "ghost\n", 1).format(primary=1,
+                                                                                canary=1))
+    assert apiserver.store.resource_version == rv
+    assert [o["metadata"]["name"] for o in apiserver.store.list(TS_API, "TrafficSplit")] == [
+        "podinfo"]

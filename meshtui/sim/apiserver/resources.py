@@ -189,9 +189,19 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
                                  subresource=target.subresource, dry_run=dry_run)
         return 200, _served(patched, target, request)
     if method == "DELETE":
+        dry_run = dry_run or _delete_options_dry_run(request)
         deleted = store.delete_in(rtype, namespace, name, dry_run=dry_run)
         return 200, _served(deleted, target, request)
     raise ApiError(405, f"{method} is not supported", "MethodNotAllowed")
+
+
+def _delete_options_dry_run(request: Request) -> bool:
+    """kubectl puts `dryRun: ["All"]` in the DeleteOptions body rather than the query."""
+    try:
+        options = json.loads(request.body) if request.body else {}
+    except ValueError:
+        return False
+    return isinstance(options, dict) and "All" in (options.get("dryRun") or [])
 
 
 def _delete_collection(store: Store, target: Target, request: Request, dry_run: bool
