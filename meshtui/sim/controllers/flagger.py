@@ -90,7 +90,9 @@ class FlaggerController:
             meta = canary["metadata"]
             key = (meta["namespace"], meta["name"])
             seen.add(key)
-            due = self._due.setdefault(key, now + self.interval(canary))
+            # A new Canary is initialized at once; analysis iterations wait one interval.
+            fresh = not (canary.get("status") or {}).get("phase")
+            due = self._due.setdefault(key, now if fresh else now + self.interval(canary))
             if (canary.get("spec") or {}).get("suspend") is True or now + 1e-9 < due:
                 continue
             self._due[key] = now + self.interval(canary)

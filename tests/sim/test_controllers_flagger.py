@@ -1,0 +1,196 @@
+"""The stand-in Flagger, driven through the Store as kubectl or meshtui would, stepped by hand."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from meshtui.sim.apiserver import ADMIN_TOKEN
+from meshtui.sim.controllers.base import parse_duration
+from meshtui.sim.controllers.flagger import max_weight, next_weight
+from meshtui.sim.controllers.routers import read_percents
+from meshtui.sim.mesh import SimulatedMesh
+
+CANARY = ("flagger.app/v1beta1", "Canary", "test", "podinfo")
+ROUTE = ("gateway.networking.k8s.io/v1", "HTTPRoute", "test", "podinfo")
+PROXY = "/api/v1/namespaces/test/services/flagger-loadtester:80/proxy"
+INTERVAL = 60.0  # the default Canary's 1m at speed 1
+
+
+@pytest.fixture
+def mesh() -> Iterator[SimulatedMesh]:
+    """The default scenario with manual traffic and controllers at speed 1."""
+    simulated = SimulatedMesh(realtime=False, controller_speed=1.0)
+    try:
+        yield simulated
+    finally:
+        simulated.stop()
+
+
+def interval(mesh: SimulatedMesh, count: int = 1) -> None:
+    """Let `count` analysis intervals of traffic pass, then let the controllers act."""
+    assert mesh.controllers is not None
+    for _ in range(count):
+        mesh.traffic.step(INTERVAL)
+        mesh.controllers.step(INTERVAL)
+
+
+def canary_status(mesh: SimulatedMesh) -> dict[str, Any]:
+    return mesh.store.get(*CANARY)["status"]
+
+
+def route_weights(mesh: SimulatedMesh) -> dict[str, int]:
+    return read_percents(mesh.store.get(*ROUTE))
+
+
+def lenient(mesh: SimulatedMesh, minimum: int = 80) -> None:
+    """Lower the success-rate minimum so the 93 % canary passes (as `kubectl patch` would)."""
+    canary = mesh.store.get(*CANARY)
+    metrics = canary["spec"]["analysis"]["metrics"]
+    for metric in metrics:
+        if metric["name"] == "success-rate":
+            metric["thresholdRange"]["min"] = minimum
+    mesh.store.patch(*CANARY, {"spec": {"analysis": {"metrics": metrics}}}, "merge")
+
+
+def post_gate(mesh: SimulatedMesh, path: str) -> int:
+    """POST a gate through the API server's service proxy, as meshtui does."""
+    body = json.dumps({"name": "podinfo", "namespace": "test"}).encode()
+    request = urllib.request.Request(mesh.api_url + PROXY + path, data=body, method="POST",
+                                     headers={"Authorization": f"Bearer {ADMIN_TOKEN}",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status
+
+
+def test_canary_steps_up_to_max_weight_and_waits_for_promotion(mesh: SimulatedMesh) -> None:
+    lenient(mesh)
+    before = canary_status(mesh)["lastTransitionTime"]
+    interval(mesh)
+    status = canary_status(mesh)
+    assert (status["phase"], status["canaryWeight"], status["failedChecks"]) == ("Progressing", 20, 0)
+    assert route_weights(mesh) == {"podinfo-primary": 80, "podinfo-canary": 20}
+    assert status["lastTransitionTime"] != before
+    interval(mesh, 3)
+    assert canary_status(mesh)["canaryWeight"] == 50
+    assert route_weights(mesh) == {"podinfo-primary": 50, "podinfo-canary": 50}
+    interval(mesh, 2)
+    status = canary_status(mesh)
+    assert (status["phase"], status["canaryWeight"]) == ("WaitingPromotion", 50)
+    assert route_weights(mesh)["podinfo-canary"] == 50
+
+
+def test_suspend_stops_steps_and_leaves_manual_edits_alone(mesh: SimulatedMesh) -> None:
+    lenient(mesh)
+    mesh.store.patch(*CANARY, {"spec": {"suspend": True}}, "merge")
+    route = mesh.store.get(*ROUTE)
+    route["spec"]["rules"][0]["backendRefs"][0]["weight"] = 70
+    route["spec"]["rules"][0]["backendRefs"][1]["weight"] = 30
+    edited = mesh.store.update(route)
+    canary_version = mesh.store.get(*CANARY)["metadata"]["resourceVersion"]
+    interval(mesh, 3)
+    assert mesh.store.get(*ROUTE)["metadata"]["resourceVersion"] == edited["metadata"]["resourceVersion"]
+    assert mesh.store.get(*CANARY)["metadata"]["resourceVersion"] == canary_version
+    mesh.store.patch(*CANARY, {"spec": {"suspend": False}}, "merge")
+    interval(mesh)
+    # Flagger reads the router's weights back: the manual 30 % is the base of the next step.
+    assert route_weights(mesh) == {"podinfo-primary": 60, "podinfo-canary": 40}
+    assert canary_status(mesh)["canaryWeight"] == 40
+
+
+def test_open_promotion_gate_promotes(mesh: SimulatedMesh) -> None:
+    lenient(mesh)
+    interval(mesh, 6)
+    assert canary_status(mesh)["phase"] == "WaitingPromotion"
+    assert post_gate(mesh, "/gate/open") == 202
+    interval(mesh)
+    assert canary_status(mesh)["phase"] == "Promoting"
+    interval(mesh)
+    status = canary_status(mesh)
+    assert (status["phase"], status["canaryWeight"]) == ("Succeeded", 0)
+    assert route_weights(mesh) == {"podinfo-primary": 100, "podinfo-canary": 0}
+    assert status["conditions"][0]["status"] == "True"
+    interval(mesh)
+    assert canary_status(mesh)["phase"] == "Succeeded"
+
+
+def test_open_rollback_gate_rolls_back(mesh: SimulatedMesh) -> None:
+    lenient(mesh)
+    interval(mesh)
+    assert canary_status(mesh)["canaryWeight"] == 20
+    assert post_gate(mesh, "/rollback/open") == 202
+    interval(mesh)
+    status = canary_status(mesh)
+    assert (status["phase"], status["canaryWeight"]) == ("Failed", 0)
+    assert route_weights(mesh) == {"podinfo-primary": 100, "podinfo-canary": 0}
+
+
+def test_failing_canary_is_rolled_back_after_threshold_failed_checks(mesh: SimulatedMesh) -> None:
+    # The default canary answers 93 % against a 99 % minimum: every check fails, nothing advances.
+    for expected in range(1, 6):
+        interval(mesh)
+        status = canary_status(mesh)
+        assert (status["phase"], status["failedChecks"], status["canaryWeight"]) == ("Progressing", expected, 10)
+        assert route_weights(mesh)["podinfo-canary"] == 10
+    interval(mesh)
+    status = canary_status(mesh)
+    assert (status["phase"], status["canaryWeight"], status["failedChecks"]) == ("Failed", 0, 5)
+    assert route_weights(mesh) == {"podinfo-primary": 100, "podinfo-canary": 0}
+
+
+def test_nothing_happens_before_the_interval(mesh: SimulatedMesh) -> None:
+    lenient(mesh)
+    assert mesh.controllers is not None
+    mesh.traffic.step(INTERVAL - 1)
+    mesh.controllers.step(INTERVAL - 1)
+    assert canary_status(mesh)["canaryWeight"] == 10
+    mesh.controllers.step(1)
+    assert canary_status(mesh)["canaryWeight"] == 20
+
+
+def test_skip_analysis_promotes_at_once(mesh: SimulatedMesh) -> None:
+    mesh.store.patch(*CANARY, {"spec": {"skipAnalysis": True}}, "merge")
+    interval(mesh)
+    assert canary_status(mesh)["phase"] == "Succeeded"
+    assert route_weights(mesh) == {"podinfo-primary": 100, "podinfo-canary": 0}
+
+
+def test_new_canary_gets_a_trafficsplit_and_follows_step_weights(mesh: SimulatedMesh) -> None:
+    mesh.store.create({
+        "apiVersion": "flagger.app/v1beta1", "kind": "Canary",
+        "metadata": {"name": "web", "namespace": "emojivoto"},
+        "spec": {"provider": "linkerd", "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                 "service": {"port": 80},
+                 "analysis": {"interval": "30s", "threshold": 2, "stepWeights": [5, 25, 60]}}})
+    assert mesh.controllers is not None
+    key = ("split.smi-spec.io/v1alpha1", "TrafficSplit", "emojivoto", "web")
+    seen, canary_weights = [], []
+    for _ in range(6):
+        mesh.controllers.step(30)
+        status = mesh.store.get("flagger.app/v1beta1", "Canary", "emojivoto", "web")["status"]
+        seen.append((status["phase"], status["canaryWeight"]))
+        canary_weights.append(mesh.store.get(*key)["spec"]["backends"][0]["weight"])
+    assert seen == [("Initialized", 0), ("Progressing", 5), ("Progressing", 25), ("Progressing", 60),
+                    ("Promoting", 60), ("Succeeded", 0)]  # no confirm-promotion hook: no gate
+    assert canary_weights == ["0", "5", "25", "60", "60", "0"]
+    split = mesh.store.get(*key)
+    assert split["metadata"]["ownerReferences"][0]["kind"] == "Canary"
+    # v1alpha1 weights are quantities: Flagger writes strings, canary first as it creates them.
+    assert [(b["service"], b["weight"]) for b in split["spec"]["backends"]] == [("web-canary", "0"),
+                                                                                ("web-primary", "100")]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("1m", 60.0), ("30s", 30.0), ("1m30s", 90.0), ("500ms", 0.5),
+                                                (45, 45.0), ("90", 90.0), ("soon", 60.0), (None, 60.0)])
+def test_parse_duration(value: Any, seconds: float) -> None:
+    assert parse_duration(value) == seconds
+
+
+def test_step_weight_arithmetic() -> None:
+    assert (max_weight({}), next_weight({}, 95)) == (100, 100)
+    assert next_weight({"stepWeight": 15, "maxWeight": 40}, 30) == 40
+    assert (max_weight({"stepWeights": [1, 10, 80]}), next_weight({"stepWeights": [1, 10, 80]}, 3)) == (80, 10)
