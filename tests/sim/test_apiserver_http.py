@@ -313,7 +313,7 @@ def test_apply_patch_creates_then_merges(apiserver: RunningApiServer) -> None:
     headers = {"Content-Type": "application/apply-patch+yaml"}
     path = f"{TS_PATH}/a?fieldManager=test"
     status, body, _ = call(apiserver.server, "PATCH", path, manifest.encode(), headers=headers)
-    assert status in (200, 201)
+    assert status == 201
     assert body["spec"] == {"service": "web", "backends": []}
     status, body, _ = call(apiserver.server, "PATCH", path,
                            manifest.replace("web", "api").encode(), headers=headers)
@@ -337,3 +337,8 @@ def test_status_subresource_over_http(apiserver: RunningApiServer) -> None:
     assert status == 200 and body["status"]["phase"] == "Progressing"
     status, _, _ = call(apiserver.server, "GET", f"{TS_PATH}/x/status")
     assert status == 404
+
+
+def test_binds_to_loopback_only() -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        ApiServer(Store(), host="0.0.0.0")

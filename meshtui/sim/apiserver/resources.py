@@ -185,14 +185,23 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
             raise ApiError(415, f"the body of the request was in an unknown format - accepted "
                            f"media types include: {', '.join(PATCH_TYPES)}", "UnsupportedMediaType")
         body = parse_body(request, yaml_ok=patch_type == "apply")
+        existed = patch_type != "apply" or _exists(store, target)
         patched = store.patch_in(rtype, namespace, name, body, patch_type,
                                  subresource=target.subresource, dry_run=dry_run)
-        return 200, _served(patched, target, request)
+        return (200 if existed else 201), _served(patched, target, request)
     if method == "DELETE":
         dry_run = dry_run or _delete_options_dry_run(request)
         deleted = store.delete_in(rtype, namespace, name, dry_run=dry_run)
         return 200, _served(deleted, target, request)
     raise ApiError(405, f"{method} is not supported", "MethodNotAllowed")
+
+
+def _exists(store: Store, target: Target) -> bool:
+    try:
+        store.get_in(target.rtype, target.namespace, target.name or "")
+    except ApiError:
+        return False
+    return True
 
 
 def _delete_options_dry_run(request: Request) -> bool:
