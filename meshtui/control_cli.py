@@ -11,39 +11,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from meshtui.control_targets import (
+    ControlError,
+    owner_state,
+    parse_assignments,
+    parse_target,
+    resolve_split,
+    weights_from_assignments,
+)
+
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
-    from meshtui.model.owners import CanaryState, RolloutState
-    from meshtui.model.plans import WeightPlan
     from meshtui.model.split import Split
 
-__all__ = ["COMMANDS", "add_parsers", "main", "resolve_split", "run", "weights_from_assignments"]
+__all__ = ["COMMANDS", "add_parsers", "main", "run"]
 
 COMMANDS = ("weight", "pause", "resume", "promote", "abort", "audit")
 """The subcommands this module adds."""
-
-_KINDS = {
-    "trafficsplit": ("trafficsplits",), "trafficsplits": ("trafficsplits",),
-    "ts": ("trafficsplits",),
-    "httproute": ("httproutes.gateway.networking.k8s.io", "httproutes.policy.linkerd.io"),
-    "httproutes": ("httproutes.gateway.networking.k8s.io", "httproutes.policy.linkerd.io"),
-    "hr": ("httproutes.gateway.networking.k8s.io", "httproutes.policy.linkerd.io"),
-    "httproutes.gateway.networking.k8s.io": ("httproutes.gateway.networking.k8s.io",),
-    "httproutes.policy.linkerd.io": ("httproutes.policy.linkerd.io",),
-}
-_ALL_SPLITS = ("trafficsplits", "httproutes.gateway.networking.k8s.io",
-               "httproutes.policy.linkerd.io")
-_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
-
-
-class ControlError(Exception):
-    """A request the command line refuses before talking to the cluster."""
-
 
 def _has(parent: argparse.ArgumentParser | None, option: str) -> bool:
     return parent is not None and option in parent._option_string_actions  # noqa: SLF001
@@ -141,9 +129,9 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
     from meshtui.kube.config import load_cluster
     from meshtui.kube.writer import ClusterWriter
 
-    target = _parse_target(args.target)
+    target = parse_target(args.target)
     if getattr(args, "control", "") == "weight":
-        assignments = _parse_assignments(args.assignments)
+        assignments = parse_assignments(args.assignments)
     cluster = load_cluster(_opt(args, "kubeconfig"), _opt(args, "context"))
     try:
         writer = ClusterWriter(cluster, audit=AuditLog(), read_only=bool(_opt(args, "read_only")),
@@ -155,116 +143,6 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
         return command(args, split, writer, MeshClient(cluster))
     finally:
         cluster.close()
-
-
-def _parse_target(text: str) -> tuple[tuple[str, ...], str]:
-    kind, _, name = text.rpartition("/")
-    keys = _KINDS.get(kind.lower()) if kind else _ALL_SPLITS
-    if keys is None:
-        raise ControlError(f"unknown kind {kind!r}: use trafficsplit (ts) or httproute (hr)")
-    if not _NAME.fullmatch(name):
-        raise ControlError(f"invalid object name {name!r}: lower-case letters, digits, '-' and '.'")
-    return keys, name
-
-
-def _parse_assignments(items: Sequence[str]) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for item in items:
-        backend, sep, value = item.partition("=")
-        if not sep or not backend or not value.strip():
-            raise ControlError(f"expected BACKEND=PERCENT, got {item!r}")
-        if backend in result:
-            raise ControlError(f"backend {backend!r} is given twice")
-        result[backend] = value
-    return result
-
-
-def resolve_split(client: MeshClient, namespace: str, keys: Sequence[str], name: str) -> Split:
-    """Read the one split called `name` among the resource types `keys`.
-
-    Raises:
-        NotFound: When no such split exists.
-        ControlError: When the name is ambiguous across kinds or groups.
-    """
-    from meshtui.kube.errors import NotFound
-    from meshtui.model.split import parse_split
-
-    found = []
-    for key in keys:
-        if client.served(key) is None:
-            continue
-        try:
-            found.append(parse_split(client.get(key, namespace, name)))
-        except NotFound:
-            continue
-    if not found:
-        kinds = "TrafficSplit or HTTPRoute" if len(keys) > 1 else keys[0]
-        raise NotFound(f"no {kinds} named {name!r} in namespace {namespace!r}")
-    if len(found) > 1:
-        names = ", ".join(f"{s.kind.lower()}s.{s.group}/{s.name}" for s in found)
-        raise ControlError(f"{name!r} is ambiguous in namespace {namespace!r} ({names}); "
-                           "say which with KIND/NAME")
-    return found[0]
-
-
-def weights_from_assignments(split: Split, assignments: dict[str, str], rule: int) -> WeightPlan:
-    """Whole percentages for one rule from ``{backend: percent}`` as typed.
-
-    Backends not named share what is left in proportion to their current shares (evenly when
-    none has any).
-
-    Raises:
-        ControlError: Unknown backend, non-numeric, negative, fractional or >100 values, named
-            values over 100, all named but not summing to 100, or all zero.
-    """
-    from meshtui.model.plans import WeightPlan
-    from meshtui.model.weight_writes import rule_percents
-    from meshtui.model.weights import validate_percent
-
-    names = [b.name for b in split.backends if b.rule == rule]
-    if not names:
-        raise ControlError(f"{split.ref} has no rule {rule + 1} with backends")
-    for backend in assignments:
-        if backend not in names:
-            raise ControlError(f"unknown backend {backend!r} in {split.ref} "
-                               f"(backends: {', '.join(names)})")
-    wanted = {}
-    for backend, value in assignments.items():
-        try:
-            wanted[backend] = validate_percent(value)
-        except ValueError as exc:
-            raise ControlError(f"{backend}: {exc}") from None
-    total = sum(wanted.values())
-    before = rule_percents(split, rule)
-    if total > 100:
-        raise ControlError(f"the percentages add up to {total}, more than 100")
-    if len(wanted) == len(names):
-        if total != 100:
-            raise ControlError(f"the percentages add up to {total}, not 100"
-                               + (": no backend would receive traffic" if total == 0 else ""))
-        after = [wanted[n] for n in names]
-    else:
-        rest = [i for i, n in enumerate(names) if n not in wanted]
-        shares = [max(before[i], 0) for i in rest]
-        if not any(shares):
-            shares = [1] * len(rest)
-        after = [wanted.get(n, 0) for n in names]
-        for i, part in zip(rest, _apportion(shares, 100 - total), strict=True):
-            after[i] = part
-    if sum(after) != 100:
-        raise ControlError(f"the percentages add up to {sum(after)}, not 100")
-    return WeightPlan(split.ref, rule, tuple(before), tuple(after), tuple(names))
-
-
-def _apportion(shares: Sequence[int], total: int) -> list[int]:
-    """Split `total` in proportion to `shares` (largest remainder, ties to the first)."""
-    whole = sum(shares)
-    exact = [share * total / whole for share in shares]
-    result = [int(part) for part in exact]
-    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - result[i]), i))
-    for i in order[: total - sum(result)]:
-        result[i] += 1
-    return result
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> None:
@@ -304,40 +182,11 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
     return 0
 
 
-def _owner_state(client: MeshClient, split: Split) -> CanaryState | RolloutState | None:
-    """Read the Canary or Rollout that drives a split (found by name when only the kind is known)."""
-    from meshtui.kube.errors import NotFound
-    from meshtui.model.owners import CanaryState, RolloutState
-    from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
-
-    owner = split.owner
-    if owner is None or owner.controller not in (FLAGGER, ARGO_ROLLOUTS):
-        return None
-    key, reader = (("canaries", CanaryState) if owner.controller == FLAGGER
-                   else ("rollouts", RolloutState))
-    if client.served(key) is None:
-        return None
-    if owner.name:
-        try:
-            return reader.from_object(client.get(key, split.namespace, owner.name))
-        except NotFound:
-            return None
-    objects, _ = client.list(key, split.namespace)
-    for obj in objects:
-        state = reader.from_object(obj)
-        if isinstance(state, CanaryState) and state.apex == split.name:
-            return state
-        if isinstance(state, RolloutState) and split.name in (state.traffic_split_name,
-                                                              *state.http_routes):
-            return state
-    return None
-
-
 def _cmd_action(args: argparse.Namespace, split: Split, writer: Any, client: MeshClient) -> int:
     from meshtui.model.actions import Unavailable, plan_action
 
     action = "promote-full" if getattr(args, "full", False) else args.control
-    plan = plan_action(split, _owner_state(client, split), action)
+    plan = plan_action(split, owner_state(client, split), action)
     if isinstance(plan, Unavailable):
         raise ControlError(f"cannot {action} {split.ref}: {plan.reason}")
     results = writer.apply(plan)
@@ -375,7 +224,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return 0
     for rec in records:
         obj = rec.get("object") or {}
-        what = f"{str(obj.get('kind', '')).lower()}/{obj.get('namespace', '')}/{obj.get('name', '')}"
+        kind = str(obj.get("kind", "")).lower()
+        what = f"{kind}/{obj.get('namespace', '')}/{obj.get('name', '')}"
         message = f"  {rec.get('message')}" if rec.get("message") else ""
         print(f"{rec.get('time', '')}  {rec.get('result', ''):<9} {rec.get('action', ''):<12} "
               f"{what}  {rec.get('identity') or '-'}@{rec.get('context') or '-'}{message}")
