@@ -1,0 +1,1 @@
+"""The meshtui benchmark harness: `bench/run` measures the real app against kubectl and loopback."""

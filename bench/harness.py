@@ -1,0 +1,111 @@
+"""Run every measure of one profile against clusters started here, and collect the results.
+
+Order: the scale scenario's emulator (kubectl comparisons, launches, idle CPU, memory, writes,
+a kubectl change to the screen), then the 5,000-row filter, then metrics with a real Prometheus
+scraping a small mesh. A measure that fails is reported under ``errors``, never hidden.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.cluster import WriteLog, scenario_with_backends, started_mesh
+from bench.kubectl import Kubectl
+from bench.measures.filter import measure_filter
+from bench.measures.get import measure_get
+from bench.measures.interactive import measure_external_change, measure_key_to_write
+from bench.measures.launch import measure_launch
+from bench.measures.metrics import measure_queries, measure_refresh
+from bench.profiles import Profile
+from bench.stats import Measure
+
+
+class Run:
+    """Collects measures and the errors of those that could not be taken."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.measures: list[Measure] = []
+        self.errors: dict[str, str] = {}
+        self.log = log
+
+    def take(self, names: tuple[str, ...], work: Callable[[], Any]) -> None:
+        """Run `work` (returning one Measure or a list); on failure note it under each name."""
+        self.log(f"measuring {', '.join(names)}")
+        try:
+            result = work()
+        except Exception as exc:  # noqa: BLE001 - one broken measure must not hide the others
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            for name in names:
+                self.errors[name] = detail
+            return
+        self.measures += result if isinstance(result, list) else [result]
+
+
+def _prometheus(targets: list[str]) -> Any:
+    from meshtui.sim.prometheus import PrometheusProcess, PrometheusUnavailable, find_prometheus
+
+    if find_prometheus() is None:
+        return None
+    try:
+        return PrometheusProcess(targets, scrape_interval="1s").start()
+    except PrometheusUnavailable:
+        return None
+
+
+def run(profile: Profile, log: Callable[[str], None] = lambda _: None) -> Run:
+    """Take every measure of `profile`; returns the `Run` with measures and errors."""
+    result = Run(log)
+    with tempfile.TemporaryDirectory(prefix="meshtui-bench-") as tmp:
+        workdir = Path(tmp)
+        small = scenario_with_backends(profile.refresh_backends)
+        log(f"starting a {len(small.splits)}-split mesh and Prometheus")
+        with started_mesh(small, workdir, "small", realtime=True) as (small_mesh, small_kubeconfig):
+            prometheus = _prometheus([small_mesh.metrics_target])
+            try:
+                prom_url = prometheus.url if prometheus is not None else None
+                _scale_measures(result, profile, workdir, prom_url, len(small.splits))
+                result.take(("filter_keystroke_ms",), lambda: measure_filter(profile))
+                if prom_url is None:
+                    for name in ("queries_per_refresh", "refresh_to_screen_ms"):
+                        result.errors[name] = "prometheus binary not found: metrics measures skipped"
+                else:
+                    result.take(("queries_per_refresh",),
+                                lambda: measure_queries(profile, prom_url, workdir))
+                    result.take(("refresh_to_screen_ms",), lambda: measure_refresh(
+                        profile, small_kubeconfig, prom_url, len(small.splits)))
+            finally:
+                if prometheus is not None:
+                    prometheus.stop()
+    return result
+
+
+def _scale_measures(result: Run, profile: Profile, workdir: Path, prom_url: str | None,
+                    small_splits: int) -> None:
+    """Every measure taken on the scale scenario's emulator."""
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+    from meshtui.sim.scale import scale_scenario
+
+    log = result.log
+    log(f"seeding the scale scenario: {profile.splits} splits, {profile.services} services")
+    scenario = scale_scenario(profile.namespaces, profile.services, profile.splits)
+    with started_mesh(scenario, workdir, "scale") as (mesh, kubeconfig):
+        kubectl = Kubectl(kubeconfig, workdir)
+        result.take(("list_vs_kubectl_ratio", "peak_rss_mb", "idle_cpu_percent"),
+                    lambda: measure_launch(profile, kubeconfig, kubectl, prom_url, small_splits))
+        result.take(("get_vs_kubectl_ratio",), lambda: measure_get(profile, kubeconfig, kubectl))
+        writes = WriteLog(mesh)
+        cluster = load_cluster(str(kubeconfig), None)
+        client = MeshClient(cluster)
+        try:
+            result.take(("external_change_to_screen_ms",),
+                        lambda: measure_external_change(profile, client, kubectl, writes))
+            result.take(("key_to_write_ms",),
+                        lambda: measure_key_to_write(profile, cluster, client, writes, workdir))
+        finally:
+            writes.close()
+            cluster.close()

@@ -1,0 +1,96 @@
+"""Writes and watches: a weight write to the API server, and a kubectl change to the screen."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bench.cluster import WriteLog
+from bench.kubectl import Kubectl
+from bench.profiles import Profile
+from bench.session import app_session, row_percents
+from bench.stats import Measure, at_most
+
+ROUTES = "httproutes.gateway.networking.k8s.io"
+KUBECTL_TIMEOUT = 30.0
+
+
+def route_names(profile: Profile, count: int) -> list[tuple[str, str]]:
+    """(namespace, name) of Gateway API HTTPRoutes of the scale scenario (every fourth split, from 1)."""
+    names = [(f"scale-{i % profile.namespaces:03d}", f"app-{i:05d}")
+             for i in range(1, profile.splits, 4)]
+    return [names[k % len(names)] for k in range(count)]
+
+
+def _weights_patch(canary: int) -> str:
+    return (f'[{{"op":"replace","path":"/spec/rules/0/backendRefs/0/weight","value":{100 - canary}}},'
+            f'{{"op":"replace","path":"/spec/rules/0/backendRefs/1/weight","value":{canary}}}]')
+
+
+async def _external_changes(profile: Profile, client: Any, kubectl: Kubectl,
+                            log: WriteLog) -> tuple[list[float], int]:
+    from meshtui.model.split import SplitRef
+
+    samples: list[float] = []
+    async with app_session(client, None, expect=profile.splits) as (app, _pilot, probe):
+        for k, (namespace, name) in enumerate(route_names(profile, profile.change_samples)):
+            canary = 31 + k % 60
+            ref = SplitRef("HTTPRoute", "gateway.networking.k8s.io", namespace, name)
+            expected = (float(100 - canary), float(canary))
+            probe.arm(lambda ref=ref, expected=expected: row_percents(app, ref) == expected)
+            before = len(log)
+            proc = await asyncio.create_subprocess_exec(
+                *kubectl.argv("patch", ROUTES, name, "-n", namespace, "--type", "json",
+                              "-p", _weights_patch(canary)),
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+                stdin=asyncio.subprocess.DEVNULL)
+            shown = await probe.wait()
+            await asyncio.wait_for(proc.wait(), KUBECTL_TIMEOUT)
+            writes = log.since(before)
+            if shown is not None and writes:
+                samples.append((shown - writes[0][0]) * 1000)
+    return samples, probe.timeouts
+
+
+def measure_external_change(profile: Profile, client: Any, kubectl: Kubectl, log: WriteLog) -> Measure:
+    """``external_change_to_screen_ms``: kubectl's PATCH logged by the API server to the first
+    frame showing the new weights (the app runs in this process, beside the emulator)."""
+    kubectl.warm()
+    samples, timeouts = asyncio.run(_external_changes(profile, client, kubectl, log))
+    note = (f"{profile.splits} splits watched; from the emulator logging kubectl's PATCH to the "
+            "first frame showing the new weights")
+    if timeouts:
+        note += f"; {timeouts} samples never reached the screen within 10 s"
+    measure = Measure("external_change_to_screen_ms", tuple(samples), "ms", "p95 <= 150", None, note)
+    return replace(measure, met=at_most(measure.p95, 150.0) if not timeouts else False)
+
+
+def measure_key_to_write(profile: Profile, cluster: Any, client: Any, log: WriteLog,
+                         workdir: Path) -> Measure:
+    """``key_to_write_ms``, through the writer call path (the UI has no weight keys yet).
+
+    Each sample reads the split fresh (untimed), then times `ClusterWriter.set_weights` from the
+    call to the emulator logging the PATCH.
+    """
+    from meshtui.kube.audit import AuditLog
+    from meshtui.kube.writer import ClusterWriter
+    from meshtui.model.split import parse_split
+
+    writer = ClusterWriter(cluster, audit=AuditLog(workdir / "audit.log"))
+    samples = []
+    for k, (namespace, name) in enumerate(route_names(profile, profile.write_samples)):
+        split = parse_split(client.get(ROUTES, namespace, name))
+        canary = 7 + k % 80
+        before = len(log)
+        start = time.perf_counter()
+        writer.set_weights(split, [100 - canary, canary])
+        writes = log.since(before)
+        if writes:
+            samples.append((writes[0][0] - start) * 1000)
+    measure = Measure("key_to_write_ms", tuple(samples), "ms", "p95 <= 30", None,
+                      note="writer call path, not a key press: ClusterWriter.set_weights called to the "
+                           "emulator logging the PATCH (the UI weight keys +/-/a do not exist yet)")
+    return replace(measure, met=at_most(measure.p95, 30.0))

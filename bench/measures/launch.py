@@ -1,0 +1,103 @@
+"""Launch, idle CPU and peak memory: the real app in child processes, kubectl as the yardstick."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.kubectl import Kubectl
+from bench.profiles import Profile
+from bench.stats import Measure, at_most
+
+REPO = Path(__file__).resolve().parents[2]
+CHILD_TIMEOUT = 120.0
+
+
+class LaunchError(RuntimeError):
+    """A child launch failed or never listed the splits."""
+
+
+def launch_child(kubeconfig: Path, expect: int, *, idle: float = 0.0,
+                 prometheus_url: str | None = None, refresh: float = 2.0) -> tuple[float, dict[str, Any]]:
+    """Start the app in a new process; returns (seconds to all splits listed, child's report).
+
+    Raises:
+        LaunchError: On a failed child or one that never listed `expect` splits.
+    """
+    argv = [sys.executable, "-m", "bench.child_app", "--kubeconfig", str(kubeconfig),
+            "--expect", str(expect), "--idle", str(idle), "--refresh", str(refresh)]
+    if prometheus_url:
+        argv += ["--prometheus-url", prometheus_url]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    start = time.monotonic()
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=CHILD_TIMEOUT + idle,
+                              cwd=REPO, env=env, stdin=subprocess.DEVNULL, check=False)
+    except subprocess.TimeoutExpired:
+        raise LaunchError("the app's child process timed out") from None
+    lines = done.stdout.strip().splitlines()
+    try:
+        report = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise LaunchError(f"child failed ({done.returncode}): {done.stderr.strip()[-500:]}") from None
+    if report.get("listed_at") is None:
+        raise LaunchError(f"the app never listed {expect} splits (it had {report.get('rows')})")
+    return report["listed_at"] - start, report
+
+
+def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
+                   prometheus_url: str | None, small_splits: int) -> list[Measure]:
+    """``list_vs_kubectl_ratio``, ``peak_rss_mb`` and ``idle_cpu_percent``.
+
+    Launches alternate with kubectl runs so drift affects both alike; the idle child watches the
+    whole scale scenario and polls a Prometheus that scrapes a small mesh (see `small_splits`).
+    """
+    ratios: list[float] = []
+    rss: list[float] = []
+    kubectl_times: list[float] = []
+    launch_times: list[float] = []
+    for _ in range(profile.launch_samples):
+        seconds, rows = kubectl.get_splits()
+        if rows != profile.splits:
+            raise LaunchError(f"kubectl listed {rows} splits, expected {profile.splits}")
+        launched, report = launch_child(kubeconfig, profile.splits)
+        kubectl_times.append(seconds)
+        launch_times.append(launched)
+        ratios.append(launched / seconds)
+        rss.append(report["peak_rss_mb"])
+    _, idle = launch_child(kubeconfig, profile.splits, idle=profile.idle_seconds,
+                           prometheus_url=prometheus_url, refresh=2.0)
+    rss.append(idle["peak_rss_mb"])
+    ratio = Measure("list_vs_kubectl_ratio", tuple(ratios), "ratio", "median <= 2", None,
+                    note=(f"launch to {profile.splits} splits listed (new process, headless) / kubectl get "
+                          f"{profile.splits} splits; medians {_ms(launch_times)} vs {_ms(kubectl_times)} "
+                          "(kubectl: fresh --cache-dir, warmed once)"))
+    ratio = _judged(ratio, 2.0, "median")
+    memory = _judged(Measure("peak_rss_mb", tuple(rss), "MB", "max <= 150", None,
+                             note=f"ru_maxrss of each app process, {profile.splits} splits / "
+                                  f"{profile.services} services"), 150.0, "max")
+    metrics_note = (f"; metrics from a real Prometheus scraping a {small_splits}-split mesh"
+                    if prometheus_url else "; no metrics source (prometheus absent)")
+    cpu = _judged(Measure("idle_cpu_percent", (idle["idle_cpu_percent"],), "%", "<= 3", None,
+                          note=f"process CPU over {profile.idle_seconds:g} s idle, "
+                               f"{profile.splits} splits watched, refresh 2 s{metrics_note}"),
+                  3.0, "median")
+    return [ratio, memory, cpu]
+
+
+def _ms(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"{ordered[len(ordered) // 2] * 1000:.0f} ms"
+
+
+def _judged(measure: Measure, limit: float, by: str) -> Measure:
+    from dataclasses import replace
+
+    value = {"median": measure.median, "p95": measure.p95,
+             "max": max(measure.samples) if measure.samples else None}[by]
+    return replace(measure, met=at_most(value, limit))

@@ -1,0 +1,93 @@
+"""The benchmark harness runs end to end and emits every measure, with no timing asserted.
+
+`bench/run --smoke -o json` runs the real app against the emulator, kubectl and a real
+Prometheus at tiny sizes. The numbers mean nothing at those sizes: only the shape is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.report import MEASURE_IDS, to_table
+from bench.stats import Measure, percentile
+
+REPO = Path(__file__).resolve().parents[2]
+RUN = REPO / "bench" / "run"
+
+
+@pytest.fixture(scope="module")
+def smoke_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The JSON document of one smoke run (shared by the tests of this module)."""
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl not installed: the harness compares against it")
+    if shutil.which("prometheus") is None and not os.access("/usr/bin/prometheus", os.X_OK):
+        pytest.skip("prometheus not installed: the metrics measures need it")
+    out = tmp_path_factory.mktemp("bench") / "smoke.json"
+    done = subprocess.run([sys.executable, str(RUN), "--smoke", "-o", "json", "--out", str(out), "-q"],
+                          capture_output=True, text=True, timeout=110, cwd=REPO,
+                          stdin=subprocess.DEVNULL, check=False)
+    assert done.returncode == 0, f"bench/run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    document = json.loads(done.stdout)
+    assert json.loads(out.read_text()) == document, "--out must hold what was printed"
+    return document
+
+
+@pytest.mark.timeout(120)
+def test_smoke_run_emits_every_measure(smoke_report: dict) -> None:
+    """Every id of the issue's table is present with median, p95 and a sample count."""
+    measures = smoke_report["measures"]
+    assert smoke_report["errors"] == {}
+    assert set(measures) == set(MEASURE_IDS)
+    for name, entry in measures.items():
+        assert {"median", "p95", "samples"} <= set(entry), name
+        assert isinstance(entry["samples"], int) and entry["samples"] >= 1, name
+        assert isinstance(entry["median"], float | int) and isinstance(entry["p95"], float | int), name
+        assert entry["met"] in (True, False), name
+
+
+@pytest.mark.timeout(120)
+def test_queries_per_refresh_has_one_count_per_size(smoke_report: dict) -> None:
+    """``queries_per_refresh`` maps each backend count measured to a query count."""
+    by_size = smoke_report["measures"]["queries_per_refresh"]["by_size"]
+    assert sorted(int(size) for size in by_size) == [1, 10, 100]
+    assert all(isinstance(count, int) and count > 0 for count in by_size.values())
+
+
+@pytest.mark.timeout(120)
+def test_key_to_write_says_what_it_measured(smoke_report: dict) -> None:
+    """Until the UI has weight keys, the write measure says it timed the writer call path."""
+    entry = smoke_report["measures"]["key_to_write_ms"]
+    assert entry["note"], "the key_to_write_ms entry must say which path it measured"
+
+
+@pytest.mark.timeout(120)
+def test_machine_is_described(smoke_report: dict) -> None:
+    """The output names the machine: cores, CPU, memory, Python and Textual versions."""
+    machine = smoke_report["machine"]
+    assert machine["nproc"] >= 1
+    assert {"cpu", "memory_gib", "python", "textual", "date"} <= set(machine)
+
+
+def test_percentile_is_nearest_rank() -> None:
+    """p95 of 1..20 is 19 (nearest rank), of one value is that value, of none is None."""
+    assert percentile([float(v) for v in range(20, 0, -1)], 95) == 19.0
+    assert percentile([4.0], 95) == 4.0
+    assert percentile([], 95) is None
+
+
+def test_table_marks_misses_and_lists_errors() -> None:
+    """The table shows a missed goal as MISSED and names a measure that could not be taken."""
+    measures = [Measure("key_to_write_ms", (10.0, 40.0), "ms", "p95 <= 30", False, note="writer path"),
+                Measure("queries_per_refresh", (4.0, 4.0), "queries", "same", True,
+                        by_size={"1": 4, "10": 4})]
+    table = to_table(measures, {"peak_rss_mb": "LaunchError: boom"})
+    assert "MISSED" in table and "1:4, 10:4" in table
+    assert "! peak_rss_mb: LaunchError: boom" in table
+    assert "- key_to_write_ms: writer path" in table
