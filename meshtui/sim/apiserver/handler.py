@@ -37,6 +37,7 @@ class Request:
     accept: str | None
     body: bytes
     now: float = 0.0
+    user_agent: str | None = None
     status: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -89,7 +90,8 @@ class Handler(BaseHTTPRequestHandler):
         return Request(method=method, path=parts.path, raw_query=parts.query,
                        query=dict(parse_qsl(parts.query, keep_blank_values=True)),
                        identity=self._identity(), content_type=self.headers.get("Content-Type"),
-                       accept=self.headers.get("Accept"), body=body, now=self.api.store.clock())
+                       accept=self.headers.get("Accept"), body=body, now=self.api.store.clock(),
+                       user_agent=self.headers.get("User-Agent"))
 
     def _handle(self, method: str) -> None:
         request = self._read_request(method)

@@ -71,6 +71,26 @@ def new_metadata(meta: dict[str, Any], namespace: str | None, now: float) -> dic
     return meta
 
 
+def record_manager(meta: dict[str, Any], manager: str, operation: str, api_version: str,
+                   subresource: str | None, now: float) -> None:
+    """Note in `meta.managedFields` that `manager` just wrote the object.
+
+    The real server tracks which fields each manager owns; meshtui only needs who wrote last
+    and when (to say "reverted by argo-rollouts"), so one entry per manager, operation and
+    subresource carries the time of its latest write.
+    """
+    entries = [e for e in meta.get("managedFields") or [] if isinstance(e, dict)]
+    entry: dict[str, Any] = {"manager": manager, "operation": operation,
+                             "apiVersion": api_version, "time": timestamp(now),
+                             "fieldsType": "FieldsV1", "fieldsV1": {}}
+    if subresource:
+        entry["subresource"] = subresource
+    same = (manager, operation, subresource or "")
+    meta["managedFields"] = [e for e in entries
+                             if (e.get("manager"), e.get("operation"), e.get("subresource", ""))
+                             != same] + [entry]
+
+
 def carry_metadata(new_meta: dict[str, Any], old_meta: dict[str, Any]) -> dict[str, Any]:
     """Keep the server-owned metadata of `old_meta` on an updated object."""
     meta = {k: v for k, v in new_meta.items() if k not in SERVER_FIELDS}

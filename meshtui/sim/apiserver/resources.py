@@ -153,9 +153,23 @@ def _check_identity(target: Target, body: Any) -> dict[str, Any]:
     return body
 
 
+def field_manager(request: Request) -> str:
+    """The manager a write is recorded under: `fieldManager`, else the client's user agent.
+
+    Like the real server, the default is the user agent up to its first slash
+    (``kubectl/v1.32.0 (linux/amd64)`` → ``kubectl``).
+    """
+    explicit = request.query.get("fieldManager")
+    if explicit:
+        return explicit
+    agent = (request.user_agent or "").split("/", 1)[0].strip()
+    return agent or "unknown"
+
+
 def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
     """Run a non-watch resource request; returns (status, JSON-able body or raw bytes)."""
     method, dry_run = request.method, request.query.get("dryRun") == "All"
+    manager = field_manager(request)
     rtype, namespace, name = target.rtype, target.namespace, target.name
     if rtype.namespaced and name and namespace is None:
         raise ApiError(404, "the server could not find the requested resource", "NotFound")
@@ -166,7 +180,7 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
             return 200, list_objects(store, target, request)
         if method == "POST":
             body = _check_identity(target, parse_body(request))
-            created = store.create_in(rtype, namespace, body, dry_run=dry_run)
+            created = store.create_in(rtype, namespace, body, dry_run=dry_run, manager=manager)
             return 201, _served(created, target, request)
         if method == "DELETE":
             return 200, _delete_collection(store, target, request, dry_run)
@@ -177,7 +191,7 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
     if method == "PUT":
         body = _check_identity(target, parse_body(request))
         updated = store.update_in(rtype, namespace, name, body, subresource=target.subresource,
-                                  dry_run=dry_run)
+                                  dry_run=dry_run, manager=manager)
         return 200, _served(updated, target, request)
     if method == "PATCH":
         patch_type = PATCH_TYPES.get((request.content_type or "").split(";")[0].strip())
@@ -187,7 +201,8 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
         body = parse_body(request, yaml_ok=patch_type == "apply")
         existed = patch_type != "apply" or _exists(store, target)
         patched = store.patch_in(rtype, namespace, name, body, patch_type,
-                                 subresource=target.subresource, dry_run=dry_run)
+                                 subresource=target.subresource, dry_run=dry_run,
+                                 manager=manager)
         return (200 if existed else 201), _served(patched, target, request)
     if method == "DELETE":
         dry_run = dry_run or _delete_options_dry_run(request)

@@ -30,7 +30,8 @@ class Store(WritableStore):
                            "BadRequest")
         return self.type_of(obj["apiVersion"], obj["kind"])
 
-    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+    def create(self, obj: dict[str, Any], *, dry_run: bool = False, manager: str | None = None
+               ) -> dict[str, Any]:
         """Create `obj`, keeping any `.status` it carries (for seeding).
 
         Raises:
@@ -39,7 +40,7 @@ class Store(WritableStore):
         rtype = self._type(obj)
         namespace = (obj.get("metadata") or {}).get("namespace")
         created = self.create_in(rtype, _namespace(rtype, namespace), obj, dry_run=dry_run,
-                                 api=False)
+                                 api=False, manager=manager)
         created["apiVersion"] = obj["apiVersion"]
         return created
 
@@ -56,7 +57,7 @@ class Store(WritableStore):
         return [clone(e.obj, api_version) for e in entries]
 
     def update(self, obj: dict[str, Any], *, subresource: str | None = None,
-               dry_run: bool = False) -> dict[str, Any]:
+               dry_run: bool = False, manager: str | None = None) -> dict[str, Any]:
         """Replace an object; a set, stale `metadata.resourceVersion` raises ApiError(409).
 
         Like the API, the main endpoint keeps the stored `.status` where a status subresource
@@ -66,21 +67,22 @@ class Store(WritableStore):
         meta = obj.get("metadata") or {}
         updated = self.update_in(rtype, _namespace(rtype, meta.get("namespace")),
                                  meta.get("name", ""), obj, subresource=subresource,
-                                 dry_run=dry_run)
+                                 dry_run=dry_run, manager=manager)
         updated["apiVersion"] = obj["apiVersion"]
         return updated
 
     def patch(self, api_version: str, kind: str, namespace: str | None, name: str, patch: Any,
               patch_type: str = "merge", subresource: str | None = None, *,
-              dry_run: bool = False) -> dict[str, Any]:
+              dry_run: bool = False, manager: str | None = None) -> dict[str, Any]:
         """Patch an object (``merge``, ``json``, ``strategic`` or ``apply``) and return it.
 
         A `metadata.resourceVersion` in the patched result that differs from the stored one is
-        a precondition failure (409).
+        a precondition failure (409). `manager` is recorded in `metadata.managedFields`, as the
+        API server does with the `fieldManager` of a request.
         """
         rtype = self.type_of(api_version, kind)
         patched = self.patch_in(rtype, _namespace(rtype, namespace), name, patch, patch_type,
-                                subresource=subresource, dry_run=dry_run)
+                                subresource=subresource, dry_run=dry_run, manager=manager)
         patched["apiVersion"] = api_version
         return patched
 

@@ -12,7 +12,8 @@ from meshtui.sim.apiserver.crd_defs import preregistered_crds
 from meshtui.sim.apiserver.crds import crd_to_type
 from meshtui.sim.apiserver.errors import ApiError
 from meshtui.sim.apiserver.objects import (
-    Defaulter, carry_metadata, generated_name, new_metadata, spec_part, timestamp, validate_name)
+    Defaulter, carry_metadata, generated_name, new_metadata, record_manager, spec_part, timestamp,
+    validate_name)
 from meshtui.sim.apiserver.patch import PatchError, json_patch, merge_patch
 from meshtui.sim.apiserver.registry import ResourceType
 
@@ -40,7 +41,8 @@ class WritableStore(StoreCore):
                                            "metadata": {"name": name}}, api=False)
 
     def create_in(self, rtype: ResourceType, namespace: str | None, body: dict[str, Any], *,
-                  dry_run: bool = False, api: bool = True) -> dict[str, Any]:
+                  dry_run: bool = False, api: bool = True, manager: str | None = None
+                  ) -> dict[str, Any]:
         """Create an object of `rtype` (`api=False` keeps `.status` for seeding).
 
         Raises:
@@ -48,12 +50,12 @@ class WritableStore(StoreCore):
         """
         try:
             with self.lock:
-                return self._create_locked(rtype, namespace, body, dry_run, api)
+                return self._create_locked(rtype, namespace, body, dry_run, api, manager)
         finally:
             self._deliver()
 
     def _create_locked(self, rtype: ResourceType, namespace: str | None, body: dict[str, Any],
-                       dry_run: bool, api: bool) -> dict[str, Any]:
+                       dry_run: bool, api: bool, manager: str | None = None) -> dict[str, Any]:
         obj = clone(body)
         meta = obj.get("metadata") or {}
         if rtype.namespaced:
@@ -81,6 +83,8 @@ class WritableStore(StoreCore):
         obj["kind"] = rtype.kind
         obj["metadata"] = new_metadata({**meta, "name": name}, namespace, self.clock())
         self._defaulter.apply(rtype, obj)
+        if manager:
+            record_manager(obj["metadata"], manager, "Update", obj["apiVersion"], None, self.clock())
         new_type = crd_to_type(obj) if rtype.key == CRD_KEY else None
         if new_type is not None:
             self._check_crd_clash(new_type)
@@ -99,7 +103,7 @@ class WritableStore(StoreCore):
 
     def update_in(self, rtype: ResourceType, namespace: str | None, name: str,
                   body: dict[str, Any], *, subresource: str | None = None, dry_run: bool = False,
-                  seed: bool = False) -> dict[str, Any]:
+                  seed: bool = False, manager: str | None = None) -> dict[str, Any]:
         """Replace an object (PUT): a set, stale `metadata.resourceVersion` is a 409 Conflict.
 
         `seed=True` takes `.status` from the body even where a status subresource exists.
@@ -112,7 +116,7 @@ class WritableStore(StoreCore):
                 if body_name and body_name != name:
                     raise ApiError(400, f"the name of the object ({body_name}) does not match the "
                                    f"name on the URL ({name})", "BadRequest")
-                return self._replace_locked(rtype, old, body, subresource, dry_run, seed)
+                return self._replace_locked(rtype, old, body, subresource, dry_run, seed, manager)
         finally:
             self._deliver()
 
@@ -124,7 +128,8 @@ class WritableStore(StoreCore):
             raise errors.conflict(rtype.plural, rtype.group, name)
 
     def _replace_locked(self, rtype: ResourceType, old: dict[str, Any], body: dict[str, Any],
-                        subresource: str | None, dry_run: bool, seed: bool) -> dict[str, Any]:
+                        subresource: str | None, dry_run: bool, seed: bool,
+                        manager: str | None = None) -> dict[str, Any]:
         if subresource not in (None, "status") or (subresource == "status"
                                                     and not rtype.status_subresource):
             raise ApiError(404, "the server could not find the requested resource", "NotFound")
@@ -148,6 +153,9 @@ class WritableStore(StoreCore):
                 new["metadata"]["generation"] = int(old["metadata"].get("generation", 1)) + 1
         if new == old:
             return clone(old)
+        if manager:
+            record_manager(new["metadata"], manager, "Update", old["apiVersion"], subresource,
+                           self.clock())
         new_type = crd_to_type(new) if rtype.key == CRD_KEY else None
         if dry_run:
             return new
@@ -162,7 +170,7 @@ class WritableStore(StoreCore):
 
     def patch_in(self, rtype: ResourceType, namespace: str | None, name: str, patch: Any,
                  patch_type: str = "merge", *, subresource: str | None = None,
-                 dry_run: bool = False) -> dict[str, Any]:
+                 dry_run: bool = False, manager: str | None = None) -> dict[str, Any]:
         """Patch an object: ``merge``, ``json``, ``strategic`` (built-ins only) or ``apply``.
 
         Raises:
@@ -182,7 +190,7 @@ class WritableStore(StoreCore):
                 if patch_type == "apply" and key not in self._bucket(rtype):
                     body = clone(patch)
                     body.setdefault("metadata", {})["name"] = name
-                    return self._create_locked(rtype, namespace, body, dry_run, True)
+                    return self._create_locked(rtype, namespace, body, dry_run, True, manager)
                 old = self._entry(rtype, namespace, name).obj
                 if patch_type in ("merge", "apply"):
                     if not isinstance(patch, dict):
@@ -201,7 +209,7 @@ class WritableStore(StoreCore):
                 if not isinstance(new, dict):
                     raise ApiError(422, "the patch did not produce an object", "Invalid")
                 self._check_rv(rtype, name, old, new)
-                return self._replace_locked(rtype, old, new, subresource, dry_run, False)
+                return self._replace_locked(rtype, old, new, subresource, dry_run, False, manager)
         finally:
             self._deliver()
 
