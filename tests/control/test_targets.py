@@ -1,0 +1,97 @@
+"""Command-line parsing of control targets and typed percentages (pure, no cluster)."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from meshtui.control_cli import add_parsers
+from meshtui.control_targets import (
+    ControlError,
+    parse_assignments,
+    parse_target,
+    weights_from_assignments,
+)
+from meshtui.model.split import parse_split
+from tests.control.conftest import httproute
+from tests.plugins.apiserver import trafficsplit
+
+
+def _split(weights: tuple[int, ...]):
+    obj = httproute("r", weights=weights)
+    obj["metadata"]["resourceVersion"] = "5"
+    return parse_split(obj)
+
+
+@pytest.mark.parametrize(("typed", "after"), [
+    ({"podinfo-canary": "30"}, (47, 30, 23)),
+    ({"podinfo-canary": "100"}, (0, 100, 0)),
+    ({"podinfo-primary": "0", "podinfo-canary": "0"}, (0, 0, 100)),
+    ({"podinfo-primary": "20%", "podinfo-canary": "30", "podinfo-extra": "50"}, (20, 30, 50)),
+])
+def test_unnamed_backends_share_the_rest_in_proportion(typed, after):
+    plan = weights_from_assignments(_split((60, 10, 30)), typed, 0)
+    assert plan.after == after and sum(plan.after) == 100
+    assert plan.before == (60, 10, 30)
+
+
+def test_unnamed_backends_without_traffic_share_the_rest_evenly():
+    plan = weights_from_assignments(_split((100, 0, 0)), {"podinfo-primary": "50"}, 0)
+    assert plan.after == (50, 25, 25)
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ({"podinfo-canary": "-5"}, "negative"),
+    ({"podinfo-canary": "101"}, "exceed 100"),
+    ({"podinfo-canary": "ten"}, "not a percentage"),
+    ({"podinfo-canary": "2.5"}, "whole number"),
+    ({"podinfo-canary": "70", "podinfo-primary": "40"}, "more than 100"),
+    ({"podinfo-primary": "50", "podinfo-canary": "30", "podinfo-extra": "10"}, "not 100"),
+    ({"podinfo-primary": "0", "podinfo-canary": "0", "podinfo-extra": "0"}, "no backend"),
+    ({"podinfo": "10"}, "unknown backend 'podinfo'"),
+])
+def test_invalid_percentages_are_refused_with_a_clear_message(typed, message):
+    with pytest.raises(ControlError, match=message):
+        weights_from_assignments(_split((60, 10, 30)), typed, 0)
+
+
+def test_targets_and_assignments_are_validated():
+    assert parse_target("ts/books") == (("trafficsplits",), "books")
+    assert len(parse_target("books")[0]) == 3
+    assert parse_target("hr/web")[0] == ("httproutes.gateway.networking.k8s.io",
+                                         "httproutes.policy.linkerd.io")
+    for bad in ("deployment/web", "ts/Web", 'ts/web"}', "ts/", "ts/a/b"):
+        with pytest.raises(ControlError):
+            parse_target(bad)
+    assert parse_assignments(["a=1", "b=2%"]) == {"a": "1", "b": "2%"}
+    for bad in (["a"], ["=1"], ["a="], ["a=1", "a=2"]):
+        with pytest.raises(ControlError):
+            parse_assignments(bad)
+
+
+def test_trafficsplit_has_a_single_rule():
+    obj = trafficsplit("t")
+    obj["metadata"]["resourceVersion"] = "3"
+    with pytest.raises(ControlError, match="no rule 2"):
+        weights_from_assignments(parse_split(obj), {"podinfo-canary": "10"}, 1)
+
+
+def test_parsers_keep_options_given_before_the_subcommand():
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--kubeconfig", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="meshtui")
+    parser.add_argument("--read-only", action="store_true")
+    parser.add_argument("--context", default=None)
+    add_parsers(parser.add_subparsers(dest="command"), parent)
+
+    before = parser.parse_args(["--read-only", "--context", "c", "weight", "ts/x", "a=1"])
+    after = parser.parse_args(["weight", "ts/x", "a=1", "--read-only", "--kubeconfig", "k",
+                               "-o", "json", "--dry-run"])
+    plain = parser.parse_args(["promote", "--full", "x"])
+
+    assert (before.read_only, before.context, before.control) == (True, "c", "weight")
+    assert (after.read_only, after.kubeconfig, after.output, after.dry_run) == (True, "k",
+                                                                              "json", True)
+    assert (plain.read_only, plain.full, plain.control, plain.dry_run) == (False, True,
+                                                                           "promote", False)
