@@ -85,6 +85,11 @@ class MetricsPipeline:
         self._stopped = threading.Event()
 
     @property
+    def idle(self) -> bool:
+        """True when no fetch is running or waiting to run."""
+        return not self._busy and not self._again
+
+    @property
     def signals(self) -> dict[BackendKey, GoldenSignals]:
         """Latest signals per backend (empty before the first fetch)."""
         return dict(self.snapshot.signals) if self.snapshot else {}
@@ -104,11 +109,17 @@ class MetricsPipeline:
                                                                 f"({type(error).__name__})"))
                 self._stopped.wait(WATCH_RETRY_SECONDS)
                 continue
-            feed.put(ConnectionChanged("discovery", True, None))
+            # Assigned before the notice below, so the drain it causes can see every resource.
             self._watch_set = watch_set
+            feed.put(ConnectionChanged("discovery", True, None))
             if self._stopped.is_set():
                 watch_set.stop()
             return
+
+    def all_listed(self, state: Any) -> bool:
+        """True once every watched resource type has delivered its first full list."""
+        watch_set = self._watch_set
+        return watch_set is not None and all(state.loaded(key) for key in watch_set.resources)
 
     def stop_watch(self) -> None:
         """Stop the watch threads (and any pending retry)."""

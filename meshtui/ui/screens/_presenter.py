@@ -71,7 +71,7 @@ class Presenter:
         attention = sum(1 for row in rows if row.attention)
         scope = self.screen.scope or "all namespaces"
         view = "needs attention" if self.screen.attention_only else "splits"
-        title = f"[b]{view}[/b] · {scope} · {len(rows)} splits"
+        title = f"[b]{view}[/b] ({len(rows)}) · {scope}"
         if attention:
             title += f" · [b]{attention}[/b] need attention"
         self.screen.query_one("#navigator-title").update(title)  # type: ignore[attr-defined]

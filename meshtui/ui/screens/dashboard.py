@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
 
 
+INITIAL_LOAD_GRACE = 1.0
+"""Seconds after the first watch events to stop waiting for the remaining lists."""
+
+
 class DashboardScreen(Screen[None]):
     """Navigator, split detail and status bar over one cluster."""
 
@@ -116,6 +120,8 @@ class DashboardScreen(Screen[None]):
         """Times at which each split's weights were seen to change (chart markers)."""
         self._weights: dict[SplitRef, tuple] = {}
         self._drain_timer: Any = None
+        self._initial_load_done = False
+        self._initial_load_timer: Any = None
         self._watch_set: Any = None
         self.pipeline = MetricsPipeline(self, metrics)
         """Metrics and history fetching."""
@@ -174,6 +180,29 @@ class DashboardScreen(Screen[None]):
                 self.connections[event.resource] = (event.connected, event.error)
         self.record_weight_changes()
         self.presenter.refresh_all()
+        if not self._initial_load_done:
+            if self.pipeline.all_listed(self.state):
+                self.finish_initial_load()
+            elif self._initial_load_timer is None:
+                # A resource that never lists (forbidden, say) must not keep the detail empty.
+                self._initial_load_timer = self.set_timer(INITIAL_LOAD_GRACE, self.finish_initial_load)
+
+    @property
+    def initial_load_done(self) -> bool:
+        """True once the first lists are in and the cursor starts on the first row."""
+        return self._initial_load_done
+
+    def finish_initial_load(self) -> None:
+        """Start on the first row once every list is in.
+
+        Lists arrive in any order and the cursor sticks to the first split it saw, so until then
+        nothing is selected: the first screen is the same whatever the order.
+        """
+        if self._initial_load_done:
+            return
+        self._initial_load_done = True
+        self.split_list.action_first()
+        self.selected = self.split_list.highlighted_ref
         self.pipeline.fetch_if_targets_changed()
         if self.selected is not None and self.pipeline.history is None:
             self.pipeline.fetch_history()
@@ -214,8 +243,9 @@ class DashboardScreen(Screen[None]):
 
     @on(SplitList.SplitHighlighted)
     def follow_cursor(self, message: SplitList.SplitHighlighted) -> None:
-        """The detail pane follows the navigator's cursor."""
-        self.selected = message.ref
+        """The detail pane follows the navigator's cursor (once the first lists are in)."""
+        if self._initial_load_done:
+            self.selected = message.ref
 
     @on(SplitList.SplitSelected)
     def open_split(self, message: SplitList.SplitSelected) -> None:
