@@ -22,6 +22,7 @@ from meshtui.model.plans import (
     ProxyPost,
 )
 from meshtui.model.weight_writes import rule_percents, weight_write
+from meshtui.model.weights import validate_percent
 
 if TYPE_CHECKING:
     from meshtui.kube.audit import AuditLog
@@ -152,11 +153,12 @@ class ClusterWriter:
             raise Invalid(f"{split.ref} was not read from the cluster (no resourceVersion)")
         try:
             planned = weight_write(split, list(percents), rule)
+            values = [validate_percent(p) for p in percents]
         except (ValueError, IndexError) as exc:
             raise Invalid(f"invalid weights for {split.ref}: {exc}") from None
         names = [b.name for b in split.backends if b.rule == rule]
         before = dict(zip(names, rule_percents(split, rule), strict=True))
-        after = dict(zip(names, (int(p) for p in percents), strict=True))
+        after = dict(zip(names, values, strict=True))
         return self.write(planned, "set-weights", before=before, after=after)
 
     def apply(self, plan: ActionPlan) -> list[WriteResult]:

@@ -46,7 +46,7 @@ def test_weights_land_exactly_in_the_objects_own_form(apiserver, make_writer, au
     apiserver.store.create(obj)
     split = _read(apiserver, obj)
 
-    result = make_writer().set_weights(split, [25, 75])
+    result = make_writer().set_weights(split, [25, "75%"])
 
     after = _read(apiserver, obj)
     assert _weights(after.obj) == stored_weights
