@@ -20,8 +20,8 @@ from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
 
-WARMUP_SECONDS = 90
-"""Simulated seconds of traffic before an app starts (enough for a 1m window)."""
+WARMUP_SECONDS = 65
+"""Simulated seconds of traffic before an app starts (just over the 1m window)."""
 
 
 def warm_up(mesh: SimulatedMesh, seconds: int = WARMUP_SECONDS) -> None:
