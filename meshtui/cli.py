@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="TrafficSplits and HTTPRoutes with their weights")
     _kube_options(splits, suppress=True)
     splits.add_argument("-o", "--output", choices=("table", "json"), default="table")
+
+    from meshtui import control_cli
+
+    control_cli.add_parsers(sub)
     return parser
 
 
@@ -253,6 +257,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_get_splits(args)
         if args.command == "sim":
             return cmd_sim(args)
+        from meshtui import control_cli
+
+        if args.command in control_cli.COMMANDS:
+            return control_cli.run(args)
         if args.command == "demo":
             return _launch("run_demo", args)
         return _launch("run_dashboard", args)

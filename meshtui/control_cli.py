@@ -214,7 +214,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         raise ControlError("--tail must be 0 or more")
     records = read_audit()
     if tail is not None:
-        records = records[len(records) - tail:] if tail else []
+        records = records[-tail:] if tail else []
     if _opt(args, "output") == "json":
         json.dump(records, sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -19,14 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _command(apiserver: Any, args: tuple[str, ...]) -> list[str]:
-    command = [sys.executable, "-m", "meshtui.control_cli", *args]
+    # Through the real entry point, so the commands are proven hooked into `meshtui`.
+    command = [sys.executable, "-m", "meshtui", *args]
     if args and args[0] != "audit":
         command += ["--kubeconfig", str(apiserver.kubeconfig)]
     return command
 
 
 def meshtui(apiserver: Any, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m meshtui.control_cli`` against the emulator."""
+    """Run ``python -m meshtui`` against the emulator."""
     return subprocess.run(_command(apiserver, args), capture_output=True, text=True, timeout=60,
                           check=False, cwd=ROOT)
 
@@ -81,6 +82,8 @@ def test_weight_json_prints_before_and_after_and_audit_lists_it(apiserver):
     assert tail.returncode == 0 and len(tail.stdout.splitlines()) == 1
     assert "httproute/default/api" in tail.stdout and "ok" in tail.stdout
     assert ADMIN_TOKEN not in audit.stdout + tail.stdout
+    everything = meshtui(apiserver, "audit", "--tail", "5")
+    assert len(everything.stdout.splitlines()) == 2, "a tail longer than the log prints it all"
 
 
 def test_dry_run_prints_the_preview_and_stores_nothing(apiserver):

