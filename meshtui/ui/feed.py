@@ -11,6 +11,7 @@ import threading
 from collections import deque
 from typing import Any, Protocol
 
+from meshtui.kube.events import ConnectionChanged, ObjectChanged, ObjectsListed
 from meshtui.ui.messages import MeshEventsReceived
 
 
@@ -58,3 +59,25 @@ class EventFeed:
     def close(self) -> None:
         """Stop accepting events."""
         self.closed = True
+
+
+def apply_events(state: Any, connections: dict[str, tuple[bool, str | None]], events: list[Any]) -> None:
+    """Apply drained watch events, in order, to a `MeshState` and the connection table.
+
+    Args:
+        state: The `MeshState` to update.
+        connections: Resource key → (connected, error), updated in place; a full list counts as
+            connected, since it can only have come from the server.
+        events: `ObjectsListed`, `ObjectChanged` and `ConnectionChanged` events.
+    """
+    for event in events:
+        if isinstance(event, ObjectsListed):
+            state.replace(event.resource, list(event.objects))
+            connections[event.resource] = (True, None)
+        elif isinstance(event, ObjectChanged):
+            if event.type == "DELETED":
+                state.delete(event.resource, event.obj)
+            else:
+                state.upsert(event.resource, event.obj)
+        elif isinstance(event, ConnectionChanged):
+            connections[event.resource] = (event.connected, event.error)

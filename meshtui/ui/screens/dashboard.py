@@ -18,18 +18,17 @@ from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from meshtui.kube.events import ConnectionChanged, ObjectChanged, ObjectsListed
 from meshtui.model.health import HealthPolicy
 from meshtui.model.mesh import MeshState
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import WINDOWS, Settings
-from meshtui.ui.feed import EventFeed
+from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import HistoryFailed, HistoryFetched, MeshEventsReceived, MetricsFailed, MetricsFetched
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens._presenter import Presenter
 from meshtui.ui.screens._pipeline import MetricsPipeline
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
-from meshtui.ui.views import weights_signature
+from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 
@@ -116,9 +115,8 @@ class DashboardScreen(Screen[None]):
         """Inbox for watch events from the watch threads."""
         self.connections: dict[str, tuple[bool, str | None]] = {}
         """Resource key → (connected, error) as last reported by its watch."""
-        self.weight_changes: dict[SplitRef, list[float]] = {}
-        """Times at which each split's weights were seen to change (chart markers)."""
-        self._weights: dict[SplitRef, tuple] = {}
+        self.weight_log = WeightLog()
+        """When each split's weights changed (chart markers)."""
         self._drain_timer: Any = None
         self._initial_load_done = False
         self._initial_load_timer: Any = None
@@ -167,18 +165,8 @@ class DashboardScreen(Screen[None]):
         events = self.feed.drain()
         if not events:
             return
-        for event in events:
-            if isinstance(event, ObjectsListed):
-                self.state.replace(event.resource, list(event.objects))
-                self.connections[event.resource] = (True, None)
-            elif isinstance(event, ObjectChanged):
-                if event.type == "DELETED":
-                    self.state.delete(event.resource, event.obj)
-                else:
-                    self.state.upsert(event.resource, event.obj)
-            elif isinstance(event, ConnectionChanged):
-                self.connections[event.resource] = (event.connected, event.error)
-        self.record_weight_changes()
+        apply_events(self.state, self.connections, events)
+        self.weight_log.observe(self.state.splits(), self.clock())
         self.presenter.refresh_all()
         if not self._initial_load_done:
             if self.pipeline.all_listed(self.state):
@@ -186,6 +174,11 @@ class DashboardScreen(Screen[None]):
             elif self._initial_load_timer is None:
                 # A resource that never lists (forbidden, say) must not keep the detail empty.
                 self._initial_load_timer = self.set_timer(INITIAL_LOAD_GRACE, self.finish_initial_load)
+
+    @property
+    def weight_changes(self) -> dict[SplitRef, list[float]]:
+        """Split → times its weights were seen to change."""
+        return self.weight_log.changes
 
     @property
     def initial_load_done(self) -> bool:
@@ -206,16 +199,6 @@ class DashboardScreen(Screen[None]):
         self.pipeline.fetch_if_targets_changed()
         if self.selected is not None and self.pipeline.history is None:
             self.pipeline.fetch_history()
-
-    def record_weight_changes(self) -> None:
-        """Remember when each split's weights changed, for the chart markers."""
-        now = self.clock()
-        weights = {split.ref: weights_signature(split) for split in self.state.splits()}
-        for ref, signature in weights.items():
-            previous = self._weights.get(ref)
-            if previous is not None and previous != signature:
-                self.weight_changes.setdefault(ref, []).append(now)
-        self._weights = weights
 
     @on(MetricsFetched)
     def store_metrics(self, message: MetricsFetched) -> None:
