@@ -17,7 +17,6 @@ from meshtui.sim.mesh import SimulatedMesh
 
 CANARY = ("flagger.app/v1beta1", "Canary", "test", "podinfo")
 ROUTE = ("gateway.networking.k8s.io/v1", "HTTPRoute", "test", "podinfo")
-PROXY = "/api/v1/namespaces/test/services/flagger-loadtester:80/proxy"
 INTERVAL = 60.0  # the default Canary's 1m at speed 1
 
 
@@ -57,10 +56,11 @@ def lenient(mesh: SimulatedMesh, minimum: int = 80) -> None:
     mesh.store.patch(*CANARY, {"spec": {"analysis": {"metrics": metrics}}}, "merge")
 
 
-def post_gate(mesh: SimulatedMesh, path: str) -> int:
+def post_gate(mesh: SimulatedMesh, path: str, namespace: str = "test", name: str = "podinfo") -> int:
     """POST a gate through the API server's service proxy, as meshtui does."""
-    body = json.dumps({"name": "podinfo", "namespace": "test"}).encode()
-    request = urllib.request.Request(mesh.api_url + PROXY + path, data=body, method="POST",
+    body = json.dumps({"name": name, "namespace": namespace}).encode()
+    proxy = f"/api/v1/namespaces/{namespace}/services/flagger-loadtester:80/proxy"
+    request = urllib.request.Request(mesh.api_url + proxy + path, data=body, method="POST",
                                      headers={"Authorization": f"Bearer {ADMIN_TOKEN}",
                                               "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -159,24 +159,27 @@ def test_skip_analysis_promotes_at_once(mesh: SimulatedMesh) -> None:
     assert route_weights(mesh) == {"podinfo-primary": 100, "podinfo-canary": 0}
 
 
-def test_new_canary_gets_a_trafficsplit_and_follows_step_weights(mesh: SimulatedMesh) -> None:
+def test_new_canary_gets_a_trafficsplit_steps_its_weights_and_waits_at_its_gate(mesh: SimulatedMesh) -> None:
     mesh.store.create({
         "apiVersion": "flagger.app/v1beta1", "kind": "Canary",
         "metadata": {"name": "web", "namespace": "emojivoto"},
         "spec": {"provider": "linkerd", "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
                  "service": {"port": 80},
-                 "analysis": {"interval": "30s", "threshold": 2, "stepWeights": [5, 25, 60]}}})
+                 "analysis": {"interval": "30s", "threshold": 2, "stepWeights": [5, 25, 60], "webhooks": [
+                     {"name": "gate", "type": "confirm-promotion", "url": "http://flagger-loadtester/gate/check"}]}}})
     assert mesh.controllers is not None
     key = ("split.smi-spec.io/v1alpha1", "TrafficSplit", "emojivoto", "web")
     seen, canary_weights = [], []
-    for _ in range(6):
+    for i in range(7):
+        if i == 5:
+            assert post_gate(mesh, "/gate/open", namespace="emojivoto", name="web") == 202
         mesh.controllers.step(30)
         status = mesh.store.get("flagger.app/v1beta1", "Canary", "emojivoto", "web")["status"]
         seen.append((status["phase"], status["canaryWeight"]))
         canary_weights.append(mesh.store.get(*key)["spec"]["backends"][0]["weight"])
     assert seen == [("Initialized", 0), ("Progressing", 5), ("Progressing", 25), ("Progressing", 60),
-                    ("Promoting", 60), ("Succeeded", 0)]  # no confirm-promotion hook: no gate
-    assert canary_weights == ["0", "5", "25", "60", "60", "0"]
+                    ("WaitingPromotion", 60), ("Promoting", 60), ("Succeeded", 0)]
+    assert canary_weights == ["0", "5", "25", "60", "60", "60", "0"]
     split = mesh.store.get(*key)
     assert split["metadata"]["ownerReferences"][0]["kind"] == "Canary"
     # v1alpha1 weights are quantities: Flagger writes strings, canary first as it creates them.

@@ -110,8 +110,12 @@ class FlaggerController:
         if phase in FINISHED:
             return
         ref = router_ref(canary)
-        if self.writer.get(ref.api_version, ref.kind, ref.namespace, ref.name) is None:
-            self.writer.create(initial_router(canary, ref))
+        router = self.writer.get(ref.api_version, ref.kind, ref.namespace, ref.name)
+        if phase in ("", "Initializing") and router is None:
+            router = self.writer.create(initial_router(canary, ref))
+        if router is None:
+            # Flagger creates its router while initializing; a run whose router vanished halts.
+            raise ControllerError(f"{ref} not found")
         if phase in ("", "Initializing"):
             self._set_weight(canary, 0)
             self._status(canary, {"phase": "Initialized", "canaryWeight": 0, "failedChecks": 0,

@@ -52,6 +52,11 @@ class LoadTester:
         return self._server.server_address[1] if self._server else self._requested_port
 
     @property
+    def running(self) -> bool:
+        """Whether it is serving."""
+        return self._server is not None
+
+    @property
     def url(self) -> str:
         """Base URL, e.g. ``http://127.0.0.1:41234``."""
         return f"http://{self.host}:{self.port}"

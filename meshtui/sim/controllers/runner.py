@@ -54,6 +54,8 @@ class Controllers:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._proxy_server: Any = None
+        self._served: set[str] = set()
         # Schedule the first analysis of the Canaries that exist now, one interval from time 0.
         self.flagger.reconcile(self.time)
 
@@ -62,24 +64,34 @@ class Controllers:
         return self.epoch + self.time
 
     def start_loadtester(self, server: Any = None) -> None:
-        """Serve the load tester and register it as ``flagger-loadtester`` (port 80) in every
-        namespace holding a Canary, for webhooks and (given the API `server`) the service proxy."""
+        """Serve the load tester as ``flagger-loadtester`` (port 80) in every namespace holding a
+        Canary (and ``default``), for webhooks and, given the API `server`, its service proxy.
+
+        Namespaces of Canaries created later are added on the next step.
+        """
         self.loadtester.start()
-        service, port = LOADTESTER_SERVICE
-        namespaces = {"default"}
+        self._proxy_server = server
+        self._serve_loadtester({"default"})
+
+    def _serve_loadtester(self, extra: set[str] | None = None) -> None:
+        if not self.loadtester.running:
+            return
         try:
-            namespaces |= {c["metadata"]["namespace"] for c in self.store.list(CANARY_API, "Canary")}
-        except Exception:  # noqa: BLE001 - no Canary type registered: the default namespace only
-            log.debug("no canaries to serve a load tester for")
-        for namespace in sorted(namespaces):
+            namespaces = {c["metadata"]["namespace"] for c in self.store.list(CANARY_API, "Canary")}
+        except Exception:  # noqa: BLE001 - no Canary type registered: nothing to serve
+            namespaces = set()
+        service, port = LOADTESTER_SERVICE
+        for namespace in sorted((namespaces | (extra or set())) - self._served):
             self.directory.register(namespace, service, port, self.loadtester.url)
-            if server is not None:
-                server.proxy(namespace, service, port, self.loadtester.url)
+            if self._proxy_server is not None:
+                self._proxy_server.proxy(namespace, service, port, self.loadtester.url)
+            self._served.add(namespace)
 
     def step(self, dt: float) -> None:
         """Advance controller time by `dt` seconds and reconcile once (deterministic)."""
         with self._lock:
             self.time += max(0.0, dt)
+            self._serve_loadtester()
             self.argo.reconcile(self.time)
             self.flagger.reconcile(self.time)
 
