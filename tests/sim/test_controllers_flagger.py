@@ -197,3 +197,22 @@ def test_step_weight_arithmetic() -> None:
     assert (max_weight({}), next_weight({}, 95)) == (100, 100)
     assert next_weight({"stepWeight": 15, "maxWeight": 40}, 30) == 40
     assert (max_weight({"stepWeights": [1, 10, 80]}), next_weight({"stepWeights": [1, 10, 80]}, 3)) == (80, 10)
+
+
+def test_new_revision_of_the_target_restarts_a_failed_canary(mesh: SimulatedMesh) -> None:
+    mesh.store.patch(*CANARY, {"spec": {"analysis": {"threshold": 1}}}, "merge")
+    interval(mesh, 2)
+    assert canary_status(mesh)["phase"] == "Failed"
+    interval(mesh)
+    assert canary_status(mesh)["phase"] == "Failed"
+    # `kubectl set image deployment/podinfo ...`: a new pod template is a new revision.
+    deployment = mesh.store.get("apps/v1", "Deployment", "test", "podinfo")
+    deployment["spec"]["template"]["spec"]["containers"][0]["image"] = "example/podinfo:v2"
+    mesh.store.update(deployment)
+    interval(mesh)
+    status = canary_status(mesh)
+    assert (status["phase"], status["canaryWeight"], status["failedChecks"]) == ("Progressing", 0, 0)
+    assert route_weights(mesh) == {"podinfo-primary": 100, "podinfo-canary": 0}
+    lenient(mesh)
+    interval(mesh)
+    assert canary_status(mesh)["canaryWeight"] == 10

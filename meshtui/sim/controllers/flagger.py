@@ -12,6 +12,9 @@ one iteration:
   weight every ``confirm-promotion`` webhook must answer 2xx, else the phase is WaitingPromotion.
 * ``Promoting``: all traffic back to the (now promoted) primary; phase Succeeded.
 
+A change of the target Deployment's pod template (its hash is ``status.lastAppliedSpec``) is a new
+revision: whatever the phase, traffic goes back to the primary and a new run starts (Progressing).
+
 ``spec.suspend: true`` skips the Canary entirely: no step, no correction of manual changes.
 """
 
@@ -24,7 +27,7 @@ from meshtui.sim.apiserver.errors import ApiError
 from meshtui.sim.controllers.base import ControllerError, StoreWriter, log, parse_duration, rfc3339, status_differs
 from meshtui.sim.controllers.flagger_checks import (
     ServiceDirectory, SuccessRateProbe, call_webhook, hooks_of, success_rate_threshold)
-from meshtui.sim.controllers.flagger_router import apex_name, initial_router, router_ref
+from meshtui.sim.controllers.flagger_router import apex_name, initial_router, router_ref, target_revision
 from meshtui.sim.controllers.routers import read_percents, with_weights
 
 CANARY_API = "flagger.app/v1beta1"
@@ -107,6 +110,13 @@ class FlaggerController:
         """One scheduler iteration for one Canary (public for tests that drive it directly)."""
         status = canary.get("status") or {}
         phase = status.get("phase") or ""
+        revision = self._target_revision(canary)
+        if revision is not None and phase not in ("", "Initializing"):
+            if not status.get("lastAppliedSpec"):
+                self._status(canary, {"lastAppliedSpec": revision}, None, None)
+            elif status["lastAppliedSpec"] != revision:
+                self._restart(canary, revision)
+                return
         if phase in FINISHED:
             return
         ref = router_ref(canary)
@@ -133,6 +143,22 @@ class FlaggerController:
             self._set_weight(canary, 0)
             self._status(canary, {"phase": "Succeeded", "canaryWeight": 0}, "Succeeded",
                          "Canary analysis completed successfully, promotion finished.", promoted=True)
+
+    def _target_revision(self, canary: dict[str, Any]) -> str | None:
+        target = (canary.get("spec") or {}).get("targetRef") or {}
+        if target.get("kind", "Deployment") != "Deployment" or not target.get("name"):
+            return None
+        return target_revision(self.writer.get("apps/v1", "Deployment", canary["metadata"]["namespace"],
+                                               target["name"]))
+
+    def _restart(self, canary: dict[str, Any], revision: str) -> None:
+        """"New revision detected! Restarting analysis": all traffic to primary, a fresh run."""
+        ref = router_ref(canary)
+        self.probe.reset(ref.namespace, f"{ref.name}-canary")
+        self._set_weight(canary, 0)
+        self._status(canary, {"phase": "Progressing", "canaryWeight": 0, "failedChecks": 0, "iterations": 0,
+                              "lastAppliedSpec": revision}, "Progressing",
+                     "New revision detected, progressing canary analysis.")
 
     def _advance(self, canary: dict[str, Any], status: dict[str, Any]) -> None:
         spec = canary.get("spec") or {}

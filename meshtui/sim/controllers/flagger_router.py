@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from meshtui.sim.controllers.routers import HTTPROUTE, TRAFFICSPLIT, RouterRef
@@ -55,3 +57,11 @@ def initial_router(canary: dict[str, Any], ref: RouterRef) -> dict[str, Any]:
             "spec": {"parentRefs": list(service.get("gatewayRefs") or []),
                      "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
                                 "backendRefs": refs}]}}
+
+
+def target_revision(deployment: dict[str, Any] | None) -> str | None:
+    """A hash of the target's pod template, Flagger's ``lastAppliedSpec`` (None: no target)."""
+    if deployment is None:
+        return None
+    template = json.dumps((deployment.get("spec") or {}).get("template") or {}, sort_keys=True)
+    return hashlib.sha256(template.encode()).hexdigest()[:16]
