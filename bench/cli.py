@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from bench.harness import run
 from bench.machine import describe
 from bench.profiles import PROFILES
-from bench.report import MEASURE_IDS, to_json, to_table
+from bench.report import MEASURE_IDS, REFERENCE_IDS, to_json, to_table
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"[{time.monotonic() - started:5.1f}s] {message}", file=sys.stderr, flush=True)
 
     result = run(profile, log)
-    order = {name: i for i, name in enumerate(MEASURE_IDS)}
+    order = {name: i for i, name in enumerate(MEASURE_IDS + REFERENCE_IDS)}
     measures = sorted(result.measures, key=lambda m: order.get(m.id, len(order)))
     if args.output == "json":
         document = to_json(measures, describe(), profile.name, result.errors)

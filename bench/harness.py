@@ -19,6 +19,7 @@ from bench.measures.filter import measure_filter
 from bench.measures.get import measure_get
 from bench.measures.interactive import measure_external_change, measure_key_to_write
 from bench.measures.launch import measure_launch
+from bench.measures.loopback import measure_api_get, measure_loopback
 from bench.measures.metrics import measure_queries, measure_refresh
 from bench.profiles import Profile
 from bench.stats import Measure
@@ -102,6 +103,8 @@ def _scale_measures(result: Run, profile: Profile, workdir: Path, prom_url: str 
         cluster = load_cluster(str(kubeconfig), None)
         client = MeshClient(cluster)
         try:
+            result.take(("loopback_round_trip_ms",), measure_loopback)
+            result.take(("apiserver_get_ms",), lambda: measure_api_get(cluster.api_client))
             result.take(("external_change_to_screen_ms",),
                         lambda: measure_external_change(profile, client, kubectl, writes))
             result.take(("key_to_write_ms",),

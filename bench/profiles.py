@@ -14,7 +14,8 @@ class Profile:
         namespaces: Namespaces of the scale scenario.
         services: Services of the scale scenario.
         splits: Splits of the scale scenario (the goals are stated at 1,000 / 3,000).
-        launch_samples: Launches of the app (each paired with a kubectl run).
+        launch_samples: Launches of the app (each paired with a kubectl run), besides the one
+            that also measures idle CPU.
         get_samples: ``meshtui get splits -A`` runs (each paired with a kubectl run).
         idle_seconds: Length of the idle CPU interval.
         change_samples: kubectl patches timed to the screen.
@@ -44,8 +45,8 @@ class Profile:
 
 PROFILES = {
     "smoke": Profile("smoke", 4, 120, 40, 1, 1, 1.0, 3, 3, 200, 6, 3, 20, (1, 10, 100)),
-    "quick": Profile("quick", 20, 3000, 1000, 3, 3, 4.0, 10, 15, 5000, 14, 8, 100, (1, 10, 100, 1000)),
-    "full": Profile("full", 20, 3000, 1000, 7, 7, 20.0, 40, 60, 5000, 56, 30, 100,
+    "quick": Profile("quick", 20, 3000, 1000, 2, 3, 4.0, 8, 15, 5000, 14, 8, 100, (1, 10, 100, 1000)),
+    "full": Profile("full", 20, 3000, 1000, 6, 7, 20.0, 40, 60, 5000, 56, 30, 100,
                     (1, 10, 100, 1000, 3000)),
 }
 """The profiles by name."""

@@ -13,7 +13,10 @@ MEASURE_IDS = (
     "refresh_to_screen_ms", "filter_keystroke_ms", "idle_cpu_percent", "peak_rss_mb",
     "get_vs_kubectl_ratio",
 )
-"""Every measure the harness emits, in the order of the issue's table."""
+"""Every measure with a goal, in the order of the issue's table."""
+
+REFERENCE_IDS = ("loopback_round_trip_ms", "apiserver_get_ms")
+"""Measures without a goal: the floor the others are compared with."""
 
 
 def to_json(measures: Sequence[Measure], machine: dict[str, Any], profile: str,
@@ -46,8 +49,8 @@ def to_table(measures: Sequence[Measure], errors: dict[str, str]) -> str:
             sizes = ", ".join(f"{k}:{v}" for k, v in m.by_size.items())
             rows.append((m.id, sizes, "", str(len(m.samples)), m.unit, m.goal, _verdict(m.met)))
         else:
-            rows.append((m.id, _fmt(m.median), _fmt(m.p95), str(len(m.samples)), m.unit, m.goal,
-                         _verdict(m.met)))
+            verdict = "" if m.goal == "reference" else _verdict(m.met)
+            rows.append((m.id, _fmt(m.median), _fmt(m.p95), str(len(m.samples)), m.unit, m.goal, verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.append("")

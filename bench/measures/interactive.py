@@ -92,5 +92,6 @@ def measure_key_to_write(profile: Profile, cluster: Any, client: Any, log: Write
             samples.append((writes[0][0] - start) * 1000)
     measure = Measure("key_to_write_ms", tuple(samples), "ms", "p95 <= 30", None,
                       note="writer call path, not a key press: ClusterWriter.set_weights called to the "
-                           "emulator logging the PATCH (the UI weight keys +/-/a do not exist yet)")
+                           "emulator logging the PATCH (the UI weight keys +/-/a do not exist yet); the first "
+                           "sample is the process's first write (cold)")
     return replace(measure, met=at_most(measure.p95, 30.0))
