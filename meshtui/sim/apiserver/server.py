@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import sys
 import tempfile
 import threading
 from functools import lru_cache
@@ -63,6 +64,22 @@ class RequestRecord:
     status: int
 
 
+def is_disconnect(exc: BaseException | None) -> bool:
+    """Whether `exc` is a client ending its connection (normal), rather than a fault of ours.
+
+    Resets, broken pipes, timeouts and every TLS-level failure (the client's alert such as
+    ``TLSV1_ALERT_DECODE_ERROR``, an EOF without close_notify) are what clients do when they stop
+    a watch or drop a keep-alive connection.
+
+    Args:
+        exc: The exception raised while serving a connection.
+
+    Returns:
+        True when it should be logged quietly.
+    """
+    return isinstance(exc, (ConnectionError, TimeoutError, ssl.SSLError, EOFError))
+
+
 class _HTTPServer(ThreadingHTTPServer):
     """Serves plain HTTP and TLS on one port, and tracks connections for `stop()`.
 
@@ -76,6 +93,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], handler: type[Handler]) -> None:
         self.connections: set[socket.socket] = set()
+        self.closing = False
         self._conn_lock = threading.Lock()
         super().__init__(address, handler)
 
@@ -104,7 +122,9 @@ class _HTTPServer(ThreadingHTTPServer):
             return
         try:
             conn = _tls_context().wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
+        except OSError as exc:
+            # ssl.SSLError is an OSError: a client that gives up on the handshake is not news.
+            _log.debug("apiserver TLS handshake with %s failed: %s", client_address, exc)
             return
         with self._conn_lock:
             self.connections.add(conn)
@@ -119,11 +139,20 @@ class _HTTPServer(ThreadingHTTPServer):
                 pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """Keep connection-level failures out of stderr (clients hang up all the time)."""
-        _log.debug("apiserver connection from %s failed", client_address, exc_info=True)
+        """Log a failed connection: a client hanging up at debug level, anything else as an error.
+
+        The stdlib default prints a traceback to stderr for every failure, which in demo mode
+        draws over the dashboard each time a watch is closed.
+        """
+        exc = sys.exc_info()[1]
+        if is_disconnect(exc) or (self.closing and isinstance(exc, OSError)):
+            _log.debug("apiserver connection from %s closed by the client: %s", client_address, exc)
+        else:
+            _log.error("apiserver connection from %s failed", client_address, exc_info=True)
 
     def close_connections(self) -> None:
         """Shut every open connection down (the serving threads then exit)."""
+        self.closing = True
         with self._conn_lock:
             open_now = list(self.connections)
         for conn in open_now:
