@@ -31,6 +31,10 @@ Lister = Callable[[ServedResource, "str | None"], "tuple[list[dict], str]"]
 WATCH_TIMEOUT_SECONDS = 290
 """Asked of the server per stream; the read timeout is a little longer, so a silent hang ends."""
 
+RECONNECT_CAP = 4.0
+"""Largest wait between reconnection attempts, seconds: below 5 s, so recovery after an outage
+never takes longer than that once the server answers again."""
+
 
 class _Expired(Exception):
     """The resourceVersion we watch from is gone from the server's history (410)."""
@@ -80,7 +84,7 @@ class ResourceWatcher:
         self.sink = sink
         self.lister = lister
         self.server = server
-        self.backoff = Backoff()
+        self.backoff = Backoff(0.2, RECONNECT_CAP)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._response: Any = None
@@ -126,6 +130,9 @@ class ResourceWatcher:
             try:
                 if need_list:
                     objects, rv = self.lister(self.served, self.namespace)
+                    # The server answers again: the next outage starts from short waits, even
+                    # when the streams in between were too short to reset the backoff.
+                    self.backoff.reset()
                     if disconnected:
                         disconnected = False
                         self._emit(ConnectionChanged(key, True, None))
