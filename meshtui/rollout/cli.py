@@ -1,0 +1,257 @@
+"""``meshtui rollout``: start, status, approve, pause, resume, promote, abort and run plans.
+
+`add_parsers` adds the ``rollout`` command to ``meshtui``'s parser and `run` carries it out;
+``python -m meshtui.rollout`` runs it on its own. Every write goes through `ClusterWriter`.
+Failures print one ``error: ...`` line on stderr and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from meshtui.rollout import commands
+
+__all__ = ["add_parsers", "main", "run"]
+
+ACTIONS = ("approve", "pause", "resume", "promote", "abort")
+MAX_RETRIES = 5
+PROMETHEUS_PROXY_PATH = "/api/v1/namespaces/linkerd-viz/services/prometheus:9090/proxy/"
+
+
+def _common(parser: argparse.ArgumentParser, *, all_namespaces: bool = False) -> None:
+    quiet = argparse.SUPPRESS
+    parser.add_argument("--kubeconfig", metavar="PATH", default=quiet, help="kubeconfig file")
+    parser.add_argument("--context", metavar="NAME", default=quiet, help="kubeconfig context")
+    parser.add_argument("-n", "--namespace", metavar="NS", default=quiet, help="namespace")
+    if all_namespaces:
+        parser.add_argument("-A", "--all-namespaces", action="store_true", default=quiet,
+                            help="every namespace")
+    parser.add_argument("--read-only", action="store_true", default=quiet,
+                        help="never write: every write is refused and audited")
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add ``rollout`` with its subcommands to a parser's subparsers."""
+    rollout = subparsers.add_parser("rollout", help="progressive canary plans run by meshtui",
+                                    description="Progressive canary plans kept on the split.")
+    sub = rollout.add_subparsers(dest="rollout_command", metavar="SUBCOMMAND", required=True)
+    start = sub.add_parser("start", help="start a plan on a split")
+    start.add_argument("target", metavar="KIND/NAME", help="trafficsplit/NAME, httproute/NAME")
+    start.add_argument("--plan", required=True, metavar="FILE", help="plan YAML file")
+    start.add_argument("--replace", action="store_true", help="replace a running plan")
+    _common(start)
+    status = sub.add_parser("status", help="show plans and their progress")
+    status.add_argument("target", metavar="KIND/NAME", nargs="?", help="one split (default all)")
+    status.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    _common(status, all_namespaces=True)
+    for name, text in (("approve", "approve the pause waiting for approval"),
+                       ("pause", "pause the plan"), ("resume", "resume a paused plan"),
+                       ("promote", "skip the remaining steps: all traffic to the canary"),
+                       ("abort", "stop the plan: all traffic to stable")):
+        action = sub.add_parser(name, help=text)
+        action.add_argument("target", metavar="KIND/NAME")
+        if name in ("abort", "pause"):
+            action.add_argument("--reason", default="", help="why (recorded in the history)")
+        _common(action)
+    runner = sub.add_parser("run", help="drive every plan in scope (headless, e.g. in a pod)")
+    _common(runner, all_namespaces=True)
+    runner.add_argument("--prometheus-url", metavar="URL", default=None,
+                        help="Prometheus (default: linkerd-viz through the API server proxy)")
+    runner.add_argument("--interval", type=float, default=1.0, help="seconds between ticks")
+    runner.add_argument("--lease-duration", type=int, default=15, help="Lease seconds")
+    runner.add_argument("--identity", default=None, help="Lease holder identity")
+    runner.add_argument("--speed", type=float, default=1.0,
+                        help="divide pause durations and analysis intervals (testing)")
+    runner.add_argument("--max-ticks", type=int, default=None, help="stop after N ticks")
+    rollout.set_defaults(command="rollout")
+
+
+def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
+    value = getattr(args, name, default)
+    return default if value is None else value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out a parsed ``rollout`` command; errors print ``error: ...`` and return 1."""
+    from meshtui.control_targets import ControlError
+    from meshtui.kube.errors import KubeError
+    from meshtui.model.plan import PlanError
+    from meshtui.model.plan_state import PlanStateError
+    from meshtui.rollout.store import RolloutError
+
+    try:
+        return _dispatch(args)
+    except (KubeError, ControlError, PlanError, PlanStateError, RolloutError, OSError) as exc:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        print(f"error: {' '.join(message.split())}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from meshtui.kube.audit import AuditLog
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+    from meshtui.kube.writer import ClusterWriter
+    from meshtui.model.plan import parse_plan
+
+    command = args.rollout_command
+    plan = None
+    if command == "start":
+        with open(args.plan, encoding="utf-8") as handle:
+            plan = parse_plan(handle.read(), source=args.plan)
+    cluster = load_cluster(_opt(args, "kubeconfig"), _opt(args, "context"))
+    try:
+        writer = ClusterWriter(cluster, audit=AuditLog(), read_only=bool(_opt(args, "read_only")))
+        client = MeshClient(cluster)
+        namespace = _opt(args, "namespace") or cluster.namespace
+        if _opt(args, "all_namespaces"):
+            namespace = None
+        if command == "run":
+            return _cmd_run(args, client, writer, namespace, cluster)
+        if command == "status":
+            return _cmd_status(args, client, namespace)
+        return _cmd_change(args, client, writer, namespace, plan)
+    finally:
+        cluster.close()
+
+
+def _split(client: Any, namespace: str, target: str) -> Any:
+    from meshtui.control_targets import parse_target, resolve_split
+
+    return resolve_split(client, namespace, *parse_target(target))
+
+
+def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
+                plan: Any) -> int:
+    """start/approve/pause/resume/promote/abort: re-read and retry when the split moved."""
+    from meshtui.kube.errors import Conflict
+    from meshtui.model.plan_state import PlanStateError
+    from meshtui.rollout.status import plan_status
+    from meshtui.rollout.store import RolloutError, read_state, write_transition
+
+    command, who = args.rollout_command, writer.identity or "meshtui"
+    for attempt in range(MAX_RETRIES):
+        split = _split(client, namespace, args.target)
+        tracked = read_state(split)
+        state, now = tracked.state, time.time()
+        if command == "start":
+            transition = _start(split, state, plan, args.replace, who, now)
+            if transition is None:
+                print(f"{split.ref}: plan {plan.hash} is already running")
+                return 0
+        elif state is None:
+            raise RolloutError(tracked.error or f"{split.ref} has no meshtui plan "
+                               f"(start one with meshtui rollout start)")
+        else:
+            transition = _action(command, state, split, args, who, now)
+        if transition.state is state:
+            print(f"{split.ref}: nothing to do ({state.phase if state else 'no plan'})")
+            return 0
+        try:
+            written = write_transition(writer, split, state, transition, f"rollout-{command}")
+        except Conflict:
+            if attempt == MAX_RETRIES - 1:
+                raise
+            continue
+        status = plan_status(written)
+        print(f"{split.ref}: {status.phase if status else '?'}: "
+              f"{status.message if status else ''}")
+        return 0
+    raise PlanStateError("unreachable")
+
+
+def _start(split: Any, state: Any, plan: Any, replace: bool, who: str, now: float) -> Any:
+    from meshtui.rollout.store import RolloutError, canary_percent, choose_roles
+
+    if state is not None and not state.done:
+        if state.plan_hash == plan.hash:
+            return None
+        if not replace:
+            raise RolloutError(f"{split.ref} already runs plan {state.plan_hash} "
+                               f"({state.phase}); pass --replace to replace it")
+    canary, stable = choose_roles(split, plan)
+    return commands.start(plan, canary=canary, stable=stable,
+                          weight=canary_percent(split, canary), now=now, by=who)
+
+
+def _action(command: str, state: Any, split: Any, args: argparse.Namespace, who: str,
+            now: float) -> Any:
+    from meshtui.rollout.store import canary_percent
+
+    if command == "approve":
+        return commands.approve(state, now=now, by=who)
+    if command == "pause":
+        return commands.pause(state, now=now, by=who, reason=args.reason)
+    if command == "resume":
+        return commands.resume(state, now=now, by=who,
+                               observed=canary_percent(split, state.canary))
+    if command == "promote":
+        return commands.promote(state, now=now, by=who)
+    return commands.abort(state, now=now, by=who, reason=args.reason)
+
+
+def _cmd_status(args: argparse.Namespace, client: Any, namespace: str | None) -> int:
+    from meshtui.rollout.status import plan_status
+    from meshtui.rollout.store import RolloutError
+
+    if args.target:
+        splits = [_split(client, namespace or "default", args.target)]
+    else:
+        splits = client.list_splits(namespace)
+    found = [s for s in (plan_status(split) for split in splits) if s is not None]
+    if args.target and not found:
+        raise RolloutError(f"{splits[0].ref} has no meshtui plan")
+    if args.output == "json":
+        json.dump([s.to_json() for s in found], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not found:
+        print("no meshtui plans")
+    for status in found:
+        print(f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
+              f"{status.total}  {status.canary} {status.observed}%  {status.message}")
+        for step in status.steps:
+            mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-"}[step.state]
+            print(f"  [{mark}] {step.index + 1}. {step.description}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str | None,
+             cluster: Any) -> int:
+    from meshtui.metrics.prometheus import PrometheusSource
+    from meshtui.rollout.runner import Runner
+
+    if args.prometheus_url:
+        source = PrometheusSource(args.prometheus_url)
+    else:
+        verify = (cluster.ca_file or True) if cluster.verify else False
+        source = PrometheusSource(cluster.server.rstrip("/") + PROMETHEUS_PROXY_PATH,
+                                  headers=cluster.auth_headers(), verify=verify)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner = Runner(client, writer, source, namespace=namespace, identity=args.identity,
+                    lease_duration=args.lease_duration, speed=args.speed,
+                    log=lambda line: print(line, flush=True))
+    print(f"runner {runner.identity} driving plans in "
+          f"{namespace or 'all namespaces'}", flush=True)
+    runner.run(stop, interval=args.interval, max_ticks=args.max_ticks)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``meshtui rollout ...`` on its own (``python -m meshtui.rollout rollout start ...``
+    or, without the leading ``rollout``, ``python -m meshtui.rollout start ...``)."""
+    parser = argparse.ArgumentParser(prog="meshtui", description="meshtui rollout plans")
+    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] != "rollout":
+        argv = ["rollout", *argv]
+    return run(parser.parse_args(argv))
