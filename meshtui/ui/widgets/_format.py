@@ -58,7 +58,10 @@ def format_rps(value: float | None) -> str:
 
 
 def format_ms(value: float | None) -> str:
-    """Format a latency in milliseconds (``"850µs"``, ``"12ms"``, ``"1.25s"``).
+    """Format a latency in milliseconds, at most 5 cells (``"850µs"``, ``"9.6ms"``, ``"63ms"``, ``"1.2s"``).
+
+    Two significant digits below 10 of a unit, whole units above, so a column of latencies reads
+    at a glance and never needs more than ``LATENCY_WIDTH`` cells.
 
     Args:
         value: Milliseconds, or None when unknown.
@@ -68,13 +71,23 @@ def format_ms(value: float | None) -> str:
     """
     if value is None:
         return NO_DATA
-    if value < 1:
+    if value < 0.9995:
         return f"{value * 1000:.0f}µs"
-    if value < 10:
+    if value < 9.95:
         return f"{value:.1f}ms"
-    if value < 1000:
+    if value < 999.5:
         return f"{value:.0f}ms"
-    return f"{value / 1000:.2f}s"
+    if value < 9950:
+        return f"{value / 1000:.1f}s"
+    return f"{value / 1000:.0f}s"
+
+
+LATENCY_WIDTH = 6
+"""Cells a `format_ms` text needs (``"9999ms"`` fits, as does every output of it)."""
+RATIO_WIDTH = 7
+"""Cells a `format_ratio` text needs (``"100.00%"``)."""
+RPS_WIDTH = 6
+"""Cells a `format_rps` text needs (``"9999.9"`` fits; the function itself stays within 5)."""
 
 
 def format_duration(seconds: float) -> str:

@@ -11,7 +11,16 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from meshtui.ui.widgets._format import NO_DATA, format_ms, format_percent, format_ratio, format_rps
+from meshtui.ui.widgets._format import (
+    LATENCY_WIDTH,
+    NO_DATA,
+    RATIO_WIDTH,
+    RPS_WIDTH,
+    format_ms,
+    format_percent,
+    format_ratio,
+    format_rps,
+)
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
@@ -29,6 +38,19 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("p99", "P99"),
 )
 """Column keys and headers, in display order."""
+
+FIXED_WIDTHS: dict[str, int] = {
+    "role": len("canary"),
+    "weight": len("WEIGHT"),
+    "observed": len("⚠ 100.0%"),
+    "success": RATIO_WIDTH,
+    "rps": RPS_WIDTH,
+    "p50": LATENCY_WIDTH,
+    "p95": LATENCY_WIDTH,
+    "p99": LATENCY_WIDTH,
+}
+"""Content widths of the numeric columns: wide enough for any value their format makes, so
+columns neither jump as values change nor cut units off (``"38m"`` for ``"38ms"``)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +155,7 @@ class BackendTable(DataTable):
         """Create the columns and show rows given before the table was mounted."""
         for key, label in COLUMNS:
             justify = "left" if key in ("backend", "role") else "right"
-            self.add_column(Text(label, justify=justify), key=key)
+            self.add_column(Text(label, justify=justify), key=key, width=FIXED_WIDTHS.get(key))
         if self._pending is not None:
             rows, self._pending = self._pending, None
             self.set_rows(rows)
@@ -153,7 +175,8 @@ class BackendTable(DataTable):
             for key in keys:
                 for (column, _), old, new in zip(COLUMNS, self._cells[key], cells[key]):
                     if old != new:
-                        self.update_cell(key, column, new)
+                        # The backend column fits its longest name; the others are fixed.
+                        self.update_cell(key, column, new, update_width=True)
         else:
             cursor_key = self._row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self._row_keys) else None
             self.clear()

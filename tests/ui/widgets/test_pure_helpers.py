@@ -16,7 +16,7 @@ from tests.ui.widgets.harness import T0, row
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, "—"), (0.5, "500µs"), (4.25, "4.2ms"), (120.0, "120ms"), (1250.0, "1.25s")],
+    [(None, "—"), (0.5, "500µs"), (4.25, "4.2ms"), (120.0, "120ms"), (1250.0, "1.2s")],
 )
 def test_format_ms(value: float | None, expected: str) -> None:
     """Latencies read naturally from microseconds to seconds."""
