@@ -109,7 +109,7 @@ class BackendTable(DataTable):
         height: auto;
         max-height: 12;
         & > .backend-table--stable { color: $primary; }
-        & > .backend-table--canary { color: $accent; text-style: bold; }
+        & > .backend-table--canary { color: $secondary; text-style: bold; }
         & > .backend-table--ok { color: $success; }
         & > .backend-table--warn { color: $warning; }
         & > .backend-table--bad { color: $error; text-style: bold; }

@@ -66,10 +66,10 @@ class OwnerPanel(Widget):
     OwnerPanel {
         height: auto;
         padding: 0 1;
-        & > .owner-panel--controller { color: $secondary; text-style: bold; }
+        & > .owner-panel--controller { color: $foreground; text-style: bold; }
         & > .owner-panel--label { color: $foreground-muted; }
         & > .owner-panel--ok { color: $success; text-style: bold; }
-        & > .owner-panel--active { color: $accent; text-style: bold; }
+        & > .owner-panel--active { color: $primary; text-style: bold; }
         & > .owner-panel--warn { color: $warning; text-style: bold; }
         & > .owner-panel--bad { color: $error; text-style: bold; }
         & > .owner-panel--muted { color: $foreground-muted; }

@@ -76,8 +76,8 @@ class SignalChart(Widget):
         background: $surface;
         color: $foreground;
         & > .signal-chart--series-1 { color: $primary; }
-        & > .signal-chart--series-2 { color: $accent; }
-        & > .signal-chart--series-3 { color: $secondary; }
+        & > .signal-chart--series-2 { color: $secondary; }
+        & > .signal-chart--series-3 { color: $foreground; }
         & > .signal-chart--series-4 { color: $success; }
         & > .signal-chart--series-5 { color: $warning; }
         & > .signal-chart--series-6 { color: $error; }

@@ -85,7 +85,7 @@ class SplitList(ScrollView, can_focus=True):
         overflow-x: hidden;
         overflow-y: auto;
         height: 1fr;
-        & > .split-list--header { color: $secondary; text-style: bold; }
+        & > .split-list--header { color: $foreground; text-style: bold; }
         & > .split-list--count { color: $foreground-muted; }
         & > .split-list--cursor { background: $foreground 10%; }
         & > .split-list--gutter { color: $surface; }
@@ -97,11 +97,11 @@ class SplitList(ScrollView, can_focus=True):
         & > .split-list--none { color: $foreground-muted; }
         & > .split-list--kind { color: $foreground-muted; }
         & > .split-list--service { color: $foreground-muted; }
-        & > .split-list--owner { color: $secondary; }
+        & > .split-list--owner { color: $foreground; }
         & > .split-list--note { color: $foreground-muted; }
         & > .split-list--attention { color: $warning; text-style: bold; }
         & > .split-list--stable { color: $primary; }
-        & > .split-list--canary { color: $accent; }
+        & > .split-list--canary { color: $secondary; }
         & > .split-list--empty { color: $foreground-muted; text-style: italic; }
     }
     """

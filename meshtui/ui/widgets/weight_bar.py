@@ -142,8 +142,8 @@ class WeightBar(Widget):
         height: auto;
         min-height: 1;
         & > .weight-bar--segment-1 { color: $primary; }
-        & > .weight-bar--segment-2 { color: $accent; }
-        & > .weight-bar--segment-3 { color: $secondary; }
+        & > .weight-bar--segment-2 { color: $secondary; }
+        & > .weight-bar--segment-3 { color: $foreground; }
         & > .weight-bar--segment-4 { color: $success; }
         & > .weight-bar--label { color: $foreground; text-style: bold; }
         & > .weight-bar--pending { color: $warning; text-style: bold; }
