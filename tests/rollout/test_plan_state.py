@@ -1,0 +1,160 @@
+"""Unit tests of the plan step state machine and the rollout commands (pure, no cluster)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from meshtui.model.plan import parse_plan
+from meshtui.model.plan_state import CheckResult, PlanState, PlanStateError, advance, evaluate_check
+from meshtui.rollout import commands
+
+PLAN = parse_plan("""\
+steps:
+  - setWeight: 20
+  - analysis: {window: 1m, interval: 10s, successRate: ">= 99", latencyP99: "<= 300ms",
+               minRequests: 10, failureLimit: 2, count: 2}
+  - pause: {duration: 30s}
+  - setWeight: 50
+  - pause: {untilApproved: true}
+  - setWeight: 100
+""")
+PASS, FAIL = CheckResult("pass", "ok"), CheckResult("fail", "success rate 93% not >= 99%")
+HOLD = CheckResult("inconclusive", "metrics unavailable: connection refused")
+
+
+def started(weight: int = 0, plan=PLAN) -> PlanState:
+    return commands.start(plan, canary="c", stable="s", weight=weight, now=0.0, by="t").state
+
+
+def test_healthy_run_walks_every_step_once() -> None:
+    state = started()
+    t = advance(state, now=1, observed=0)
+    assert t.set_weight == 20 and t.state.step == 1
+    state = t.state
+    assert advance(state, now=5, observed=20, check=PASS).state is state
+    state = advance(state, now=11, observed=20, check=PASS).state
+    assert (state.step, state.checks_passed) == (1, 1)
+    state = advance(state, now=21, observed=20, check=PASS).state
+    assert state.step == 2 and "pause 30s" in state.message
+    assert advance(state, now=40, observed=20).state is state
+    t = advance(state, now=52, observed=20)
+    assert t.set_weight == 50 and t.state.step == 4
+    state = advance(t.state, now=53, observed=50).state
+    assert state.message == "waiting for approval"
+    assert advance(state, now=99, observed=50).state is state
+    state = commands.approve(state, now=100, by="ann").state
+    t = advance(state, now=101, observed=50)
+    assert t.set_weight == 100 and t.state.phase == "Succeeded"
+    steps = [h.step for h in t.state.history if h.kind == "step"]
+    assert steps == list(range(len(PLAN.steps)))
+
+
+def test_failures_roll_back_at_the_failure_limit() -> None:
+    state = advance(started(), now=1, observed=0).state
+    state = advance(state, now=11, observed=20, check=FAIL).state
+    assert state.phase == "Progressing" and state.checks_failed == 1
+    t = advance(state, now=21, observed=20, check=FAIL)
+    assert t.state.phase == "RolledBack" and t.set_weight == 0 and t.state.weight == 0
+    assert "93%" in t.state.message
+
+
+def test_failure_pauses_when_the_plan_says_so() -> None:
+    plan = dataclasses.replace(PLAN, on_failure="pause")
+    state = advance(started(plan=plan), now=1, observed=0).state
+    state = advance(state, now=11, observed=20, check=FAIL).state
+    t = advance(state, now=21, observed=20, check=FAIL)
+    assert t.state.phase == "Paused" and t.set_weight is None
+
+
+def test_inconclusive_checks_hold_and_say_why() -> None:
+    state = advance(started(), now=1, observed=0).state
+    for now in range(11, 200, 10):
+        state = advance(state, now=now, observed=20, check=HOLD).state
+    assert (state.phase, state.step, state.weight) == ("Progressing", 1, 20)
+    assert state.message == f"holding: {HOLD.reason}"
+
+
+def test_an_outside_weight_change_pauses_and_names_who() -> None:
+    state = advance(started(), now=1, observed=0).state
+    t = advance(state, now=2, observed=35, changed_by="kubectl-patch")
+    assert t.state.phase == "Paused" and t.set_weight is None
+    assert "kubectl-patch" in t.state.message and "20% -> 35%" in t.state.message
+    resumed = commands.resume(t.state, now=3, observed=35, by="ann").state
+    assert (resumed.phase, resumed.weight) == ("Progressing", 35)
+
+
+def test_commands() -> None:
+    state = advance(started(), now=1, observed=0).state
+    with pytest.raises(PlanStateError, match="nothing to approve"):
+        commands.approve(state, now=2)
+    with pytest.raises(PlanStateError, match="not Paused"):
+        commands.resume(state, now=2, observed=20)
+    t = commands.abort(state, now=2, by="ann", reason="bad latency")
+    assert (t.set_weight, t.state.phase) == (0, "Aborted")
+    assert "bad latency" in t.state.message
+    with pytest.raises(PlanStateError, match="already ended"):
+        commands.promote(t.state, now=3)
+    t = commands.promote(state, now=2)
+    assert (t.set_weight, t.state.phase) == (100, "Promoted")
+
+
+def test_evaluate_check() -> None:
+    analysis = PLAN.steps[1]
+    assert evaluate_check(analysis, 0.999, 50, 5, 60).outcome == "pass"
+    assert evaluate_check(analysis, 0.93, 50, 5, 60).outcome == "fail"
+    assert evaluate_check(analysis, 0.999, 400, 5, 60).outcome == "fail"
+    low = evaluate_check(analysis, 1.0, 10, 0.1, 60)
+    assert low.outcome == "inconclusive" and "minRequests 10" in low.reason
+    assert evaluate_check(analysis, None, None, None, 60, "down").outcome == "inconclusive"
+    assert evaluate_check(analysis, None, None, 0.0, 60).outcome == "inconclusive"
+
+
+def test_annotation_round_trip_and_garbage() -> None:
+    state = advance(started(), now=1, observed=0).state
+    assert PlanState.from_annotation(state.to_annotation()) == state
+    for bad in ("", "{}", "[1]", '{"plan": {"steps": []}}'):
+        with pytest.raises(PlanStateError):
+            PlanState.from_annotation(bad)
+
+
+events = st.lists(st.tuples(st.integers(1, 40), st.sampled_from(["pass", "fail", "hold",
+                                                                   "approve", "restart"])),
+                  max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(events)
+def test_weights_only_go_up_and_steps_are_recorded_once(script: list[tuple[int, str]]) -> None:
+    """Whatever checks and restarts happen, traffic follows the plan forward only."""
+    state, now, weight = started(), 0.0, 0
+    weights = [0]
+    for gap, event in script:
+        now += gap
+        if event == "restart":
+            state = PlanState.from_annotation(state.to_annotation())
+            continue
+        if event == "approve":
+            try:
+                state = commands.approve(state, now=now).state
+            except PlanStateError:
+                pass
+            continue
+        check = {"pass": PASS, "fail": FAIL, "hold": HOLD}[event]
+        t = advance(state, now=now, observed=weight,
+                    check=check if state.check_due(now) else None)
+        state = t.state
+        if t.set_weight is not None:
+            weight = t.set_weight
+            weights.append(weight)
+    if state.phase == "RolledBack":
+        assert weights[-1] == 0
+        weights = weights[:-1]
+    assert weights == sorted(weights)
+    assert all(w in (0, 20, 50, 100) for w in weights)
+    recorded = [h.step for h in state.history if h.kind == "step"]
+    assert recorded == sorted(set(recorded))
+    assert state.weight == weight
