@@ -80,40 +80,76 @@ def last_value(points: Points) -> float | None:
     return None
 
 
-def title_line(title: str, unit: str, legend: Sequence[tuple[int, str, str]], width: int,
-               threshold: str | None) -> Line:
-    """The first line: title and unit on the left, legend on the right (cut from the end).
+def title_line(title: str, unit: str, width: int) -> Line:
+    """The first line: the title and its unit, cut with an ellipsis when the chart is narrow.
 
     Args:
         title: Chart title.
         unit: Unit shown after the title.
-        legend: ``(series index, name, formatted last value)`` per series.
         width: Line width.
-        threshold: The formatted threshold, shown as a legend entry when set.
 
     Returns:
         The line.
     """
-    line: Line = [(title, "title")]
-    if unit:
-        line.append((f" {unit}", "unit"))
-    used = len(title) + (len(unit) + 1 if unit else 0)
-    items: list[Line] = [
-        [("● ", f"series-{index % SERIES_COLOURS + 1}"), (f"{name} ", "legend"), (value, "value")]
-        for index, name, value in legend
-    ]
-    if threshold is not None:
-        items.append([("╌ ", "threshold"), (f"limit {threshold}", "legend")])
-    right: Line = []
-    size = 0
-    for item in items:
-        item_size = sum(len(text) for text, _ in item) + 2
-        if used + 2 + size + item_size > width:
-            break
-        right.extend([("  ", "")] + item)
-        size += item_size
-    line.append((" " * max(0, width - used - size), ""))
-    return line + right
+    unit_text = f" {unit}" if unit else ""
+    if len(title) + len(unit_text) <= width:
+        return [(title, "title"), (unit_text, "unit")]
+    if len(title) <= width:
+        return [(title, "title")]
+    return [(shorten(title, width), "title")]
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` cells, the cut marked with an ellipsis."""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…" if width > 0 else ""
+
+
+def legend_line(legend: Sequence[tuple[int, str, str]], width: int, threshold: str | None) -> Line:
+    """The legend: each series name in its colour with its last value, then the threshold.
+
+    Every entry keeps its value; long names are shortened (down to a few letters) before any
+    entry is dropped, and dropped entries are counted (``+2``) so none silently disappears.
+
+    Args:
+        legend: ``(series index, name, formatted last value)`` per series.
+        width: Line width.
+        threshold: The formatted threshold, shown as the last entry when set.
+
+    Returns:
+        The line (empty when there is nothing to show).
+    """
+    entries = [(f"series-{index % SERIES_COLOURS + 1}", name, value) for index, name, value in legend]
+    limit = [("threshold", "limit", threshold)] if threshold is not None else []
+    for name_width in (max((len(n) for _, n, _ in entries), default=0), 16, 10, 6, 3):
+        line = _legend_entries(entries + limit, width, name_width)
+        if line is not None:
+            return line
+    for keep in range(len(entries) - 1, -1, -1):
+        more = f"+{len(entries) - keep}"
+        line = _legend_entries(entries[:keep], width - len(more) - 1, 3)
+        if line is not None:
+            return line + ([(" ", "")] if line else []) + [(more, "legend")]
+    return []
+
+
+def _legend_entries(entries: Sequence[tuple[str, str, str]], width: int, name_width: int) -> Line | None:
+    """Lay out legend entries with names cut to `name_width`, or None when they do not fit."""
+    line: Line = []
+    used = 0
+    for key, name, value in entries:
+        glyph = "╌ " if key == "threshold" else "● "
+        label = shorten(name, name_width)
+        size = (2 if line else 0) + len(glyph) + len(label) + 1 + len(value)
+        if used + size > width:
+            return None
+        if line:
+            line.append(("  ", ""))
+        name_key = "legend" if key == "threshold" else key
+        line.extend([(glyph, key), (label, name_key), (" ", ""), (value, "value")])
+        used += size
+    return line
 
 
 def centred(text: str, key: str, width: int) -> Line:
@@ -169,13 +205,18 @@ def plot_lines(data: ChartData, low: float, high: float, fmt: Callable[[float], 
     rows: list[Line] = []
     for row in range(height):
         label = labels.get(row)
-        line: Line = [((label or "").rjust(label_width), "label"), ("┤" if label else "│", "axis")]
+        axis = "┤" if label else "│"
+        if row == threshold_row:
+            # Also on the axis: the series may cover the whole dashed line at this row.
+            axis = "┤" if label else "┼"
+        line: Line = [((label or "").rjust(label_width), "label"),
+                      (axis, "threshold" if row == threshold_row else "axis")]
         for col in range(canvas.width):
             char, layer = canvas.cell(col, row)
             if layer >= 0:
                 line.append((char, f"series-{layer % SERIES_COLOURS + 1}"))
             elif col in marker_cols:
-                line.append(("│", "marker"))
+                line.append(("┊", "marker"))
             elif row == threshold_row:
                 line.append(("╌", "threshold"))
             else:

@@ -1,8 +1,10 @@
 """A multi-series line chart drawn in braille, for golden signals over time.
 
-Draws every series (stable, canary...) in its own theme colour with a legend of last values,
-min/max y labels, the time span, vertical markers at weight changes and an optional dashed
-threshold. It also says plainly when data is stale, unavailable or not there yet.
+Draws a title line, a legend line (each series named in its colour, with its last value), every
+series (stable, canary...) as a braille line in that colour, min/max y labels, the time span,
+dotted vertical markers at weight changes and an optional dashed threshold. A blank gutter on the
+right keeps charts placed side by side apart. It also says plainly when data is stale, unavailable
+or not there yet.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from meshtui.ui.widgets._chart_layout import (
     axis_line,
     centred,
     last_value,
+    legend_line,
     plot_lines,
     title_line,
     y_range,
@@ -31,6 +34,10 @@ from meshtui.ui.widgets._styles import component_fg
 
 STATES = ("ok", "stale", "unavailable", "empty")
 """The states a chart can be in."""
+GUTTER = 2
+"""Blank cells kept at the right edge, between this plot and whatever is drawn next to it."""
+LEGEND_MIN_HEIGHT = 6
+"""Below this height the legend line gives its row to the plot."""
 
 
 def default_format(value: float) -> str:
@@ -87,7 +94,7 @@ class SignalChart(Widget):
         & > .signal-chart--value { text-style: bold; }
         & > .signal-chart--label { color: $foreground-muted; }
         & > .signal-chart--axis { color: $foreground-muted; }
-        & > .signal-chart--marker { color: $warning 60%; }
+        & > .signal-chart--marker { color: $foreground 70%; }
         & > .signal-chart--threshold { color: $error; }
         & > .signal-chart--message { color: $foreground-muted; }
         & > .signal-chart--stale { color: $warning; text-style: bold; }
@@ -205,19 +212,25 @@ class SignalChart(Widget):
         self._lines = None
 
     def _layout(self, width: int, height: int) -> list[Line]:
-        """All lines of the chart for the current state, data and size."""
+        """All lines of the chart for the current state, data and size.
+
+        Lines are laid out `GUTTER` cells narrower than the widget, so charts placed side by side
+        keep a gap between one plot and the next chart's y labels.
+        """
         data, fmt = self._data, self.value_format
+        width = max(1, width - GUTTER) if width > GUTTER + 10 else width
         state = self.state
         if state == "ok" and not data.has_points:
             state = "empty"
-        legend = []
-        if state in ("ok", "stale"):
+        lines = [title_line(self.title, self.unit, width)]
+        if state in ("ok", "stale") and height >= LEGEND_MIN_HEIGHT:
+            legend = []
             for index, (name, points) in enumerate(data.series.items()):
                 value = last_value(points)
                 legend.append((index, name, NO_DATA if value is None else fmt(value)))
-        threshold = fmt(data.threshold) if data.threshold is not None and state in ("ok", "stale") else None
-        lines = [title_line(self.title, self.unit, legend, width, threshold)]
-        body = height - 1
+            threshold = fmt(data.threshold) if data.threshold is not None else None
+            lines.append(legend_line(legend, width, threshold))
+        body = height - len(lines)
         if body <= 0:
             return lines[:height]
         if state in ("unavailable", "empty"):

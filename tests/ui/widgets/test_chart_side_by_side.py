@@ -1,0 +1,99 @@
+"""SignalCharts side by side, as in the detail pane: own title and legend lines, a gap between them."""
+
+from __future__ import annotations
+
+from textual.containers import Horizontal
+from textual.widget import Widget
+
+from meshtui.ui.widgets import SignalChart
+from meshtui.ui.widgets._chart_layout import legend_line, title_line
+from meshtui.ui.widgets._styles import component_fg
+from meshtui.ui.widgets.signal_chart import GUTTER
+from tests.ui.widgets.harness import T0, WidgetApp, wave
+from tests.waiting import settle
+
+BRAILLE = range(0x2801, 0x2900)
+
+
+def lines(chart: SignalChart) -> list[str]:
+    """The chart's lines as plain text."""
+    return ["".join(s.text for s in chart.render_line(y)) for y in range(chart.size.height)]
+
+
+def three_charts() -> list[Widget]:
+    """Success rate, requests and p99 latency, as the detail pane lays them out."""
+    charts = Horizontal(
+        SignalChart("success rate", "%", value_format=lambda v: f"{v:.1f}%", y_max=100, id="success"),
+        SignalChart("requests", "rps", value_format=lambda v: f"{v:.1f}", y_min=0, id="rps"),
+        SignalChart("p99 latency", "ms", value_format=lambda v: f"{v:.0f}", y_min=0, id="p99"),
+    )
+    charts.styles.height = 12
+    for chart in charts.children:
+        chart.styles.width = "1fr"
+    return [charts]
+
+
+def feed(app: WidgetApp) -> None:
+    """Stable and canary series whose latest values touch the top of each plot."""
+    shapes = {"success": (99.5, 0.4), "rps": (0.8, 0.7), "p99": (40.0, 30.0)}
+    for chart in app.query(SignalChart):
+        base, amplitude = shapes[chart.id or ""]
+        chart.set_series({"authors": wave(61, base, amplitude, 3), "authors-v2": wave(61, base * 0.8, amplitude, 4)},
+                         start=T0, end=T0 + 600, markers=[T0 + 300],
+                         threshold=99.0 if chart.id == "success" else None)
+        chart.state = "ok"
+
+
+async def test_charts_keep_a_gap_and_a_line_each_for_title_and_legend() -> None:
+    """At 95 columns: no label glued to the neighbour's plot, no legend on the title line."""
+    app = WidgetApp(three_charts, feed)
+    async with app.run_test(size=(95, 14)) as pilot:
+        charts = list(app.query(SignalChart))
+        await settle(pilot, until=lambda: all(c.size.width >= 30 for c in charts))
+        for chart in charts:
+            text = lines(chart)
+            assert all(line[-GUTTER:] == " " * GUTTER for line in text), text
+            assert "●" not in text[0] and text[0].startswith(chart.title)
+            assert "● authors " in text[1] and "● authors-v2 " in text[1]
+        # The plots really reach the right edge, so the gap is what keeps them apart.
+        assert any(ord(line[-GUTTER - 1]) in BRAILLE for chart in charts for line in lines(chart))
+
+
+async def test_legend_names_in_series_colours_and_markers_visible() -> None:
+    """Each legend name is drawn in its series colour; markers and the threshold are on screen."""
+    app = WidgetApp(three_charts, feed)
+    async with app.run_test(size=(140, 14)) as pilot:
+        chart = app.query_one("#success", SignalChart)
+        await settle(pilot, until=lambda: chart.size.width >= 40)
+        legend = list(chart.render_line(1))
+        for index, name in ((1, "authors"), (2, "authors-v2")):
+            (segment,) = [s for s in legend if s.text == name]
+            assert segment.style.color == component_fg(chart, f"signal-chart--series-{index}").color
+        text = lines(chart)
+        plot = text[2:-1]
+        assert sum(line.count("┊") for line in plot) >= 3  # a dotted marker line, not the axis
+        threshold = [y for y in range(2, chart.size.height - 1)
+                     if any(s.style.color == component_fg(chart, "signal-chart--threshold").color
+                            for s in chart.render_line(y) if s.text.strip())]
+        assert len(threshold) == 1  # on the axis at least, even where the series covers the line
+        assert text[-1].count("▲") == 1
+        marker = [s for y in range(2, chart.size.height - 1) for s in chart.render_line(y) if s.text == "┊"]
+        background = chart.rich_style.bgcolor
+        assert marker and marker[0].style.color != background
+
+
+def test_legend_shortens_names_before_dropping_entries() -> None:
+    """Long names are cut with an ellipsis and keep their values; what cannot fit is counted."""
+    legend = [(0, "reviews-stable-primary", "12.3"), (1, "reviews-canary-candidate", "0.4")]
+    text = "".join(t for t, _ in legend_line(legend, 36, None))
+    assert "12.3" in text and "0.4" in text and "…" in text and len(text) <= 36
+    many = [(i, f"backend-{i}", "1.0") for i in range(6)]
+    narrow = "".join(t for t, _ in legend_line(many, 30, "99.0%"))
+    assert len(narrow) <= 30 and narrow.endswith(tuple(f"+{n}" for n in range(1, 7)))
+    assert legend_line([], 30, None) == []
+
+
+def test_title_fits_its_width() -> None:
+    """A narrow chart cuts its title rather than spilling into the next chart."""
+    assert "".join(t for t, _ in title_line("p99 latency", "ms", 40)) == "p99 latency ms"
+    assert "".join(t for t, _ in title_line("p99 latency", "ms", 8)) == "p99 lat…"
