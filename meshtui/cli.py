@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--window", choices=WINDOWS, default=None,
                       help="metrics window (default 1m)")
     dash.add_argument("--read-only", action="store_true", help="never write to the cluster")
+    dash.add_argument("--dry-run", action="store_true",
+                      help="send writes as server-side dry runs: preview, nothing is changed")
     parser.set_defaults(command=None)
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -78,9 +78,21 @@ def run_dashboard(args: argparse.Namespace) -> int:
         client = MeshClient(cluster)
         client.discover()
         metrics = prometheus_from_args(args, cluster)
-        return _run_app(client, metrics, _settings(args, cluster))
+        settings = _settings(args, cluster)
+        return _run_app(client, metrics, settings, build_writer(args, cluster, settings))
     finally:
         cluster.close()
+
+
+def build_writer(args: argparse.Namespace, cluster: Any, settings: Any) -> Any:
+    """The one write path of the dashboard: read-only from the flag or the config file, dry run
+    from the flag; every attempt goes to the audit log."""
+    from meshtui.kube.audit import AuditLog
+    from meshtui.kube.writer import ClusterWriter
+
+    read_only = bool(getattr(args, "read_only", False) or getattr(settings, "read_only", False))
+    return ClusterWriter(cluster, audit=AuditLog(), read_only=read_only,
+                         dry_run=bool(getattr(args, "dry_run", False)))
 
 
 @contextlib.contextmanager
@@ -126,14 +138,15 @@ def run_demo(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 metrics = mesh.source()
             args.all_namespaces = True
-            return _run_app(client, metrics, _settings(args, cluster))
+            settings = _settings(args, cluster)
+            return _run_app(client, metrics, settings, build_writer(args, cluster, settings))
         finally:
             cluster.close()
 
 
-def _run_app(client: Any, metrics: Any, settings: Any) -> int:
+def _run_app(client: Any, metrics: Any, settings: Any, writer: Any = None) -> int:
     from meshtui.ui.app import MeshtuiApp
 
-    app = MeshtuiApp(client, metrics, settings)
+    app = MeshtuiApp(client, metrics, settings, writer=writer)
     app.run()
     return int(app.return_code or 0)

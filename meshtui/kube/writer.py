@@ -8,7 +8,8 @@ translation, and the audit log (one record per attempted write, whatever its out
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube import errors
@@ -103,6 +104,30 @@ def _project(live: Any, patch: Any) -> Any:
             if key != "metadata"}
 
 
+def with_annotations(planned: PlannedWrite, split: Split,
+                     annotations: Mapping[str, str]) -> PlannedWrite:
+    """The same weight write, also setting `annotations` on the object.
+
+    Raises:
+        ValueError: For an annotation key or value that is not a string.
+    """
+    if not all(isinstance(k, str) and k and isinstance(v, str) for k, v in annotations.items()):
+        raise ValueError("annotations must map non-empty strings to strings")
+    if planned.patch_type != JSON_PATCH:
+        patch = dict(planned.patch)
+        patch["metadata"] = {**patch.get("metadata", {}), "annotations": dict(annotations)}
+        return replace(planned, patch=patch)
+    ops = list(planned.patch)
+    existing = (split.obj.get("metadata") or {}).get("annotations")
+    if not isinstance(existing, dict):
+        ops.append({"op": "add", "path": "/metadata/annotations", "value": dict(annotations)})
+    else:
+        for key, value in annotations.items():
+            escaped = key.replace("~", "~0").replace("/", "~1")
+            ops.append({"op": "add", "path": f"/metadata/annotations/{escaped}", "value": value})
+    return replace(planned, patch=ops)
+
+
 def _plural(target: ObjectTarget) -> str:
     """The URL plural of a target's resource key (``httproutes.policy.linkerd.io``)."""
     return target.resource.split(".", 1)[0]
@@ -138,12 +163,18 @@ class ClusterWriter:
         return self.cluster.user or None
 
     def set_weights(self, split: Split, percents: list[int] | tuple[int, ...],
-                    rule: int = 0) -> WriteResult:
+                    rule: int = 0, *, annotations: Mapping[str, str] | None = None) -> WriteResult:
         """Set the whole percentages of one rule of a split, guarded by its resourceVersion.
 
         TrafficSplit: a merge patch carrying ``metadata.resourceVersion`` and the whole
         ``spec.backends`` list; HTTPRoute: a JSON patch that first tests
         ``/metadata/resourceVersion``. Weights are encoded for the object's version.
+
+        Args:
+            split: The split as read (its resourceVersion guards the write).
+            percents: Whole percentages of the rule's backends, summing to 100.
+            rule: Index of the rule.
+            annotations: Annotations set in the same write (e.g. ``meshtui.io/stable``).
 
         Raises:
             Invalid: For invalid percentages (refused before any request; not audited).
@@ -154,6 +185,8 @@ class ClusterWriter:
         try:
             planned = weight_write(split, list(percents), rule)
             values = [validate_percent(p) for p in percents]
+            if annotations:
+                planned = with_annotations(planned, split, annotations)
         except (ValueError, IndexError) as exc:
             raise Invalid(f"invalid weights for {split.ref}: {exc}") from None
         names = [b.name for b in split.backends if b.rule == rule]
@@ -309,3 +342,48 @@ class ClusterWriter:
                                 "the new state and try again", live)
         return errors.translate(exc, verb=verb, resource=resource, name=name,
                                 server=self.cluster.server)
+
+
+def create_object(writer: ClusterWriter, target: ObjectTarget, body: dict[str, Any],
+                  action: str) -> WriteResult:
+    """Create one object (a ``coordination.k8s.io`` Lease for plan runners) through the writer.
+
+    The same gates as every write: read-only refuses before any request, dry run sends
+    ``dryRun=All``, every attempt is audited, failures are translated.
+
+    Raises:
+        ReadOnly: In read-only mode.
+        errors.Conflict: When the object already exists (409).
+        Forbidden, KubeError: See the module docstring.
+    """
+    from kubernetes.client import CustomObjectsApi
+
+    planned = PlannedWrite(target, body, JSON, "", f"create {target}")
+    obj = {"kind": target.kind, "namespace": target.namespace, "name": target.name,
+           "resourceVersion": None}
+
+    def audit(result: str, message: str = "") -> dict[str, Any]:
+        return writer.audit.record(context=writer.cluster.context, identity=writer.identity,
+                                   verb="create", obj=obj, action=action, before=None,
+                                   after=body, result=result, message=message)
+
+    if writer.read_only:
+        message = f"read-only mode: refused to create {target}"
+        audit("read-only", message)
+        raise ReadOnly(message)
+    kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER}
+    if writer.dry_run:
+        kwargs["dry_run"] = "All"
+    try:
+        answer = CustomObjectsApi(writer.cluster.api_client).create_namespaced_custom_object(
+            target.group, target.version, target.namespace, _plural(target), body, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - every failure is translated and audited
+        error = writer._translate(exc, planned, "create")  # noqa: SLF001 - same module
+        result = ("conflict" if isinstance(error, errors.Conflict) else
+                  "forbidden" if isinstance(error, Forbidden) else "error")
+        audit(result, error.message)
+        raise error from None
+    answer = answer if isinstance(answer, dict) else {}
+    if writer.dry_run:
+        return WriteResult(answer, True, audit("dry-run", f"dry run of create {target}"))
+    return WriteResult(answer, False, audit("ok"))

@@ -42,13 +42,16 @@ class MeshtuiApp(App[None]):
     """
 
     def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings | None = None, *,
-                 clock: Callable[[], float] = time.time, live: bool = True) -> None:
+                 writer: Any = None, clock: Callable[[], float] = time.time,
+                 live: bool = True) -> None:
         """Create the app around clients built elsewhere.
 
         Args:
             mesh: A `MeshClient`-like object: `.watch(namespace, sink)` and `.cluster.context`.
             metrics: Source of golden signals, or None to run without metrics.
             settings: User settings (defaults when None).
+            writer: The `ClusterWriter` every write goes through, or None: the write actions are
+                then unavailable ("no writer").
             clock: Wall clock in seconds; tests pass a fixed or simulated one.
             live: Poll metrics and age data on timers. Snapshot tests turn it off so the
                 picture depends on nothing but the data.
@@ -60,6 +63,8 @@ class MeshtuiApp(App[None]):
         """The metrics source, or None."""
         self.settings = settings or Settings()
         """User settings."""
+        self.writer = writer
+        """The write path, or None."""
         self.clock = clock
         """Wall clock."""
         self.live = live
@@ -87,7 +92,7 @@ class MeshtuiApp(App[None]):
     def make_dashboard(self) -> DashboardScreen:
         """Build the main screen with this app's clients."""
         return DashboardScreen(self.mesh, self.metrics, self.settings, clock=self.clock,
-                               live=self.live)
+                               live=self.live, writer=self.writer)
 
     @property
     def dashboard(self) -> DashboardScreen:

@@ -35,10 +35,37 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("view: Choose namespace scope", "Pick the namespace shown (n)", "pick_namespace"),
     PaletteCommand("view: Cycle metrics window", f"Next of {', '.join(WINDOWS)} (w)", "cycle_window"),
     PaletteCommand("data: Refresh metrics now", "Fetch signals and history now (r)", "refresh"),
+    PaletteCommand("traffic: Shift selected backend up", "Pending: one step more (+)",
+                   "shift_weight(1)"),
+    PaletteCommand("traffic: Shift selected backend down", "Pending: one step less (-)",
+                   "shift_weight(-1)"),
+    PaletteCommand("traffic: Set exact percentage", "Pending: type a share for the selected backend (=)",
+                   "set_exact"),
+    PaletteCommand("traffic: Select next backend", "The backend the weight keys act on (b)",
+                   "next_backend"),
+    PaletteCommand("traffic: Apply pending weights", "Write them after a confirmation (a)",
+                   "apply_weights"),
+    PaletteCommand("traffic: Discard pending weights", "Nothing is written (escape)", "discard"),
+    PaletteCommand("traffic: Undo last change", "Write the weights before it (u)", "undo"),
+    PaletteCommand("traffic: Send canary to 0%", "Incident button: stable gets 100% (0)",
+                   "canary_to_zero"),
+    PaletteCommand("traffic: Mark backend as stable", "Recorded in meshtui.io/stable (s)",
+                   "mark_stable"),
+    PaletteCommand("split: Pause or resume", "Through Flagger or Argo Rollouts (p)", "pause_resume"),
+    PaletteCommand("split: Promote canary", "Through the owner, or all traffic to it (P)", "promote"),
+    PaletteCommand("split: Abort canary", "Through the owner, or all traffic to stable (A)", "abort"),
     PaletteCommand("app: Toggle help", "Keys of the focused pane (?)", "app.toggle_help"),
     PaletteCommand("app: Quit", "Leave meshtui (q)", "app.quit"),
 )
 """The static commands, in discovery order."""
+
+
+def _runner(screen: object, action: str) -> object:
+    """Run `action` on the screen; control actions say why when they are unavailable."""
+    run_control = getattr(screen, "run_control", None)
+    if run_control is not None and not action.startswith("app."):
+        return partial(run_control, action)
+    return partial(screen.run_action, action)  # type: ignore[attr-defined]
 
 
 class DashboardCommands(Provider):
@@ -47,7 +74,7 @@ class DashboardCommands(Provider):
     def _entries(self) -> Iterator[tuple[str, str, object]]:
         screen = self.screen
         for command in COMMANDS:
-            yield command.title, command.help, partial(screen.run_action, command.action)
+            yield command.title, command.help, _runner(screen, command.action)
         state = getattr(screen, "state", None)
         if state is None:
             return
@@ -62,7 +89,7 @@ class DashboardCommands(Provider):
     async def discover(self) -> Hits:
         """List the static commands when the palette opens."""
         for command in COMMANDS:
-            yield DiscoveryHit(command.title, partial(self.screen.run_action, command.action),
+            yield DiscoveryHit(command.title, _runner(self.screen, command.action),
                                help=command.help)
 
     async def search(self, query: str) -> Hits:

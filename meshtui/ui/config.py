@@ -7,6 +7,7 @@ message names the offending key and the file, so the CLI can print it as is.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ class ConfigError(ValueError):
 class Settings:
     """What the user can tune; every field has a default so an empty file is valid."""
 
-    refresh: float = 5.0
+    refresh: float = 2.0
     """Seconds between two metrics fetches."""
     window: str = "1m"
     """Initial metrics window, one of `WINDOWS`."""
@@ -51,6 +52,13 @@ class Settings:
     """A backend success rate below this is marked "warn"."""
     success_bad: float = 0.95
     """A backend success rate below this is marked "bad"."""
+    step: int = 5
+    """Percentage points `+`/`-` move the selected backend by."""
+    production_context: str = "prod"
+    """Regular expression (searched) on the kube context name; every change in a matching context
+    needs the split's name typed to confirm."""
+    read_only: bool = False
+    """Never write to the cluster (like ``--read-only``)."""
 
     @property
     def stale_seconds(self) -> float:
@@ -95,7 +103,8 @@ def _keymap(data: Mapping[str, Any], *, where: str) -> Mapping[str, str]:
 
 
 KNOWN_KEYS = frozenset({"refresh", "window", "theme", "namespace", "keymap", "stale_after",
-                        "mismatch_points", "mismatch_min_rps", "success_warn", "success_bad"})
+                        "mismatch_points", "mismatch_min_rps", "success_warn", "success_bad",
+                        "step", "production_context", "read_only"})
 """Top-level keys the file may hold; anything else is reported rather than silently ignored."""
 
 
@@ -118,7 +127,7 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
     window = _text(data, "window", "1m", where=where)
     if window not in WINDOWS:
         raise ConfigError(f"{where}: 'window' must be one of {', '.join(WINDOWS)}, got {window!r}")
-    refresh = _number(data, "refresh", 5.0, low=0.5, high=3600, where=where)
+    refresh = _number(data, "refresh", 2.0, low=0.5, high=3600, where=where)
     stale_after = data.get("stale_after")
     if stale_after is not None:
         stale_after = _number(data, "stale_after", 0, low=0.5, where=where)
@@ -138,7 +147,35 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
         mismatch_min_rps=_number(data, "mismatch_min_rps", 1.0, low=0, where=where),
         success_warn=success_warn,
         success_bad=success_bad,
+        step=_step(data, where=where),
+        production_context=_regex(data, "production_context", "prod", where=where),
+        read_only=_flag(data, "read_only", where=where),
     )
+
+
+def _step(data: Mapping[str, Any], *, where: str) -> int:
+    value = _number(data, "step", 5, low=1, high=100, where=where)
+    if value != int(value):
+        raise ConfigError(f"{where}: 'step' must be a whole number of points, got {data['step']!r}")
+    return int(value)
+
+
+def _regex(data: Mapping[str, Any], key: str, default: str, *, where: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key!r} must be a regular expression string, got {value!r}")
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ConfigError(f"{where}: {key!r} is not a valid regular expression: {error}") from None
+    return value
+
+
+def _flag(data: Mapping[str, Any], key: str, *, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key!r} must be true or false, got {value!r}")
+    return value
 
 
 def load_settings(path: Path | None = None) -> Settings:

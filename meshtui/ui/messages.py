@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -74,3 +74,61 @@ class HistoryFailed(Message, bubble=False):
     """The split whose history was asked for."""
     error: str
     """What went wrong."""
+
+
+@dataclass
+class WeightsApplied(Message, bubble=False):
+    """A weight write was accepted by the API server (or previewed, in a dry run)."""
+
+    ref: SplitRef
+    """The split written."""
+    before: tuple[int, ...]
+    """Percentages before the write."""
+    after: tuple[int, ...]
+    """Percentages written."""
+    names: tuple[str, ...]
+    """Backend names, in order."""
+    dry_run: bool
+    """True when nothing was persisted."""
+    undo: bool = False
+    """True when the write undid the previous change."""
+    obj: dict[str, Any] = field(default_factory=dict)
+    """The object the server returned."""
+
+
+@dataclass
+class ActionApplied(Message, bubble=False):
+    """An owner action's writes all landed (or were previewed)."""
+
+    ref: SplitRef
+    """The split acted on."""
+    action: str
+    """`pause`, `resume`, `promote`, `promote-full`, `abort` …"""
+    descriptions: tuple[str, ...]
+    """What each write did."""
+    dry_run: bool
+    """True when nothing was persisted."""
+
+
+@dataclass
+class WriteFailed(Message, bubble=False):
+    """A write was refused or failed; nothing (or only what the message says) was changed."""
+
+    ref: SplitRef
+    """The split concerned."""
+    error: str
+    """What went wrong (names the verb and object when forbidden; never a secret)."""
+
+
+@dataclass
+class WriteConflicted(Message, bubble=False):
+    """The object changed since the user looked at it; nothing was written."""
+
+    ref: SplitRef
+    """The split concerned."""
+    error: str
+    """The conflict message."""
+    live: dict[str, Any] | None
+    """The object as it is now, when it could be read."""
+    resource: str = ""
+    """Resource key of the live object (for updating the cache)."""

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from meshtui.kube.audit import AuditLog
 from meshtui.kube.client import MeshClient
 from meshtui.kube.config import load_cluster
+from meshtui.kube.writer import ClusterWriter
 from meshtui.metrics.source import BackendTarget, MetricsError
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
@@ -110,3 +112,37 @@ def make_app(mesh: SimulatedMesh, mesh_client: MeshClient) -> Callable[..., Mesh
                           clock=clock or (lambda: mesh.traffic.now), live=live)
 
     return build
+
+
+MUTATING = ("POST", "PUT", "PATCH", "DELETE")
+"""HTTP methods that change something on the API server."""
+
+
+def mutating_requests(mesh: SimulatedMesh) -> list[Any]:
+    """The mutating requests the emulator received so far."""
+    return [request for request in mesh.server.requests if request.method in MUTATING]
+
+
+@pytest.fixture
+def make_control_app(mesh: SimulatedMesh, mesh_client: MeshClient, tmp_path: Path
+                     ) -> Iterator[Callable[..., tuple[MeshtuiApp, ClusterWriter]]]:
+    """Build a dashboard with a real `ClusterWriter` on a kubeconfig context of the emulator.
+
+    The writer's audit log is ``tmp_path/audit.log``; every writer cluster is closed at teardown.
+    """
+    clusters: list[Any] = []
+
+    def build(context: str = "meshtui-sim", *, read_only: bool = False, dry_run: bool = False,
+              settings: Settings | None = None) -> tuple[MeshtuiApp, ClusterWriter]:
+        path = mesh.write_kubeconfig(tmp_path / f"writer-{len(clusters)}.kubeconfig")
+        cluster = load_cluster(str(path), context)
+        clusters.append(cluster)
+        writer = ClusterWriter(cluster, audit=AuditLog(tmp_path / "audit.log"),
+                               read_only=read_only, dry_run=dry_run)
+        app = MeshtuiApp(mesh_client, mesh.source(), settings or Settings(), writer=writer,
+                         clock=lambda: mesh.traffic.now, live=False)
+        return app, writer
+
+    yield build
+    for cluster in clusters:
+        cluster.close()

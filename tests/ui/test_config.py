@@ -25,7 +25,8 @@ def test_config_path_follows_xdg_config_home(tmp_path: Path, monkeypatch: pytest
 def test_missing_file_gives_defaults() -> None:
     """No file is not an error: every setting has a default."""
     assert load_settings() == Settings()
-    assert Settings().stale_seconds == 10.0
+    assert Settings().refresh == 2.0
+    assert Settings().stale_seconds == 4.0
 
 
 def test_values_are_read_and_typed() -> None:

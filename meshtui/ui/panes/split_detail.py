@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from meshtui.model.split import Split
+from meshtui.ui.panes.weight_editor import EditorView, WeightEditor
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.owner_panel import OwnerPanel
 from meshtui.ui.widgets.signal_chart import SignalChart
@@ -62,6 +63,8 @@ class DetailView:
     """Shown with the charts when they have nothing to plot, or why."""
     checks: Sequence[str] = ()
     """Mesh and traffic findings for this split."""
+    editor: EditorView | None = None
+    """Live and pending weights for the weight sliders."""
 
 
 class SplitDetail(Vertical):
@@ -72,6 +75,7 @@ class SplitDetail(Vertical):
         yield Static("Select a split", id="detail-title")
         yield OwnerPanel(id="owner")
         yield BackendTable(id="backends")
+        yield WeightEditor(id="editor")
         with Horizontal(id="charts"):
             yield SignalChart("success rate", "%", value_format=_percent, y_max=100,
                               id="chart-success")
@@ -96,6 +100,7 @@ class SplitDetail(Vertical):
         title.update(f"[b]{split.kind}[/b] {split.namespace}/{split.name}  → {split.service}{owner}")
         self.query_one(OwnerPanel).show(split.owner, view.owner_state)
         self.query_one(BackendTable).set_rows(view.rows)
+        self.query_one(WeightEditor).show(view.editor)
         self.show_charts(view)
         checks = self.query_one("#checks", Static)
         checks.update("\n".join(f"• {line}" for line in view.checks) if view.checks

@@ -102,6 +102,8 @@ class Presenter:
         status.metrics_source = (f"{pipeline.metrics.name} · {screen.window}"
                                  if pipeline.metrics is not None else "no metrics source")
         status.metrics_state = self.metrics_state
+        status.read_only = screen.control.read_only
+        screen.query_one("#dry-run-badge").display = screen.control.dry_run
         status.data_age = self.data_age
 
     def refresh_freshness(self) -> None:
@@ -130,6 +132,7 @@ class Presenter:
             chart_state=state,
             chart_message=message,
             checks=self.checks(split),
+            editor=screen.control.editor_view(split),
         ))
 
     def overview(self) -> str:

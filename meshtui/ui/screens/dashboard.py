@@ -21,12 +21,14 @@ from textual.widgets import Footer, Input, Static
 from meshtui.model.health import HealthPolicy
 from meshtui.model.mesh import MeshState
 from meshtui.ui.commands import DashboardCommands
+from meshtui.ui.control.controller import TrafficControl
 from meshtui.ui.config import WINDOWS, Settings
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import HistoryFailed, HistoryFetched, MeshEventsReceived, MetricsFailed, MetricsFetched
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens._presenter import Presenter
 from meshtui.ui.screens._pipeline import MetricsPipeline
+from meshtui.ui.screens._traffic import CONTROL_BINDINGS, TrafficActions
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.split_list import SplitList
@@ -41,7 +43,7 @@ INITIAL_LOAD_GRACE = 1.0
 """Seconds after the first watch events to stop waiting for the remaining lists."""
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(TrafficActions, Screen[None]):
     """Navigator, split detail and status bar over one cluster."""
 
     CSS_PATH = "dashboard.tcss"
@@ -60,6 +62,7 @@ class DashboardScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Fetch metrics now."),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
                 tooltip="Clear the filter and return to the list."),
+        *CONTROL_BINDINGS,
     ]
     """
     | Key(s) | Description |
@@ -69,7 +72,13 @@ class DashboardScreen(Screen[None]):
     | n | Choose the namespace scope. |
     | w | Cycle the metrics window. |
     | r | Refresh metrics now. |
-    | escape | Clear the filter. |
+    | escape | Discard pending weights, else clear the filter. |
+    | + / - / = | Shift the selected backend by the step / set it exactly (pending). |
+    | b | Select the next backend. |
+    | a / u | Apply the pending weights / undo the last change (confirmed). |
+    | 0 | Canary to 0% at once (confirmed). |
+    | s | Mark the selected backend as stable. |
+    | p / P / A | Pause or resume / promote / abort through the owner (confirmed). |
     """
 
     scope: reactive[str | None] = reactive(None, init=False)
@@ -87,7 +96,7 @@ class DashboardScreen(Screen[None]):
     filter_input = getters.query_one("#filter", Input)
 
     def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings, *,
-                 clock: Callable[[], float], live: bool = True) -> None:
+                 clock: Callable[[], float], live: bool = True, writer: Any = None) -> None:
         """Create the screen.
 
         Args:
@@ -96,6 +105,7 @@ class DashboardScreen(Screen[None]):
             settings: User settings.
             clock: Wall clock (seconds); tests pass a fixed or simulated one.
             live: Poll metrics every `settings.refresh` seconds; off in snapshots.
+            writer: The `ClusterWriter` for traffic control, or None (writes unavailable).
         """
         super().__init__()
         self.mesh = mesh
@@ -125,6 +135,8 @@ class DashboardScreen(Screen[None]):
         """Metrics and history fetching."""
         self.presenter = Presenter(self)
         """Redraws the widgets from the state."""
+        self.control = TrafficControl(writer, settings, self.state.split, self.state.owner_state)
+        """Pending weights, undo history and write bookkeeping."""
         self.set_reactive(DashboardScreen.window, settings.window)
         self.set_reactive(DashboardScreen.scope, settings.namespace)
 
@@ -136,6 +148,8 @@ class DashboardScreen(Screen[None]):
                 yield Input(placeholder="filter: namespace, name, service, owner", id="filter")
                 yield SplitList(empty_text="No traffic splits found")
             yield SplitDetail(id="detail")
+        yield Static(" DRY-RUN · writes are previewed by the server, nothing is changed ",
+                     id="dry-run-badge")
         yield StatusBar()
         yield Footer(show_command_palette=False)
 
@@ -168,6 +182,7 @@ class DashboardScreen(Screen[None]):
         apply_events(self.state, self.connections, events)
         self.weight_log.observe(self.state.splits(), self.clock())
         self.presenter.refresh_all()
+        self.note_reverts()
         if not self._initial_load_done:
             if self.pipeline.all_listed(self.state):
                 self.finish_initial_load()
@@ -298,6 +313,10 @@ class DashboardScreen(Screen[None]):
 
         namespaces = sorted(self.state.namespaces())
         self.app.push_screen(NamespacePicker(namespaces, current=self.scope), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Traffic-control actions are dimmed when unavailable (read-only, no writer …)."""
+        return self.check_control(action)
 
     def select_split(self, ref: SplitRef) -> None:
         """Show one split (used by the command palette)."""

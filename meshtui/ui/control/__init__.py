@@ -1,0 +1,1 @@
+"""Traffic control in the dashboard: pending weights, confirmations, writes and revert watching."""

@@ -1,0 +1,112 @@
+"""What a confirmation dialog says before a write: the diff or the planned writes, the warnings,
+whether the split's name must be typed, and the choices offered (pure, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meshtui.model.plans import ActionPlan
+from meshtui.model.split import Split
+from meshtui.ui.control.pending import PendingChange, needs_typed_confirmation, production
+
+PAUSE_FIRST = "pause-first"
+"""Option: pause the owning controller, then write the weights."""
+FULL_PROMOTION = "full"
+"""Option: promote an Argo Rollout fully (skip the remaining steps)."""
+
+CONTROLLER_NAMES = {"flagger": "Flagger", "argo-rollouts": "Argo"}
+"""How controllers are named in dialogs."""
+
+
+@dataclass(frozen=True)
+class ConfirmOption:
+    """A choice the user can tick in the dialog."""
+
+    id: str
+    """What the choice means (`PAUSE_FIRST`, `FULL_PROMOTION`)."""
+    label: str
+    """What the dialog says, e.g. "Pause Argo first, then apply"."""
+    key: str
+    """Key that toggles it."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Everything a confirmation dialog shows."""
+
+    title: str
+    """First line, e.g. "Apply weights to trafficsplit/booksapp/books"."""
+    lines: tuple[str, ...]
+    """Before → after per backend, or one line per planned write."""
+    warnings: tuple[str, ...] = ()
+    """Things to read before confirming."""
+    typed: str | None = None
+    """Text the user must type to confirm (the split's name), or None when `y` suffices."""
+    options: tuple[ConfirmOption, ...] = ()
+    """Choices offered."""
+    confirm_label: str = "apply"
+    """Verb of the confirm button."""
+
+
+def weight_lines(change: PendingChange) -> tuple[str, ...]:
+    """One line per backend: ``name  20% → 25%`` (unchanged ones say so)."""
+    width = max((len(name) for name in change.names), default=0)
+    lines = []
+    for name, before, after in zip(change.names, change.live, change.pending, strict=True):
+        delta = after - before
+        tail = f"  ({delta:+d})" if delta else "  (unchanged)"
+        lines.append(f"{name:<{width}}  {before:>3}% → {after:>3}%{tail}")
+    return tuple(lines)
+
+
+def weights_confirmation(split: Split, change: PendingChange, *, context: str, pattern: str,
+                         dry_run: bool, can_pause: bool, title: str = "Apply weights to") -> Confirmation:
+    """The dialog for writing pending weights.
+
+    Args:
+        split: The split as it is now.
+        change: The pending weights, compared with `split`.
+        context: The kube context written to.
+        pattern: The production-context regular expression.
+        dry_run: Whether the writer only previews.
+        can_pause: Whether the owner can be paused first (offered for controller-owned splits).
+        title: Start of the title line.
+    """
+    warnings: list[str] = []
+    options: tuple[ConfirmOption, ...] = ()
+    owner = split.owner
+    if owner is not None and owner.controller in CONTROLLER_NAMES:
+        name = CONTROLLER_NAMES[owner.controller]
+        warnings.append(f"{owner.kind} {owner.name} owns this split: {name} will take it over "
+                        "and may set the weights back on its next reconcile.")
+        if can_pause:
+            options = (ConfirmOption(PAUSE_FIRST, f"Pause {name} first, then apply", "c"),)
+    points = change.plan().points_moved
+    typed = needs_typed_confirmation(points, context, pattern)
+    if production(context, pattern):
+        warnings.append(f"Context {context!r} is a production context.")
+    elif points >= 50:
+        warnings.append(f"This moves {points} percentage points at once.")
+    if dry_run:
+        warnings.append("Dry run: the server checks the write; nothing is changed.")
+    return Confirmation(f"{title} {split.ref}", weight_lines(change), tuple(warnings),
+                        split.name if typed else None, options)
+
+
+def plan_confirmation(split: Split, plan: ActionPlan, *, context: str, pattern: str,
+                      dry_run: bool, offer_full: bool) -> Confirmation:
+    """The dialog for an owner action (pause, resume, promote, abort): exactly what is written."""
+    lines = tuple(f"• {write.description}" for write in plan.writes)
+    if plan.weights is not None:
+        lines = tuple(f"  {line}" for line in plan.weights.diff()) + lines
+    warnings = list(plan.notes)
+    points = plan.weights.points_moved if plan.weights is not None else 0
+    typed = needs_typed_confirmation(points, context, pattern)
+    if production(context, pattern):
+        warnings.append(f"Context {context!r} is a production context.")
+    if dry_run:
+        warnings.append("Dry run: the server checks the writes; nothing is changed.")
+    options = (ConfirmOption(FULL_PROMOTION, "Full promotion (skip the remaining steps)", "f"),) \
+        if offer_full else ()
+    return Confirmation(f"{plan.action.capitalize()} {split.ref}: {plan.summary}", lines,
+                        tuple(warnings), split.name if typed else None, options, plan.action)

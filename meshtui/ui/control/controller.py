@@ -1,0 +1,244 @@
+"""The dashboard's traffic-control state: the pending weight set, selection, undo, notes.
+
+`TrafficControl` decides what each control key means for the selected split; it never writes
+(the screen's write workers do, through the injected `ClusterWriter`) and never touches widgets.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from meshtui.model.actions import ActionPlan, Unavailable, plan_action
+from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.roles import STABLE_ANNOTATION
+from meshtui.model.split import Split, SplitRef
+from meshtui.ui.control.confirmation import Confirmation, plan_confirmation, weights_confirmation
+from meshtui.ui.control.pending import (
+    NotEditable,
+    PendingChange,
+    all_to_backend,
+    canary_index,
+    editable_backends,
+    set_to,
+    shifted,
+    stable_index,
+    start_edit,
+)
+from meshtui.ui.control.reverts import RevertWatcher
+from meshtui.ui.panes.weight_editor import EditorView
+
+if TYPE_CHECKING:
+    from meshtui.ui.config import Settings
+
+UNDO_DEPTH = 20
+"""Applied changes remembered per split for `u`."""
+
+
+class TrafficControl:
+    """Pending weights and write bookkeeping for one dashboard.
+
+    Args:
+        writer: The `ClusterWriter`, or None (every write action is then unavailable).
+        settings: User settings (step, production context, read-only).
+        lookup: Split by ref as the dashboard knows it now.
+        owner_state: Owner state of a split (`MeshState.owner_state`).
+        monotonic: Clock used to time reverts.
+    """
+
+    def __init__(self, writer: Any, settings: Settings, lookup: Callable[[SplitRef], Split | None],
+                 owner_state: Callable[[Split], Any], *,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.writer = writer
+        self.settings = settings
+        self.lookup = lookup
+        self.owner_state = owner_state
+        self.monotonic = monotonic
+        self.pending: PendingChange | None = None
+        """The edit in progress (one split at a time)."""
+        self.selected: dict[SplitRef, int] = {}
+        """Backend index the keys act on, per split (default: the canary)."""
+        self.stable_marks: dict[SplitRef, str] = {}
+        """Backends the user marked as stable, recorded with the next write."""
+        self.undo_stack: dict[SplitRef, list[tuple[int, ...]]] = {}
+        """Weights before each applied change, newest last."""
+        self.notes: dict[SplitRef, str] = {}
+        """The latest write outcome per split, shown in the detail."""
+        self.reverts = RevertWatcher()
+        """Recent writes watched for reverts."""
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are switched off (settings or the writer)."""
+        return self.settings.read_only or bool(getattr(self.writer, "read_only", False))
+
+    @property
+    def dry_run(self) -> bool:
+        """Whether writes are only previewed."""
+        return bool(getattr(self.writer, "dry_run", False))
+
+    @property
+    def context(self) -> str:
+        """The kube context writes go to."""
+        return str(getattr(getattr(self.writer, "cluster", None), "context", "") or "")
+
+    def unavailable(self) -> str | None:
+        """Why no write action is available, or None when they are."""
+        if self.writer is None:
+            return "no writer"
+        if self.read_only:
+            return "read-only mode"
+        return None
+
+    def selected_index(self, split: Split) -> int:
+        """The backend (index within the first rule) the keys act on."""
+        if split.ref in self.selected:
+            return self.selected[split.ref]
+        index = canary_index(split, self.owner_state(split))
+        return 0 if index is None else index
+
+    def stable_of(self, split: Split) -> int | None:
+        """The stable backend's index within the first rule (a user's mark wins)."""
+        mark = self.stable_marks.get(split.ref)
+        if mark is not None:
+            try:
+                return editable_backends(split)[1].index(mark)
+            except (NotEditable, ValueError):
+                pass
+        return stable_index(split, self.owner_state(split))
+
+    def edit(self, split: Split) -> PendingChange:
+        """The pending edit of `split`, compared with its live weights (a new one if needed).
+
+        Raises:
+            NotEditable: The split's weights cannot be edited.
+        """
+        if self.pending is None or self.pending.ref != split.ref:
+            return start_edit(split)
+        return self.pending.against(split)
+
+    def shift(self, split: Split, direction: int, index: int | None = None) -> PendingChange:
+        """Move the selected backend one step up (+1) or down (-1)."""
+        index = self.selected_index(split) if index is None else index
+        self.pending = shifted(self.edit(split), index, direction * self.settings.step,
+                               self.stable_of(split))
+        return self.pending
+
+    def set_exact(self, split: Split, value: int, index: int | None = None) -> PendingChange:
+        """Give the selected backend exactly `value` percent."""
+        index = self.selected_index(split) if index is None else index
+        change = self.edit(split)
+        stable = self.stable_of(split)
+        if len(change.pending) == 2:
+            partner = stable if stable is not None and stable != index else 1 - index
+            pending = [0, 0]
+            pending[index], pending[partner] = value, 100 - value
+            self.pending = change.with_pending(pending)
+        else:
+            self.pending = set_to(change, index, value)
+        return self.pending
+
+    def canary_to_zero(self, split: Split) -> PendingChange:
+        """The incident button: everything to the stable backend.
+
+        Raises:
+            NotEditable: No stable backend, or the weights cannot be edited.
+        """
+        stable = self.stable_of(split)
+        if stable is None:
+            raise NotEditable(f"{split.ref} has no stable backend")
+        self.pending = all_to_backend(self.edit(split), stable)
+        return self.pending
+
+    def undo_change(self, split: Split) -> PendingChange | None:
+        """Pending weights equal to those before the last applied change, or None."""
+        stack = self.undo_stack.get(split.ref)
+        if not stack:
+            return None
+        self.pending = self.edit(split).with_pending(stack[-1])
+        return self.pending
+
+    def discard(self) -> PendingChange | None:
+        """Drop the pending edit; returns it (None when there was none)."""
+        pending, self.pending = self.pending, None
+        return pending
+
+    def annotations_for(self, split: Split) -> dict[str, str]:
+        """`meshtui.io/stable` when the split does not record its stable backend yet (or the
+        user marked another one)."""
+        stable = self.stable_of(split)
+        if stable is None:
+            return {}
+        name = editable_backends(split)[1][stable]
+        if split.annotations.get(STABLE_ANNOTATION) == name:
+            return {}
+        return {STABLE_ANNOTATION: name}
+
+    def pause_plan(self, split: Split) -> ActionPlan | None:
+        """The plan pausing the split's controller, when it has one that can pause."""
+        state = self.owner_state(split)
+        if not isinstance(state, (CanaryState, RolloutState)):
+            return None
+        plan = plan_action(split, state, "pause")
+        return plan if isinstance(plan, ActionPlan) else None
+
+    def weights_dialog(self, split: Split, change: PendingChange, *, undo: bool = False) -> Confirmation:
+        """The confirmation for writing `change` (compared with `split` as it is now)."""
+        return weights_confirmation(split, change, context=self.context,
+                                    pattern=self.settings.production_context, dry_run=self.dry_run,
+                                    can_pause=self.pause_plan(split) is not None,
+                                    title="Undo the last change of" if undo else "Apply weights to")
+
+    def toggle_action(self, split: Split) -> str:
+        """`pause` or `resume`, whichever the owner's state calls for."""
+        state = self.owner_state(split)
+        if isinstance(state, CanaryState):
+            return "resume" if state.suspended else "pause"
+        if isinstance(state, RolloutState):
+            return "resume" if state.spec_paused else "pause"
+        return "pause"
+
+    def plan(self, split: Split, action: str) -> tuple[ActionPlan | Unavailable, Confirmation | None]:
+        """Plan an owner action and its confirmation (None when unavailable)."""
+        state = self.owner_state(split)
+        plan = plan_action(split, state, action)
+        if isinstance(plan, Unavailable):
+            return plan, None
+        offer_full = action == "promote" and isinstance(state, RolloutState)
+        return plan, plan_confirmation(split, plan, context=self.context,
+                                       pattern=self.settings.production_context,
+                                       dry_run=self.dry_run, offer_full=offer_full)
+
+    def applied(self, ref: SplitRef, before: tuple[int, ...], after: tuple[int, ...], *,
+                undo: bool, dry_run: bool, rule: int, resource_version: str) -> None:
+        """Record a write the server accepted: undo history, pending cleared, revert watch."""
+        if self.pending is not None and self.pending.ref == ref:
+            self.pending = None
+        if dry_run:
+            return
+        stack = self.undo_stack.setdefault(ref, [])
+        if undo and stack:
+            stack.pop()
+        elif not undo:
+            stack.append(tuple(before))
+            del stack[:-UNDO_DEPTH]
+        self.reverts.expect(ref, rule, after, resource_version, self.monotonic())
+
+    def check_reverts(self) -> list[tuple[SplitRef, str]]:
+        """Reverts of recent writes seen in the current state; each is also kept as a note."""
+        found = self.reverts.check(self.lookup, self.monotonic())
+        for ref, message in found:
+            self.notes[ref] = f"⚠ weights {message}"
+        return found
+
+    def editor_view(self, split: Split) -> EditorView | None:
+        """What the weight editor shows for `split` (None when its weights cannot be edited)."""
+        try:
+            change = self.edit(split)
+        except NotEditable as error:
+            return EditorView((), (), (), None, note=str(error))
+        if self.pending is None or self.pending.ref != split.ref:
+            change = change.with_pending(change.live)
+        return EditorView(change.names, change.live, change.pending, self.selected_index(split),
+                          self.notes.get(split.ref, ""), self.unavailable() or "")

@@ -1,0 +1,91 @@
+"""The weight editor in the split detail: one slider per backend, the pending diff, write notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from meshtui.ui.widgets.weight_slider import WeightSlider
+
+
+@dataclass(frozen=True)
+class EditorView:
+    """What the editor shows for one split."""
+
+    names: tuple[str, ...]
+    """Backends of the edited rule."""
+    live: tuple[int, ...]
+    """Live percentages."""
+    pending: tuple[int, ...]
+    """Pending percentages (equal to `live` when nothing is pending)."""
+    selected: int | None
+    """Index of the backend the keys act on."""
+    note: str = ""
+    """The latest write outcome for this split (applied, reverted by …, conflict …)."""
+    unavailable: str = ""
+    """Why the weights cannot be edited (read-only, no writer …), or empty."""
+
+
+def summary(view: EditorView) -> str:
+    """The header line: the diff of a pending change, or how to start one."""
+    if view.pending != view.live:
+        parts = [f"{name} {before}→{after}%" for name, before, after
+                 in zip(view.names, view.live, view.pending, strict=False) if before != after]
+        return f"[b]pending[/b] {' · '.join(parts)}   [dim]a apply · esc discard[/dim]"
+    if view.unavailable:
+        return f"[b]weights[/b] [dim]({view.unavailable})[/dim]"
+    return "[b]weights[/b] [dim]+/- shift · = set · 0 canary to 0% · click the track[/dim]"
+
+
+class WeightEditor(Vertical):
+    """Sliders of the first rule's backends; the screen feeds it an `EditorView`."""
+
+    DEFAULT_CSS = """
+    WeightEditor {
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
+        & > #editor-header { height: 1; }
+        & > #editor-note { height: auto; color: $warning; }
+        &.-pending > #editor-header { color: $warning; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        """A header line, the sliders (mounted per split) and a note line."""
+        yield Static("", id="editor-header")
+        yield Vertical(id="editor-sliders")
+        yield Static("", id="editor-note")
+
+    def show(self, view: EditorView | None) -> None:
+        """Show one split's live and pending weights (None hides the editor's content)."""
+        sliders_box = self.query_one("#editor-sliders", Vertical)
+        if view is None:
+            sliders_box.remove_children()
+            self.query_one("#editor-header", Static).update("")
+            self.query_one("#editor-note", Static).update("")
+            return
+        sliders = list(self.query(WeightSlider))
+        if [s.backend for s in sliders] != list(view.names):
+            sliders_box.remove_children()
+            sliders = [WeightSlider(name, i, live=live) for i, (name, live)
+                       in enumerate(zip(view.names, view.live, strict=False))]
+            sliders_box.mount_all(sliders)
+        for slider, live, pending in zip(sliders, view.live, view.pending, strict=False):
+            slider.live = live
+            slider.pending = pending
+            slider.selected = slider.index == view.selected
+        self.set_class(view.pending != view.live, "-pending")
+        self.query_one("#editor-header", Static).update(summary(view))
+        note = self.query_one("#editor-note", Static)
+        note.update(view.note)
+        note.display = bool(view.note)
+
+    @property
+    def sliders(self) -> Sequence[WeightSlider]:
+        """The sliders shown, in backend order."""
+        return list(self.query(WeightSlider))

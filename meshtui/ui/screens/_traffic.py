@@ -1,0 +1,359 @@
+"""Traffic-control keys of the dashboard: actions, confirmations, write workers and their results.
+
+`TrafficActions` is mixed into `DashboardScreen`; `TrafficControl` (its ``control``) holds the
+state. Every write runs in a thread worker of the ``write`` group and comes back as a past-tense
+message (`WeightsApplied`, `ActionApplied`, `WriteFailed`, `WriteConflicted`).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.binding import Binding
+
+from meshtui.kube.errors import KubeError
+from meshtui.kube.writer import Conflict
+from meshtui.model.actions import ActionPlan, Unavailable
+from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
+from meshtui.ui.control.pending import NotEditable, PendingChange, editable_backends
+from meshtui.ui.messages import ActionApplied, WeightsApplied, WriteConflicted, WriteFailed
+from meshtui.ui.screens.confirm import ConfirmDialog
+from meshtui.ui.screens.percent_prompt import PercentPrompt
+from meshtui.ui.widgets.weight_slider import WeightSlider
+
+if TYPE_CHECKING:
+    from meshtui.model.split import Split
+    from meshtui.ui.control.controller import TrafficControl
+
+CONTROL_BINDINGS = [
+    Binding("plus", "shift_weight(1)", "+step", key_display="+", id="control.more",
+            tooltip="Shift the selected backend up by the step (pending)."),
+    Binding("minus", "shift_weight(-1)", "-step", key_display="-", id="control.less",
+            tooltip="Shift the selected backend down by the step (pending)."),
+    Binding("equals_sign", "set_exact", "Set %", key_display="=", show=False, id="control.set",
+            tooltip="Type an exact percentage for the selected backend (pending)."),
+    Binding("b", "next_backend", "Next backend", show=False, id="control.next-backend",
+            tooltip="Select the next backend for the weight keys."),
+    Binding("a", "apply_weights", "Apply", id="control.apply",
+            tooltip="Write the pending weights (after a confirmation)."),
+    Binding("escape", "discard", "Discard", show=False, id="control.discard",
+            tooltip="Discard the pending weights."),
+    Binding("u", "undo", "Undo", show=False, id="control.undo",
+            tooltip="Write the weights from before the last applied change."),
+    Binding("0", "canary_to_zero", "Canary→0", id="control.zero",
+            tooltip="Incident button: canary to 0%, stable to 100% (after a confirmation)."),
+    Binding("s", "mark_stable", "Mark stable", show=False, id="control.stable",
+            tooltip="Mark the selected backend as the stable one."),
+    Binding("p", "pause_resume", "Pause/resume", id="control.pause",
+            tooltip="Pause or resume the split's Flagger or Argo controller."),
+    Binding("P", "promote", "Promote", id="control.promote", tooltip="Promote the canary."),
+    Binding("A", "abort", "Abort", id="control.abort", tooltip="Abort the canary."),
+]
+"""The traffic-control keys (ids ``control.*``, remappable with the keymap)."""
+
+WRITE_ACTIONS = frozenset({"shift_weight", "set_exact", "apply_weights", "undo", "canary_to_zero",
+                           "mark_stable", "pause_resume", "promote", "abort"})
+"""Actions that lead to a write: unavailable without a writer or in read-only mode."""
+
+
+class TrafficActions:
+    """Key actions and write workers for traffic control (mixed into the dashboard screen)."""
+
+    control: TrafficControl
+    state: Any
+    selected: Any
+
+    def current_split(self) -> Split | None:
+        """The split shown in the detail pane."""
+        return self.state.split(self.selected) if self.selected is not None else None
+
+    def control_unavailable(self, action: str) -> str | None:
+        """Why a traffic-control action cannot run now, or None."""
+        if action == "discard":
+            return None if self.control.pending is not None else "nothing pending"
+        if action == "next_backend":
+            return None if self.current_split() is not None else "no split selected"
+        if action not in WRITE_ACTIONS:
+            return None
+        reason = self.control.unavailable()
+        if reason is None and self.current_split() is None:
+            reason = "no split selected"
+        return reason
+
+    def check_control(self, action: str) -> bool | None:
+        """`check_action` for control actions: None (dimmed) when unavailable."""
+        if action == "clear_filter" and self.control.pending is not None:
+            return False  # escape discards the pending weights first
+        if action == "discard":
+            return self.control.pending is not None
+        return None if self.control_unavailable(action) else True
+
+    async def run_control(self, action: str) -> None:
+        """Run a control action from the palette, or say why it is unavailable."""
+        name = action.partition("(")[0]
+        reason = self.control_unavailable(name)
+        if reason and (name in WRITE_ACTIONS or name in ("discard", "next_backend")):
+            self.notify(f"unavailable: {reason}", severity="warning")  # type: ignore[attr-defined]
+        else:
+            await self.run_action(action)  # type: ignore[attr-defined]
+
+    def refresh_control(self) -> None:
+        """Redraw the detail (weight editor) after a control change."""
+        self.presenter.refresh_detail()  # type: ignore[attr-defined]
+
+    def _edit(self, change: Any) -> None:
+        try:
+            split = self.current_split()
+            if split is not None:
+                change(split)
+        except NotEditable as error:
+            self.notify(str(error), severity="warning")  # type: ignore[attr-defined]
+        self.refresh_control()
+
+    def action_shift_weight(self, direction: int) -> None:
+        """Shift the selected backend by one step (pending only)."""
+        self._edit(lambda split: self.control.shift(split, direction))
+
+    def action_next_backend(self) -> None:
+        """Select the next backend of the split for the weight keys."""
+        split = self.current_split()
+        if split is not None:
+            count = len([b for b in split.backends if b.rule == split.backends[0].rule])
+            self.control.selected[split.ref] = (self.control.selected_index(split) + 1) % max(1, count)
+            self.refresh_control()
+
+    def action_set_exact(self) -> None:
+        """Ask for an exact percentage for the selected backend."""
+        split = self.current_split()
+        if split is None:
+            return
+        try:
+            change = self.control.edit(split)
+        except NotEditable as error:
+            self.notify(str(error), severity="warning")  # type: ignore[attr-defined]
+            return
+        index = self.control.selected_index(split)
+
+        def chosen(value: int | None) -> None:
+            if value is not None:
+                self._edit(lambda s: self.control.set_exact(s, value, index))
+
+        self.app.push_screen(PercentPrompt(change.names[index], change.pending[index]), chosen)  # type: ignore[attr-defined]
+
+    def action_discard(self) -> None:
+        """Drop the pending weights; nothing is written."""
+        if self.control.discard() is not None:
+            self.notify("discarded the pending weights")  # type: ignore[attr-defined]
+        self.refresh_control()
+
+    def action_mark_stable(self) -> None:
+        """Mark the selected backend as stable (recorded in meshtui.io/stable with the next write)."""
+        split = self.current_split()
+        if split is None:
+            return
+        try:
+            name = editable_backends(split)[1][self.control.selected_index(split)]
+        except NotEditable as error:
+            self.notify(str(error), severity="warning")  # type: ignore[attr-defined]
+            return
+        self.control.stable_marks[split.ref] = name
+        self.notify(f"marked {name} as the stable backend of {split.name} "  # type: ignore[attr-defined]
+                    "(recorded with the next applied change)")
+        self.refresh_control()
+
+    def action_apply_weights(self) -> None:
+        """Confirm and write the pending weights of the selected split."""
+        split = self.current_split()
+        pending = self.control.pending
+        if split is None or pending is None or pending.ref != split.ref:
+            self.notify("no pending weights for this split: use + - = or the sliders first")  # type: ignore[attr-defined]
+            return
+        self.confirm_weights(split, pending.against(split))
+
+    def action_undo(self) -> None:
+        """Confirm and write the weights from before the last applied change."""
+        split = self.current_split()
+        if split is None:
+            return
+        change = self.control.undo_change(split)
+        if change is None:
+            self.notify(f"nothing to undo for {split.name}")  # type: ignore[attr-defined]
+            return
+        self.refresh_control()
+        self.confirm_weights(split, change, undo=True)
+
+    def action_canary_to_zero(self) -> None:
+        """Incident button: canary to 0%, straight to the confirmation."""
+        split = self.current_split()
+        if split is None:
+            return
+        try:
+            change = self.control.canary_to_zero(split)
+        except NotEditable as error:
+            self.notify(str(error), severity="warning")  # type: ignore[attr-defined]
+            return
+        self.refresh_control()
+        self.confirm_weights(split, change)
+
+    def confirm_weights(self, split: Split, change: PendingChange, *, undo: bool = False) -> None:
+        """Open the confirmation for `change`; on yes, write it against `split` as seen now."""
+        if not change.changed:
+            self.notify("the pending weights equal the live ones: nothing to apply")  # type: ignore[attr-defined]
+            return
+        dialog = ConfirmDialog(self.control.weights_dialog(split, change, undo=undo))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            pause = self.control.pause_plan(split) if PAUSE_FIRST in dialog.chosen else None
+            self.write_weights(split, change, self.control.annotations_for(split), pause, undo)
+
+        self.app.push_screen(dialog, answered)  # type: ignore[attr-defined]
+
+    def action_pause_resume(self) -> None:
+        """Pause or resume the owning controller (after a confirmation)."""
+        split = self.current_split()
+        if split is not None:
+            self.confirm_action(split, self.control.toggle_action(split))
+
+    def action_promote(self) -> None:
+        """Promote the canary (after a confirmation)."""
+        split = self.current_split()
+        if split is not None:
+            self.confirm_action(split, "promote")
+
+    def action_abort(self) -> None:
+        """Abort the canary (after a confirmation)."""
+        split = self.current_split()
+        if split is not None:
+            self.confirm_action(split, "abort")
+
+    def confirm_action(self, split: Split, action: str) -> None:
+        """Plan an owner action; say why it is unavailable, or confirm and apply it."""
+        plan, confirmation = self.control.plan(split, action)
+        if isinstance(plan, Unavailable) or confirmation is None:
+            self.notify(f"{action}: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
+            return
+        dialog = ConfirmDialog(confirmation)
+        self.app.push_screen(dialog, partial(self._action_answered, split, plan, dialog))  # type: ignore[attr-defined]
+
+    def _action_answered(self, split: Split, plan: ActionPlan, dialog: ConfirmDialog,
+                         yes: bool | None) -> None:
+        if not yes:
+            return
+        if FULL_PROMOTION in dialog.chosen:
+            full, _ = self.control.plan(split, "promote-full")
+            if isinstance(full, Unavailable):
+                self.notify(f"promote-full: {full.reason}", severity="warning")  # type: ignore[attr-defined]
+                return
+            plan = full
+        self.write_plan(split, plan)
+
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
+    def write_weights(self, split: Split, change: PendingChange, annotations: dict[str, str],
+                      pause: ActionPlan | None, undo: bool) -> None:
+        """Write pending weights (pausing the controller first when asked) in a thread."""
+        writer = self.control.writer
+        paused = ""
+        try:
+            if pause is not None:
+                writer.apply(pause)
+                paused = "paused the controller; then "
+            result = writer.set_weights(split, change.pending, change.rule, annotations=annotations)
+        except Conflict as error:
+            self.post_message(WriteConflicted(split.ref, paused + error.message, error.live,  # type: ignore[attr-defined]
+                                              split.ref.resource_key))
+        except KubeError as error:
+            self.post_message(WriteFailed(split.ref, paused + error.message))  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - any failure is reported, never a traceback
+            self.post_message(WriteFailed(split.ref, f"write failed ({type(error).__name__})"))  # type: ignore[attr-defined]
+        else:
+            self.post_message(WeightsApplied(split.ref, change.live, change.pending, change.names,  # type: ignore[attr-defined]
+                                             result.dry_run, undo, result.obj))
+
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
+    def write_plan(self, split: Split, plan: ActionPlan) -> None:
+        """Carry out an owner action's writes in a thread."""
+        try:
+            results = self.control.writer.apply(plan)
+        except Conflict as error:
+            self.post_message(WriteConflicted(split.ref, error.message, None))  # type: ignore[attr-defined]
+        except KubeError as error:
+            self.post_message(WriteFailed(split.ref, f"{plan.action}: {error.message}"))  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - any failure is reported, never a traceback
+            self.post_message(WriteFailed(split.ref, f"{plan.action} failed ({type(error).__name__})"))  # type: ignore[attr-defined]
+        else:
+            dry = any(result.dry_run for result in results)
+            self.post_message(ActionApplied(split.ref, plan.action,  # type: ignore[attr-defined]
+                                            tuple(w.description for w in plan.writes), dry))
+
+    def on_weights_applied(self, message: WeightsApplied) -> None:
+        """Record the write, show the new weights at once, and say what happened."""
+        diff = ", ".join(f"{n} {b}% → {a}%" for n, b, a in
+                         zip(message.names, message.before, message.after, strict=False) if b != a)
+        split = self.state.split(message.ref)
+        rule = split.backends[0].rule if split is not None and split.backends else 0
+        rv = str((message.obj.get("metadata") or {}).get("resourceVersion") or "")
+        self.control.applied(message.ref, message.before, message.after, undo=message.undo,
+                             dry_run=message.dry_run, rule=rule, resource_version=rv)
+        if message.dry_run:
+            text = f"dry run: the server accepted {diff} on {message.ref.name}, nothing changed"
+        else:
+            text = f"{'undid' if message.undo else 'applied'}: {diff} on {message.ref.name}"
+            if message.obj.get("kind"):
+                self.state.upsert(message.ref.resource_key, message.obj)
+        self.control.notes[message.ref] = text
+        self.notify(text)  # type: ignore[attr-defined]
+        self.presenter.refresh_all()  # type: ignore[attr-defined]
+
+    def on_action_applied(self, message: ActionApplied) -> None:
+        """Say what the owner action wrote."""
+        prefix = "dry run: the server accepted" if message.dry_run else "done:"
+        text = f"{prefix} {'; '.join(message.descriptions)}" + (", nothing changed" if message.dry_run else "")
+        self.control.notes[message.ref] = text
+        self.notify(text)  # type: ignore[attr-defined]
+        self.refresh_control()
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """Show why the write failed; the pending weights stay."""
+        self.control.notes[message.ref] = message.error
+        self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
+        self.refresh_control()
+
+    def on_write_conflicted(self, message: WriteConflicted) -> None:
+        """Show the new live state and ask again, against it, with the same pending weights."""
+        if message.live is not None and message.resource:
+            self.state.upsert(message.resource, message.live)
+        self.control.notes[message.ref] = message.error
+        self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
+        self.presenter.refresh_all()  # type: ignore[attr-defined]
+        split = self.state.split(message.ref)
+        pending = self.control.pending
+        if split is not None and pending is not None and pending.ref == message.ref \
+                and message.live is not None:
+            self.confirm_weights(split, pending.against(split))
+
+    def on_weight_slider_changed(self, message: WeightSlider.Changed) -> None:
+        """A click or drag on a slider sets that backend's pending share."""
+        if self.control_unavailable("set_exact") is None:
+            self.control.selected[self.selected] = message.index
+            self._edit(lambda split: self.control.set_exact(split, message.value, message.index))
+
+    def on_weight_slider_nudged(self, message: WeightSlider.Nudged) -> None:
+        """Arrow keys on a slider shift its backend by one step."""
+        if self.control_unavailable("shift_weight") is None:
+            self.control.selected[self.selected] = message.index
+            self._edit(lambda split: self.control.shift(split, message.direction, message.index))
+
+    def on_weight_slider_selected(self, message: WeightSlider.Selected) -> None:
+        """Focus or a click on a slider makes its backend the one the keys act on."""
+        if self.selected is not None and self.control.selected.get(self.selected) != message.index:
+            self.control.selected[self.selected] = message.index
+            self.refresh_control()
+
+    def note_reverts(self) -> None:
+        """Announce weights changed back after a write (called when watch events arrive)."""
+        for ref, _message in self.control.check_reverts():
+            self.notify(f"{ref.name}: {self.control.notes[ref]}", severity="warning", timeout=10)  # type: ignore[attr-defined]

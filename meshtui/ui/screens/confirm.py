@@ -1,0 +1,141 @@
+"""The confirmation dialog in front of every write: what will change, warnings, choices.
+
+`y` confirms, `n` or `escape` cancels. When the split's name must be typed (big changes,
+production contexts) `y` does nothing: the name is typed in the input and confirmed with enter.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+from meshtui.ui.control.confirmation import Confirmation
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Asks before a write; dismisses with True to go ahead."""
+
+    CSS_PATH = "confirm.tcss"
+    BINDING_GROUP_TITLE = "Confirm"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Confirm", id="confirm.yes", tooltip="Make the write."),
+        Binding("n,escape", "cancel", "Cancel", id="confirm.no", tooltip="Write nothing."),
+        Binding("c", "toggle_option('c')", "Toggle option", show=False, id="confirm.option-c"),
+        Binding("f", "toggle_option('f')", "Toggle option", show=False, id="confirm.option-f"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | y | Confirm (unless the name must be typed). |
+    | n, escape | Cancel. |
+    | c, f | Toggle the offered choice (pause the controller first; full promotion). |
+    """
+
+    typed_input = getters.query_one("#typed", Input)
+    error = getters.query_one("#confirm-error", Static)
+
+    def __init__(self, confirmation: Confirmation) -> None:
+        """Create the dialog.
+
+        Args:
+            confirmation: What to show and ask.
+        """
+        super().__init__()
+        self.confirmation = confirmation
+        """What the dialog shows."""
+        self.chosen: set[str] = set()
+        """Ids of the options ticked when the dialog closed."""
+
+    def compose(self) -> ComposeResult:
+        """Title, lines, warnings, options, typed input and buttons."""
+        c = self.confirmation
+        with Vertical(id="confirm-dialog"):
+            yield Static(f"[b]{c.title}[/b]", id="confirm-title", markup=True)
+            yield Static("\n".join(c.lines), id="confirm-lines", markup=False)
+            if c.warnings:
+                yield Static("\n".join(f"⚠ {w}" for w in c.warnings), id="confirm-warnings",
+                             markup=False)
+            for option in c.options:
+                yield Checkbox(f"{option.label} ({option.key})", id=f"option-{option.id}")
+            if c.typed is not None:
+                yield Static(f"Type [b]{c.typed}[/b] and press enter to {c.confirm_label}.",
+                             id="confirm-typed-hint")
+                yield Input(placeholder=c.typed, id="typed")
+            yield Static("", id="confirm-error")
+            with Horizontal(id="confirm-buttons"):
+                label = f"{c.confirm_label.capitalize()}" + ("" if c.typed else " (y)")
+                yield Button(label, variant="warning", id="confirm-yes")
+                yield Button("Cancel (n)", id="confirm-no")
+
+    def on_mount(self) -> None:
+        """Focus the input when a name must be typed."""
+        if self.confirmation.typed is not None:
+            self.typed_input.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`y` only works when no name must be typed; option keys only for offered options."""
+        if action == "confirm":
+            return self.confirmation.typed is None
+        if action == "toggle_option":
+            return self._option_for_key(str(parameters[0]) if parameters else "") is not None
+        return True
+
+    def _option_for_key(self, key: str) -> str | None:
+        """The option toggled by `key` (None when none is offered)."""
+        for option in self.confirmation.options:
+            if option.key == key:
+                return option.id
+        return None
+
+    def action_confirm(self) -> None:
+        """Go ahead."""
+        self._close(True)
+
+    def action_cancel(self) -> None:
+        """Write nothing."""
+        self._close(False)
+
+    def action_toggle_option(self, key: str) -> None:
+        """Tick or untick the option bound to `key`."""
+        option = self._option_for_key(key)
+        if option is not None:
+            self.toggle(option)
+
+    def toggle(self, option_id: str) -> None:
+        """Tick or untick an option by id (tests and the palette)."""
+        box = self.query_one(f"#option-{option_id}", Checkbox)
+        box.value = not box.value
+
+    @on(Input.Submitted, "#typed")
+    def check_typed(self, message: Input.Submitted) -> None:
+        """Confirm only when exactly the split's name was typed."""
+        if message.value.strip() == self.confirmation.typed:
+            self._close(True)
+        else:
+            self.error.update(f"Type {self.confirmation.typed!r} exactly to confirm; "
+                              "nothing was written.")
+            self.typed_input.value = ""
+
+    @on(Button.Pressed, "#confirm-yes")
+    def confirm_clicked(self) -> None:
+        """The confirm button acts like `y`, or like enter in the typed input."""
+        if self.confirmation.typed is None:
+            self._close(True)
+        else:
+            self.typed_input.action_submit()  # type: ignore[unused-coroutine]
+
+    @on(Button.Pressed, "#confirm-no")
+    def cancel_clicked(self) -> None:
+        """The cancel button."""
+        self._close(False)
+
+    def _close(self, result: bool) -> None:
+        self.chosen = {option.id for option in self.confirmation.options
+                       if self.query_one(f"#option-{option.id}", Checkbox).value}
+        self.dismiss(result)

@@ -1,0 +1,70 @@
+"""Asks for an exact percentage for one backend; refuses anything but a whole number 0..100."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from meshtui.model.weights import validate_percent
+
+
+class PercentPrompt(ModalScreen[int | None]):
+    """Dismisses with the percentage typed, or None when cancelled."""
+
+    CSS_PATH = "confirm.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="percent.cancel", tooltip="Change nothing."),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | escape | Cancel; nothing changes. |
+    """
+
+    value_input = getters.query_one("#percent", Input)
+    error = getters.query_one("#percent-error", Static)
+
+    def __init__(self, backend: str, current: int) -> None:
+        """Create the prompt.
+
+        Args:
+            backend: Name of the backend whose share is set.
+            current: Its pending percentage now.
+        """
+        super().__init__()
+        self.backend = backend
+        """The backend whose share is set."""
+        self.current = current
+        """Its pending percentage when the prompt opened."""
+
+    def compose(self) -> ComposeResult:
+        """A title, the input and a line for errors."""
+        with Vertical(id="confirm-dialog"):
+            yield Static(f"[b]Set {self.backend}[/b] (now {self.current}%): whole percent, 0-100",
+                         id="confirm-title")
+            yield Input(placeholder=str(self.current), id="percent")
+            yield Static("", id="percent-error")
+
+    def on_mount(self) -> None:
+        """Type straight away."""
+        self.value_input.focus()
+
+    @on(Input.Submitted, "#percent")
+    def submit(self, message: Input.Submitted) -> None:
+        """Accept a valid percentage; say why anything else is refused and stay open."""
+        try:
+            value = validate_percent(message.value)
+        except ValueError as error:
+            self.error.update(f"{error}; nothing changed")
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        """Close without a value."""
+        self.dismiss(None)

@@ -1,0 +1,172 @@
+"""Weight keys against the simulated mesh: pending edits, confirmation, exactly one write."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+
+import pytest
+
+from meshtui.kube.audit import read_audit
+from meshtui.model.roles import STABLE_ANNOTATION
+from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.screens.percent_prompt import PercentPrompt
+from meshtui.ui.widgets.weight_slider import WeightSlider
+from tests.ui.conftest import mutating_requests
+from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split, stored, stored_weights, written
+from tests.waiting import settle
+
+
+async def test_plus_apply_confirm_writes_one_patch(make_control_app: Callable, mesh, tmp_path) -> None:
+    """`+` edits the canary's pending share only; `a` then `y` sends exactly one PATCH."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("plus")
+        assert screen.control.pending is not None
+        assert screen.control.pending.pending == (70, 30)
+        sliders = list(screen.detail.query(WeightSlider))
+        assert [(s.live, s.pending) for s in sliders] == [(75, 70), (25, 30)]
+        assert len(mutating_requests(mesh)) == before, "moving a slider never writes"
+        await pilot.press("a")
+        confirm = await dialog(pilot, app)
+        assert any("25% →  30%" in line for line in confirm.confirmation.lines)
+        await pilot.press("y")
+        await written(pilot, screen, AUTHORS, "applied")
+    requests = mutating_requests(mesh)[before:]
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in requests] == [("PATCH", "authors-split")]
+    obj = stored(mesh, AUTHORS)
+    assert stored_weights(mesh, AUTHORS) == ["70", "30"]
+    assert obj["metadata"]["annotations"][STABLE_ANNOTATION] == "authors"
+    records = read_audit(tmp_path / "audit.log")
+    assert [(r["action"], r["result"]) for r in records] == [("set-weights", "ok")]
+
+
+async def test_escape_discards_without_writing(make_control_app: Callable, mesh) -> None:
+    """escape drops the pending set; `a` then has nothing to apply; nothing is sent."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("plus", "plus")
+        assert screen.control.pending.pending == (65, 35)
+        await pilot.press("escape")
+        assert screen.control.pending is None
+        await pilot.press("a")
+        assert isinstance(app.screen, DashboardScreen)
+        assert len(mutating_requests(mesh)) == before
+    assert stored_weights(mesh, AUTHORS) == ["1500m", "500m"]
+
+
+async def test_plus_minus_round_trips(make_control_app: Callable) -> None:
+    """+5 then -5 comes back to the live weights (the stable backend is the partner)."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await pilot.press("plus", "plus", "minus", "minus")
+        assert screen.control.pending.pending == (75, 25)
+        assert not screen.control.pending.changed
+
+
+async def test_equals_sets_an_exact_percentage(make_control_app: Callable, mesh) -> None:
+    """`=` 40 gives the selected backend (the canary) 40%, the stable the rest; then written."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await pilot.press("equals_sign")
+        await settle(pilot, lambda: isinstance(app.screen, PercentPrompt), message="the prompt")
+        await pilot.press("4", "0", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
+        assert screen.control.pending.pending == (60, 40)
+        await pilot.press("a")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await written(pilot, screen, AUTHORS, "applied")
+    assert stored_weights(mesh, AUTHORS) == ["60", "40"]
+
+
+@pytest.mark.parametrize(("typed", "reason"), [("-5", "negative"), ("abc", "not a percentage"),
+                                               ("101", "exceed 100")])
+async def test_equals_refuses_invalid_input(make_control_app: Callable, mesh, typed: str,
+                                            reason: str) -> None:
+    """Negative, non-numeric and >100 are refused with a clear message; nothing changes."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("equals_sign")
+        prompt = await settle(pilot, lambda: isinstance(app.screen, PercentPrompt) and app.screen,
+                              message="the prompt")
+        await pilot.press(*typed, "enter")
+        await settle(pilot, lambda: reason in str(prompt.error.render()), message="the refusal")
+        assert app.screen is prompt, "the prompt stays open"
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
+        assert screen.control.pending is None or not screen.control.pending.changed
+        assert len(mutating_requests(mesh)) == before
+
+
+async def test_zero_sends_the_canary_to_zero(make_control_app: Callable, mesh, tmp_path) -> None:
+    """The incident button goes straight to the confirmation; confirmed, the canary gets 0%."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await pilot.press("0")
+        confirm = await dialog(pilot, app)
+        assert confirm.confirmation.typed is None, "25 points: y is enough"
+        await pilot.press("y")
+        await written(pilot, screen, AUTHORS, "applied")
+    assert stored_weights(mesh, AUTHORS) == ["100", "0"]
+    if shutil.which("kubectl"):
+        kubeconfig = mesh.write_kubeconfig(tmp_path / "kubectl.kubeconfig")
+        out = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "get", "trafficsplits",
+                              "-n", "booksapp", "authors-split", "-o", "json"],
+                             capture_output=True, text=True, timeout=30, check=True).stdout
+        assert [b["weight"] for b in json.loads(out)["spec"]["backends"]] == ["100", "0"]
+
+
+async def test_fifty_points_need_the_name_typed(make_control_app: Callable, mesh) -> None:
+    """A 50-point change needs the split's name: a wrong name writes nothing, the right one writes."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("equals_sign")
+        await settle(pilot, lambda: isinstance(app.screen, PercentPrompt), message="the prompt")
+        await pilot.press("7", "5", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
+        await pilot.press("a")
+        confirm = await dialog(pilot, app)
+        assert confirm.confirmation.typed == "authors-split"
+        await pilot.press("y")
+        assert app.screen is confirm, "y alone does not confirm"
+        await pilot.press(*"authors", "enter")
+        await settle(pilot, lambda: "exactly" in str(confirm.error.render()), message="the refusal")
+        assert len(mutating_requests(mesh)) == before
+        await pilot.press(*"authors-split", "enter")
+        await written(pilot, screen, AUTHORS, "applied")
+    assert stored_weights(mesh, AUTHORS) == ["25", "75"]
+
+
+async def test_undo_writes_the_weights_before(make_control_app: Callable, mesh, tmp_path) -> None:
+    """`u` proposes the weights before the last applied change, through the same confirmation."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await pilot.press("plus", "a")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await written(pilot, screen, AUTHORS, "applied")
+        await settle(pilot, lambda: stored_weights(mesh, AUTHORS) == ["70", "30"], message="written")
+        await pilot.press("u")
+        confirm = await dialog(pilot, app)
+        assert confirm.confirmation.title.startswith("Undo")
+        await pilot.press("y")
+        await written(pilot, screen, AUTHORS, "undid")
+        await pilot.press("u")
+        assert isinstance(app.screen, DashboardScreen), "nothing left to undo"
+    assert stored_weights(mesh, AUTHORS) == ["75", "25"]
+    assert [r["result"] for r in read_audit(tmp_path / "audit.log")] == ["ok", "ok"]
