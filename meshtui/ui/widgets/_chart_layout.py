@@ -106,26 +106,41 @@ def shorten(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…" if width > 0 else ""
 
 
+def shorten_middle(text: str, width: int) -> str:
+    """`text` cut to `width` cells in the middle, so ``authors`` and ``authors-v2`` stay apart."""
+    if len(text) <= width:
+        return text
+    if width < 3:
+        return shorten(text, width)
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    return f"{text[:head]}…{text[-tail:]}"
+
+
 def legend_line(legend: Sequence[tuple[int, str, str]], width: int, threshold: str | None) -> Line:
     """The legend: each series name in its colour with its last value, then the threshold.
 
-    Every entry keeps its value; long names are shortened (down to a few letters) before any
-    entry is dropped, and dropped entries are counted (``+2``) so none silently disappears.
+    Every entry keeps its value; long names are shortened in the middle (canary names usually
+    differ from the stable name only at the end) before any entry is dropped, and dropped entries
+    are counted (``+2``) so none silently disappears.
 
     Args:
         legend: ``(series index, name, formatted last value)`` per series.
         width: Line width.
-        threshold: The formatted threshold, shown as the last entry when set.
+        threshold: The formatted threshold, shown as the last entry when set and there is room.
 
     Returns:
         The line (empty when there is nothing to show).
     """
     entries = [(f"series-{index % SERIES_COLOURS + 1}", name, value) for index, name, value in legend]
     limit = [("threshold", "limit", threshold)] if threshold is not None else []
-    for name_width in (max((len(n) for _, n, _ in entries), default=0), 16, 10, 6, 3):
-        line = _legend_entries(entries + limit, width, name_width)
-        if line is not None:
-            return line
+    longest = max((len(n) for _, n, _ in entries), default=0)
+    # The limit goes first: the axis marks it anyway, while a series has no other label.
+    for with_limit, widths in ((True, (longest, 16, 10, 7)), (False, (longest, 16, 10, 7, 5, 3))):
+        for name_width in widths:
+            line = _legend_entries(entries + (limit if with_limit else []), width, name_width)
+            if line is not None:
+                return line
     for keep in range(len(entries) - 1, -1, -1):
         more = f"+{len(entries) - keep}"
         line = _legend_entries(entries[:keep], width - len(more) - 1, 3)
@@ -140,7 +155,7 @@ def _legend_entries(entries: Sequence[tuple[str, str, str]], width: int, name_wi
     used = 0
     for key, name, value in entries:
         glyph = "╌ " if key == "threshold" else "● "
-        label = shorten(name, name_width)
+        label = shorten_middle(name, name_width)
         size = (2 if line else 0) + len(glyph) + len(label) + 1 + len(value)
         if used + size > width:
             return None

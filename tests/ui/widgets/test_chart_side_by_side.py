@@ -22,15 +22,16 @@ def lines(chart: SignalChart) -> list[str]:
 
 def three_charts() -> list[Widget]:
     """Success rate, requests and p99 latency, as the detail pane lays them out."""
-    charts = Horizontal(
+    charts = [
         SignalChart("success rate", "%", value_format=lambda v: f"{v:.1f}%", y_max=100, id="success"),
         SignalChart("requests", "rps", value_format=lambda v: f"{v:.1f}", y_min=0, id="rps"),
         SignalChart("p99 latency", "ms", value_format=lambda v: f"{v:.0f}", y_min=0, id="p99"),
-    )
-    charts.styles.height = 12
-    for chart in charts.children:
+    ]
+    for chart in charts:
         chart.styles.width = "1fr"
-    return [charts]
+    row = Horizontal(*charts)
+    row.styles.height = 12
+    return [row]
 
 
 def feed(app: WidgetApp) -> None:
@@ -49,12 +50,12 @@ async def test_charts_keep_a_gap_and_a_line_each_for_title_and_legend() -> None:
     app = WidgetApp(three_charts, feed)
     async with app.run_test(size=(95, 14)) as pilot:
         charts = list(app.query(SignalChart))
-        await settle(pilot, until=lambda: all(c.size.width >= 30 for c in charts))
+        await settle(pilot, until=lambda: all(30 <= c.size.width <= 32 for c in charts))
         for chart in charts:
             text = lines(chart)
             assert all(line[-GUTTER:] == " " * GUTTER for line in text), text
             assert "●" not in text[0] and text[0].startswith(chart.title)
-            assert "● authors " in text[1] and "● authors-v2 " in text[1]
+            assert text[1].count("●") == 2 and "+" not in text[1], text[1]
         # The plots really reach the right edge, so the gap is what keeps them apart.
         assert any(ord(line[-GUTTER - 1]) in BRAILLE for chart in charts for line in lines(chart))
 
@@ -87,6 +88,8 @@ def test_legend_shortens_names_before_dropping_entries() -> None:
     legend = [(0, "reviews-stable-primary", "12.3"), (1, "reviews-canary-candidate", "0.4")]
     text = "".join(t for t, _ in legend_line(legend, 36, None))
     assert "12.3" in text and "0.4" in text and "…" in text and len(text) <= 36
+    names = [t for t, key in legend_line(legend, 36, None) if key.startswith("series-") and "●" not in t]
+    assert len(set(names)) == 2  # cut in the middle: stable and canary names stay apart
     many = [(i, f"backend-{i}", "1.0") for i in range(6)]
     narrow = "".join(t for t, _ in legend_line(many, 30, "99.0%"))
     assert len(narrow) <= 30 and narrow.endswith(tuple(f"+{n}" for n in range(1, 7)))
