@@ -3,7 +3,8 @@
 Each `ResourceWatcher` lists its type (`ObjectsListed`), then watches from the list's
 resourceVersion with bookmarks, emitting `ObjectChanged`. A stream that ends is resumed from the
 last resourceVersion seen (events or bookmarks), so nothing is delivered twice. A 410 means that
-version left the server's history: re-list. A connection failure is reported once
+version left the server's history: re-list. A stream silent for `STALL_SECONDS` (no event, no
+bookmark) is dropped and the type re-listed. A connection failure is reported once
 (`ConnectionChanged(False)`), retried with capped, jittered exponential backoff, and followed by a
 re-list and `ConnectionChanged(True)` once the server answers again. There is no periodic re-list.
 """
@@ -18,6 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from urllib3.exceptions import ReadTimeoutError
+
 from meshtui.kube.errors import KubeError, translate
 from meshtui.kube.events import ConnectionChanged, ObjectChanged, ObjectsListed, WatchEvent
 from meshtui.kube.resources import ServedResource
@@ -31,6 +34,10 @@ Lister = Callable[[ServedResource, "str | None"], "tuple[list[dict], str]"]
 WATCH_TIMEOUT_SECONDS = 290
 """Asked of the server per stream; the read timeout is a little longer, so a silent hang ends."""
 
+STALL_SECONDS = 150.0
+"""A stream silent this long (no event, no bookmark) is stalled: it is dropped and the type
+re-listed. Kubernetes sends a bookmark about once a minute to watches that allow them."""
+
 RECONNECT_CAP = 4.0
 """Largest wait between reconnection attempts, seconds: below 5 s, so recovery after an outage
 never takes longer than that once the server answers again."""
@@ -38,6 +45,10 @@ never takes longer than that once the server answers again."""
 
 class _Expired(Exception):
     """The resourceVersion we watch from is gone from the server's history (410)."""
+
+
+class _Stalled(Exception):
+    """The stream went silent for `STALL_SECONDS`: events may be held somewhere, so re-list."""
 
 
 class Backoff:
@@ -148,6 +159,9 @@ class ResourceWatcher:
             except _Expired:
                 log.debug("watch of %s expired at %s: re-listing", key, rv)
                 need_list = True
+            except _Stalled:
+                log.debug("watch of %s silent for %ss: re-listing", key, STALL_SECONDS)
+                need_list = True
             except Exception as exc:
                 if self._stop.is_set():
                     break
@@ -168,7 +182,8 @@ class ResourceWatcher:
             query["resourceVersion"] = rv
         try:
             raw = open_response(self.api_client, "GET", self.served.path(self.namespace), query,
-                                timeout=(CONNECT_TIMEOUT, WATCH_TIMEOUT_SECONDS + 30))
+                                timeout=(CONNECT_TIMEOUT,
+                                         min(WATCH_TIMEOUT_SECONDS + 30, STALL_SECONDS)))
         except Exception as exc:
             if getattr(exc, "status", None) == 410:
                 raise _Expired() from None
@@ -179,10 +194,13 @@ class ResourceWatcher:
         try:
             if self._stop.is_set():
                 return rv
-            for line in iter_lines(raw):
-                if self._stop.is_set():
-                    return rv
-                rv = self._handle(line, rv)
+            try:
+                for line in iter_lines(raw):
+                    if self._stop.is_set():
+                        return rv
+                    rv = self._handle(line, rv)
+            except ReadTimeoutError:
+                raise _Stalled() from None
             finished = True
         finally:
             with self._lock:
