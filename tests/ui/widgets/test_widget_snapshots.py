@@ -8,6 +8,7 @@ from __future__ import annotations
 from meshtui.model.ownership import Owner
 from meshtui.ui.widgets import BackendTable, OwnerPanel, SignalChart, SplitList, StatusBar, WeightBar
 from tests.ui.widgets.harness import T0, WidgetApp, sample_rows, wave
+from tests.ui.widgets.test_chart_side_by_side import feed as feed_three, three_charts
 from tests.ui.widgets.test_detail_widgets import CANARY, IDLE, STABLE, canary_state, rollout_state
 
 
@@ -89,13 +90,19 @@ def test_backend_table(snap_compare) -> None:  # noqa: ANN001
 
 
 def test_weight_bar(snap_compare) -> None:  # noqa: ANN001
-    """A 90/10 split with a pending 70/30 change, and a three-way split."""
+    """A 90/10 split with a pending 70/30 change, a three-way split and a 20/80 split (two colours)."""
 
     def setup(app: WidgetApp) -> None:
         app.query_one("#pending", WeightBar).pending = (70.0, 30.0)
 
-    app = WidgetApp(lambda: [WeightBar((90.0, 10.0), id="pending"), WeightBar((50.0, 30.0, 20.0))], setup)
+    app = WidgetApp(lambda: [WeightBar((90.0, 10.0), id="pending"), WeightBar((50.0, 30.0, 20.0)),
+                             WeightBar((20.0, 80.0))], setup)
     assert snap_compare(app, terminal_size=(40, 4))
+
+
+def test_three_charts_side_by_side(snap_compare) -> None:  # noqa: ANN001
+    """The detail pane's three charts in 95 columns: title and legend lines, a gap between charts."""
+    assert snap_compare(WidgetApp(three_charts, feed_three), terminal_size=(95, 12))
 
 
 def test_status_bar(snap_compare) -> None:  # noqa: ANN001
