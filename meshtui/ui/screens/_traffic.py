@@ -355,5 +355,8 @@ class TrafficActions:
 
     def note_reverts(self) -> None:
         """Announce weights changed back after a write (called when watch events arrive)."""
-        for ref, _message in self.control.check_reverts():
+        found = self.control.check_reverts()
+        for ref, _message in found:
             self.notify(f"{ref.name}: {self.control.notes[ref]}", severity="warning", timeout=10)  # type: ignore[attr-defined]
+        if found:
+            self.refresh_control()

@@ -1,0 +1,117 @@
+"""Owner-aware actions: Flagger and Argo Rollouts pause/promote/abort, and reverts announced."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from meshtui.kube.audit import read_audit
+from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
+from meshtui.ui.screens.dashboard import DashboardScreen
+from tests.ui.conftest import mutating_requests
+from tests.ui.control_helpers import AUTHORS, BOOKS, PODINFO, SIZE, dialog, open_split, written
+from tests.waiting import settle
+
+
+def rollout(mesh) -> dict:
+    """The Argo Rollout books as stored."""
+    return mesh.store.get("argoproj.io/v1alpha1", "Rollout", "booksapp", "books")
+
+
+async def test_flagger_pause_sets_suspend(make_control_app: Callable, mesh, tmp_path) -> None:
+    """`p` on the Flagger-owned split lists the planned write, then sets the Canary's spec.suspend."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, PODINFO)
+        await pilot.press("p")
+        confirm = await dialog(pilot, app)
+        assert any("suspend" in line for line in confirm.confirmation.lines), confirm.confirmation.lines
+        await pilot.press("y")
+        await written(pilot, screen, PODINFO, "done:")
+    canary = mesh.store.get("flagger.app/v1beta1", "Canary", "test", "podinfo")
+    assert canary["spec"]["suspend"] is True
+    assert [(r["action"], r["result"]) for r in read_audit(tmp_path / "audit.log")] == [("pause", "ok")]
+
+
+async def test_argo_pause_and_abort(make_control_app: Callable, mesh) -> None:
+    """`p` sets the Rollout's spec.paused; `A` sets status.abort through the status subresource."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, BOOKS)
+        await pilot.press("p")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await written(pilot, screen, BOOKS, "done:")
+        assert rollout(mesh)["spec"]["paused"] is True
+        before = len(mutating_requests(mesh))
+        await pilot.press("A")
+        confirm = await dialog(pilot, app)
+        assert any("abort" in line for line in confirm.confirmation.lines)
+        await pilot.press("y")
+        await settle(pilot, lambda: len(mutating_requests(mesh)) > before, message="the abort")
+        await settle(pilot, lambda: rollout(mesh).get("status", {}).get("abort") is True,
+                     message="status.abort stored")
+    paths = [r.path for r in mutating_requests(mesh)[before:]]
+    assert paths and all(path.endswith("/rollouts/books/status") for path in paths), paths
+
+
+async def test_argo_promote_offers_full_promotion(make_control_app: Callable, mesh) -> None:
+    """Promote on a Rollout offers full promotion in the dialog (`f`); ticked, promoteFull is set."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, BOOKS)
+        await pilot.press("P")
+        confirm = await dialog(pilot, app)
+        assert [o.id for o in confirm.confirmation.options] == [FULL_PROMOTION]
+        await pilot.press("f", "y")
+        await settle(pilot, lambda: rollout(mesh).get("status", {}).get("promoteFull") is True,
+                     message="promoteFull stored")
+
+
+async def test_unavailable_action_says_why(make_control_app: Callable, mesh) -> None:
+    """Pause on a split no controller drives is unavailable: the reason is shown, nothing sent."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, AUTHORS)
+        await pilot.press("p")
+        assert isinstance(app.screen, DashboardScreen)
+        await settle(pilot, lambda: any("no progressive plan" in n.message for n in app._notifications),
+                     message="the reason")
+    assert not mutating_requests(mesh)
+
+
+async def test_manual_change_on_argo_split_is_announced_as_reverted(make_control_app: Callable,
+                                                                    mesh) -> None:
+    """A manual change on the Argo-owned split warns first; when Argo sets the weights back, the
+    notification and the split detail say who did it and when."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, BOOKS)
+        await pilot.press("plus", "a")
+        confirm = await dialog(pilot, app)
+        assert any("Argo will take it over" in w for w in confirm.confirmation.warnings)
+        assert [o.id for o in confirm.confirmation.options] == [PAUSE_FIRST]
+        await pilot.press("y")
+        await written(pilot, screen, BOOKS, "applied")
+        mesh.controllers.step(1.0)
+        note = await written(pilot, screen, BOOKS, "⚠ weights reverted")
+        assert re.search(r"reverted by argo-rollouts after \d+ s", note), note
+        await settle(pilot, lambda: any("reverted by argo-rollouts" in n.message
+                                        for n in app._notifications), message="the notification")
+        shown = str(screen.detail.query_one("#editor-note").render())
+        assert "reverted by argo-rollouts" in shown
+
+
+async def test_pause_controller_first_then_apply(make_control_app: Callable, mesh) -> None:
+    """Choosing "pause Argo first" writes the Rollout's spec.paused, then the weights."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, BOOKS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("plus", "a")
+        await dialog(pilot, app)
+        await pilot.press("c", "y")
+        await written(pilot, screen, BOOKS, "applied")
+    paths = [r.path.rsplit("/", 2)[-2:] for r in mutating_requests(mesh)[before:]]
+    assert paths == [["rollouts", "books"], ["trafficsplits", "books"]]
+    assert rollout(mesh)["spec"]["paused"] is True
