@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from meshtui.ui.widgets._split_cursor import SplitCursorActions
 from meshtui.ui.widgets._split_message import SplitMessage
 from meshtui.ui.widgets._split_render import render_row
 from meshtui.ui.widgets._split_rows import (
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
 
 
-class SplitList(ScrollView, can_focus=True):
+class SplitList(SplitCursorActions, ScrollView, can_focus=True):
     """Every split as one row under its namespace, with health, owner and weights at a glance."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -223,42 +224,6 @@ class SplitList(ScrollView, can_focus=True):
                 self.scroll_to(y=top, animate=False, immediate=True)
             elif self._cursor >= self.scroll_y + self.size.height:
                 self.scroll_to(y=self._cursor - self.size.height + 1, animate=False, immediate=True)
-
-    def _move_to(self, line: int, step: int) -> None:
-        """Move the cursor to the row nearest `line` (searching in `step` direction first)."""
-        if not self.visible_count:
-            return
-        line = max(0, min(line, len(self._lines) - 1))
-        target = nearest_row(self._lines, line, step)
-        if target >= 0 and target != self._cursor:
-            self._cursor = target
-            self._moved()
-            self.refresh()
-
-    def action_cursor_up(self) -> None:
-        """Move the cursor to the previous split."""
-        self._move_to(self._cursor - 1, -1)
-
-    def action_cursor_down(self) -> None:
-        """Move the cursor to the next split."""
-        self._move_to(self._cursor + 1, 1)
-
-    def action_first(self) -> None:
-        """Move to the first split."""
-        self._move_to(0, 1)
-        self.scroll_home(animate=False, immediate=True)
-
-    def action_last(self) -> None:
-        """Move to the last split."""
-        self._move_to(len(self._lines) - 1, -1)
-
-    def action_page_up(self) -> None:
-        """Move the cursor up by a screenful."""
-        self._move_to(self._cursor - max(1, self.size.height - 1), -1)
-
-    def action_page_down(self) -> None:
-        """Move the cursor down by a screenful."""
-        self._move_to(self._cursor + max(1, self.size.height - 1), 1)
 
     def action_select(self) -> None:
         """Open the highlighted split."""
