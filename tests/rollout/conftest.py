@@ -1,0 +1,131 @@
+"""Fixtures of the rollout tests: a simulated mesh of unowned splits, a real Prometheus
+scraping it, and helpers to run ``python -m meshtui.rollout`` (CLI and runner) as subprocesses.
+
+One mesh and one Prometheus serve the whole module; every test uses its own namespace of
+`scenario.yaml`, so tests do not see each other's plans.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from meshtui.model.plan_state import ANNOTATION, PlanState
+from meshtui.model.split import parse_split
+from meshtui.rollout.store import canary_percent
+from meshtui.sim.mesh import SimulatedMesh
+from tests.plugins.prometheus import require_prometheus
+
+SCENARIO = Path(__file__).with_name("scenario.yaml")
+HTTPROUTE_NAMESPACES = ("race",)
+
+
+@dataclass
+class PlanMesh:
+    """The mesh, its Prometheus and helpers to drive plans on ``<namespace>/web``."""
+
+    mesh: SimulatedMesh
+    prometheus: Any
+    kubeconfig: Path
+    workdir: Path
+    runners: list[subprocess.Popen[str]] = field(default_factory=list)
+    weights: dict[str, list[int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def object(self, namespace: str) -> dict[str, Any]:
+        """The split ``web`` of a namespace as stored."""
+        if namespace in HTTPROUTE_NAMESPACES:
+            return self.mesh.store.get("gateway.networking.k8s.io/v1", "HTTPRoute", namespace, "web")
+        return self.mesh.store.get("split.smi-spec.io/v1alpha2", "TrafficSplit", namespace, "web")
+
+    def state(self, namespace: str) -> PlanState | None:
+        """The plan state on the split, if any."""
+        text = (self.object(namespace)["metadata"].get("annotations") or {}).get(ANNOTATION)
+        return PlanState.from_annotation(text) if text else None
+
+    def canary(self, namespace: str) -> int:
+        """The canary's percentage now."""
+        return canary_percent(parse_split(self.object(namespace)), "web-canary")
+
+    def plan_file(self, name: str, text: str) -> Path:
+        """Write a plan file."""
+        path = self.workdir / f"{name}.yaml"
+        path.write_text(text)
+        return path
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run ``python -m meshtui.rollout ARGS`` against the mesh."""
+        result = subprocess.run([sys.executable, "-m", "meshtui.rollout", *args,
+                                 "--kubeconfig", str(self.kubeconfig)],
+                                capture_output=True, text=True, timeout=60, check=False)
+        if check and result.returncode != 0:
+            raise AssertionError(f"rollout {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+        return result
+
+    def runner(self, namespace: str, identity: str, *extra: str,
+               prometheus_url: str | None = None) -> subprocess.Popen[str]:
+        """Start ``meshtui rollout run -n NAMESPACE`` as a subprocess (killed at teardown)."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "meshtui.rollout", "run", "-n", namespace,
+             "--kubeconfig", str(self.kubeconfig), "--identity", identity,
+             "--prometheus-url", prometheus_url or self.prometheus.url,
+             "--interval", "0.1", "--lease-duration", "2", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.runners.append(process)
+        return process
+
+    def _record(self, event_type: str, obj: dict[str, Any]) -> None:
+        meta = obj.get("metadata") or {}
+        if meta.get("name") != "web" or obj.get("kind") not in ("TrafficSplit", "HTTPRoute"):
+            return
+        percent = canary_percent(parse_split(obj), "web-canary")
+        with self.lock:
+            seen = self.weights.setdefault(meta.get("namespace", ""), [0])
+            if seen[-1] != percent:
+                seen.append(percent)
+
+    def weight_history(self, namespace: str) -> list[int]:
+        """Every canary percentage the split went through, in order (from the store's events)."""
+        with self.lock:
+            return list(self.weights.get(namespace, [0]))
+
+
+def history_steps(state: PlanState) -> list[int]:
+    """Indexes of the steps the history records as done, in order."""
+    return [h.step for h in state.history if h.kind == "step"]
+
+
+def dump(state: PlanState | None) -> str:
+    """A readable dump of a state for assertion messages."""
+    return json.dumps(json.loads(state.to_annotation()), indent=1) if state else "no state"
+
+
+@pytest.fixture(scope="module")
+def plan_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlanMesh]:
+    """The plan test mesh (real-time traffic, no controllers) and a Prometheus scraping it."""
+    from meshtui.sim.prometheus import PrometheusProcess
+
+    binary = require_prometheus()
+    workdir = tmp_path_factory.mktemp("rollout")
+    mesh = SimulatedMesh(SCENARIO, seed=7, controllers=False)
+    prometheus = PrometheusProcess([mesh.metrics_target], scrape_interval="1s", binary=binary)
+    env = PlanMesh(mesh, prometheus, mesh.write_kubeconfig(workdir / "kubeconfig"), workdir)
+    mesh.store.add_listener(env._record)  # noqa: SLF001 - the fixture's own recorder
+    try:
+        prometheus.start()
+        yield env
+    finally:
+        for process in env.runners:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=10)
+        prometheus.stop()
+        mesh.stop()

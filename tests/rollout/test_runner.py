@@ -1,0 +1,164 @@
+"""End-to-end plans: the runner and the CLI as subprocesses against the simulated mesh, with a
+real Prometheus scraping it (skipped when the prometheus binary is absent)."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import signal
+import subprocess
+
+import pytest
+
+from meshtui.model.plan_state import PlanState
+from tests.plugins.apiserver import KUBECTL
+from tests.rollout.conftest import PlanMesh, dump, history_steps
+from tests.waiting import wait_for
+
+ANALYSIS = ('{window: 1m, interval: 1s, successRate: ">= 99", latencyP99: "<= 300ms", '
+            'minRequests: 5, failureLimit: 2, count: 2}')
+HEALTHY = f"""\
+onFailure: rollback
+steps:
+  - setWeight: 20
+  - analysis: {ANALYSIS}
+  - setWeight: 50
+  - pause: {{duration: 1s}}
+  - setWeight: 100
+"""
+
+
+def phase_is(env: PlanMesh, namespace: str, *phases: str) -> PlanState | None:
+    state = env.state(namespace)
+    return state if state is not None and state.phase in phases else None
+
+
+def test_healthy_canary_completes_the_plan(plan_mesh: PlanMesh) -> None:
+    env, ns = plan_mesh, "good"
+    env.cli("start", "-n", ns, "trafficsplit/web", "--plan", str(env.plan_file(ns, HEALTHY)))
+    env.runner(ns, "runner-good")
+    state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
+                     message="the healthy plan to end")
+    assert state.phase == "Succeeded", dump(state)
+    assert env.canary(ns) == 100
+    assert env.weight_history(ns) == [0, 20, 50, 100]
+    assert history_steps(state) == [0, 1, 2, 3, 4]
+    status = json.loads(env.cli("status", "-n", ns, "ts/web", "-o", "json").stdout)[0]
+    assert status["phase"] == "Succeeded"
+    assert [s["state"] for s in status["steps"]] == ["done"] * 5
+
+
+def test_worse_canary_is_rolled_back_within_failure_limit(plan_mesh: PlanMesh) -> None:
+    env, ns = plan_mesh, "bad"
+    env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, HEALTHY)))
+    env.runner(ns, "runner-bad")
+    state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
+                     message="the bad canary's plan to end")
+    assert state.phase == "RolledBack", dump(state)
+    assert env.canary(ns) == 0
+    assert env.weight_history(ns) == [0, 20, 0]
+    checks = [h for h in state.history if h.kind == "check"]
+    verdicts = [h.result for h in checks]
+    assert verdicts.count("fail") == 2 and verdicts[-1] == "fail", verdicts
+    assert "failureLimit 2" in state.message, state.message
+    assert "success rate" in state.message or "p99" in state.message, state.message
+
+
+def test_runner_killed_at_random_points_still_completes_once(plan_mesh: PlanMesh) -> None:
+    env, ns = plan_mesh, "kill"
+    seed = random.randrange(1 << 30)
+    print(f"SIGKILL seed: {seed}")
+    rng = random.Random(seed)
+    plan = HEALTHY.replace("  - setWeight: 50\n", "  - setWeight: 30\n  - setWeight: 50\n")
+    env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
+    kills = 0
+    for round_number in range(6):
+        process = env.runner(ns, f"runner-kill-{round_number}")
+        delay = rng.uniform(0.3, 2.5)
+        try:
+            # Not a timed assertion: the plan ending before the kill point just ends the loop.
+            wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"),
+                     timeout=delay, message="the plan to end before the kill point")
+            ended = True
+        except AssertionError:
+            ended = False
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        kills += 1
+        if ended:
+            break
+    if phase_is(env, ns, "Succeeded", "RolledBack", "Paused") is None:
+        env.runner(ns, "runner-kill-last")
+    state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
+                     message=f"the plan to end after {kills} kills (seed {seed})")
+    assert state.phase == "Succeeded", f"seed {seed}\n{dump(state)}"
+    weights = env.weight_history(ns)
+    assert weights == sorted(weights) and weights[-1] == 100, f"seed {seed}: {weights}"
+    assert history_steps(state) == list(range(len(state.plan.steps))), f"seed {seed}"
+    assert len(weights) == len(set(weights)), f"seed {seed}: {weights}"
+
+
+def test_two_runners_at_once_one_drives(plan_mesh: PlanMesh) -> None:
+    env, ns = plan_mesh, "race"
+    env.cli("start", "-n", ns, "httproute/web", "--plan", str(env.plan_file(ns, HEALTHY)))
+    env.runner(ns, "runner-a")
+    env.runner(ns, "runner-b")
+    state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
+                     message="the raced plan to end")
+    assert state.phase == "Succeeded", dump(state)
+    drivers = {h.by for h in state.history if h.kind in ("step", "check")}
+    assert len(drivers) == 1 and drivers <= {"runner-a", "runner-b"}, drivers
+    assert env.weight_history(ns) == [0, 20, 50, 100]
+    assert history_steps(state) == [0, 1, 2, 3, 4]
+
+
+def test_prometheus_stopped_mid_plan_holds_the_plan(plan_mesh: PlanMesh) -> None:
+    from meshtui.sim.prometheus import PrometheusProcess
+
+    env, ns = plan_mesh, "hold"
+    own = PrometheusProcess([env.mesh.metrics_target], scrape_interval="1s").start()
+    try:
+        env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, HEALTHY)))
+        env.runner(ns, "runner-hold", prometheus_url=own.url)
+        wait_for(lambda: env.canary(ns) == 20, timeout=20, message="the first step")
+    finally:
+        own.stop()
+
+    def holding() -> PlanState | None:
+        state = env.state(ns)
+        checks = [h for h in state.history if h.kind == "check" and
+                  "metrics unavailable" in h.detail]
+        return state if len(checks) >= 4 else None
+
+    state = wait_for(holding, timeout=30, message="four checks without metrics")
+    assert (state.phase, state.step, env.canary(ns)) == ("Progressing", 1, 20), dump(state)
+    assert state.message.startswith("holding: metrics unavailable"), state.message
+    assert env.weight_history(ns) == [0, 20]
+
+
+def test_external_kubectl_patch_pauses_then_resume_and_abort(plan_mesh: PlanMesh) -> None:
+    if shutil.which(KUBECTL) is None:
+        pytest.skip("kubectl is not installed (/usr/bin/kubectl absent)")
+    env, ns = plan_mesh, "ext"
+    plan = "steps:\n  - setWeight: 20\n  - pause: {duration: 10m}\n  - setWeight: 100\n"
+    env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
+    env.runner(ns, "runner-ext")
+    wait_for(lambda: env.canary(ns) == 20 and env.state(ns).step == 1, timeout=20,
+             message="the long pause")
+    patch = ('{"spec":{"backends":[{"service":"web-stable","weight":70},'
+             '{"service":"web-canary","weight":30}]}}')
+    subprocess.run([KUBECTL, "--kubeconfig", str(env.kubeconfig), "-n", ns, "patch",
+                    "trafficsplit", "web", "--type", "merge", "-p", patch],
+                   check=True, capture_output=True, timeout=60)
+    state = wait_for(lambda: phase_is(env, ns, "Paused"), timeout=20, message="the pause")
+    assert "kubectl" in state.message and "20% -> 30%" in state.message, state.message
+    assert env.canary(ns) == 30
+    out = env.cli("resume", "-n", ns, "ts/web").stdout
+    assert "Progressing" in out
+    assert env.state(ns).weight == 30
+    out = env.cli("abort", "-n", ns, "ts/web", "--reason", "latency looks off").stdout
+    assert "Aborted" in out and "latency looks off" in out
+    assert env.canary(ns) == 0
+    assert env.state(ns).phase == "Aborted"
+    assert env.cli("approve", "-n", ns, "ts/web", check=False).returncode == 1
