@@ -25,6 +25,7 @@ class TcpProxy:
         self.port = self._listener.getsockname()[1]
         self.stalled = threading.Event()
         self._cut: Callable[[bytes], bool] | None = None
+        self._request_rule: tuple[Callable[[bytes], bool], str] | None = None
         self.cuts = 0
         self._lock = threading.Lock()
         self._closing = threading.Event()
@@ -54,6 +55,15 @@ class TcpProxy:
         with self._lock:
             self._cut = predicate
 
+    def on_request(self, predicate: Callable[[bytes], bool] | None, action: str = "cut") -> None:
+        """Act on the next client chunk matching `predicate`.
+
+        ``"cut"`` forwards half of it and nothing more from that client (a request half-sent);
+        ``"stall"`` forwards it whole, then holds every byte the server answers (`stall()`).
+        """
+        with self._lock:
+            self._request_rule = None if predicate is None else (predicate, action)
+
     def stop(self) -> None:
         """Close the listener and every connection."""
         self._closing.set()
@@ -82,6 +92,7 @@ class TcpProxy:
 
     def _pump(self, client: socket.socket, upstream: socket.socket) -> None:
         held = b""
+        muted = False
         try:
             # Bounded by the connection's life: every branch ends on EOF, error or close.
             while not self._closing.is_set():
@@ -93,7 +104,19 @@ class TcpProxy:
                     data = client.recv(65536)
                     if not data:
                         return
-                    upstream.sendall(data)
+                    with self._lock:
+                        rule = self._request_rule
+                        if rule is not None and rule[0](data):
+                            self._request_rule = None
+                        else:
+                            rule = None
+                    if rule is not None and rule[1] == "cut":
+                        upstream.sendall(data[: len(data) // 2])
+                        muted = True
+                    elif not muted:
+                        upstream.sendall(data)
+                    if rule is not None and rule[1] == "stall":
+                        self.stalled.set()
                 if upstream in readable:
                     data = upstream.recv(65536)
                     if not data:
