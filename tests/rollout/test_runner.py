@@ -36,7 +36,8 @@ def phase_is(env: PlanMesh, namespace: str, *phases: str) -> PlanState | None:
 
 def test_healthy_canary_completes_the_plan(plan_mesh: PlanMesh) -> None:
     env, ns = plan_mesh, "good"
-    env.cli("start", "-n", ns, "trafficsplit/web", "--plan", str(env.plan_file(ns, HEALTHY)))
+    env.cli("start", "-n", ns, "trafficsplit/web", "--plan", str(env.plan_file(ns, HEALTHY)),
+            subprocess_=True)
     env.runner(ns, "runner-good")
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message="the healthy plan to end")
@@ -44,7 +45,8 @@ def test_healthy_canary_completes_the_plan(plan_mesh: PlanMesh) -> None:
     assert env.canary(ns) == 100
     assert env.weight_history(ns) == [0, 20, 50, 100]
     assert history_steps(state) == [0, 1, 2, 3, 4]
-    status = json.loads(env.cli("status", "-n", ns, "ts/web", "-o", "json").stdout)[0]
+    status = json.loads(env.cli("status", "-n", ns, "ts/web", "-o", "json",
+                                subprocess_=True).stdout)[0]
     assert status["phase"] == "Succeeded"
     assert [s["state"] for s in status["steps"]] == ["done"] * 5
 
