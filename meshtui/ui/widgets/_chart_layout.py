@@ -37,11 +37,34 @@ class ChartData:
     """Times of weight changes, drawn as vertical lines."""
     threshold: float | None = None
     """A value drawn as a dashed horizontal line (an SLO or analysis limit)."""
+    colours: tuple[int, ...] = ()
+    """Colour index per series (0 stable, 1 canary...); empty means legend order."""
+
+    def colour(self, layer: int) -> str:
+        """The style key of series number `layer`."""
+        index = self.colours[layer] if layer < len(self.colours) else layer
+        return f"series-{index % SERIES_COLOURS + 1}"
 
     @property
     def has_points(self) -> bool:
         """Whether any series holds at least one real value."""
         return any(v is not None for points in self.series.values() for _, v in points)
+
+
+def role_colours(names: Sequence[str], roles: Mapping[str, str]) -> tuple[int, ...]:
+    """Colour indices for series `names`: stable 0 and canary 1 (as in the weight bars), others after.
+
+    Args:
+        names: Series names, in legend order.
+        roles: ``"stable"`` or ``"canary"`` per series name; missing names get the next free colour.
+
+    Returns:
+        One colour index per name.
+    """
+    fixed = {"stable": 0, "canary": 1}
+    taken = {fixed[roles[n]] for n in names if roles.get(n) in fixed}
+    free = (i for i in range(SERIES_COLOURS * 4) if i not in taken)
+    return tuple(fixed[roles[n]] if roles.get(n) in fixed else next(free) for n in names)
 
 
 def y_range(data: ChartData, y_min: float | None, y_max: float | None) -> tuple[float, float]:
@@ -117,7 +140,7 @@ def shorten_middle(text: str, width: int) -> str:
     return f"{text[:head]}…{text[-tail:]}"
 
 
-def legend_line(legend: Sequence[tuple[int, str, str]], width: int, threshold: str | None) -> Line:
+def legend_line(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None) -> Line:
     """The legend: each series name in its colour with its last value, then the threshold.
 
     Every entry keeps its value; long names are shortened in the middle (canary names usually
@@ -125,14 +148,14 @@ def legend_line(legend: Sequence[tuple[int, str, str]], width: int, threshold: s
     are counted (``+2``) so none silently disappears.
 
     Args:
-        legend: ``(series index, name, formatted last value)`` per series.
+        legend: ``(series style key, name, formatted last value)`` per series.
         width: Line width.
         threshold: The formatted threshold, shown as the last entry when set and there is room.
 
     Returns:
         The line (empty when there is nothing to show).
     """
-    entries = [(f"series-{index % SERIES_COLOURS + 1}", name, value) for index, name, value in legend]
+    entries = list(legend)
     limit = [("threshold", "limit", threshold)] if threshold is not None else []
     longest = max((len(n) for _, n, _ in entries), default=0)
     # The limit goes first: the axis marks it anyway, while a series has no other label.
@@ -229,7 +252,7 @@ def plot_lines(data: ChartData, low: float, high: float, fmt: Callable[[float], 
         for col in range(canvas.width):
             char, layer = canvas.cell(col, row)
             if layer >= 0:
-                line.append((char, f"series-{layer % SERIES_COLOURS + 1}"))
+                line.append((char, data.colour(layer)))
             elif col in marker_cols:
                 line.append(("┊", "marker"))
             elif row == threshold_row:

@@ -22,6 +22,20 @@ def fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
+def bar_roles(roles: tuple[str, ...], count: int) -> list[str]:
+    """The colour role of each of `count` bar segments: the known role, else by position.
+
+    Without roles the first backend is the stable one, as by convention. With roles, a backend
+    without one takes the other colour than the known role, so a stable and a canary never share
+    a colour.
+    """
+    if len(roles) != count or not any(role in ("stable", "canary") for role in roles):
+        return ["stable" if i == 0 else "canary" for i in range(count)]
+    if "canary" in roles:
+        return ["canary" if role == "canary" else "stable" for role in roles]
+    return ["stable" if role == "stable" else "canary" for role in roles]
+
+
 def render_row(
     row: SplitRow,
     cols: Columns,
@@ -54,7 +68,7 @@ def render_row(
     if cols.owner:
         cells.append((fit(row.owner_label, cols.owner) + "  ", base + style("owner")))
     segments = [Segment(text, cell_style) for text, cell_style in cells]
-    bar_styles = [base + style("stable"), base + style("canary")]
+    bar_styles = [base + style(role) for role in bar_roles(row.roles, len(row.percents))]
     bar = bar_runs(row.percents, cols.bar, styles=bar_styles, empty_style=base + style("none"))
     segments.extend(Segment(text, bar_style) for text, bar_style in bar)
     segments.append(Segment(" " + format_split(row.percents).ljust(cols.split) + "  ", base))

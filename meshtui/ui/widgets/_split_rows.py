@@ -40,6 +40,9 @@ class SplitRow:
     """Whether a human should look at it (paused, failing, problems)."""
     note: str = ""
     """Short status, e.g. ``"paused"`` or ``"2 problems"``."""
+    roles: tuple[str, ...] = ()
+    """``"stable"``, ``"canary"`` or ``""`` per backend, in `percents` order. It colours the bar
+    by role (a Rollout may list its canary first); empty means the first backend is stable."""
 
 
 class RowLike(Protocol):

@@ -26,6 +26,7 @@ from meshtui.ui.widgets._chart_layout import (
     last_value,
     legend_line,
     plot_lines,
+    role_colours,
     title_line,
     y_range,
 )
@@ -178,6 +179,7 @@ class SignalChart(Widget):
         end: float,
         markers: Sequence[float] = (),
         threshold: float | None = None,
+        roles: Mapping[str, str] | None = None,
     ) -> None:
         """Replace what the chart shows.
 
@@ -187,6 +189,8 @@ class SignalChart(Widget):
             end: Time at the right edge, normally now.
             markers: Times of weight changes, drawn as vertical lines.
             threshold: A value drawn as a dashed line, or None.
+            roles: ``"stable"``/``"canary"`` per series name, so each is drawn in its role's
+                colour whatever its position; None colours the series in legend order.
         """
         self._data = ChartData(
             {name: tuple(points) for name, points in series.items()},
@@ -194,6 +198,7 @@ class SignalChart(Widget):
             end,
             tuple(markers),
             threshold,
+            role_colours(list(series), roles) if roles else (),
         )
         self._invalidate()
 
@@ -227,7 +232,7 @@ class SignalChart(Widget):
             legend = []
             for index, (name, points) in enumerate(data.series.items()):
                 value = last_value(points)
-                legend.append((index, name, NO_DATA if value is None else fmt(value)))
+                legend.append((data.colour(index), name, NO_DATA if value is None else fmt(value)))
             threshold = fmt(data.threshold) if data.threshold is not None else None
             lines.append(legend_line(legend, width, threshold))
         body = height - len(lines)

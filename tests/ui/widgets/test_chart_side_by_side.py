@@ -85,12 +85,12 @@ async def test_legend_names_in_series_colours_and_markers_visible() -> None:
 
 def test_legend_shortens_names_before_dropping_entries() -> None:
     """Long names are cut with an ellipsis and keep their values; what cannot fit is counted."""
-    legend = [(0, "reviews-stable-primary", "12.3"), (1, "reviews-canary-candidate", "0.4")]
+    legend = [("series-1", "reviews-stable-primary", "12.3"), ("series-2", "reviews-canary-candidate", "0.4")]
     text = "".join(t for t, _ in legend_line(legend, 36, None))
     assert "12.3" in text and "0.4" in text and "…" in text and len(text) <= 36
     names = [t for t, key in legend_line(legend, 36, None) if key.startswith("series-") and "●" not in t]
     assert len(set(names)) == 2  # cut in the middle: stable and canary names stay apart
-    many = [(i, f"backend-{i}", "1.0") for i in range(6)]
+    many = [(f"series-{i + 1}", f"backend-{i}", "1.0") for i in range(6)]
     narrow = "".join(t for t, _ in legend_line(many, 30, "99.0%"))
     assert len(narrow) <= 30 and narrow.endswith(tuple(f"+{n}" for n in range(1, 7)))
     assert legend_line([], 30, None) == []
@@ -100,3 +100,20 @@ def test_title_fits_its_width() -> None:
     """A narrow chart cuts its title rather than spilling into the next chart."""
     assert "".join(t for t, _ in title_line("p99 latency", "ms", 40)) == "p99 latency ms"
     assert "".join(t for t, _ in title_line("p99 latency", "ms", 8)) == "p99 lat…"
+
+
+async def test_series_take_their_role_colours_whatever_their_order() -> None:
+    """A Rollout listing its canary first still draws the canary in the canary colour."""
+    def setup(app: WidgetApp) -> None:
+        chart = app.query_one(SignalChart)
+        chart.set_series({"books-canary": wave(61, 5.0, 1.0, 3), "books-stable": wave(61, 2.0, 1.0, 4)},
+                         start=T0, end=T0 + 600, roles={"books-canary": "canary", "books-stable": "stable"})
+        chart.state = "ok"
+
+    app = WidgetApp(lambda: [SignalChart("requests", "rps")], setup)
+    async with app.run_test(size=(60, 10)) as pilot:
+        chart = app.query_one(SignalChart)
+        await pilot.pause()
+        legend = {s.text: s.style.color for s in chart.render_line(1)}
+        assert legend["books-canary"] == component_fg(chart, "signal-chart--series-2").color
+        assert legend["books-stable"] == component_fg(chart, "signal-chart--series-1").color

@@ -65,3 +65,22 @@ async def test_split_list_and_table_use_the_same_canary_colour() -> None:
         assert distance(bar_canary, theme_rgb(app, "warning")) > DISTINCT
         warn = rgb(component_fg(table, "backend-table--warn").color)
         assert distance(bar_canary, warn) > DISTINCT
+
+
+async def test_split_list_bar_follows_roles_not_positions() -> None:
+    """With roles given, a canary listed first is still drawn in the canary colour."""
+    rows = [row("shop", "books", percents=(20.0, 80.0), roles=("canary", "stable")),
+            row("shop", "web", percents=(20.0, 80.0))]
+    app = WidgetApp(lambda: [SplitList(rows)])
+    async with app.run_test(size=(100, 6)) as pilot:
+        split_list = app.query_one(SplitList)
+        await settle(pilot, until=lambda: split_list.visible_count == 2)
+        canary = rgb(component_fg(split_list, "split-list--canary").color)
+        stable = rgb(component_fg(split_list, "split-list--stable").color)
+
+        def bar_colours(y: int) -> list[tuple[int, int, int]]:
+            return [rgb(s.style.color) for s in split_list.render_line(y) if "█" in s.text]
+
+        books, web = bar_colours(1), bar_colours(2)
+        assert books[0] == canary and books[-1] == stable
+        assert web[0] == stable and web[-1] == canary  # no roles: the first backend is stable
