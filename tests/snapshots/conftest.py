@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
+from meshtui.kube.audit import AuditLog
 from meshtui.kube.client import MeshClient
 from meshtui.kube.config import load_cluster
+from meshtui.kube.writer import ClusterWriter
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.sim.scenario import load_scenario
 from meshtui.sim.scenario_parse import parse_scenario
@@ -83,13 +85,16 @@ def snapshot_app(tmp_path: Path) -> Iterator[Callable[..., tuple[MeshtuiApp, Sim
     clusters: list[Any] = []
 
     def build(document: dict[str, Any] | None = None, metrics: Any = "sim",
-              settings: Settings | None = None) -> tuple[MeshtuiApp, SimulatedMesh]:
+              settings: Settings | None = None, *, writer: bool = False
+              ) -> tuple[MeshtuiApp, SimulatedMesh]:
         mesh = frozen_mesh(document)
         meshes.append(mesh)
         cluster = load_cluster(str(mesh.write_kubeconfig(tmp_path / f"kubeconfig-{len(meshes)}")), None)
         clusters.append(cluster)
         source = mesh.source() if metrics == "sim" else metrics
-        app = MeshtuiApp(MeshClient(cluster), source, settings or Settings(),
+        cluster_writer = ClusterWriter(cluster, audit=AuditLog(tmp_path / "audit.log")) \
+            if writer else None
+        app = MeshtuiApp(MeshClient(cluster), source, settings or Settings(), writer=cluster_writer,
                          clock=lambda: mesh.traffic.now, live=False)
         return app, mesh
 

@@ -139,7 +139,7 @@ def make_control_app(mesh: SimulatedMesh, mesh_client: MeshClient, tmp_path: Pat
         clusters.append(cluster)
         writer = ClusterWriter(cluster, audit=AuditLog(tmp_path / "audit.log"),
                                read_only=read_only, dry_run=dry_run)
-        app = MeshtuiApp(mesh_client, mesh.source(), settings or Settings(), writer=writer,
+        app = MeshtuiApp(mesh_client, None, settings or Settings(), writer=writer,
                          clock=lambda: mesh.traffic.now, live=False)
         return app, writer
 

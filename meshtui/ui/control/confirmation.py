@@ -108,5 +108,5 @@ def plan_confirmation(split: Split, plan: ActionPlan, *, context: str, pattern: 
         warnings.append("Dry run: the server checks the writes; nothing is changed.")
     options = (ConfirmOption(FULL_PROMOTION, "Full promotion (skip the remaining steps)", "f"),) \
         if offer_full else ()
-    return Confirmation(f"{plan.action.capitalize()} {split.ref}: {plan.summary}", lines,
+    return Confirmation(f"{plan.action.capitalize()} {split.ref}", lines,
                         tuple(warnings), split.name if typed else None, options, plan.action)

@@ -50,6 +50,7 @@ class WeightEditor(Vertical):
         padding: 0 1;
         margin-bottom: 1;
         & > #editor-header { height: 1; }
+        & > #editor-sliders { height: auto; }
         & > #editor-note { height: auto; color: $warning; }
         &.-pending > #editor-header { color: $warning; }
     }

@@ -1,8 +1,7 @@
 """Traffic-control keys of the dashboard: actions, confirmations, write workers and their results.
 
 `TrafficActions` is mixed into `DashboardScreen`; `TrafficControl` (its ``control``) holds the
-state. Every write runs in a thread worker of the ``write`` group and comes back as a past-tense
-message (`WeightsApplied`, `ActionApplied`, `WriteFailed`, `WriteConflicted`).
+state; the writes themselves run in `TrafficWrites` workers.
 """
 
 from __future__ import annotations
@@ -10,16 +9,13 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.binding import Binding
 
-from meshtui.kube.errors import KubeError
-from meshtui.kube.writer import Conflict
 from meshtui.model.actions import ActionPlan, Unavailable
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
 from meshtui.ui.control.pending import NotEditable, PendingChange, editable_backends
-from meshtui.ui.messages import ActionApplied, WeightsApplied, WriteConflicted, WriteFailed
 from meshtui.ui.screens.confirm import ConfirmDialog
+from meshtui.ui.screens._traffic_writes import TrafficWrites
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.weight_slider import WeightSlider
 
@@ -28,9 +24,9 @@ if TYPE_CHECKING:
     from meshtui.ui.control.controller import TrafficControl
 
 CONTROL_BINDINGS = [
-    Binding("plus", "shift_weight(1)", "+step", key_display="+", id="control.more",
+    Binding("plus", "shift_weight(1)", "+step", key_display="+", show=False, id="control.more",
             tooltip="Shift the selected backend up by the step (pending)."),
-    Binding("minus", "shift_weight(-1)", "-step", key_display="-", id="control.less",
+    Binding("minus", "shift_weight(-1)", "-step", key_display="-", show=False, id="control.less",
             tooltip="Shift the selected backend down by the step (pending)."),
     Binding("equals_sign", "set_exact", "Set %", key_display="=", show=False, id="control.set",
             tooltip="Type an exact percentage for the selected backend (pending)."),
@@ -46,7 +42,7 @@ CONTROL_BINDINGS = [
             tooltip="Incident button: canary to 0%, stable to 100% (after a confirmation)."),
     Binding("s", "mark_stable", "Mark stable", show=False, id="control.stable",
             tooltip="Mark the selected backend as the stable one."),
-    Binding("p", "pause_resume", "Pause/resume", id="control.pause",
+    Binding("p", "pause_resume", "Pause/resume", show=False, id="control.pause",
             tooltip="Pause or resume the split's Flagger or Argo controller."),
     Binding("P", "promote", "Promote", id="control.promote", tooltip="Promote the canary."),
     Binding("A", "abort", "Abort", id="control.abort", tooltip="Abort the canary."),
@@ -58,8 +54,8 @@ WRITE_ACTIONS = frozenset({"shift_weight", "set_exact", "apply_weights", "undo",
 """Actions that lead to a write: unavailable without a writer or in read-only mode."""
 
 
-class TrafficActions:
-    """Key actions and write workers for traffic control (mixed into the dashboard screen)."""
+class TrafficActions(TrafficWrites):
+    """Key actions of traffic control (mixed into the dashboard screen, with its writes)."""
 
     control: TrafficControl
     state: Any
@@ -251,89 +247,6 @@ class TrafficActions:
             plan = full
         self.write_plan(split, plan)
 
-    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def write_weights(self, split: Split, change: PendingChange, annotations: dict[str, str],
-                      pause: ActionPlan | None, undo: bool) -> None:
-        """Write pending weights (pausing the controller first when asked) in a thread."""
-        writer = self.control.writer
-        paused = ""
-        try:
-            if pause is not None:
-                writer.apply(pause)
-                paused = "paused the controller; then "
-            result = writer.set_weights(split, change.pending, change.rule, annotations=annotations)
-        except Conflict as error:
-            self.post_message(WriteConflicted(split.ref, paused + error.message, error.live,  # type: ignore[attr-defined]
-                                              split.ref.resource_key))
-        except KubeError as error:
-            self.post_message(WriteFailed(split.ref, paused + error.message))  # type: ignore[attr-defined]
-        except Exception as error:  # noqa: BLE001 - any failure is reported, never a traceback
-            self.post_message(WriteFailed(split.ref, f"write failed ({type(error).__name__})"))  # type: ignore[attr-defined]
-        else:
-            self.post_message(WeightsApplied(split.ref, change.live, change.pending, change.names,  # type: ignore[attr-defined]
-                                             result.dry_run, undo, result.obj))
-
-    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def write_plan(self, split: Split, plan: ActionPlan) -> None:
-        """Carry out an owner action's writes in a thread."""
-        try:
-            results = self.control.writer.apply(plan)
-        except Conflict as error:
-            self.post_message(WriteConflicted(split.ref, error.message, None))  # type: ignore[attr-defined]
-        except KubeError as error:
-            self.post_message(WriteFailed(split.ref, f"{plan.action}: {error.message}"))  # type: ignore[attr-defined]
-        except Exception as error:  # noqa: BLE001 - any failure is reported, never a traceback
-            self.post_message(WriteFailed(split.ref, f"{plan.action} failed ({type(error).__name__})"))  # type: ignore[attr-defined]
-        else:
-            dry = any(result.dry_run for result in results)
-            self.post_message(ActionApplied(split.ref, plan.action,  # type: ignore[attr-defined]
-                                            tuple(w.description for w in plan.writes), dry))
-
-    def on_weights_applied(self, message: WeightsApplied) -> None:
-        """Record the write, show the new weights at once, and say what happened."""
-        diff = ", ".join(f"{n} {b}% → {a}%" for n, b, a in
-                         zip(message.names, message.before, message.after, strict=False) if b != a)
-        split = self.state.split(message.ref)
-        rule = split.backends[0].rule if split is not None and split.backends else 0
-        rv = str((message.obj.get("metadata") or {}).get("resourceVersion") or "")
-        self.control.applied(message.ref, message.before, message.after, undo=message.undo,
-                             dry_run=message.dry_run, rule=rule, resource_version=rv)
-        if message.dry_run:
-            text = f"dry run: the server accepted {diff} on {message.ref.name}, nothing changed"
-        else:
-            text = f"{'undid' if message.undo else 'applied'}: {diff} on {message.ref.name}"
-            if message.obj.get("kind"):
-                self.state.upsert(message.ref.resource_key, message.obj)
-        self.control.notes[message.ref] = text
-        self.notify(text)  # type: ignore[attr-defined]
-        self.presenter.refresh_all()  # type: ignore[attr-defined]
-
-    def on_action_applied(self, message: ActionApplied) -> None:
-        """Say what the owner action wrote."""
-        prefix = "dry run: the server accepted" if message.dry_run else "done:"
-        text = f"{prefix} {'; '.join(message.descriptions)}" + (", nothing changed" if message.dry_run else "")
-        self.control.notes[message.ref] = text
-        self.notify(text)  # type: ignore[attr-defined]
-        self.refresh_control()
-
-    def on_write_failed(self, message: WriteFailed) -> None:
-        """Show why the write failed; the pending weights stay."""
-        self.control.notes[message.ref] = message.error
-        self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
-        self.refresh_control()
-
-    def on_write_conflicted(self, message: WriteConflicted) -> None:
-        """Show the new live state and ask again, against it, with the same pending weights."""
-        if message.live is not None and message.resource:
-            self.state.upsert(message.resource, message.live)
-        self.control.notes[message.ref] = message.error
-        self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
-        self.presenter.refresh_all()  # type: ignore[attr-defined]
-        split = self.state.split(message.ref)
-        pending = self.control.pending
-        if split is not None and pending is not None and pending.ref == message.ref \
-                and message.live is not None:
-            self.confirm_weights(split, pending.against(split))
 
     def on_weight_slider_changed(self, message: WeightSlider.Changed) -> None:
         """A click or drag on a slider sets that backend's pending share."""

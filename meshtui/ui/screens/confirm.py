@@ -66,7 +66,7 @@ class ConfirmDialog(ModalScreen[bool]):
             if c.typed is not None:
                 yield Static(f"Type [b]{c.typed}[/b] and press enter to {c.confirm_label}.",
                              id="confirm-typed-hint")
-                yield Input(placeholder=c.typed, id="typed")
+                yield Input(placeholder="the split's name", id="typed")
             yield Static("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 label = f"{c.confirm_label.capitalize()}" + ("" if c.typed else " (y)")

@@ -1,0 +1,113 @@
+"""Traffic-control writes: thread workers through the `ClusterWriter`, and what their results do.
+
+`TrafficWrites` is mixed into `DashboardScreen`. Each worker posts a past-tense message
+(`WeightsApplied`, `ActionApplied`, `WriteFailed`, `WriteConflicted`); the handlers here record the
+outcome, say it, and (after a conflict) ask again against the new live state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from meshtui.kube.errors import KubeError
+from meshtui.kube.writer import Conflict
+from meshtui.model.actions import ActionPlan
+from meshtui.ui.messages import ActionApplied, WeightsApplied, WriteConflicted, WriteFailed
+
+if TYPE_CHECKING:
+    from meshtui.model.split import Split
+    from meshtui.ui.control.controller import TrafficControl
+    from meshtui.ui.control.pending import PendingChange
+
+
+class TrafficWrites:
+    """Write workers and their result handlers (mixed into the dashboard screen)."""
+
+    control: TrafficControl
+    state: Any
+
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
+    def write_weights(self, split: Split, change: PendingChange, annotations: dict[str, str],
+                      pause: ActionPlan | None, undo: bool) -> None:
+        """Write pending weights (pausing the controller first when asked) in a thread."""
+        writer = self.control.writer
+        paused = ""
+        try:
+            if pause is not None:
+                writer.apply(pause)
+                paused = "paused the controller; then "
+            result = writer.set_weights(split, change.pending, change.rule, annotations=annotations)
+        except Conflict as error:
+            self.post_message(WriteConflicted(split.ref, paused + error.message, error.live,  # type: ignore[attr-defined]
+                                              split.ref.resource_key))
+        except KubeError as error:
+            self.post_message(WriteFailed(split.ref, paused + error.message))  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - any failure is reported, never a traceback
+            self.post_message(WriteFailed(split.ref, f"write failed ({type(error).__name__})"))  # type: ignore[attr-defined]
+        else:
+            self.post_message(WeightsApplied(split.ref, change.live, change.pending, change.names,  # type: ignore[attr-defined]
+                                             result.dry_run, undo, result.obj))
+
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
+    def write_plan(self, split: Split, plan: ActionPlan) -> None:
+        """Carry out an owner action's writes in a thread."""
+        try:
+            results = self.control.writer.apply(plan)
+        except Conflict as error:
+            self.post_message(WriteConflicted(split.ref, error.message, None))  # type: ignore[attr-defined]
+        except KubeError as error:
+            self.post_message(WriteFailed(split.ref, f"{plan.action}: {error.message}"))  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - any failure is reported, never a traceback
+            self.post_message(WriteFailed(split.ref, f"{plan.action} failed ({type(error).__name__})"))  # type: ignore[attr-defined]
+        else:
+            dry = any(result.dry_run for result in results)
+            self.post_message(ActionApplied(split.ref, plan.action,  # type: ignore[attr-defined]
+                                            tuple(w.description for w in plan.writes), dry))
+
+    def on_weights_applied(self, message: WeightsApplied) -> None:
+        """Record the write, show the new weights at once, and say what happened."""
+        diff = ", ".join(f"{n} {b}% → {a}%" for n, b, a in
+                         zip(message.names, message.before, message.after, strict=False) if b != a)
+        split = self.state.split(message.ref)
+        rule = split.backends[0].rule if split is not None and split.backends else 0
+        rv = str((message.obj.get("metadata") or {}).get("resourceVersion") or "")
+        self.control.applied(message.ref, message.before, message.after, undo=message.undo,
+                             dry_run=message.dry_run, rule=rule, resource_version=rv)
+        if message.dry_run:
+            text = f"dry run: the server accepted {diff} on {message.ref.name}, nothing changed"
+        else:
+            text = f"{'undid' if message.undo else 'applied'}: {diff} on {message.ref.name}"
+            if message.obj.get("kind"):
+                self.state.upsert(message.ref.resource_key, message.obj)
+        self.control.notes[message.ref] = text
+        self.notify(text)  # type: ignore[attr-defined]
+        self.presenter.refresh_all()  # type: ignore[attr-defined]
+
+    def on_action_applied(self, message: ActionApplied) -> None:
+        """Say what the owner action wrote."""
+        prefix = "dry run: the server accepted" if message.dry_run else "done:"
+        text = f"{prefix} {'; '.join(message.descriptions)}" + (", nothing changed" if message.dry_run else "")
+        self.control.notes[message.ref] = text
+        self.notify(text)  # type: ignore[attr-defined]
+        self.refresh_control()
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """Show why the write failed; the pending weights stay."""
+        self.control.notes[message.ref] = message.error
+        self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
+        self.refresh_control()
+
+    def on_write_conflicted(self, message: WriteConflicted) -> None:
+        """Show the new live state and ask again, against it, with the same pending weights."""
+        if message.live is not None and message.resource:
+            self.state.upsert(message.resource, message.live)
+        self.control.notes[message.ref] = message.error
+        self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
+        self.presenter.refresh_all()  # type: ignore[attr-defined]
+        split = self.state.split(message.ref)
+        pending = self.control.pending
+        if split is not None and pending is not None and pending.ref == message.ref \
+                and message.live is not None:
+            self.confirm_weights(split, pending.against(split))

@@ -1,0 +1,64 @@
+"""Pictures of traffic control at 140x40: pending sliders and the three kinds of confirmation.
+
+Regenerate deliberately with ``pytest tests/snapshots --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from meshtui.ui.config import Settings
+from meshtui.ui.screens.confirm import ConfirmDialog
+from meshtui.ui.screens.dashboard import DashboardScreen
+from tests.snapshots.conftest import healthy_document
+from tests.snapshots.test_dashboard_snapshots import SIZE, ready
+from tests.waiting import settle
+
+BOOKS_ROW = 1
+"""Rows: booksapp/authors-split (first, selected at start), booksapp/books, …"""
+
+
+def press_then(*keys: str, dialog: bool = False, row: int = 0) -> Callable:
+    """Wait for the dashboard, move to `row`, press `keys`, and wait for the dialog if asked."""
+
+    async def run_before(pilot) -> None:
+        await ready(pilot, 4, charts=None)
+        if row:
+            await pilot.press(*["j"] * row)
+        await ready(pilot, 4)
+        await pilot.press(*keys)
+        app = pilot.app
+        if dialog:
+            await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
+        else:
+            await settle(pilot, lambda: isinstance(app.screen, DashboardScreen)
+                         and app.screen.control.pending is not None, message="a pending change")
+        await pilot.pause()
+
+    return run_before
+
+
+def test_slider_with_pending_changes(snap_compare, snapshot_app) -> None:
+    """Two steps on authors-v2: the sliders show live and pending, the header the diff."""
+    app, _ = snapshot_app(healthy_document(), writer=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=press_then("plus", "plus"))
+
+
+def test_confirmation_dialog(snap_compare, snapshot_app) -> None:
+    """`a` after a pending change: before → after per backend, y/n."""
+    app, _ = snapshot_app(healthy_document(), writer=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=press_then("plus", "a", dialog=True))
+
+
+def test_typed_confirmation_dialog(snap_compare, snapshot_app) -> None:
+    """In a production context every change needs the split's name typed."""
+    app, _ = snapshot_app(healthy_document(), writer=True,
+                          settings=Settings(production_context="sim"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=press_then("0", dialog=True))
+
+
+def test_owner_action_confirmation(snap_compare, snapshot_app) -> None:
+    """Promote on the Argo-owned split: the planned writes and the full-promotion choice."""
+    app, _ = snapshot_app(healthy_document(), writer=True)
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=press_then("P", dialog=True, row=BOOKS_ROW))
