@@ -17,13 +17,16 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from meshtui.kube.audit import AuditLog  # noqa: E402
 from meshtui.kube.client import MeshClient  # noqa: E402
 from meshtui.kube.config import load_cluster  # noqa: E402
+from meshtui.kube.writer import ClusterWriter  # noqa: E402
 from meshtui.metrics.source import MetricsError  # noqa: E402
 from meshtui.sim.mesh import SimulatedMesh  # noqa: E402
 from meshtui.sim.traffic import TrafficSimulator  # noqa: E402
 from meshtui.ui.app import MeshtuiApp  # noqa: E402
 from meshtui.ui.config import Settings  # noqa: E402
+from meshtui.ui.screens.confirm import ConfirmDialog  # noqa: E402
 from meshtui.ui.screens.dashboard import DashboardScreen  # noqa: E402
 from meshtui.ui.widgets.signal_chart import SignalChart  # noqa: E402
 from meshtui.ui.widgets.split_list import SplitList  # noqa: E402
@@ -72,7 +75,10 @@ async def shoot(name: str, mesh: SimulatedMesh, kubeconfig: Path, metrics: Any,
                 steps: Callable[[Any], Awaitable[None]]) -> None:
     """Run one app, drive it with `steps`, save ``<name>.svg``."""
     cluster = load_cluster(str(kubeconfig), None)
-    app = MeshtuiApp(MeshClient(cluster), metrics, Settings(), clock=lambda: mesh.traffic.now, live=False)
+    # A writer whose audit log is thrown away: the screenshots never confirm a write.
+    writer = ClusterWriter(cluster, audit=AuditLog(kubeconfig.parent / "audit.log"))
+    app = MeshtuiApp(MeshClient(cluster), metrics, Settings(), writer=writer,
+                     clock=lambda: mesh.traffic.now, live=False)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await steps(pilot)
@@ -113,6 +119,17 @@ async def main() -> None:
         await pilot.press("n")
         await until(pilot, lambda: not isinstance(pilot.app.screen, DashboardScreen), "the picker")
 
+    async def pending(pilot: Any) -> None:
+        await loaded(pilot)
+        await pilot.press("j", "j", "j")
+        await loaded(pilot)
+        await pilot.press("plus", "plus")
+
+    async def confirmation(pilot: Any) -> None:
+        await pending(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog), "the confirmation")
+
     async def unavailable(pilot: Any) -> None:
         await loaded(pilot, charts="unavailable")
 
@@ -123,6 +140,8 @@ async def main() -> None:
         await shoot("filter", mesh, kubeconfig, mesh.source(), filtered)
         await shoot("namespace-scope", mesh, kubeconfig, mesh.source(), scope)
         await shoot("metrics-unavailable", mesh, kubeconfig, Unreachable(), unavailable)
+        await shoot("pending-change", mesh, kubeconfig, mesh.source(), pending)
+        await shoot("confirmation", mesh, kubeconfig, mesh.source(), confirmation)
     finally:
         mesh.stop()
 
