@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.discovery import discover
@@ -29,6 +31,8 @@ class MeshClient:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self._served: dict[str, ServedResource] | None = None
+        self._partial: dict[str, ServedResource | None] = {}
+        """Keys found by a narrower discovery (`served_for`), None for unserved ones."""
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -43,7 +47,29 @@ class MeshClient:
         with self._lock:
             if self._served is None or refresh:
                 self._served = discover(self.cluster.api_client, self.cluster.server)
+                self._partial = {}
             return dict(self._served)
+
+    def served_for(self, keys: Iterable[str]) -> dict[str, ServedResource]:
+        """Return how each of `keys` is served, discovering only what those keys need.
+
+        A full `discover` already made answers at once; otherwise only the API groups of
+        `keys` are asked about (``meshtui get splits`` needs three of the nine resources).
+
+        Raises:
+            KubeError: When discovery fails.
+        """
+        keys = list(keys)
+        for key in keys:
+            resource_type(key)
+        with self._lock:
+            if self._served is not None:
+                return {k: self._served[k] for k in keys if k in self._served}
+            missing = [k for k in keys if k not in self._partial]
+            if missing:
+                found = discover(self.cluster.api_client, self.cluster.server, missing)
+                self._partial.update({k: found.get(k) for k in missing})
+            return {k: v for k in keys if (v := self._partial[k]) is not None}
 
     def served(self, resource: str) -> ServedResource | None:
         """Return how `resource` is served, or None when the cluster does not serve it."""
@@ -104,10 +130,15 @@ class MeshClient:
         """
         from meshtui.model.split import is_split_object, parse_split
 
+        served = self.served_for(SPLIT_KEYS)
+        kinds = [served[key] for key in SPLIT_KEYS if key in served]
         splits = []
-        for key in SPLIT_KEYS:
-            objects, _ = self.list(key, namespace)
-            splits.extend(parse_split(o) for o in objects if is_split_object(o))
+        # The lists are independent: the server answers one while this thread parses another.
+        with ThreadPoolExecutor(max(1, len(kinds)), thread_name_prefix="meshtui-list") as pool:
+            futures = [pool.submit(self._list_served, s, namespace) for s in kinds]
+            for future in futures:
+                objects, _ = future.result()
+                splits.extend(parse_split(o) for o in objects if is_split_object(o))
         return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
 
     def watch(self, namespace: str | None, sink: Sink,
