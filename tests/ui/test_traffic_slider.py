@@ -1,0 +1,53 @@
+"""The weight slider with the mouse and the remapped keys; the palette runs the same actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from meshtui.ui.config import Settings
+from meshtui.ui.screens.confirm import ConfirmDialog
+from meshtui.ui.widgets.weight_slider import LABEL_WIDTH, WeightSlider, track_cell, track_percent
+from tests.ui.conftest import mutating_requests
+from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split
+from tests.waiting import settle
+
+
+async def test_click_and_drag_on_the_track_set_the_pending_share(make_control_app: Callable,
+                                                                 mesh) -> None:
+    """A click on authors-v2's track halfway makes it pending about 50/50; a drag follows."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        slider = list(screen.detail.query(WeightSlider))[1]
+        width = slider.track_width
+        half = track_percent(track_cell(50, width), width)
+        assert abs(half - 50) <= 2
+        await pilot.click(slider, offset=(LABEL_WIDTH + track_cell(50, width), 0))
+        await settle(pilot, lambda: screen.control.pending is not None
+                     and screen.control.pending.pending == (100 - half, half), message="~50% pending")
+        await pilot.mouse_down(slider, offset=(LABEL_WIDTH + track_cell(50, width), 0))
+        await pilot.hover(slider, offset=(LABEL_WIDTH + track_cell(10, width), 0))
+        await pilot.mouse_up(slider, offset=(LABEL_WIDTH + track_cell(10, width), 0))
+        tenth = track_percent(track_cell(10, width), width)
+        await settle(pilot, lambda: screen.control.pending.pending == (100 - tenth, tenth),
+                     message="dragged to ~10%")
+        assert (slider.live, slider.pending) == (25, tenth)
+        assert not mutating_requests(mesh), "the slider never writes"
+
+
+async def test_remapped_apply_key_and_palette_commands(make_control_app: Callable, mesh) -> None:
+    """The keymap moves `a` (control.apply); the palette's traffic commands run the same actions."""
+    app, _ = make_control_app(settings=Settings(keymap={"control.apply": "ctrl+y"}, step=10))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await screen.run_control("shift_weight(1)")
+        assert screen.control.pending.pending == (65, 35), "the configured step is 10"
+        await pilot.press("a")
+        assert not isinstance(app.screen, ConfirmDialog), "a no longer applies"
+        await pilot.press("ctrl+y")
+        await dialog(pilot, app)
+        await pilot.press("n")
+        await settle(pilot, lambda: not isinstance(app.screen, ConfirmDialog), message="closed")
+        await screen.run_control("discard")
+        assert screen.control.pending is None
+    assert not mutating_requests(mesh)
