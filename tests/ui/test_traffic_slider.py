@@ -51,3 +51,21 @@ async def test_remapped_apply_key_and_palette_commands(make_control_app: Callabl
         await screen.run_control("discard")
         assert screen.control.pending is None
     assert not mutating_requests(mesh)
+
+
+async def test_backend_table_cursor_and_b_select_the_backend(make_control_app: Callable) -> None:
+    """`b` cycles the backend the keys act on; the focused backend table's cursor selects it too."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        split = screen.current_split()
+        assert screen.control.selected_index(split) == 1, "the canary by default"
+        await pilot.press("b")
+        assert screen.control.selected_index(split) == 0
+        await pilot.press("plus")
+        assert screen.control.pending.pending == (80, 20)
+        await pilot.press("escape")
+        screen.detail.focus_backends()
+        await pilot.press("down")
+        await settle(pilot, lambda: screen.control.selected_index(split) == 1,
+                     message="the table cursor selected authors-v2")

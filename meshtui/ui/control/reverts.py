@@ -15,6 +15,8 @@ REVERT_WINDOW = 10.0
 
 @dataclass
 class _Watch:
+    """One recent write: what was written, the resourceVersion it produced, and when."""
+
     rule: int
     written: tuple[int, ...]
     resource_version: str

@@ -10,6 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
+from textual.widgets import DataTable
 
 from meshtui.model.actions import ActionPlan, Unavailable
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
@@ -259,6 +260,16 @@ class TrafficActions(TrafficWrites):
         if self.control_unavailable("shift_weight") is None:
             self.control.selected[self.selected] = message.index
             self._edit(lambda split: self.control.shift(split, message.direction, message.index))
+
+    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        """Moving the backend table's cursor (when it has focus) selects that backend."""
+        split = self.current_split()
+        if split is None or not message.data_table.has_focus:
+            return
+        count = len([b for b in split.backends if b.rule == split.backends[0].rule])
+        if message.cursor_row < count and self.control.selected.get(split.ref) != message.cursor_row:
+            self.control.selected[split.ref] = message.cursor_row
+            self.refresh_control()
 
     def on_weight_slider_selected(self, message: WeightSlider.Selected) -> None:
         """Focus or a click on a slider makes its backend the one the keys act on."""
