@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = ["QuantityError", "parse_quantity"]
 
@@ -65,6 +66,21 @@ def parse_quantity(value: int | float | str) -> Fraction:
     """
     if isinstance(value, bool) or value is None:
         raise QuantityError(f"not a quantity: {value!r}")
+    if type(value) is str or type(value) is int:
+        # A mesh repeats a handful of weights ("50", "500m", 100) across all its splits, and the
+        # Fractions are immutable, so the parsed values can be shared.
+        return _parse_cached(value)
+    return _parse(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(value: int | str) -> Fraction:
+    """`_parse` for exact str and int values (the cache keys; bool never reaches here)."""
+    return _parse(value)
+
+
+def _parse(value: int | float | str) -> Fraction:
+    """Parse a quantity that is not None or a bool (see `parse_quantity`)."""
     if isinstance(value, int):
         return _non_negative(Fraction(value), value)
     if isinstance(value, float):

@@ -242,12 +242,14 @@ def parse_split(obj: dict[str, Any]) -> Split:
 
 def _with_percents(raw: list[RawBackend], problems: list[str]) -> tuple[Backend, ...]:
     """Compute each backend's share of its own rule and flag rules whose weights are all zero."""
-    totals: dict[int, Fraction] = {}
+    weights: dict[int, list[Fraction]] = {}
     known: set[int] = set()
     for backend in raw:
-        totals[backend.rule] = totals.get(backend.rule, Fraction(0)) + (backend.weight or 0)
+        weights.setdefault(backend.rule, [])
         if backend.weight is not None:
+            weights[backend.rule].append(backend.weight)
             known.add(backend.rule)
+    totals = {rule: _total(values) for rule, values in weights.items()}
     several_rules = len(totals) > 1
     for rule, total in totals.items():
         # A rule whose weights are all unreadable already has a problem per backend.
@@ -270,8 +272,17 @@ def _with_percents(raw: list[RawBackend], problems: list[str]) -> tuple[Backend,
     )
 
 
+def _total(weights: list[Fraction]) -> Fraction:
+    """The exact sum of `weights`; whole weights (the usual case) skip Fraction arithmetic."""
+    if all(w.denominator == 1 for w in weights):
+        return Fraction(sum(w.numerator for w in weights))
+    return sum(weights, Fraction(0))
+
+
 def _percent(weight: Fraction | None, total: Fraction) -> float:
     """Return `weight` as a percentage of `total` (0 when either is zero or unknown)."""
     if not weight or not total:
         return 0.0
-    return float(weight * 100 / total)
+    # The same correctly rounded quotient as float(weight * 100 / total): int / int rounds
+    # exactly, whether or not the fraction is reduced first.
+    return (weight.numerator * total.denominator * 100) / (weight.denominator * total.numerator)
