@@ -53,7 +53,9 @@ def test_healthy_canary_completes_the_plan(plan_mesh: PlanMesh) -> None:
 
 def test_worse_canary_is_rolled_back_within_failure_limit(plan_mesh: PlanMesh) -> None:
     env, ns = plan_mesh, "bad"
-    env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, HEALTHY)))
+    # Enough requests per check that a 7%-error canary cannot pass by luck of a tiny sample.
+    plan = HEALTHY.replace("minRequests: 5", "minRequests: 40")
+    env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
     env.runner(ns, "runner-bad")
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message="the bad canary's plan to end")
