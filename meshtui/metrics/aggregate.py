@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from meshtui.metrics.quantiles import bucket_quantile, parse_le
+from meshtui.metrics.quantiles import bucket_quantiles, parse_le
 from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import BackendKey, GoldenSignals
 
@@ -50,11 +50,39 @@ def _pair(pair: object) -> tuple[float, float | None]:
     return float(ts), parse_value(pair[1])
 
 
+_STR = {str}
+
+
+def _fast_sample(item: object) -> Sample | None:
+    """The common well-formed series (string labels, `[number, "string"]` value) decoded
+    without copying its labels; None sends anything else down the checking path."""
+    if type(item) is not dict:
+        return None
+    metric, pair = item.get("metric"), item.get("value")
+    if (type(metric) is not dict or type(pair) is not list or len(pair) != 2
+            or type(pair[1]) is not str or type(pair[0]) not in (int, float)):
+        return None
+    # set(map(type, ...)) runs in C: far cheaper than a comprehension per series.
+    if metric and not (set(map(type, metric)) | set(map(type, metric.values()))) <= _STR:
+        return None
+    try:
+        value = float(pair[1])
+    except ValueError:
+        return None
+    return metric, (value if math.isfinite(value) else None)
+
+
 def parse_vector(result: object) -> list[Sample]:
     """Decode an instant-query `result` list into `(labels, value)` pairs."""
     if not isinstance(result, list):
         raise ValueError("result is not a list")
-    return [(_labels(item), _pair(item.get("value"))[1]) for item in result]
+    samples = []
+    for item in result:
+        sample = _fast_sample(item)
+        if sample is None:
+            sample = (_labels(item), _pair(item.get("value"))[1])  # type: ignore[union-attr]
+        samples.append(sample)
+    return samples
 
 
 def parse_matrix(result: object) -> dict[float, list[Sample]]:
@@ -127,21 +155,31 @@ def route_counts(samples: Sequence[Sample]) -> dict[RouteBackend, Counts]:
 
 def bucket_sets(samples: Sequence[Sample], route: bool) -> dict[object, list[tuple[float, float]]]:
     """Group bucket rates by backend key (legacy `BackendKey` or route tuple)."""
-    out: dict[object, list[tuple[float, float]]] = defaultdict(list)
+    out: dict[tuple[str, ...], list[tuple[float, float]]] = {}
+    bounds: dict[str, float] = {}
     for labels, value in samples:
-        if value is None or "le" not in labels:
+        le = labels.get("le")
+        if value is None or le is None:
             continue
-        key = _route_key(labels) if route else _legacy_key(labels)
-        out[key].append((parse_le(labels["le"]), value))
-    return dict(out)
+        # Plain tuples while grouping: one BackendKey per backend at the end, not per bucket.
+        key = _route_key(labels) if route else (labels.get("dst_namespace", ""),
+                                                labels.get("dst_service", ""))
+        bound = bounds.get(le)
+        if bound is None:
+            bound = bounds[le] = parse_le(le)
+        group = out.get(key)
+        if group is None:
+            group = out[key] = []
+        group.append((bound, value))
+    if route:
+        return dict(out)
+    return {BackendKey(*key): group for key, group in out.items()}
 
 
 def _quantiles(buckets: list[tuple[float, float]] | None, scale: float) -> list[float | None]:
-    values: list[float | None] = []
-    for q in QUANTILES:
-        v = bucket_quantile(q, buckets or [])
-        values.append(v * scale if math.isfinite(v) else None)
-    return values
+    if not buckets:
+        return [None] * len(QUANTILES)
+    return [v * scale if math.isfinite(v) else None for v in bucket_quantiles(QUANTILES, buckets)]
 
 
 def _signals(counts: Counts | None, buckets: list[tuple[float, float]] | None,

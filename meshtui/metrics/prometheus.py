@@ -26,6 +26,9 @@ from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 QUERIES_PER_CALL = 4
 """Legacy responses, legacy buckets, route statuses, route buckets: constant by design."""
 
+PLAN_CACHE_SIZE = 8
+"""Target sets whose validated queries are kept (the view's and the selected split's history)."""
+
 
 def _strip_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     parts = urlsplit(url)
@@ -75,6 +78,10 @@ class PrometheusSource:
         session.hooks["response"].append(self._remember)
         self._lock = threading.Lock()
         self.queries_made = 0
+        self._plans: dict[tuple[tuple[BackendTarget, ...], str],
+                          tuple[list[BackendTarget], list[str]]] = {}
+        """Valid targets and query texts by (targets, range): every refresh asks for the same
+        backends, and validating and rendering thousands of names each time is wasted work."""
         # No retries: the UI refreshes on its own schedule and a stuck retry loop would hide errors.
         self._client = PrometheusConnect(
             url=base, headers=all_headers or None, auth=basic_auth, session=session,
@@ -139,6 +146,21 @@ class PrometheusSource:
         except ValueError as exc:
             raise MetricsError(scrub(f"malformed answer from Prometheus: {exc}", self._secrets)) from None
 
+    def _plan(self, targets: Sequence[BackendTarget], rng: str
+              ) -> tuple[list[BackendTarget], list[str]]:
+        """The valid targets and the queries for them, reused while the targets are the same."""
+        key = (tuple(targets), rng)
+        with self._lock:
+            plan = self._plans.get(key)
+        if plan is None:
+            valid = _valid(targets)
+            plan = (valid, self._queries(valid, rng) if valid else [])
+            with self._lock:
+                if len(self._plans) >= PLAN_CACHE_SIZE:
+                    self._plans.clear()
+                self._plans[key] = plan
+        return plan
+
     @staticmethod
     def _queries(targets: Sequence[BackendTarget], rng: str) -> list[str]:
         scope = _scope(targets)
@@ -156,11 +178,11 @@ class PrometheusSource:
         """
         rng = _window(window)
         taken = time.time()
-        valid = _valid(targets)
+        valid, texts = self._plan(targets, rng)
         signals: dict[BackendKey, GoldenSignals] = {}
         queries = 0
         if valid:
-            results = [self.query(q) for q in self._queries(valid, rng)]
+            results = [self.query(q) for q in texts]
             queries = len(results)
             signals = aggregate.combine(valid, *results)
         empty = GoldenSignals(None, None, None, None, None)
@@ -180,13 +202,13 @@ class PrometheusSource:
         span = promql.WINDOW_SECONDS[_window(window)]
         if not step > 0:
             raise MetricsError(f"invalid history step {step!r}: must be positive")
-        valid = _valid(targets)
+        rng = promql.duration(max(60.0, 2 * step))
+        valid, texts = self._plan(targets, rng)
         out: dict[BackendKey, list[tuple[float, GoldenSignals]]] = {t.key: [] for t in targets}
         if not valid:
             return out
         end = time.time()
-        rng = promql.duration(max(60.0, 2 * step))
-        frames = [self.query_range(q, end - span, end, step) for q in self._queries(valid, rng)]
+        frames = [self.query_range(q, end - span, end, step) for q in texts]
         for ts in sorted(set().union(*(f.keys() for f in frames))):
             point = aggregate.combine(valid, *(f.get(ts, []) for f in frames))
             for key, signals in point.items():

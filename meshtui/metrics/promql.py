@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
 """The rate windows the UI offers."""
@@ -60,11 +61,18 @@ def validate_name(name: object, what: str = "name") -> str:
         raise InvalidName(f"invalid {what}: empty")
     if len(name) > 253:
         raise InvalidName(f"invalid {what} {name[:40]!r}...: longer than 253 characters")
-    if not _DNS1123_SUBDOMAIN.fullmatch(name) or any(len(p) > 63 for p in name.split(".")):
+    if not _dns1123(name):
         raise InvalidName(
             f"invalid {what} {name!r}: must be a DNS-1123 name (lowercase letters, digits, '-', '.')"
         )
     return name
+
+
+@lru_cache(maxsize=16384)
+def _dns1123(name: str) -> bool:
+    """Whether `name` has the DNS-1123 subdomain shape; cached, as every refresh checks the same
+    few thousand backend names."""
+    return bool(_DNS1123_SUBDOMAIN.fullmatch(name)) and all(len(p) <= 63 for p in name.split("."))
 
 
 def validate_window(window: object) -> str:

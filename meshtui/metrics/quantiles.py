@@ -34,12 +34,27 @@ def bucket_quantile(q: float, buckets: Iterable[tuple[float, float]]) -> float:
         The interpolated value, or NaN when there are no observations, fewer than two
         buckets, or no `+Inf` bucket.
     """
-    if math.isnan(q):
-        return math.nan
-    if q < 0:
-        return -math.inf
-    if q > 1:
-        return math.inf
+    if math.isnan(q) or not 0 <= q <= 1:
+        return _quantile(q, None)
+    return _quantile(q, _prepare(buckets))
+
+
+def bucket_quantiles(qs: Iterable[float], buckets: Iterable[tuple[float, float]]) -> list[float]:
+    """`bucket_quantile` of each of `qs` over one histogram, preparing the buckets once.
+
+    Args:
+        qs: The quantiles.
+        buckets: `(upper_bound, cumulative_count)` pairs in any order; NaN counts are ignored.
+
+    Returns:
+        One value per quantile, each exactly what `bucket_quantile` gives.
+    """
+    prepared = _prepare(buckets)
+    return [_quantile(q, prepared) for q in qs]
+
+
+def _prepare(buckets: Iterable[tuple[float, float]]) -> tuple[list[float], list[float]] | None:
+    """Merged, sorted, monotonic `(bounds, counts)`, or None when no quantile can exist."""
     merged: dict[float, float] = {}
     for upper, count in buckets:
         if math.isnan(count) or math.isnan(upper):
@@ -47,7 +62,7 @@ def bucket_quantile(q: float, buckets: Iterable[tuple[float, float]]) -> float:
         merged[upper] = merged.get(upper, 0.0) + count
     ordered = sorted(merged.items())
     if len(ordered) < 2 or not math.isinf(ordered[-1][0]) or ordered[-1][0] < 0:
-        return math.nan
+        return None
     bounds = [b for b, _ in ordered]
     counts: list[float] = []
     running = 0.0
@@ -55,10 +70,23 @@ def bucket_quantile(q: float, buckets: Iterable[tuple[float, float]]) -> float:
         # Rates of cumulative buckets can come out slightly non-monotonic between scrapes.
         running = max(running, count)
         counts.append(running)
-    observations = counts[-1]
-    if observations <= 0:
+    if counts[-1] <= 0:
+        return None
+    return bounds, counts
+
+
+def _quantile(q: float, prepared: tuple[list[float], list[float]] | None) -> float:
+    """One quantile over prepared buckets (see `bucket_quantile`)."""
+    if math.isnan(q):
         return math.nan
-    rank = q * observations
+    if q < 0:
+        return -math.inf
+    if q > 1:
+        return math.inf
+    if prepared is None:
+        return math.nan
+    bounds, counts = prepared
+    rank = q * counts[-1]
     b = next(i for i, c in enumerate(counts) if c >= rank)
     if b == len(counts) - 1:
         return bounds[-2]
