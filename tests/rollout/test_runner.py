@@ -4,6 +4,7 @@ real Prometheus scraping it (skipped when the prometheus binary is absent)."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import signal
@@ -29,16 +30,37 @@ steps:
 """
 
 
+EXTERNAL = "steps:\n  - setWeight: 20\n  - pause: {duration: 10m}\n  - setWeight: 100\n"
+APPROVAL = "steps:\n  - setWeight: 10\n  - pause: {untilApproved: true}\n  - setWeight: 100\n"
+
+
 def phase_is(env: PlanMesh, namespace: str, *phases: str) -> PlanState | None:
     state = env.state(namespace)
     return state if state is not None and state.phase in phases else None
 
 
-def test_healthy_canary_completes_the_plan(plan_mesh: PlanMesh) -> None:
-    env, ns = plan_mesh, "good"
-    env.cli("start", "-n", ns, "trafficsplit/web", "--plan", str(env.plan_file(ns, HEALTHY)),
-            subprocess_=True)
-    env.runner(ns, "runner-good")
+@pytest.fixture(scope="module")
+def launched(plan_mesh: PlanMesh) -> PlanMesh:
+    """Plans started and runners running in several namespaces at once, so they progress
+    together while the tests below look at them one by one."""
+    env = plan_mesh
+    env.cli("start", "-n", "good", "trafficsplit/web", "--plan",
+            str(env.plan_file("good", HEALTHY)), subprocess_=True)
+    # Enough requests per check that a 7%-error canary cannot pass by luck of a tiny sample.
+    bad = HEALTHY.replace("minRequests: 5", "minRequests: 40")
+    env.cli("start", "-n", "bad", "ts/web", "--plan", str(env.plan_file("bad", bad)))
+    env.cli("start", "-n", "race", "httproute/web", "--plan", str(env.plan_file("race", HEALTHY)))
+    env.cli("start", "-n", "ext", "ts/web", "--plan", str(env.plan_file("ext", EXTERNAL)))
+    env.cli("start", "-n", "cli", "web", "--plan", str(env.plan_file("cli", APPROVAL)))
+    for namespace in ("good", "bad", "ext", "cli"):
+        env.runner(namespace, f"runner-{namespace}")
+    env.runner("race", "runner-a")
+    env.runner("race", "runner-b")
+    return env
+
+
+def test_healthy_canary_completes_the_plan(launched: PlanMesh) -> None:
+    env, ns = launched, "good"
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message="the healthy plan to end")
     assert state.phase == "Succeeded", dump(state)
@@ -51,12 +73,8 @@ def test_healthy_canary_completes_the_plan(plan_mesh: PlanMesh) -> None:
     assert [s["state"] for s in status["steps"]] == ["done"] * 5
 
 
-def test_worse_canary_is_rolled_back_within_failure_limit(plan_mesh: PlanMesh) -> None:
-    env, ns = plan_mesh, "bad"
-    # Enough requests per check that a 7%-error canary cannot pass by luck of a tiny sample.
-    plan = HEALTHY.replace("minRequests: 5", "minRequests: 40")
-    env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
-    env.runner(ns, "runner-bad")
+def test_worse_canary_is_rolled_back_within_failure_limit(launched: PlanMesh) -> None:
+    env, ns = launched, "bad"
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message="the bad canary's plan to end")
     assert state.phase == "RolledBack", dump(state)
@@ -71,14 +89,14 @@ def test_worse_canary_is_rolled_back_within_failure_limit(plan_mesh: PlanMesh) -
 
 def test_runner_killed_at_random_points_still_completes_once(plan_mesh: PlanMesh) -> None:
     env, ns = plan_mesh, "kill"
-    seed = random.randrange(1 << 30)
-    print(f"SIGKILL seed: {seed}")
+    seed = int(os.environ.get("MESHTUI_KILL_SEED") or random.randrange(1 << 30))
+    print(f"SIGKILL seed: {seed} (rerun with MESHTUI_KILL_SEED={seed})")
     rng = random.Random(seed)
     plan = HEALTHY.replace("  - setWeight: 50\n", "  - setWeight: 30\n  - setWeight: 50\n")
     env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
     kills = 0
     for round_number in range(6):
-        process = env.runner(ns, f"runner-kill-{round_number}")
+        process = env.runner(ns, f"runner-kill-{round_number}", "--lease-duration", "1")
         delay = rng.uniform(0.3, 2.5)
         try:
             # Not a timed assertion: the plan ending before the kill point just ends the loop.
@@ -93,7 +111,7 @@ def test_runner_killed_at_random_points_still_completes_once(plan_mesh: PlanMesh
         if ended:
             break
     if phase_is(env, ns, "Succeeded", "RolledBack", "Paused") is None:
-        env.runner(ns, "runner-kill-last")
+        env.runner(ns, "runner-kill-last", "--lease-duration", "1")
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message=f"the plan to end after {kills} kills (seed {seed})")
     assert state.phase == "Succeeded", f"seed {seed}\n{dump(state)}"
@@ -101,13 +119,12 @@ def test_runner_killed_at_random_points_still_completes_once(plan_mesh: PlanMesh
     assert weights == sorted(weights) and weights[-1] == 100, f"seed {seed}: {weights}"
     assert history_steps(state) == list(range(len(state.plan.steps))), f"seed {seed}"
     assert len(weights) == len(set(weights)), f"seed {seed}: {weights}"
+    drivers = {h.by for h in state.history if h.kind == "step"}
+    assert len(drivers) >= 2, f"seed {seed}: no kill interrupted the plan ({drivers})"
 
 
-def test_two_runners_at_once_one_drives(plan_mesh: PlanMesh) -> None:
-    env, ns = plan_mesh, "race"
-    env.cli("start", "-n", ns, "httproute/web", "--plan", str(env.plan_file(ns, HEALTHY)))
-    env.runner(ns, "runner-a")
-    env.runner(ns, "runner-b")
+def test_two_runners_at_once_one_drives(launched: PlanMesh) -> None:
+    env, ns = launched, "race"
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message="the raced plan to end")
     assert state.phase == "Succeeded", dump(state)
@@ -141,13 +158,10 @@ def test_prometheus_stopped_mid_plan_holds_the_plan(plan_mesh: PlanMesh) -> None
     assert env.weight_history(ns) == [0, 20]
 
 
-def test_external_kubectl_patch_pauses_then_resume_and_abort(plan_mesh: PlanMesh) -> None:
+def test_external_kubectl_patch_pauses_then_resume_and_abort(launched: PlanMesh) -> None:
     if shutil.which(KUBECTL) is None:
         pytest.skip("kubectl is not installed (/usr/bin/kubectl absent)")
-    env, ns = plan_mesh, "ext"
-    plan = "steps:\n  - setWeight: 20\n  - pause: {duration: 10m}\n  - setWeight: 100\n"
-    env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
-    env.runner(ns, "runner-ext")
+    env, ns = launched, "ext"
     wait_for(lambda: env.canary(ns) == 20 and env.state(ns).step == 1, timeout=20,
              message="the long pause")
     patch = ('{"spec":{"backends":[{"service":"web-stable","weight":70},'
@@ -166,3 +180,19 @@ def test_external_kubectl_patch_pauses_then_resume_and_abort(plan_mesh: PlanMesh
     assert env.canary(ns) == 0
     assert env.state(ns).phase == "Aborted"
     assert env.cli("approve", "-n", ns, "ts/web", check=False).returncode == 1
+
+
+def test_pause_until_approved_waits_for_approve(launched: PlanMesh) -> None:
+    env, ns = launched, "cli"
+    wait_for(lambda: env.canary(ns) == 10 and env.state(ns).step == 1, timeout=20,
+             message="the approval pause")
+    status = json.loads(env.cli("status", "-n", ns, "-o", "json").stdout)[0]
+    assert status["awaitingApproval"] is True and "approval" in status["message"]
+    assert env.cli("resume", "-n", ns, "ts/web", check=False).returncode == 1
+    second = env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, APPROVAL)))
+    assert "already running" in second.stdout
+    assert env.canary(ns) == 10 and env.state(ns).phase == "Progressing"
+    env.cli("approve", "-n", ns, "ts/web")
+    state = wait_for(lambda: phase_is(env, ns, "Succeeded"), timeout=20, message="success")
+    assert env.weight_history(ns) == [0, 10, 100]
+    assert [h.by for h in state.history if h.result == "Approved"] == ["admin"]
