@@ -1,0 +1,139 @@
+"""The plan store and the per-split Lease against the Kubernetes API emulator over real HTTP,
+with an injected clock (no waiting)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from meshtui.kube.audit import AuditLog, read_audit
+from meshtui.kube.client import MeshClient
+from meshtui.kube.config import load_cluster
+from meshtui.kube.errors import Conflict
+from meshtui.kube.writer import ClusterWriter, ReadOnly
+from meshtui.model.plan import parse_plan
+from meshtui.model.plan_state import ANNOTATION, advance
+from meshtui.model.split import parse_split
+from meshtui.rollout import commands
+from meshtui.rollout.lease import SplitLease
+from meshtui.rollout.status import plan_status
+from meshtui.rollout.store import (
+    RolloutError,
+    canary_percent,
+    choose_roles,
+    read_state,
+    write_transition,
+)
+from meshtui.sim.apiserver import ADMIN_TOKEN
+from tests.plugins.apiserver import RunningApiServer, trafficsplit
+
+PLAN = parse_plan("- setWeight: 25\n- pause: {untilApproved: true}\n- setWeight: 100\n")
+
+
+@pytest.fixture
+def kube(apiserver: RunningApiServer, tmp_path: Path) -> Iterator[tuple[Any, ClusterWriter, Path]]:
+    cluster = load_cluster(str(apiserver.kubeconfig))
+    audit_path = tmp_path / "audit.log"
+    try:
+        yield MeshClient(cluster), ClusterWriter(cluster, audit=AuditLog(audit_path)), audit_path
+    finally:
+        cluster.close()
+
+
+def _route(name: str) -> dict[str, Any]:
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"parentRefs": [{"group": "", "kind": "Service", "name": "podinfo",
+                                     "port": 9898}],
+                     "rules": [{"backendRefs": [
+                         {"group": "", "kind": "Service", "name": "podinfo-primary",
+                          "port": 9898, "weight": 100},
+                         {"group": "", "kind": "Service", "name": "podinfo-canary",
+                          "port": 9898, "weight": 0}]}]}}
+
+
+@pytest.mark.parametrize("obj", [trafficsplit("web"), _route("web")], ids=["ts", "httproute"])
+def test_a_step_writes_weights_and_state_in_one_guarded_write(
+        apiserver: RunningApiServer, kube: tuple, obj: dict[str, Any]) -> None:
+    client, writer, audit_path = kube
+    apiserver.store.create(obj)
+    split = parse_split(client.get(
+        "trafficsplits" if obj["kind"] == "TrafficSplit"
+        else "httproutes.gateway.networking.k8s.io", "default", "web"))
+    assert choose_roles(split, PLAN) == ("podinfo-canary", "podinfo-primary")
+    started = commands.start(PLAN, canary="podinfo-canary", stable="podinfo-primary", weight=0,
+                             now=10.0, by="me")
+    split = write_transition(writer, split, None, started, "rollout-start")
+    step = advance(started.state, now=11.0, observed=0, by="me")
+    before = len([r for r in apiserver.server.requests if r.method == "PATCH"])
+    written = write_transition(writer, split, started.state, step, "rollout-step")
+    assert len([r for r in apiserver.server.requests if r.method == "PATCH"]) == before + 1
+    assert canary_percent(written, "podinfo-canary") == 25
+    assert read_state(written).state == step.state
+    with pytest.raises(Conflict):
+        # The same transition computed from the older read is refused: never applied twice.
+        write_transition(writer, split, started.state, step, "rollout-step")
+    status = plan_status(written)
+    assert status is not None
+    assert (status.step, status.awaiting_approval, status.observed) == (1, True, 25)
+    assert status.actions == ("approve", "pause", "promote", "abort")
+    assert [s.state for s in status.steps] == ["done", "current", "pending"]
+    records = read_audit(audit_path)
+    assert [r["result"] for r in records] == ["ok", "ok", "conflict"]
+    assert ADMIN_TOKEN not in audit_path.read_text()
+
+
+def test_owned_or_single_backend_splits_refuse_plans(apiserver: RunningApiServer,
+                                                     kube: tuple) -> None:
+    client, _, _ = kube
+    owned = trafficsplit("owned")
+    owned["metadata"]["ownerReferences"] = [{"apiVersion": "flagger.app/v1beta1",
+                                             "kind": "Canary", "name": "web", "uid": "u1",
+                                             "controller": True}]
+    apiserver.store.create(owned)
+    with pytest.raises(RolloutError, match="flagger"):
+        choose_roles(parse_split(client.get("trafficsplits", "default", "owned")), PLAN)
+
+
+def test_one_runner_holds_the_lease_until_it_expires(apiserver: RunningApiServer,
+                                                     kube: tuple) -> None:
+    client, writer, audit_path = kube
+    apiserver.store.create(trafficsplit("web"))
+    split = parse_split(client.get("trafficsplits", "default", "web"))
+    a = SplitLease(writer, split, "runner-a", 2)
+    b = SplitLease(writer, split, "runner-b", 2)
+    assert a.acquire(1000.0) and a.held(1000.0)
+    assert not b.acquire(1000.5) and not b.held(1000.5)
+    writes = len(read_audit(audit_path))
+    assert a.acquire(1000.6)
+    assert len(read_audit(audit_path)) == writes, "a fresh hold is not renewed on every tick"
+    assert a.acquire(1001.5) and not b.acquire(1002.0)
+    assert b.acquire(1003.6), "an expired lease is taken over"
+    assert b.hold is not None and b.hold.transitions == 1
+    assert not a.acquire(1003.7) and not a.held(1003.7)
+    stale = b.read()
+    assert stale is not None and stale.holder == "runner-b"
+    assert b.acquire(1004.5)
+    with pytest.raises(Conflict):
+        # A runner acting on an old read of the Lease loses the race.
+        a._update(stale, 1004.6, "rollout-lease-takeover", 2)  # noqa: SLF001
+    b.release()
+    assert a.acquire(1004.7)
+
+
+def test_read_only_refuses_the_lease(apiserver: RunningApiServer, tmp_path: Path) -> None:
+    apiserver.store.create(trafficsplit("web"))
+    cluster = load_cluster(str(apiserver.kubeconfig))
+    try:
+        writer = ClusterWriter(cluster, audit=AuditLog(tmp_path / "a.log"), read_only=True)
+        split = parse_split(MeshClient(cluster).get("trafficsplits", "default", "web"))
+        with pytest.raises(ReadOnly):
+            SplitLease(writer, split, "runner", 5).acquire(1.0)
+    finally:
+        cluster.close()
+    assert not [r for r in apiserver.server.requests if r.method in ("POST", "PATCH")]
+    assert ANNOTATION not in str(apiserver.store.get("split.smi-spec.io/v1alpha2", "TrafficSplit",
+                                                     "default", "web"))
