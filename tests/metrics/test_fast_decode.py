@@ -1,0 +1,99 @@
+"""The fast decoding paths give exactly what the checking paths give, and the plan cache is safe."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from meshtui.metrics import aggregate, promql
+from meshtui.metrics.prometheus import PrometheusSource
+from meshtui.metrics.quantiles import bucket_quantile, bucket_quantiles
+from meshtui.metrics.source import BackendTarget, RouteKey
+from meshtui.model.signals import BackendKey
+from tests.metrics.stub_prometheus import StubPrometheus
+
+label_values = st.one_of(st.text(max_size=5), st.integers(), st.floats(allow_nan=False))
+values = st.one_of(st.sampled_from(["1.5", "0", "NaN", "+Inf", "-Inf", "1e3"]),
+                   st.floats(allow_nan=False).map(repr), st.integers(0, 10**6))
+series = st.fixed_dictionaries({
+    "metric": st.dictionaries(st.sampled_from(["le", "dst_service", "a"]), label_values, max_size=3),
+    "value": st.tuples(st.one_of(st.integers(0, 2**31), st.floats(0, 2e9)), values).map(list),
+})
+
+
+def _reference(result: list) -> list:
+    return [(aggregate._labels(item), aggregate._pair(item.get("value"))[1]) for item in result]
+
+
+@given(st.lists(series, max_size=6))
+def test_parse_vector_equals_the_checking_path(result: list) -> None:
+    assert parse_equal(aggregate.parse_vector(result), _reference(result))
+
+
+def parse_equal(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(
+        la == lb and (va == vb or (va is None and vb is None)) for (la, va), (lb, vb) in zip(a, b))
+
+
+def test_parse_vector_still_refuses_malformed_values() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="convert"):
+        aggregate.parse_vector([{"metric": {}, "value": [1.0, "abc"]}])
+    with pytest.raises(ValueError, match="pair"):
+        aggregate.parse_vector([{"metric": {}, "value": [1.0]}])
+
+
+buckets = st.lists(st.tuples(st.sampled_from([0.0, 1.0, 5.0, 10.0, 50.0, math.inf, math.nan]),
+                             st.one_of(st.floats(0, 1000), st.just(math.nan))), max_size=8)
+
+
+@given(buckets, st.lists(st.sampled_from([0.0, 0.5, 0.95, 0.99, 1.0, -0.1, 1.1, math.nan]),
+                         max_size=4))
+def test_bucket_quantiles_equal_one_quantile_at_a_time(pairs: list, qs: list) -> None:
+    many = bucket_quantiles(qs, pairs)
+    single = [bucket_quantile(q, pairs) for q in qs]
+    assert [repr(v) for v in many] == [repr(v) for v in single]
+
+
+def test_bucket_quantile_known_values() -> None:
+    even = [(10.0, 10.0), (20.0, 20.0), (math.inf, 20.0)]
+    assert bucket_quantile(0.5, even) == 10.0
+    assert bucket_quantile(0.75, even) == 15.0
+    assert math.isnan(bucket_quantile(0.5, []))
+
+
+def test_cached_name_checks_still_refuse_bad_names() -> None:
+    import pytest
+
+    for _ in range(2):
+        assert promql.validate_name("app-1.ns") == "app-1.ns"
+        with pytest.raises(promql.InvalidName):
+            promql.validate_name("Bad_Name")
+        with pytest.raises(promql.InvalidName):
+            promql.validate_name("a" * 64)
+
+
+def _targets(services: list[str]) -> list[BackendTarget]:
+    return [BackendTarget(BackendKey("ns", s), RouteKey("ns", "web", "web")) for s in services]
+
+
+def test_query_plans_follow_the_targets() -> None:
+    stub = StubPrometheus(lambda path, query: (200, '{"status":"success","data":'
+                                                     '{"resultType":"vector","result":[]}}')).start()
+    source = PrometheusSource(stub.url)
+    try:
+        source.fetch(_targets(["a", "b"]), "1m")
+        source.fetch(_targets(["a", "b"]), "1m")
+        source.fetch(_targets(["a", "c"]), "1m")
+        source.fetch(_targets(["a", "b", "Bad_Name"]), "5m")
+        queries = [q.query["query"][0] for q in stub.seen]
+    finally:
+        source.close()
+        stub.stop()
+    assert len(queries) == 16
+    assert queries[0:4] == queries[4:8]
+    assert all('"a|c"' in q for q in queries[8:12] if "backend_name" in q or "dst_service" in q)
+    assert all("[5m]" in q and "Bad_Name" not in q for q in queries[12:16])
