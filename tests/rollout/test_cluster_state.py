@@ -35,6 +35,7 @@ PLAN = parse_plan("- setWeight: 25\n- pause: {untilApproved: true}\n- setWeight:
 
 @pytest.fixture
 def kube(apiserver: RunningApiServer, tmp_path: Path) -> Iterator[tuple[Any, ClusterWriter, Path]]:
+    """A client, a writer and the audit log's path for the emulator."""
     cluster = load_cluster(str(apiserver.kubeconfig))
     audit_path = tmp_path / "audit.log"
     try:
@@ -44,6 +45,7 @@ def kube(apiserver: RunningApiServer, tmp_path: Path) -> Iterator[tuple[Any, Clu
 
 
 def _route(name: str) -> dict[str, Any]:
+    """An unowned Gateway API HTTPRoute with all traffic on the primary."""
     return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
             "metadata": {"name": name, "namespace": "default"},
             "spec": {"parentRefs": [{"group": "", "kind": "Service", "name": "podinfo",

@@ -27,6 +27,7 @@ HOLD = CheckResult("inconclusive", "metrics unavailable: connection refused")
 
 
 def started(weight: int = 0, plan=PLAN) -> PlanState:
+    """A freshly started state of `plan`."""
     return commands.start(plan, canary="c", stable="s", weight=weight, now=0.0, by="t").state
 
 

@@ -35,6 +35,7 @@ APPROVAL = "steps:\n  - setWeight: 10\n  - pause: {untilApproved: true}\n  - set
 
 
 def phase_is(env: PlanMesh, namespace: str, *phases: str) -> PlanState | None:
+    """The namespace's plan state when it is in one of `phases`, else None."""
     state = env.state(namespace)
     return state if state is not None and state.phase in phases else None
 
