@@ -51,7 +51,12 @@ def parse_httproute_spec(spec: dict[str, Any], namespace: str,
     backends: list[RawBackend] = []
     for index, rule in enumerate(rules):
         label = f"rule {index + 1}: " if len(rules) > 1 else ""
-        refs = as_list(as_dict(rule).get("backendRefs"))
+        if not isinstance(rule, dict):
+            problems.append(f"{label}the rule is not an object and is ignored")
+        declared = as_dict(rule).get("backendRefs")
+        if declared is not None and not isinstance(declared, list):
+            problems.append(f"{label}backendRefs is not a list and is ignored")
+        refs = as_list(declared)
         found = [
             backend
             for position, ref in enumerate(refs)
