@@ -166,7 +166,11 @@ def bucket_sets(samples: Sequence[Sample], route: bool) -> dict[object, list[tup
                                                 labels.get("dst_service", ""))
         bound = bounds.get(le)
         if bound is None:
-            bound = bounds[le] = parse_le(le)
+            try:
+                bound = bounds[le] = parse_le(le)
+            except ValueError:
+                # Not a histogram bucket at all: one odd series must not fail the whole refresh.
+                continue
         group = out.get(key)
         if group is None:
             group = out[key] = []
