@@ -242,6 +242,12 @@ def advance(state: PlanState, *, now: float, observed: int, check: CheckResult |
             return Transition(new.note(now, "phase", "Succeeded", "plan complete", by,
                                        phase="Succeeded", message="plan complete"), weight)
         if isinstance(step, SetWeight):
+            if step.weight < new.weight:
+                # Traffic never moves backwards: a plan started (or resumed) above this step's
+                # weight passes it where it is.
+                new = _next(new.note(now, "step", "done", f"{step.describe()}: canary already "
+                                     f"at {new.weight}%", by), now)
+                continue
             if weight is not None:
                 break
             weight = step.weight

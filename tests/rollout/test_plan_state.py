@@ -88,6 +88,13 @@ def test_an_outside_weight_change_pauses_and_names_who() -> None:
     assert (resumed.phase, resumed.weight) == ("Progressing", 35)
 
 
+def test_a_plan_started_above_a_step_never_moves_traffic_back() -> None:
+    state = started(weight=30)
+    t = advance(state, now=1, observed=30)
+    assert t.set_weight is None and t.state.step == 1
+    assert "already at 30%" in t.state.history[-1].detail
+
+
 def test_commands() -> None:
     state = advance(started(), now=1, observed=0).state
     with pytest.raises(PlanStateError, match="nothing to approve"):
