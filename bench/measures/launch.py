@@ -84,7 +84,7 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
                           "(kubectl: fresh --cache-dir, warmed once)"))
     ratio = _judged(ratio, 2.0, "median")
     memory = _judged(Measure("peak_rss_mb", tuple(rss), "MB", "max <= 150", None,
-                             note=f"ru_maxrss of each app process, {profile.splits} splits / "
+                             note=f"peak RSS (VmHWM) of each app process, {profile.splits} splits / "
                                   f"{profile.services} services"), 150.0, "max")
     metrics_note = (f"; metrics from a real Prometheus scraping a {small_splits}-split mesh"
                     if prometheus_url else "; no metrics source (prometheus absent)")
