@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     from meshtui import control_cli
 
     control_cli.add_parsers(sub)
+    from meshtui.rollout import cli as rollout_cli
+
+    rollout_cli.add_parsers(sub)
     return parser
 
 
@@ -263,6 +266,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.command in control_cli.COMMANDS:
             return control_cli.run(args)
+        if args.command == "rollout":
+            from meshtui.rollout import cli as rollout_cli
+
+            return rollout_cli.run(args)
         if args.command == "demo":
             return _launch("run_demo", args)
         return _launch("run_dashboard", args)

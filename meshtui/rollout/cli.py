@@ -16,8 +16,6 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.rollout import commands
-
 __all__ = ["add_parsers", "main", "run"]
 
 ACTIONS = ("approve", "pause", "resume", "promote", "abort")
@@ -168,6 +166,7 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
 
 
 def _start(split: Any, state: Any, plan: Any, replace: bool, who: str, now: float) -> Any:
+    from meshtui.rollout import commands
     from meshtui.rollout.store import RolloutError, canary_percent, choose_roles
 
     if state is not None and not state.done:
@@ -183,6 +182,7 @@ def _start(split: Any, state: Any, plan: Any, replace: bool, who: str, now: floa
 
 def _action(command: str, state: Any, split: Any, args: argparse.Namespace, who: str,
             now: float) -> Any:
+    from meshtui.rollout import commands
     from meshtui.rollout.store import canary_percent
 
     if command == "approve":
