@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.discovery import discover
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 PAGE_SIZE = 500
 MAX_PAGES = 1000
 
+PREFETCH_MAX_AGE = 30.0
+"""Seconds a prefetched list stays usable as a watch's first list; older ones are listed again
+(the watch would otherwise replay everything that happened since, or meet a 410)."""
+
 
 class MeshClient:
     """Reads meshtui's resources from one cluster.
@@ -33,6 +38,8 @@ class MeshClient:
         self._served: dict[str, ServedResource] | None = None
         self._partial: dict[str, ServedResource | None] = {}
         """Keys found by a narrower discovery (`served_for`), None for unserved ones."""
+        self._prefetched: dict[tuple[str, str | None], tuple[float, Future]] = {}
+        """Lists started by `prefetch`, by (resource key, namespace), with their start time."""
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -141,6 +148,45 @@ class MeshClient:
                 splits.extend(parse_split(o) for o in objects if is_split_object(o))
         return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
 
+    def prefetch(self, namespace: str | None, resources: list[str] | None = None) -> None:
+        """Start listing what `watch` will list, so the lists arrive while the caller does
+        other work (the dashboard imports and builds its UI meanwhile).
+
+        The next `watch` of the same namespace uses each list as its first one, then watches from
+        that list's resourceVersion: the same sequence as a list made at watch time, started
+        sooner. A failed or stale (`PREFETCH_MAX_AGE`) prefetch is simply listed again.
+
+        Args:
+            namespace: The namespace `watch` will be given (None for all namespaces).
+            resources: Resource keys; default every served one.
+
+        Raises:
+            KubeError: When discovery fails.
+        """
+        served = self.discover()
+        keys = [k for k in (resources if resources is not None else list(RESOURCES)) if k in served]
+        if not keys:
+            return
+        pool = ThreadPoolExecutor(len(keys), thread_name_prefix="meshtui-prefetch")
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                ns = namespace if served[key].type.namespaced else None
+                self._prefetched[(key, ns)] = (now, pool.submit(self._list_served, served[key], ns))
+        pool.shutdown(wait=False)
+
+    def _first_list(self, served: ServedResource, namespace: str | None
+                    ) -> tuple[list[dict], str]:
+        """List `served`, using (once) a fresh prefetched list of it when there is one."""
+        with self._lock:
+            entry = self._prefetched.pop((served.key, namespace), None)
+        if entry is not None and time.monotonic() - entry[0] <= PREFETCH_MAX_AGE:
+            try:
+                return entry[1].result()
+            except Exception:  # noqa: BLE001 - a failed prefetch is retried as a plain list
+                pass
+        return self._list_served(served, namespace)
+
     def watch(self, namespace: str | None, sink: Sink,
               resources: list[str] | None = None) -> WatchSet:
         """Start one list-and-watch thread per served resource type.
@@ -158,7 +204,7 @@ class MeshClient:
         keys = resources if resources is not None else list(RESOURCES)
         watchers = [
             ResourceWatcher(self.cluster.api_client, served[key], namespace, sink,
-                            self._list_served, server=self.cluster.server)
+                            self._first_list, server=self.cluster.server)
             for key in keys if key in served
         ]
         for watcher in watchers:
