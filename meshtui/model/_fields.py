@@ -12,6 +12,13 @@ from typing import Any
 
 def as_dict(value: Any) -> dict[str, Any]:
     """Return `value` if it is a mapping with string keys, else an empty dict."""
+    if type(value) is dict:
+        # Decoded JSON only ever has string keys: a plain copy, unless a key proves otherwise.
+        for key in value:
+            if type(key) is not str:
+                break
+        else:
+            return value.copy()
     if isinstance(value, Mapping):
         return {key: item for key, item in value.items() if isinstance(key, str)}
     return {}

@@ -8,10 +8,10 @@ change, so a view redraws only when something it shows may have changed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from meshtui.model._fields import as_str, metadata
+from meshtui.model._fields import as_str
 from meshtui.model._owner_index import OwnerIndex
 from meshtui.model.checks import Check, mesh_checks, traffic_checks
 from meshtui.model.owners import CanaryState, RolloutState
@@ -45,7 +45,11 @@ _Key = tuple[str, str]
 
 def _key(obj: Any) -> _Key:
     """(namespace, name) of an object; cluster-scoped objects have namespace ""."""
-    meta = metadata(obj) if isinstance(obj, dict) else {}
+    # Read in place: copying every object's metadata (`metadata()`) only to read two fields
+    # was a fifth of a 3,000-service re-list.
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    if not isinstance(meta, Mapping):
+        return "", ""
     return as_str(meta.get("namespace")), as_str(meta.get("name"))
 
 
