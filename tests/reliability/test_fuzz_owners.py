@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import given
 
 from meshtui.model.actions import plan_action
@@ -18,6 +19,9 @@ from tests.reliability.fuzzing import CASES, fuzz_settings, render
 from tests.reliability.strategies import canaries, rollouts, trafficsplits
 
 ACTIONS = ("pause", "resume", "promote", "promote-full", "abort", "retry")
+
+
+pytestmark = pytest.mark.heavy
 
 
 def teardown_module() -> None:

@@ -43,6 +43,9 @@ ANSWERS = st.fixed_dictionaries({
                                    "result": st.lists(SERIES, max_size=6) | WEIRD}) | WEIRD})
 
 
+pytestmark = pytest.mark.heavy
+
+
 def teardown_module() -> None:
     """Record how many cases this module ran."""
     figures.record("fuzz_prometheus",

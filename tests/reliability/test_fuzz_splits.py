@@ -6,6 +6,7 @@ any JSON in any field never crashes parsing, `MeshState` or the navigator's row 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,9 @@ from meshtui.model.split import parse_split
 from tests.reliability import figures
 from tests.reliability.fuzzing import CASES, fuzz_settings, parse_checked, render
 from tests.reliability.strategies import arbitrary_splits, defective, httproutes, trafficsplits
+
+
+pytestmark = pytest.mark.heavy
 
 
 def teardown_module() -> None:
