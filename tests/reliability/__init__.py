@@ -1,1 +1,1 @@
-"""Reliability and security suite: faults below the UI, hostile input, and the figures it measures."""
+"""Reliability and security suite: faults below the UI, hostile input, measured figures."""

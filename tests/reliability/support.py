@@ -1,4 +1,4 @@
-"""Helpers of the reliability suite: a watch sink feeding `MeshState`, state comparison, CLI runs."""
+"""Reliability suite helpers: a watch sink feeding `MeshState`, comparisons, CLI runs."""
 
 from __future__ import annotations
 

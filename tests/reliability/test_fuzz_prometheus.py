@@ -1,4 +1,4 @@
-"""Scenario 6, Prometheus answers: fuzzed vectors through the decoder and through `PrometheusSource`.
+"""Scenario 6, Prometheus answers: fuzzed vectors through the decoder and `PrometheusSource`.
 
 Decoding either succeeds or raises `ValueError` (reported as malformed); combining decoded samples
 never raises; `PrometheusSource.fetch` against a stub serving the fuzzed answer returns a snapshot

@@ -1,4 +1,4 @@
-"""Scenario 10: RBAC. The ``readonly`` identity cannot change anything; ``--read-only`` sends nothing.
+"""Scenario 10: RBAC. The `readonly` identity cannot change anything; `--read-only` sends nothing.
 
 On the default simulated scenario (controllers not running, so nothing else writes): every write
 path (``weight``, ``pause``, ``resume``, ``promote``, ``abort``) on an unowned, a Flagger-owned
