@@ -172,3 +172,25 @@ def test_no_secret_in_cli_error_output(apiserver) -> None:
     assert _leaks(audit.stdout + audit.stderr) == []
     assert failures >= len(commands) - 1, "these are error paths"
     figures.record("credentials", cli_error_paths=len(commands))
+
+
+def test_no_secret_in_output_when_the_server_answers_garbage(tmp_path: Path) -> None:
+    # An API server answering nonsense drives meshtui down its least-travelled paths (a crash
+    # would print a traceback): whatever it prints must not hold the token it sent.
+    from meshtui.sim.apiserver import write_kubeconfig
+
+    garbage = StubPrometheus(lambda path, query: (200, b"\x00{not json"))
+    garbage.start()
+    try:
+        kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", garbage.url, tls=False)
+        results = run_together(kubeconfig, ("get", "splits"), ("weight", "ts/web", "a=5"),
+                               ("get", "splits", "--context", "readonly", "-o", "json"))
+    finally:
+        garbage.stop()
+    sent = [value for seen in garbage.seen for name, value in seen.headers.items()
+            if name.lower() == "authorization"]
+    assert any(ADMIN_TOKEN in value for value in sent), \
+        "the token must have been sent, or this test proves nothing"
+    for result in results:
+        assert result.returncode != 0, result
+        assert _leaks(result.stdout + result.stderr) == [], result
