@@ -20,7 +20,7 @@ from urllib3.util.retry import Retry
 
 from meshtui.metrics import aggregate, promql
 from meshtui.metrics.errors import describe_failure, scrub
-from meshtui.metrics.source import BackendTarget, MetricsError
+from meshtui.metrics.source import BackendTarget, MetricsError, history_rate_interval
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 
 QUERIES_PER_CALL = 4
@@ -202,7 +202,7 @@ class PrometheusSource:
         span = promql.WINDOW_SECONDS[_window(window)]
         if not step > 0:
             raise MetricsError(f"invalid history step {step!r}: must be positive")
-        rng = promql.duration(max(60.0, 2 * step))
+        rng = promql.duration(history_rate_interval(step))
         valid, texts = self._plan(targets, rng)
         out: dict[BackendKey, list[tuple[float, GoldenSignals]]] = {t.key: [] for t in targets}
         if not valid:

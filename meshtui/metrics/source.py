@@ -13,6 +13,15 @@ from typing import Protocol, runtime_checkable
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 
 
+def history_rate_interval(step: float) -> float:
+    """Seconds each history point's rate covers: `max(1m, 2 * step)`.
+
+    A shorter interval makes a low-traffic backend's success rate jump between 0 and 100% from
+    one point to the next; every source uses this one rule so their charts agree.
+    """
+    return max(60.0, 2 * step)
+
+
 class MetricsError(Exception):
     """A metrics source could not answer. The message is one line and never holds a secret."""
 

@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Sequence
 from typing import Any
 
+from meshtui.metrics.source import history_rate_interval
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.sim.scenario import GRID_BOUNDS_MS, LINKERD_BOUNDS_MS
 from meshtui.sim.traffic import SNAPSHOT_STRIDE, TrafficSimulator
@@ -109,11 +110,12 @@ class SimulatorSource:
                 ) -> dict[BackendKey, list[tuple[float, GoldenSignals]]]:
         """Per-backend signals over the last `window`, one point per `step` seconds.
 
-        Each point is a rate over `step` (at least one snapshot interval), like a range query
-        of ``rate(...[step])``. Points before the ring's start are left out.
+        Each point is a rate over `history_rate_interval(step)` (shorter near the ring's start),
+        like `PrometheusSource.history`. Points before the ring's start are left out.
         """
         seconds = parse_window(window)
         step = max(float(step), self.traffic.snapshot_every)
+        interval = history_rate_interval(step)
         ring = self.traffic.snapshots()
         keys = [(key, self.traffic.index.get((key.namespace, key.service))) for key in _keys(targets)]
         out: dict[BackendKey, list[tuple[float, GoldenSignals]]] = {key: [] for key, _ in keys}
@@ -125,7 +127,7 @@ class SimulatorSource:
         ring_times = [entry[0] for entry in ring]
         for i in range(count - 1, -1, -1):
             t1, new = _at_or_before(ring, end_t - step * i, ring_times)
-            t0, old = _at_or_before(ring, t1 - step, ring_times)
+            t0, old = _at_or_before(ring, t1 - interval, ring_times)
             if t1 <= t0:
                 continue
             for key, index in keys:

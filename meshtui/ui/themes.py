@@ -14,7 +14,7 @@ from textual.theme import Theme
 MESHTUI_THEME = Theme(
     name="meshtui",
     primary="#4FA3E0",
-    secondary="#8A7FD4",
+    secondary="#C27BD8",
     accent="#E0A84F",
     warning="#E0C24F",
     error="#E0605A",
@@ -36,7 +36,7 @@ SEMANTIC_VARIABLES: Mapping[str, str] = {
     "mesh-bad": "error",
     "mesh-none": "foreground-muted",
     "mesh-stable": "primary",
-    "mesh-canary": "accent",
+    "mesh-canary": "secondary",
     "mesh-stale": "foreground-disabled",
 }
 """Semantic variable → the standard theme variable it falls back to."""

@@ -41,6 +41,12 @@ def first_rule_percents(split: Split) -> tuple[float, ...]:
     return tuple(b.percent for b in split.backends if b.rule == 0)
 
 
+def backend_roles(split: Split, owner_state: Any) -> tuple[str, ...]:
+    """Stable/canary role of each first-rule backend, so colours follow roles, not positions
+    (an Argo Rollout lists its canary first)."""
+    return tuple(backend_role(split, b, owner_state) for b in split.backends if b.rule == 0)
+
+
 def split_row(split: Split, owner_state: Any, signals: Mapping[BackendKey, GoldenSignals],
               policy: HealthPolicy) -> SplitList.Row:
     """The navigator row of one split."""
@@ -53,6 +59,7 @@ def split_row(split: Split, owner_state: Any, signals: Mapping[BackendKey, Golde
         service=split.service,
         owner_label=owner_label(split),
         percents=first_rule_percents(split),
+        roles=backend_roles(split, owner_state),
         health=health.mark,
         attention=health.attention,
         note=health.note,

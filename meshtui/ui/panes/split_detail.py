@@ -43,6 +43,8 @@ class ChartView:
     """Times the split's weights changed."""
     threshold: float | None = None
     """Horizontal line (e.g. the success-rate warn level)."""
+    roles: Mapping[str, str] = field(default_factory=dict)
+    """Backend name → ``"stable"``/``"canary"``, so each series is drawn in its role's colour."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ class SplitDetail(Vertical):
             content = view.charts.get(chart_id)
             if content is not None:
                 chart.set_series(content.series, start=content.start, end=content.end,
-                                 markers=content.markers, threshold=content.threshold)
+                                 markers=content.markers, threshold=content.threshold,
+                                 roles=content.roles)
             chart.state = view.chart_state
             chart.message = view.chart_message
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from meshtui.model.health import backend_role
 from meshtui.ui.config import WINDOW_SECONDS
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings, split_row
@@ -168,9 +169,12 @@ class Presenter:
         else:
             start, end, series = history.start, history.end, history.series
         warn = self.screen.settings.success_warn * 100
+        owner_state = self.screen.state.owner_state(split)
+        roles = {backend.name: backend_role(split, backend, owner_state)
+                 for backend in split.backends}
         return {chart_id: ChartView(chart_series(split, series, field), start, end,
                                     [m for m in markers if start <= m <= end],
-                                    warn if chart_id == "success" else None)
+                                    warn if chart_id == "success" else None, roles)
                 for chart_id, field in CHART_METRICS.items()}
 
     def checks(self, split: Split) -> list[str]:

@@ -82,8 +82,8 @@ def format_ms(value: float | None) -> str:
     return f"{value / 1000:.0f}s"
 
 
-LATENCY_WIDTH = 6
-"""Cells a `format_ms` text needs (``"9999ms"`` fits, as does every output of it)."""
+LATENCY_WIDTH = 5
+"""Cells a `format_ms` text needs: every output of it below 1,000 s (``"999ms"``, ``"9.9s"``)."""
 RATIO_WIDTH = 7
 """Cells a `format_ratio` text needs (``"100.00%"``)."""
 RPS_WIDTH = 6
