@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench.kubectl import Kubectl
 from bench.profiles import Profile
+from bench.pyenv import bytecode_note, child_env, warm_bytecode
 from bench.stats import Measure, at_most
 
 TIMEOUT = 60.0
@@ -36,7 +37,7 @@ def time_get(kubeconfig: Path) -> tuple[float, int]:
     start = time.perf_counter()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, check=False,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, env=child_env(kubeconfig.parent))
     except subprocess.TimeoutExpired:
         raise GetError("meshtui get splits timed out") from None
     elapsed = time.perf_counter() - start
@@ -48,6 +49,7 @@ def time_get(kubeconfig: Path) -> tuple[float, int]:
 def measure_get(profile: Profile, kubeconfig: Path, kubectl: Kubectl) -> Measure:
     """``get_vs_kubectl_ratio``: paired runs, meshtui's wall time over kubectl's."""
     ratios = []
+    warm_bytecode(kubeconfig.parent)
     for _ in range(profile.get_samples):
         theirs, their_rows = kubectl.get_splits()
         ours, our_rows = time_get(kubeconfig)
@@ -56,5 +58,5 @@ def measure_get(profile: Profile, kubeconfig: Path, kubectl: Kubectl) -> Measure
         ratios.append(ours / theirs)
     measure = Measure("get_vs_kubectl_ratio", tuple(ratios), "ratio", "median <= 1.5", None,
                       note=f"{profile.splits} splits, table output, new process each run "
-                           "(kubectl: fresh --cache-dir, warmed once)")
+                           f"(kubectl: fresh --cache-dir, warmed once; {bytecode_note()})")
     return replace(measure, met=at_most(measure.median, 1.5))

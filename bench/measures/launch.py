@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from typing import Any
 
 from bench.kubectl import Kubectl
 from bench.profiles import Profile
+from bench.pyenv import bytecode_note, child_env, warm_bytecode
 from bench.stats import Measure, at_most
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ def launch_child(kubeconfig: Path, expect: int, *, idle: float = 0.0,
             "--expect", str(expect), "--idle", str(idle), "--refresh", str(refresh)]
     if prometheus_url:
         argv += ["--prometheus-url", prometheus_url]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = child_env(kubeconfig.parent)
     start = time.monotonic()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=CHILD_TIMEOUT + idle,
@@ -61,6 +61,7 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
     rss: list[float] = []
     kubectl_times: list[float] = []
     launch_times: list[float] = []
+    warm_bytecode(kubeconfig.parent)
     for _ in range(profile.launch_samples):
         seconds, rows = kubectl.get_splits()
         if rows != profile.splits:
@@ -81,7 +82,7 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
     ratio = Measure("list_vs_kubectl_ratio", tuple(ratios), "ratio", "median <= 2", None,
                     note=(f"launch to {profile.splits} splits listed (new process, headless) / kubectl get "
                           f"{profile.splits} splits; medians {_ms(launch_times)} vs {_ms(kubectl_times)} "
-                          "(kubectl: fresh --cache-dir, warmed once)"))
+                          f"(kubectl: fresh --cache-dir, warmed once; {bytecode_note()})"))
     ratio = _judged(ratio, 2.0, "median")
     memory = _judged(Measure("peak_rss_mb", tuple(rss), "MB", "max <= 150", None,
                              note=f"peak RSS (VmHWM) of each app process, {profile.splits} splits / "
