@@ -60,9 +60,15 @@ def parse_target(text: str) -> tuple[tuple[str, ...], str]:
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     """Read ``BACKEND=PERCENT`` words into ``{backend: percent text}``.
 
+    Every percentage is checked here, before any request is made; which backends exist is
+    checked once the split has been read (`weights_from_assignments`).
+
     Raises:
-        ControlError: For a word without ``=``, an empty side, or a backend given twice.
+        ControlError: For a word without ``=``, an empty side, a backend given twice, or a value
+            that is not a whole percentage from 0 to 100.
     """
+    from meshtui.model.weights import validate_percent
+
     result: dict[str, str] = {}
     for item in items:
         backend, sep, value = item.partition("=")
@@ -70,6 +76,10 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
             raise ControlError(f"expected BACKEND=PERCENT, got {item!r}")
         if backend in result:
             raise ControlError(f"backend {backend!r} is given twice")
+        try:
+            validate_percent(value)
+        except ValueError as exc:
+            raise ControlError(f"{backend}: {exc}") from None
         result[backend] = value
     return result
 

@@ -19,11 +19,6 @@ from meshtui.kube.config import Cluster, load_cluster
 from meshtui.kube.writer import ClusterWriter
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the suite's marker."""
-    config.addinivalue_line("markers", "heavy: a long reliability scenario (seconds, not ms)")
-
-
 @dataclass
 class Env:
     """An emulated cluster loaded as meshtui loads it."""

@@ -85,10 +85,6 @@ def test_bad_weights_and_arguments_are_refused_before_any_write(apiserver) -> No
                    + len(ARGPARSE), requests_for_syntax_errors=0, mutating_requests=0)
 
 
-@pytest.mark.xfail(strict=True, reason="bug (meshtui/control_targets.py, control CLI): typed "
-                   "percentages (-5, 101, abc, nan, 50.5...) are validated only after discovery "
-                   "and a GET of the split (9 requests); parse_assignments could refuse them "
-                   "before any request")
 def test_bad_percentages_are_refused_before_any_request(apiserver) -> None:
     apiserver.store.create(trafficsplit("web", weights=(90, 10)))
     apiserver.server.clear_requests()
