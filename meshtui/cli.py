@@ -71,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     dash = parser.add_argument_group("dashboard")
     dash.add_argument("--prometheus-url", metavar="URL",
                       help="Prometheus URL (default: linkerd-viz's Prometheus via the API proxy)")
-    dash.add_argument("--prometheus-token", metavar="TOKEN", help="bearer token for Prometheus")
+    # Secrets come from the environment: a token on the command line is visible to every user
+    # of the machine (ps, /proc/*/cmdline) and lands in shell history.
+    dash.add_argument("--prometheus-token-env", metavar="VAR",
+                      help="environment variable holding a bearer token for Prometheus")
     dash.add_argument("--prometheus-user", metavar="USER", help="basic-auth user for Prometheus")
     dash.add_argument("--prometheus-password-env", metavar="VAR",
                       help="environment variable holding the basic-auth password")
@@ -127,8 +130,11 @@ def _check(args: argparse.Namespace) -> None:
             raise UsageError(f"environment variable {args.prometheus_password_env} is not set")
     elif getattr(args, "prometheus_user", None):
         raise UsageError("--prometheus-user needs --prometheus-password-env")
-    if getattr(args, "prometheus_token", None) and getattr(args, "prometheus_user", None):
-        raise UsageError("use either --prometheus-token or --prometheus-user, not both")
+    token_env = getattr(args, "prometheus_token_env", None)
+    if token_env and token_env not in os.environ:
+        raise UsageError(f"environment variable {token_env} is not set")
+    if token_env and getattr(args, "prometheus_user", None):
+        raise UsageError("use either --prometheus-token-env or --prometheus-user, not both")
     url = getattr(args, "prometheus_url", None)
     if url and not url.startswith(("http://", "https://")):
         raise UsageError(f"--prometheus-url must start with http:// or https:// (got {url!r})")

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-PROMETHEUS_PROXY_PATH = "/api/v1/namespaces/linkerd-viz/services/prometheus:9090/proxy/"
-"""Where linkerd-viz's Prometheus is reached through the API server's service proxy."""
+VIZ_PROMETHEUS = ("linkerd-viz", "prometheus", 9090)
+"""linkerd-viz's Prometheus Service (namespace, name, port), reached through the service proxy."""
 
 
 def _settings(args: argparse.Namespace, cluster: Any) -> Any:
@@ -55,17 +55,26 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
         basic = None
         if args.prometheus_user:
             basic = (args.prometheus_user, os.environ[args.prometheus_password_env])
-        return PrometheusSource(args.prometheus_url, bearer_token=args.prometheus_token,
+        token_env = getattr(args, "prometheus_token_env", None)
+        return PrometheusSource(args.prometheus_url,
+                                bearer_token=os.environ[token_env] if token_env else None,
                                 basic_auth=basic, verify=verify)
-    verify = (cluster.ca_file or True) if cluster.verify else False
-    source = PrometheusSource(cluster.server.rstrip("/") + PROMETHEUS_PROXY_PATH,
-                              headers=cluster.auth_headers(), verify=verify)
+    source = viz_prometheus(cluster)
     try:
         source.query("vector(1)")
     except MetricsError:
         source.close()
         return None
     return source
+
+
+def viz_prometheus(cluster: Any) -> Any:
+    """linkerd-viz's Prometheus through the API server's service proxy, as the kubeconfig's user."""
+    from meshtui.metrics.prometheus import PrometheusSource
+
+    verify = (cluster.ca_file or True) if cluster.verify else False
+    return PrometheusSource(cluster.service_proxy_url(*VIZ_PROMETHEUS),
+                            headers=cluster.auth_headers(), verify=verify)
 
 
 def run_dashboard(args: argparse.Namespace) -> int:

@@ -20,7 +20,6 @@ __all__ = ["add_parsers", "main", "run"]
 
 ACTIONS = ("approve", "pause", "resume", "promote", "abort")
 MAX_RETRIES = 5
-PROMETHEUS_PROXY_PATH = "/api/v1/namespaces/linkerd-viz/services/prometheus:9090/proxy/"
 
 
 def _common(parser: argparse.ArgumentParser, *, all_namespaces: bool = False) -> None:
@@ -231,9 +230,9 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
     if args.prometheus_url:
         source = PrometheusSource(args.prometheus_url)
     else:
-        verify = (cluster.ca_file or True) if cluster.verify else False
-        source = PrometheusSource(cluster.server.rstrip("/") + PROMETHEUS_PROXY_PATH,
-                                  headers=cluster.auth_headers(), verify=verify)
+        from meshtui.launch import viz_prometheus
+
+        source = viz_prometheus(cluster)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import socket
 from pathlib import Path
 
@@ -158,11 +159,12 @@ def test_no_secret_in_cli_error_output(apiserver) -> None:
         ("get", "splits", "--context", "gone"),
         ("abort", "web", "--context", "readonly"),
         ("pause", "web"),
-        ("--prometheus-token", PROM_TOKEN, "--prometheus-url",
+        ("--prometheus-token-env", "MESHTUI_TEST_PROM_TOKEN", "--prometheus-url",
          f"http://grafana:{PROM_PASSWORD}@127.0.0.1:1", "get", "splits", "--context", "gone"),
         ("get", "splits", "--context", "no-such-context"),
     ]
-    results = run_together(kubeconfig, *commands)
+    results = run_together(kubeconfig, *commands,
+                           env={**os.environ, "MESHTUI_TEST_PROM_TOKEN": PROM_TOKEN})
     failures = 0
     for command, result in zip(commands, results, strict=True):
         failures += result.returncode != 0
