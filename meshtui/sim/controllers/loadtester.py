@@ -22,44 +22,27 @@ from __future__ import annotations
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from meshtui.sim.loopback import LoopbackServer, QuietHandler
 
 MAX_BODY = 64 * 1024
 
 
-class LoadTester:
+class LoadTester(LoopbackServer):
     """Flagger's load tester gate API on ``http://127.0.0.1:<port>``.
 
     Args:
         host: Address to bind (loopback only).
         port: Port to bind; 0 picks a free one.
         namespace_pattern: If set, only canaries whose namespace fully matches it may use the gates.
+
+    Gates survive `stop` and `start`, though a real load tester's restart would lose them.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, namespace_pattern: str | None = None) -> None:
-        self.host = host
-        self._requested_port = port
+        super().__init__(host, port, thread_name="meshtui-sim-loadtester")
         self._authorizer = re.compile(namespace_pattern) if namespace_pattern else None
         self._lock = threading.Lock()
         self._gates: dict[str, bool] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        """The bound port (the requested one before `start`)."""
-        return self._server.server_address[1] if self._server else self._requested_port
-
-    @property
-    def running(self) -> bool:
-        """Whether it is serving."""
-        return self._server is not None
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:41234``."""
-        return f"http://{self.host}:{self.port}"
 
     def gate_open(self, name: str, namespace: str) -> bool:
         """Whether the promotion gate of a canary is open."""
@@ -99,51 +82,22 @@ class LoadTester:
             self._gates[key] = value
         return 202, "Accepted"
 
-    def start(self) -> LoadTester:
-        """Bind and serve in a daemon thread; returns self."""
-        if self._server is not None:
-            return self
+    def handler_class(self) -> type[QuietHandler]:
+        """Handlers answering the gate API from this load tester."""
         tester = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
                 status, text = tester.handle(self.path, self.rfile.read(length))
-                self._answer(status, text)
+                self.answer(status, text.encode(), "text/plain; charset=utf-8")
 
             def do_GET(self) -> None:  # noqa: N802
                 # The Go mux answers any method; a GET has no body, so gates answer 400.
                 status, text = tester.handle(self.path, b"")
-                self._answer(status, text)
+                self.answer(status, text.encode(), "text/plain; charset=utf-8")
 
-            def _answer(self, status: int, text: str) -> None:
-                data = text.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        self._server = ThreadingHTTPServer((self.host, self._requested_port), Handler)
-        self._server.daemon_threads = True
-        self._requested_port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name="meshtui-sim-loadtester", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving (idempotent). Gates survive, though a real restart would lose them."""
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        return Handler
 
     def __repr__(self) -> str:
         return f"LoadTester({self.url if self._server else 'stopped'})"
