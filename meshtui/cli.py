@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--kubeconfig-out", metavar="PATH", default=None,
                      help="where to write the kubeconfig (default: a temporary file)")
     sim.add_argument("--seed", type=int, default=None, help="random seed")
+    sim.add_argument("--no-prometheus", action="store_true",
+                     help="do not start a real Prometheus even when one is installed")
 
     get = sub.add_parser("get", help="print resources")
     get_sub = get.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -197,6 +199,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
     import threading
 
     from meshtui.sim.mesh import SimulatedMesh
+    from meshtui.sim.prometheus import PrometheusProcess, PrometheusUnavailable, find_prometheus
     from meshtui.sim.scenario import ScenarioError
 
     try:
@@ -209,11 +212,19 @@ def cmd_sim(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     tmpdir = None
+    prometheus = None
     try:
         try:
             mesh.start()
         except OSError as exc:
             raise UsageError(f"cannot start the simulated mesh: {exc.strerror or exc}") from None
+        if not args.no_prometheus and find_prometheus():
+            # Like linkerd-viz's: dashboards and plan runners reach it through the service proxy.
+            try:
+                prometheus = PrometheusProcess([mesh.metrics_target]).start()
+                mesh.set_prometheus(prometheus.url)
+            except PrometheusUnavailable as exc:
+                print(f"warning: no Prometheus: {exc}", file=sys.stderr)
         path = args.kubeconfig_out
         if path is None:
             tmpdir = tempfile.mkdtemp(prefix="meshtui-sim-")
@@ -221,12 +232,17 @@ def cmd_sim(args: argparse.Namespace) -> int:
         mesh.write_kubeconfig(path)
         print(f"API server:  {mesh.api_url}")
         print(f"Metrics:     {mesh.metrics_url}")
+        if prometheus is not None:
+            print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
+                  "API server's service proxy)")
         print(f"Kubeconfig:  {path}")
         print(f"Try:         kubectl --kubeconfig {path} get trafficsplits -A", flush=True)
         # A bounded wait keeps the main thread responsive to signals on every platform.
         while not stop.wait(0.5):
             pass
     finally:
+        if prometheus is not None:
+            prometheus.stop()
         mesh.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
