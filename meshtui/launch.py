@@ -127,6 +127,35 @@ def simulated_mesh(scenario: str | None, seed: int | None) -> Iterator[tuple[Any
         mesh.stop()
 
 
+DEMO_PLAN_SPEED = 6.0
+"""The demo's plan runner plays pauses and analysis intervals this many times faster."""
+
+
+@contextlib.contextmanager
+def plan_runner(client: Any, writer: Any, metrics: Any) -> Iterator[Any]:
+    """Drive progressive plans in a background thread while the demo runs.
+
+    On a real cluster `meshtui rollout run` does this in a pod; in the demo this thread stands in
+    for it, so a plan started from the dashboard progresses. It holds each split's Lease like
+    any runner, so a `meshtui rollout run` started elsewhere waits its turn.
+    """
+    import threading
+
+    from meshtui.rollout.runner import Runner
+
+    stop = threading.Event()
+    runner = Runner(client, writer, metrics, identity="meshtui-demo", speed=DEMO_PLAN_SPEED,
+                    log=lambda line: None)
+    thread = threading.Thread(target=runner.run, args=(stop,), name="meshtui-demo-plans",
+                              daemon=True)
+    thread.start()
+    try:
+        yield runner
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """`meshtui demo`: the simulated mesh in-process, with the dashboard on it."""
     from meshtui.kube.client import MeshClient
@@ -148,7 +177,9 @@ def run_demo(args: argparse.Namespace) -> int:
                 metrics = mesh.source()
             args.all_namespaces = True
             settings = _settings(args, cluster)
-            return _run_app(client, metrics, settings, build_writer(args, cluster, settings))
+            writer = build_writer(args, cluster, settings)
+            with plan_runner(client, writer, metrics):
+                return _run_app(client, metrics, settings, writer)
         finally:
             cluster.close()
 
