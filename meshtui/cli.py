@@ -256,8 +256,12 @@ def cmd_sim(args: argparse.Namespace) -> int:
 
 def _launch(name: str, args: argparse.Namespace) -> int:
     """Hand over to ``meshtui.launch.<name>(args)``, which the lead owns."""
+    import importlib
+
     try:
-        from meshtui import launch
+        # import_module answers from sys.modules; `from meshtui import launch` would prefer the
+        # package attribute, which a test's stand-in module does not replace.
+        launch = importlib.import_module("meshtui.launch")
     except ImportError as exc:
         if exc.name not in ("meshtui.launch",):
             raise
