@@ -43,6 +43,10 @@ async def open_split(pilot: Any, app: MeshtuiApp, ref: SplitRef) -> DashboardScr
                  and len(app.screen.query_one(SplitList).rows) == 4
                  and app.screen.initial_load_done, message="4 rows", timeout=20)
     screen = app.dashboard
+    # initial_load_done may come from the grace timer before the Rollout and Canary lists (a busy
+    # machine): owner actions wait for those, so the tests do too.
+    await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list",
+                 timeout=20)
     screen.select_split(ref)
     await settle(pilot, lambda: screen.detail.query("WeightSlider")
                  and screen.query_one("#detail-title").render().plain.find(ref.name) >= 0,  # type: ignore[attr-defined]
@@ -52,7 +56,11 @@ async def open_split(pilot: Any, app: MeshtuiApp, ref: SplitRef) -> DashboardScr
 
 async def dialog(pilot: Any, app: MeshtuiApp) -> ConfirmDialog:
     """Wait for the confirmation dialog."""
-    await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the confirmation")
+    try:
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the confirmation")
+    except AssertionError as error:
+        said = [n.message for n in app._notifications]
+        raise AssertionError(f"{error}; notifications: {said}") from None
     assert isinstance(app.screen, ConfirmDialog)
     return app.screen
 

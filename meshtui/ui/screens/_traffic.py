@@ -50,6 +50,9 @@ CONTROL_BINDINGS = [
 ]
 """The traffic-control keys (ids ``control.*``, remappable with the keymap)."""
 
+OWNER_RESOURCES = ("canaries", "rollouts")
+"""Resources that tell who owns a split: until they list, an owned split looks unowned."""
+
 WRITE_ACTIONS = frozenset({"shift_weight", "set_exact", "apply_weights", "undo", "canary_to_zero",
                            "mark_stable", "pause_resume", "promote", "abort"})
 """Actions that lead to a write: unavailable without a writer or in read-only mode."""
@@ -78,6 +81,29 @@ class TrafficActions(TrafficWrites):
         if reason is None and self.current_split() is None:
             reason = "no split selected"
         return reason
+
+    def owners_loading(self) -> list[str]:
+        """Owner resources still on their way (watched, not listed, no error reported).
+
+        Until they arrive an Argo- or Flagger-owned split looks unowned, so its weights would be
+        written directly (and reverted) and pause would be "unavailable": writes wait for them.
+        """
+        watch_set = getattr(self.pipeline, "_watch_set", None)  # type: ignore[attr-defined]
+        watched = getattr(watch_set, "resources", ()) if watch_set is not None else ()
+        connections = getattr(self, "connections", {})
+        return [key for key in OWNER_RESOURCES if key in watched and not self.state.loaded(key)
+                and connections.get(key, (True, None))[1] is None]
+
+    def owners_ready(self) -> bool:
+        """True when owners are known; otherwise say what is still loading and return False.
+
+        The key is not dimmed meanwhile (`check_action` would swallow it without a word).
+        """
+        loading = self.owners_loading()
+        if loading:
+            self.notify(f"still loading {' and '.join(loading)}: the split's owner is not known "  # type: ignore[attr-defined]
+                        "yet, try again in a moment", severity="warning")
+        return not loading
 
     def check_control(self, action: str) -> bool | None:
         """`check_action` for control actions: None (dimmed) when unavailable."""
@@ -196,6 +222,8 @@ class TrafficActions(TrafficWrites):
 
     def confirm_weights(self, split: Split, change: PendingChange, *, undo: bool = False) -> None:
         """Open the confirmation for `change`; on yes, write it against `split` as seen now."""
+        if not self.owners_ready():
+            return
         if not change.changed:
             self.notify("the pending weights equal the live ones: nothing to apply")  # type: ignore[attr-defined]
             return
@@ -229,6 +257,8 @@ class TrafficActions(TrafficWrites):
 
     def confirm_action(self, split: Split, action: str) -> None:
         """Plan an owner action; say why it is unavailable, or confirm and apply it."""
+        if not self.owners_ready():
+            return
         plan, confirmation = self.control.plan(split, action)
         if isinstance(plan, Unavailable) or confirmation is None:
             self.notify(f"{action}: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import getters, on
+from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -131,6 +132,7 @@ class DashboardScreen(TrafficActions, Screen[None]):
         self._initial_load_done = False
         self._initial_load_timer: Any = None
         self._watch_set: Any = None
+        self._selected_at = 0.0
         self.pipeline = MetricsPipeline(self, metrics)
         """Metrics and history fetching."""
         self.presenter = Presenter(self)
@@ -241,8 +243,12 @@ class DashboardScreen(TrafficActions, Screen[None]):
 
     @on(SplitList.SplitHighlighted)
     def follow_cursor(self, message: SplitList.SplitHighlighted) -> None:
-        """The detail pane follows the navigator's cursor (once the first lists are in)."""
-        if self._initial_load_done:
+        """The detail pane follows the navigator's cursor (once the first lists are in).
+
+        A highlight posted before the last `select_split` is stale (say, the initial cursor
+        placement still queued when the palette chose a split): it must not take the detail back.
+        """
+        if self._initial_load_done and message.time > self._selected_at:
             self.selected = message.ref
 
     @on(SplitList.SplitSelected)
@@ -320,6 +326,7 @@ class DashboardScreen(TrafficActions, Screen[None]):
 
     def select_split(self, ref: SplitRef) -> None:
         """Show one split (used by the command palette)."""
+        self._selected_at = get_time()
         self.selected = ref
 
     def set_scope(self, namespace: str | None) -> None:
