@@ -7,13 +7,9 @@ defines a cluster, user or context by a given name wins, and so does the first f
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
-import sys
-import threading
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import yaml
@@ -22,60 +18,6 @@ from meshtui.kube.errors import ConfigError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
-
-
-_LIGHT_PACKAGES = ("kubernetes", "kubernetes.utils")
-"""Packages whose ``__init__`` imports far more than meshtui uses: ``kubernetes`` pulls in the
-dynamic client, watch, stream (websocket), leader election and informers; ``kubernetes.utils``
-pulls in YAML creation and metrics helpers. About 0.1 s of every start-up."""
-
-_completing = threading.RLock()
-
-
-def _complete(module: ModuleType) -> None:
-    """Run a light package's real ``__init__`` in place, once."""
-    with _completing:
-        if module.__dict__.pop("__getattr__", None) is None:
-            return  # completed already, or completing further up this thread's stack
-        module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
-
-
-def _light_package(name: str) -> None:
-    """Register package `name` without running its ``__init__`` (its submodules still import).
-
-    The first attribute lookup that the bare package cannot answer (``kubernetes.config``,
-    ``kubernetes.__version__``, ``from kubernetes import watch``) runs the real ``__init__``, so
-    code that wants the whole package still gets it.
-    """
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        return
-    module = importlib.util.module_from_spec(spec)
-
-    def __getattr__(attr: str) -> Any:  # noqa: N807 - the module-level hook's fixed name
-        _complete(module)
-        try:
-            return module.__dict__[attr]
-        except KeyError:
-            raise AttributeError(f"module {name!r} has no attribute {attr!r}") from None
-
-    module.__getattr__ = __getattr__  # type: ignore[method-assign]
-    sys.modules[name] = module
-    parent, _, child = name.rpartition(".")
-    if parent:
-        setattr(sys.modules[parent], child, module)
-
-
-def import_client_lightly() -> None:
-    """Make the next ``kubernetes`` imports load only the modules meshtui uses.
-
-    Does nothing when ``kubernetes`` is already imported (then everything is loaded anyway).
-    """
-    with _completing:
-        if "kubernetes" in sys.modules:
-            return
-        for name in _LIGHT_PACKAGES:
-            _light_package(name)
 
 
 @dataclass(frozen=True, repr=False)
@@ -215,7 +157,6 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None) -> C
     Raises:
         ConfigError: Missing or malformed kubeconfig, unknown context, incomplete entries.
     """
-    import_client_lightly()
     from kubernetes.client import ApiClient, Configuration
     from kubernetes.config.config_exception import ConfigException
     from kubernetes.config.kube_config import KubeConfigLoader, KubeConfigMerger
