@@ -110,7 +110,7 @@ async def test_dry_run_previews_and_changes_nothing(make_control_app: Callable, 
     app, _ = make_control_app(dry_run=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, AUTHORS)
-        assert screen.query_one("#dry-run-badge").display
+        assert screen.status.dry_run and "DRY-RUN" in screen.status.render().plain
         await pilot.press("plus", "a")
         confirm = await dialog(pilot, app)
         assert any("Dry run" in w for w in confirm.confirmation.warnings)

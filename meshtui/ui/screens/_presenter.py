@@ -104,7 +104,7 @@ class Presenter:
                                  if pipeline.metrics is not None else "no metrics source")
         status.metrics_state = self.metrics_state
         status.read_only = screen.control.read_only
-        screen.query_one("#dry-run-badge").display = screen.control.dry_run
+        status.dry_run = screen.control.dry_run
         status.data_age = self.data_age
 
     def refresh_freshness(self) -> None:

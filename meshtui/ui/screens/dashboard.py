@@ -150,8 +150,6 @@ class DashboardScreen(TrafficActions, Screen[None]):
                 yield Input(placeholder="filter: namespace, name, service, owner", id="filter")
                 yield SplitList(empty_text="No traffic splits found")
             yield SplitDetail(id="detail")
-        yield Static(" DRY-RUN · writes are previewed by the server, nothing is changed ",
-                     id="dry-run-badge")
         yield StatusBar()
         yield Footer(show_command_palette=False)
 

@@ -1,4 +1,4 @@
-"""The one-line status bar: where we are connected, how fresh the data is, read-only or not."""
+"""The one-line status bar: where we are connected, how fresh the data is, read-only or dry run."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ METRICS_GLYPHS = {"ok": "●", "stale": "◐", "unavailable": "✕", "none": "�
 
 
 class StatusBar(Widget):
-    """Context, scope, cluster connection, metrics source and freshness, and the read-only badge."""
+    """Context, scope, cluster connection, metrics source and freshness, and the mode badges."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "status-bar--context",
@@ -31,6 +31,7 @@ class StatusBar(Widget):
         "status-bar--bad",
         "status-bar--muted",
         "status-bar--read-only",
+        "status-bar--dry-run",
     }
     """
     | Class | Description |
@@ -39,6 +40,7 @@ class StatusBar(Widget):
     | `status-bar--label` / `--separator` | Field labels and the separators between fields. |
     | `status-bar--ok/warn/bad/muted` | States: connected, connecting/stale, down, no data. |
     | `status-bar--read-only` | The READ-ONLY badge. |
+    | `status-bar--dry-run` | The DRY-RUN badge. |
     """
 
     DEFAULT_CSS = """
@@ -54,6 +56,7 @@ class StatusBar(Widget):
         & > .status-bar--bad { color: $error; text-style: bold; }
         & > .status-bar--muted { color: $foreground-muted; }
         & > .status-bar--read-only { color: $background; background: $warning; text-style: bold; }
+        & > .status-bar--dry-run { color: $background; background: $warning; text-style: bold; }
     }
     """
 
@@ -73,11 +76,13 @@ class StatusBar(Widget):
     """Seconds since the last metrics sample, or None when there was none."""
     read_only: reactive[bool] = reactive(False)
     """Whether writes are disabled (shows a badge)."""
+    dry_run: reactive[bool] = reactive(False)
+    """Whether writes are only previewed by the server (shows a badge)."""
 
     def _style(self, name: str) -> Style:
         """A partial component style."""
-        if name == "read-only":
-            return self.get_component_rich_style("status-bar--read-only")
+        if name in ("read-only", "dry-run"):
+            return self.get_component_rich_style(f"status-bar--{name}")
         return component_fg(self, f"status-bar--{name}")
 
     def _pieces(self) -> list[tuple[str, Style | str, int]]:
@@ -109,12 +114,16 @@ class StatusBar(Widget):
         return pieces
 
     def render(self) -> RenderResult:
-        """Draw the fields left to right and the read-only badge on the right.
+        """Draw the fields left to right and the read-only and dry-run badges on the right.
 
         When space is short, the free-form parts (connection detail, then metrics source, then
         context and scope) are shortened before any state is hidden.
         """
-        badge = Text(" READ-ONLY ", self._style("read-only"), end="") if self.read_only else Text("")
+        badge = Text(end="")
+        if self.dry_run:
+            badge.append(" DRY-RUN ", self._style("dry-run"))
+        if self.read_only:
+            badge.append(" READ-ONLY ", self._style("read-only"))
         room = max(0, self.size.width - badge.cell_len)
         pieces = [list(piece) for piece in self._pieces()]
         overflow = sum(len(text) for text, _, _ in pieces) - room

@@ -165,6 +165,10 @@ async def test_status_bar_fields_and_badge() -> None:
         # Narrow: the free-form detail is shortened, the states and the badge stay.
         assert "✕ disconnected co" in text and "…" in text and "stale" in text
         assert text.endswith("READ-ONLY ") and len(text) == 100
+        bar.read_only = False
+        bar.dry_run = True
+        text = rendered(bar)
+        assert text.endswith(" DRY-RUN ") and "READ-ONLY" not in text and len(text) == 100
 
 
 async def test_weight_bar_widget_shows_pending_split() -> None:
