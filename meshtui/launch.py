@@ -86,6 +86,8 @@ def run_dashboard(args: argparse.Namespace) -> int:
     try:
         client = MeshClient(cluster)
         client.discover()
+        # The first lists load while Textual is imported and the screen is built.
+        client.prefetch(None)  # the dashboard watches every namespace and scopes on screen
         metrics = prometheus_from_args(args, cluster)
         settings = _settings(args, cluster)
         return _run_app(client, metrics, settings, build_writer(args, cluster, settings))
@@ -168,6 +170,7 @@ def run_demo(args: argparse.Namespace) -> int:
         try:
             client = MeshClient(cluster)
             client.discover()
+            client.prefetch(None)
             if prometheus is not None:
                 args.prometheus_url = None
                 metrics = prometheus_from_args(args, cluster)
