@@ -73,6 +73,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     cluster = load_cluster(args.kubeconfig, None)
     client = MeshClient(cluster)
     client.discover()
+    client.prefetch(None)  # as meshtui.launch.run_dashboard does
     metrics = None
     if args.prometheus_url:
         from meshtui.metrics.prometheus import PrometheusSource
