@@ -64,6 +64,10 @@ class PlanStatus:
     updated_at: float
     steps: tuple[StepStatus, ...]
     history: tuple[HistoryEntry, ...]
+    next_at: float | None = None
+    """When the runner acts next (a timed pause ends, the next check is due), for countdowns."""
+    next_what: str = ""
+    """What happens then: ``pause ends`` or ``next check``."""
 
     @property
     def active(self) -> bool:
@@ -126,6 +130,12 @@ def plan_status(split: Split) -> PlanStatus | None:
     earlier = [s for s in state.plan.steps[: state.step] if isinstance(s, Analysis)]
     analysis = later[0] if later else earlier[-1] if earlier else None
     current = state.current
+    next_at, next_what = None, ""
+    if state.phase == "Progressing" and isinstance(current, Pause) and current.duration:
+        next_at, next_what = state.step_started_at + current.duration, "pause ends"
+    elif state.phase == "Progressing" and isinstance(current, Analysis):
+        next_at = (state.last_check_at or state.step_started_at) + current.interval
+        next_what = "next check"
     return PlanStatus(
         split=str(split.ref), namespace=split.namespace, name=split.name, phase=state.phase,
         message=state.message, step=state.step, total=len(state.plan.steps),
@@ -137,4 +147,4 @@ def plan_status(split: Split) -> PlanStatus | None:
         checks_passed=state.checks_passed, checks_failed=state.checks_failed,
         failure_limit=current.failure_limit if isinstance(current, Analysis) else 0,
         plan_hash=state.plan_hash, started_at=state.started_at, updated_at=state.updated_at,
-        steps=tuple(steps), history=state.history)
+        steps=tuple(steps), history=state.history, next_at=next_at, next_what=next_what)

@@ -54,6 +54,10 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("split: Pause or resume", "Through Flagger or Argo Rollouts (p)", "pause_resume"),
     PaletteCommand("split: Promote canary", "Through the owner, or all traffic to it (P)", "promote"),
     PaletteCommand("split: Abort canary", "Through the owner, or all traffic to stable (A)", "abort"),
+    PaletteCommand("plan: Start plan…", "Run a progressive plan on the selected split (R)",
+                   "start_plan"),
+    PaletteCommand("plan: Approve", "Let the plan past its pause-until-approved step (v)",
+                   "approve_plan"),
     PaletteCommand("app: Toggle help", "Keys of the focused pane (?)", "app.toggle_help"),
     PaletteCommand("app: Quit", "Leave meshtui (q)", "app.quit"),
 )

@@ -132,3 +132,27 @@ class WriteConflicted(Message, bubble=False):
     """The object as it is now, when it could be read."""
     resource: str = ""
     """Resource key of the live object (for updating the cache)."""
+
+
+@dataclass
+class PlanChanged(Message, bubble=False):
+    """A plan change (start, approve, pause, resume, promote, abort) was written."""
+
+    ref: SplitRef
+    """The split carrying the plan."""
+    action: str
+    """What was asked."""
+    obj: dict
+    """The split object as written (empty for a dry run or when nothing was needed)."""
+    dry_run: bool
+    """Whether the server only previewed it."""
+
+
+@dataclass
+class PlanRunnerRead(Message, bubble=False):
+    """Who holds a split's plan Lease, as just read."""
+
+    ref: SplitRef
+    """The split."""
+    runner: str
+    """``driven by runner X (lease)``, ``no runner`` or why the Lease could not be read."""

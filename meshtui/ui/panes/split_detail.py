@@ -11,9 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from meshtui.model.split import Split
+from meshtui.rollout.status import PlanStatus, plan_status
 from meshtui.ui.panes.weight_editor import EditorView, WeightEditor
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.owner_panel import OwnerPanel
+from meshtui.ui.widgets.plan_timeline import PlanTimeline
 from meshtui.ui.widgets.signal_chart import SignalChart
 
 
@@ -78,6 +80,7 @@ class SplitDetail(Vertical):
         yield OwnerPanel(id="owner")
         yield BackendTable(id="backends")
         yield WeightEditor(id="editor")
+        yield PlanTimeline(id="plan")
         with Horizontal(id="charts"):
             yield SignalChart("success rate", "%", value_format=_percent, y_max=100,
                               id="chart-success")
@@ -103,20 +106,43 @@ class SplitDetail(Vertical):
         self.query_one(OwnerPanel).show(split.owner, view.owner_state)
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
-        self.show_charts(view)
+        status = plan_status(split)
+        self.show_plan(split, status)
+        self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
         checks.update("\n".join(f"• {line}" for line in view.checks) if view.checks
                       else "No problems found")
         checks.set_class(bool(view.checks), "-problems")
 
-    def show_charts(self, view: DetailView) -> None:
-        """Push series and state into the three charts."""
+    def show_plan(self, split: Split, status: PlanStatus | None) -> None:
+        """Show the split's plan timeline (hidden when it has none).
+
+        The screen, when it has them, gives the clock and who drives the plan (its Lease).
+        """
+        screen = self.screen
+        clock = getattr(screen, "clock", None)
+        runners = getattr(screen, "plan_runners", {})
+        self.query_one(PlanTimeline).show(status, now=clock() if clock else 0.0,
+                                          runner=runners.get(split.ref, ""))
+
+    def show_charts(self, view: DetailView, status: PlanStatus | None = None) -> None:
+        """Push series and state into the three charts.
+
+        A plan's current (or next) analysis bounds replace the charts' own thresholds, so what
+        the runner checks is what is drawn.
+        """
+        bounds: dict[str, float] = {}
+        if status is not None and status.success_rate is not None:
+            bounds["success"] = status.success_rate.value
+        if status is not None and status.latency_p99 is not None:
+            bounds["p99"] = status.latency_p99.value
         for chart_id in ("success", "rps", "p99"):
             chart = self.query_one(f"#chart-{chart_id}", SignalChart)
             content = view.charts.get(chart_id)
             if content is not None:
                 chart.set_series(content.series, start=content.start, end=content.end,
-                                 markers=content.markers, threshold=content.threshold,
+                                 markers=content.markers,
+                                 threshold=bounds.get(chart_id, content.threshold),
                                  roles=content.roles)
             chart.state = view.chart_state
             chart.message = view.chart_message

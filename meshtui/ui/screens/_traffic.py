@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from meshtui.model.actions import ActionPlan, Unavailable
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
+from meshtui.ui.control.plans import active_plan
 from meshtui.ui.control.pending import NotEditable, PendingChange, editable_backends
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens._traffic_writes import TrafficWrites
@@ -44,7 +45,7 @@ CONTROL_BINDINGS = [
     Binding("s", "mark_stable", "Mark stable", show=False, id="control.stable",
             tooltip="Mark the selected backend as the stable one."),
     Binding("p", "pause_resume", "Pause/resume", show=False, id="control.pause",
-            tooltip="Pause or resume the split's Flagger or Argo controller."),
+            tooltip="Pause or resume the split's plan, or its Flagger or Argo controller."),
     Binding("P", "promote", "Promote", id="control.promote", tooltip="Promote the canary."),
     Binding("A", "abort", "Abort", id="control.abort", tooltip="Abort the canary."),
 ]
@@ -54,7 +55,8 @@ OWNER_RESOURCES = ("canaries", "rollouts")
 """Resources that tell who owns a split: until they list, an owned split looks unowned."""
 
 WRITE_ACTIONS = frozenset({"shift_weight", "set_exact", "apply_weights", "undo", "canary_to_zero",
-                           "mark_stable", "pause_resume", "promote", "abort"})
+                           "mark_stable", "pause_resume", "promote", "abort", "start_plan",
+                           "approve_plan"})
 """Actions that lead to a write: unavailable without a writer or in read-only mode."""
 
 
@@ -238,22 +240,30 @@ class TrafficActions(TrafficWrites):
         self.app.push_screen(dialog, answered)  # type: ignore[attr-defined]
 
     def action_pause_resume(self) -> None:
-        """Pause or resume the owning controller (after a confirmation)."""
+        """Pause or resume the split's plan or owning controller (after a confirmation)."""
         split = self.current_split()
-        if split is not None:
+        status = active_plan(split)
+        if split is not None and status is not None and split.owner is None:
+            self.confirm_plan(split, "resume" if status.phase == "Paused" else "pause")  # type: ignore[attr-defined]
+        elif split is not None:
             self.confirm_action(split, self.control.toggle_action(split))
 
     def action_promote(self) -> None:
-        """Promote the canary (after a confirmation)."""
-        split = self.current_split()
-        if split is not None:
-            self.confirm_action(split, "promote")
+        """Promote the canary, through its plan when it has one (after a confirmation)."""
+        self._plan_or_owner("promote")
 
     def action_abort(self) -> None:
-        """Abort the canary (after a confirmation)."""
+        """Abort the canary, through its plan when it has one (after a confirmation)."""
+        self._plan_or_owner("abort")
+
+    def _plan_or_owner(self, action: str) -> None:
         split = self.current_split()
-        if split is not None:
-            self.confirm_action(split, "abort")
+        if split is None:
+            return
+        if split.owner is None and active_plan(split) is not None:
+            self.confirm_plan(split, action)  # type: ignore[attr-defined]
+        else:
+            self.confirm_action(split, action)
 
     def confirm_action(self, split: Split, action: str) -> None:
         """Plan an owner action; say why it is unavailable, or confirm and apply it."""

@@ -27,6 +27,7 @@ from meshtui.ui.config import WINDOWS, Settings
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import HistoryFailed, HistoryFetched, MeshEventsReceived, MetricsFailed, MetricsFetched
 from meshtui.ui.panes.split_detail import SplitDetail
+from meshtui.ui.screens._plans import PLAN_BINDINGS, PlanActions
 from meshtui.ui.screens._presenter import Presenter
 from meshtui.ui.screens._pipeline import MetricsPipeline
 from meshtui.ui.screens._traffic import CONTROL_BINDINGS, TrafficActions
@@ -44,7 +45,7 @@ INITIAL_LOAD_GRACE = 1.0
 """Seconds after the first watch events to stop waiting for the remaining lists."""
 
 
-class DashboardScreen(TrafficActions, Screen[None]):
+class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     """Navigator, split detail and status bar over one cluster."""
 
     CSS_PATH = "dashboard.tcss"
@@ -64,6 +65,7 @@ class DashboardScreen(TrafficActions, Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
                 tooltip="Clear the filter and return to the list."),
         *CONTROL_BINDINGS,
+        *PLAN_BINDINGS,
     ]
     """
     | Key(s) | Description |
@@ -79,7 +81,8 @@ class DashboardScreen(TrafficActions, Screen[None]):
     | a / u | Apply the pending weights / undo the last change (confirmed). |
     | 0 | Canary to 0% at once (confirmed). |
     | s | Mark the selected backend as stable. |
-    | p / P / A | Pause or resume / promote / abort through the owner (confirmed). |
+    | p / P / A | Pause or resume / promote / abort the plan or through the owner (confirmed). |
+    | R / v | Start a plan on the split / approve its pause (confirmed). |
     """
 
     scope: reactive[str | None] = reactive(None, init=False)
@@ -156,6 +159,7 @@ class DashboardScreen(TrafficActions, Screen[None]):
     def on_mount(self) -> None:
         """Start watching the cluster and, unless disabled, the polling timers."""
         self.presenter.refresh_all()
+        self.start_plans()
         self.pipeline.start_watch()
         if self.live:
             self.set_interval(self.settings.refresh, self.pipeline.fetch_all)
@@ -269,6 +273,7 @@ class DashboardScreen(TrafficActions, Screen[None]):
         """Show the newly selected split and fetch its history."""
         self.presenter.refresh_detail()
         self.pipeline.fetch_history()
+        self.read_runner()
 
     def watch_scope(self) -> None:
         """A new scope changes the rows and the backends whose metrics are fetched."""

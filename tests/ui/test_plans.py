@@ -1,0 +1,105 @@
+"""Plans in the dashboard: start one through the UI, its timeline, p/A/v acting on it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from meshtui.model.plan_state import ANNOTATION
+from meshtui.ui.control.plans import shipped_plans
+from meshtui.ui.screens.plan_picker import PlanPicker
+from meshtui.ui.widgets.plan_timeline import PlanTimeline
+from tests.ui.conftest import mutating_requests
+from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split, stored, stored_weights
+from tests.waiting import settle
+
+
+def plan_state(mesh) -> dict:
+    """The plan state stored on authors-split's annotation."""
+    return json.loads(stored(mesh, AUTHORS)["metadata"]["annotations"][ANNOTATION])
+
+
+async def start(pilot, app, plan_name: str) -> None:
+    """R, pick a shipped plan, confirm."""
+    await pilot.press("R")
+    await settle(pilot, lambda: isinstance(app.screen, PlanPicker), message="the plan picker")
+    picker = app.screen
+    picker.choose(str(next(p for p in shipped_plans() if p.name == plan_name)))
+    await dialog(pilot, app)
+    await pilot.press("y")
+
+
+async def test_start_plan_pause_and_abort(make_control_app: Callable, mesh) -> None:
+    """R starts canary-basic on the unowned split (annotation stored); the timeline shows its
+    steps; p pauses the plan; A aborts it and all traffic goes to stable."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await start(pilot, app, "canary-basic.yaml")
+        await settle(pilot, lambda: ANNOTATION in (stored(mesh, AUTHORS)["metadata"].get("annotations") or {}),
+                     message="the plan annotation")
+        assert plan_state(mesh)["phase"] == "Progressing"
+        timeline = screen.query_one(PlanTimeline)
+        await settle(pilot, lambda: timeline.status is not None and timeline.status.steps,
+                     message="the timeline")
+        rendered = str(timeline.render())
+        assert "setWeight" in rendered and "▶ 1." in rendered, rendered
+        await pilot.press("p")
+        confirm = await dialog(pilot, app)
+        assert "Paused" in confirm.confirmation.lines[0]
+        await pilot.press("y")
+        await settle(pilot, lambda: plan_state(mesh)["phase"] == "Paused", message="paused")
+        await settle(pilot, lambda: timeline.status is not None and timeline.status.phase == "Paused",
+                     message="the timeline paused")
+        await pilot.press("A")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, lambda: plan_state(mesh)["phase"] == "Aborted", message="aborted")
+    assert [int(w) for w in stored_weights(mesh, AUTHORS)] == [100, 0]
+
+
+async def test_bad_plan_file_is_refused(make_control_app: Callable, mesh, tmp_path: Path) -> None:
+    """A plan with an error stays in the picker with its line and field; nothing is written."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps:\n  - setWeight: 10\n  - analysis:\n      window: 2m\n      interval: 10s\n")
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("R")
+        await settle(pilot, lambda: isinstance(app.screen, PlanPicker), message="the plan picker")
+        picker = app.screen
+        picker.path_input.focus()
+        picker.path_input.value = str(bad)
+        await pilot.press("enter")
+        await settle(pilot, lambda: "window" in str(picker.error.render()), message="the error")
+        shown = str(picker.error.render())
+        assert f"{bad}:4:" in shown and "steps[1].analysis.window" in shown, shown
+        assert isinstance(app.screen, PlanPicker)
+        await pilot.press("escape")
+    assert len(mutating_requests(mesh)) == before
+    assert ANNOTATION not in (stored(mesh, AUTHORS)["metadata"].get("annotations") or {})
+
+
+async def test_approve_moves_past_the_approval_pause(make_control_app: Callable, mesh) -> None:
+    """A plan waiting at an untilApproved pause is approved with v."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await start(pilot, app, "canary-approval.yaml")
+        await settle(pilot, lambda: ANNOTATION in (stored(mesh, AUTHORS)["metadata"].get("annotations") or {}),
+                     message="the plan annotation")
+        # Put the plan at its approval step, as a runner would have.
+        obj = stored(mesh, AUTHORS)
+        state = plan_state(mesh)
+        state["step"] = 3
+        obj["metadata"]["annotations"][ANNOTATION] = json.dumps(state)
+        mesh.store.update(obj)
+        timeline = screen.query_one(PlanTimeline)
+        await settle(pilot, lambda: timeline.status is not None and timeline.status.awaiting_approval,
+                     message="awaiting approval")
+        await pilot.press("v")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, lambda: plan_state(mesh).get("approved") is True, message="approved")
