@@ -78,7 +78,7 @@ class PlanActions:
             runner = f"runner unknown ({type(error).__name__})"
         else:
             if hold is None or hold.expired(time.time()):
-                runner = "no runner (start one with `meshtui rollout run`)"
+                runner = "no runner"  # the timeline default: a missing Lease changes nothing shown
             else:
                 runner = f"driven by runner {hold.holder} (lease)"
         self.post_message(PlanRunnerRead(split.ref, runner))  # type: ignore[attr-defined]
