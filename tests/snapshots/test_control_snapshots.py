@@ -18,8 +18,10 @@ BOOKS_ROW = 1
 """Rows: booksapp/authors-split (first, selected at start), booksapp/books, …"""
 
 
-def press_then(*keys: str, dialog: bool = False, row: int = 0) -> Callable:
-    """Wait for the dashboard, move to `row`, press `keys`, and wait for the dialog if asked."""
+def press_then(*keys: str, dialog: bool = False, row: int = 0,
+               pending: tuple[int, ...] | None = None) -> Callable:
+    """Wait for the dashboard, move to `row`, press `keys`, and wait for the dialog if asked,
+    else for the pending change (`pending`: the percentages every key press has made)."""
 
     async def run_before(pilot) -> None:
         await ready(pilot, 4, charts=None)
@@ -31,8 +33,11 @@ def press_then(*keys: str, dialog: bool = False, row: int = 0) -> Callable:
         if dialog:
             await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
         else:
-            await settle(pilot, lambda: isinstance(app.screen, DashboardScreen)
-                         and app.screen.control.pending is not None, message="a pending change")
+            def pending_shown() -> bool:
+                change = app.screen.control.pending if isinstance(app.screen, DashboardScreen) else None
+                return change is not None and (pending is None or change.pending == pending)
+
+            await settle(pilot, pending_shown, message=f"the pending change {pending}")
         await pilot.pause()
 
     return run_before
@@ -41,7 +46,9 @@ def press_then(*keys: str, dialog: bool = False, row: int = 0) -> Callable:
 def test_slider_with_pending_changes(snap_compare, snapshot_app) -> None:
     """Two steps on authors-v2: the sliders show live and pending, the header the diff."""
     app, _ = snapshot_app(healthy_document(), writer=True)
-    assert snap_compare(app, terminal_size=SIZE, run_before=press_then("plus", "plus"))
+    # Both presses must have landed: waiting only for "a pending change" caught the first one.
+    assert snap_compare(app, terminal_size=SIZE, run_before=press_then("plus", "plus",
+                                                                       pending=(65, 35)))
 
 
 def test_confirmation_dialog(snap_compare, snapshot_app) -> None:
