@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.plugins.apiserver",
     "tests.plugins.sim",
     "tests.plugins.prometheus",
+    "tests.plugins.kube",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the cluster-layer tests."""
+"""Fixtures of the cluster-layer and command-line tests."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from tests.kube.harness import KubeHarness, start_harness
 
 @pytest.fixture
 def kube(tmp_path: Path) -> Iterator[KubeHarness]:
-    """A running emulated API server with namespaces ``test`` and ``other``, and a client."""
+    """A running emulated API server with namespaces ``test`` and ``other``, a kubeconfig and a
+    client."""
     harness = start_harness(tmp_path)
     try:
         yield harness
