@@ -126,6 +126,19 @@ def visible_lines(
     return lines, headers
 
 
+def row_widths(row: SplitRow) -> tuple[int, int, int, int, int]:
+    """One row's name, service, owner, ``90/10`` label and note widths (long ones capped)."""
+    return (min(32, len(row.name)), min(24, len(row.service)), len(row.owner_label),
+            len(format_split(row.percents)), min(24, len(row.note)))
+
+
+def widest(widths: Sequence[tuple[int, int, int, int, int]]) -> tuple[int, int, int, int, int]:
+    """The column-wise maximum of `row_widths` tuples (zeros when there are none)."""
+    if not widths:
+        return (0, 0, 0, 0, 0)
+    return tuple(map(max, zip(*widths)))  # type: ignore[return-value]
+
+
 def content_widths(rows: Sequence[SplitRow]) -> tuple[int, int, int, int, int]:
     """Widest name, service, owner, ``90/10`` label and note over `rows` (long ones capped).
 
@@ -135,13 +148,7 @@ def content_widths(rows: Sequence[SplitRow]) -> tuple[int, int, int, int, int]:
     Returns:
         The widths, in the argument order of `fit_columns`.
     """
-    return (
-        min(32, max((len(r.name) for r in rows), default=0)),
-        min(24, max((len(r.service) for r in rows), default=0)),
-        max((len(r.owner_label) for r in rows), default=0),
-        max((len(format_split(r.percents)) for r in rows), default=0),
-        min(24, max((len(r.note) for r in rows), default=0)),
-    )
+    return widest([row_widths(row) for row in rows])
 
 
 def nearest_row(lines: Sequence[int], line: int, step: int = 1) -> int:

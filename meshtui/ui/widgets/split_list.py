@@ -6,6 +6,7 @@ and only the lines on screen are ever drawn, so 5,000 splits stay responsive.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,17 +23,19 @@ from textual.strip import Strip
 from meshtui.ui.widgets._split_cursor import SplitCursorActions
 from meshtui.ui.widgets._split_message import SplitMessage
 from meshtui.ui.widgets._split_render import render_row
+from meshtui.ui.widgets._split_updates import SplitRowUpdates
 from meshtui.ui.widgets._split_rows import (
     Columns,
     Header,
     SplitRow,
-    content_widths,
     empty_message,
     fit_columns,
     group_order,
     haystack,
     nearest_row,
+    row_widths,
     visible_lines,
+    widest,
 )
 from meshtui.ui.widgets._styles import component_fg
 
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
 
 
-class SplitList(SplitCursorActions, ScrollView, can_focus=True):
+class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True):
     """Every split as one row under its namespace, with health, owner and weights at a glance."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,7 +148,9 @@ class SplitList(SplitCursorActions, ScrollView, can_focus=True):
         self.empty_text = empty_text
         """Shown when there are no rows at all (filters have their own message)."""
         self._rows: list[SplitRow] = []
+        self._given: list[SplitRow] = []
         self._haystacks: list[str] = []
+        self._row_widths: list[tuple[int, int, int, int, int]] = []
         self._lines: list[int] = []
         self._headers: list[Header] = []
         self._cursor = -1
@@ -183,12 +188,27 @@ class SplitList(SplitCursorActions, ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[SplitRow]) -> None:
         """Replace every row, keeping the cursor on the same split when it is still listed.
 
+        When the same splits come back in the same order (a watch event or a metrics answer
+        changed a few of them), only the changed rows are re-indexed and redrawn.
+
         Args:
             rows: The new rows, in any order; they are grouped by namespace here.
         """
-        self._rows = [rows[i] for i in group_order(rows)]
+        if len(rows) == len(self._given) and all(map(operator.is_, rows, self._given)):
+            return
+        self._given = list(rows)
+        grouped = [rows[i] for i in group_order(rows)]
+        old = self._rows
+        if len(grouped) == len(old) and all(a.ref == b.ref for a, b in zip(old, grouped)):
+            changed = [i for i, (a, b) in enumerate(zip(old, grouped)) if a is not b and a != b]
+            self._rows = grouped
+            if changed:
+                self._update_rows(old, changed)
+            return
+        self._rows = grouped
         self._haystacks = [haystack(row) for row in self._rows]
-        self._widths = content_widths(self._rows)
+        self._row_widths = [row_widths(row) for row in self._rows]
+        self._widths = widest(self._row_widths)
         self._strips.clear()
         self._columns = None
         self._relayout()
@@ -207,7 +227,7 @@ class SplitList(SplitCursorActions, ScrollView, can_focus=True):
                     break
         if self._cursor < 0 and self.visible_count:
             self._cursor = nearest_row(self._lines, max(0, min(old_line, len(self._lines) - 1)))
-        self.virtual_size = Size(self.size.width, len(self._lines))
+        self._set_virtual_height(len(self._lines))
         self._moved(scroll=True)
         self.refresh()
 
