@@ -21,14 +21,25 @@ class WeightLog:
         """Start with nothing seen."""
         self.changes: dict[SplitRef, list[float]] = {}
         """Split → times its weights changed, oldest first."""
-        self._weights: dict[SplitRef, tuple] = {}
+        self._weights: dict[SplitRef, tuple[object, tuple]] = {}
 
     def observe(self, splits: Iterable[Split], now: float) -> None:
-        """Compare every split's weights with the last look; a split seen first is no change."""
-        weights = {split.ref: weights_signature(split) for split in splits}
-        for ref, signature in weights.items():
-            previous = self._weights.get(ref)
-            if previous is not None and previous != signature:
+        """Compare every split's weights with the last look; a split seen first is no change.
+
+        A split whose object is the one seen last time (`MeshState` keeps an unchanged object)
+        cannot have new weights, so only changed objects are looked at.
+        """
+        seen = self._weights
+        weights: dict[SplitRef, tuple[object, tuple]] = {}
+        for split in splits:
+            ref = split.ref
+            previous = seen.get(ref)
+            if previous is not None and previous[0] is split.obj:
+                weights[ref] = previous
+                continue
+            signature = weights_signature(split)
+            weights[ref] = (split.obj, signature)
+            if previous is not None and previous[1] != signature:
                 marks = self.changes.setdefault(ref, [])
                 marks.append(now)
                 del marks[:-MAX_MARKS]

@@ -79,6 +79,9 @@ class MetricsPipeline:
         """(split ref, reason) of the latest failed history fetch."""
         self.targets: tuple[BackendTarget, ...] = ()
         """The targets of the latest metrics request."""
+        self._signals: tuple[MetricsSnapshot | None, dict[BackendKey, GoldenSignals]] = (None, {})
+        self._targets_for: tuple[Any, int, str | None] | None = None
+        self._current: list[BackendTarget] = []
         self._busy: set[str] = set()
         self._again: set[str] = set()
         self._watch_set: Any = None
@@ -91,8 +94,13 @@ class MetricsPipeline:
 
     @property
     def signals(self) -> dict[BackendKey, GoldenSignals]:
-        """Latest signals per backend (empty before the first fetch)."""
-        return dict(self.snapshot.signals) if self.snapshot else {}
+        """Latest signals per backend (empty before the first fetch); do not modify.
+
+        Copied once per snapshot, not once per call: every redraw reads it.
+        """
+        if self._signals[0] is not self.snapshot:
+            self._signals = (self.snapshot, dict(self.snapshot.signals) if self.snapshot else {})
+        return self._signals[1]
 
     def start_watch(self) -> None:
         """Start the cluster watch in a thread, retrying while the API server is unreachable."""
@@ -152,8 +160,12 @@ class MetricsPipeline:
         self.fetch_history()
 
     def current_targets(self) -> list[BackendTarget]:
-        """The backends of every split in scope."""
-        return backend_targets(scoped(self.screen.state.splits(), self.screen.scope))
+        """The backends of every split in scope (worked out again only after a change)."""
+        state, scope = self.screen.state, self.screen.scope
+        if self._targets_for != (state, state.version, scope):
+            self._targets_for = (state, state.version, scope)
+            self._current = backend_targets(scoped(state.splits(), scope))
+        return list(self._current)
 
     def fetch_if_targets_changed(self) -> None:
         """Fetch at once when splits or backends came or went, rather than at the next tick."""

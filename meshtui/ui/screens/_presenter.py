@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from meshtui.model.checks import traffic_checks
 from meshtui.model.health import backend_role
 from meshtui.ui.config import WINDOW_SECONDS
 from meshtui.ui.panes.split_detail import ChartView, DetailView
-from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings, split_row
+from meshtui.ui.row_cache import RowCache
+from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -25,6 +27,11 @@ class Presenter:
     def __init__(self, screen: DashboardScreen) -> None:
         """Create the presenter of one screen."""
         self.screen = screen
+        self.row_cache = RowCache()
+        """Navigator rows kept between redraws (only changed splits are rebuilt)."""
+        self._title: str | None = None
+        self._detail: object = object()
+        self._mesh_checks: tuple[object, list] = (None, [])
 
     @property
     def data_age(self) -> float | None:
@@ -58,9 +65,7 @@ class Presenter:
     def refresh_navigator(self) -> None:
         """Rebuild the navigator rows for the scope."""
         screen = self.screen
-        signals = screen.pipeline.signals
-        rows = [split_row(split, screen.state.owner_state(split), signals, screen.policy)
-                for split in scoped(screen.state.splits(), screen.scope)]
+        rows = self.row_cache.rows(screen.state, screen.scope, screen.pipeline.signals, screen.policy)
         screen.split_list.set_rows(rows)
         self.refresh_navigator_title()
         screen.query_one("#navigator").set_class(self.disconnected, "-disconnected")
@@ -75,7 +80,10 @@ class Presenter:
         title = f"[b]{view}[/b] ({len(rows)}) · {scope}"
         if attention:
             title += f" · [b]{attention}[/b] need attention"
-        self.screen.query_one("#navigator-title").update(title)  # type: ignore[attr-defined]
+        if title != self._title:
+            # Static.update reflows the screen, so an unchanged title is not sent again.
+            self._title = title
+            self.screen.query_one("#navigator-title").update(title)  # type: ignore[attr-defined]
 
     @property
     def disconnected(self) -> bool:
@@ -120,12 +128,12 @@ class Presenter:
         split = screen.state.split(screen.selected) if screen.selected is not None else None
         screen.detail.set_class(self.stale, "-stale")
         if split is None:
-            screen.detail.show(None, empty_text=self.overview())
+            self._show_detail(None, self.overview())
             return
         signals = screen.pipeline.signals
         state, message = self.chart_state(split)
         owner_state = screen.state.owner_state(split)
-        screen.detail.show(DetailView(
+        self._show_detail(DetailView(
             split=split,
             owner_state=owner_state,
             rows=backend_rows(split, signals, screen.policy, owner_state),
@@ -135,6 +143,14 @@ class Presenter:
             checks=self.checks(split),
             editor=screen.control.editor_view(split),
         ))
+
+    def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:
+        """Push `view` into the pane unless it is what the pane already shows."""
+        shown = (view, empty_text)
+        if shown == self._detail:
+            return
+        self._detail = shown
+        self.screen.detail.show(view, empty_text=empty_text)
 
     def overview(self) -> str:
         """What the detail pane says when no split is selected."""
@@ -181,9 +197,12 @@ class Presenter:
         """Problems of the object, mesh checks that concern it, and traffic findings."""
         state = self.screen.state
         findings = list(split.problems)
-        checks = list(state.checks())
+        if self._mesh_checks[0] != (state, state.version):
+            self._mesh_checks = ((state, state.version), list(state.checks()))
+        checks = list(self._mesh_checks[1])
         if self.screen.pipeline.snapshot is not None:
-            checks += state.traffic_checks(self.screen.pipeline.snapshot)
+            # Traffic checks concern one split each: only this one's are looked for.
+            checks += traffic_checks([split], self.screen.pipeline.snapshot)
         findings += [check.message for check in checks if check.ref in (None, split.ref)]
         findings += share_findings(split, self.screen.pipeline.signals, self.screen.policy)
         return findings
