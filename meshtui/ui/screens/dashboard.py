@@ -173,9 +173,15 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
 
     @on(MeshEventsReceived)
     def schedule_apply(self) -> None:
-        """Apply queued watch events at most once per 50 ms, so bursts cost one redraw."""
-        if self._drain_timer is None:
-            self._drain_timer = self.set_timer(0.05, self.apply_mesh_events)
+        """Apply queued watch events now (the feed posts once per drain, so a burst costs one
+        redraw). While weights are pending or being written, 50 ms later: a write's own watch
+        event must not be applied before its result has registered the revert watch."""
+        if self.control.pending is not None or any(
+                worker.group == "write" and not worker.is_finished for worker in self.workers):
+            if self._drain_timer is None:
+                self._drain_timer = self.set_timer(0.05, self.apply_mesh_events)
+        elif self._drain_timer is None:
+            self.apply_mesh_events()
 
     def apply_mesh_events(self) -> None:
         """Drain the feed into `MeshState`, note weight changes, and redraw what changed."""
