@@ -14,12 +14,16 @@ SIZE = (160, 50)
 
 @asynccontextmanager
 async def app_session(mesh_client: Any, metrics: Any, *, expect: int, refresh: float = 5.0,
-                      live: bool = True) -> AsyncIterator[tuple[Any, Any, FrameProbe]]:
-    """Run the app until its navigator lists `expect` splits; yields (app, pilot, probe)."""
+                      live: bool = True, writer: Any = None
+                      ) -> AsyncIterator[tuple[Any, Any, FrameProbe]]:
+    """Run the app until its navigator lists `expect` splits; yields (app, pilot, probe).
+
+    `writer` (a `ClusterWriter`) turns the traffic-control keys on.
+    """
     from meshtui.ui.app import MeshtuiApp
     from meshtui.ui.config import Settings
 
-    app = MeshtuiApp(mesh_client, metrics, Settings(refresh=refresh), live=live)
+    app = MeshtuiApp(mesh_client, metrics, Settings(refresh=refresh), live=live, writer=writer)
     async with app.run_test(size=SIZE) as pilot:
         probe = FrameProbe(app)
         await wait_until(lambda: _listed(app) >= expect, message=f"{expect} splits listed")

@@ -11,6 +11,7 @@ from typing import Any
 from bench.cluster import WriteLog
 from bench.kubectl import Kubectl
 from bench.profiles import Profile
+from bench.probe import wait_until
 from bench.session import app_session, row_percents
 from bench.stats import Measure, at_most
 
@@ -68,30 +69,53 @@ def measure_external_change(profile: Profile, client: Any, kubectl: Kubectl, log
     return replace(measure, met=at_most(measure.p95, 150.0) if not timeouts else False)
 
 
+async def _key_presses(profile: Profile, client: Any, writer: Any, log: WriteLog) -> list[float]:
+    from meshtui.model.split import SplitRef
+    from meshtui.ui.screens.confirm import ConfirmDialog
+
+    samples: list[float] = []
+    async with app_session(client, None, expect=profile.splits, writer=writer) as (app, pilot, _probe):
+        screen = app.dashboard
+        # The first lists put the cursor on the first split; a selection made before that is lost.
+        await wait_until(lambda: screen.initial_load_done and screen.owners_ready(),
+                         message="the first lists in")
+        await pilot.pause()
+        for namespace, name in route_names(profile, profile.write_samples):
+            ref = SplitRef("HTTPRoute", "gateway.networking.k8s.io", namespace, name)
+            screen.select_split(ref)
+            await wait_until(lambda ref=ref: screen.current_split() is not None
+                             and screen.current_split().ref == ref, message=f"{ref} selected")
+            version = screen.current_split().resource_version
+            await pilot.press("plus", "a")
+            await wait_until(lambda: isinstance(app.screen, ConfirmDialog), message="confirmation")
+            before = len(log)
+            start = time.perf_counter()
+            await pilot.press("y")
+            writes = await wait_until(lambda before=before: log.since(before), timeout=10.0,
+                                      message="the PATCH at the API server")
+            samples.append((writes[0][0] - start) * 1000)
+            # The next split starts from a settled screen: the write's own watch event is in.
+            await wait_until(lambda ref=ref, version=version: not isinstance(app.screen, ConfirmDialog)
+                             and screen.state.split(ref).resource_version != version,
+                             message="the write seen by the watch")
+    return samples
+
+
 def measure_key_to_write(profile: Profile, cluster: Any, client: Any, log: WriteLog,
                          workdir: Path) -> Measure:
-    """``key_to_write_ms``, through the writer call path (the UI has no weight keys yet).
+    """``key_to_write_ms``: a real key press in the running app to the PATCH at the API server.
 
-    Each sample reads the split fresh (untimed), then times `ClusterWriter.set_weights` from the
-    call to the emulator logging the PATCH.
+    For each sample the app selects an HTTPRoute (untimed), `+` moves its canary one step and `a`
+    opens the confirmation (untimed); the time runs from pressing `y` to the emulator logging
+    the PATCH. The first sample is the process's first write (cold).
     """
     from meshtui.kube.audit import AuditLog
     from meshtui.kube.writer import ClusterWriter
-    from meshtui.model.split import parse_split
 
     writer = ClusterWriter(cluster, audit=AuditLog(workdir / "audit.log"))
-    samples = []
-    for k, (namespace, name) in enumerate(route_names(profile, profile.write_samples)):
-        split = parse_split(client.get(ROUTES, namespace, name))
-        canary = 7 + k % 80
-        before = len(log)
-        start = time.perf_counter()
-        writer.set_weights(split, [100 - canary, canary])
-        writes = log.since(before)
-        if writes:
-            samples.append((writes[0][0] - start) * 1000)
+    samples = asyncio.run(_key_presses(profile, client, writer, log))
     measure = Measure("key_to_write_ms", tuple(samples), "ms", "p95 <= 30", None,
-                      note="writer call path, not a key press: ClusterWriter.set_weights called to the "
-                           "emulator logging the PATCH (the UI weight keys +/-/a do not exist yet); the first "
-                           "sample is the process's first write (cold)")
+                      note=f"{profile.splits} splits watched; real key presses in the app: `+` then `a` "
+                           "(untimed), then from pressing `y` in the confirmation to the emulator logging "
+                           "the PATCH; the first sample is the process's first write (cold)")
     return replace(measure, met=at_most(measure.p95, 30.0))
