@@ -159,3 +159,102 @@ async def test_prometheus_faults_keep_the_dashboard_responsive(make_writer_app: 
         f"{fault}_states": sorted(set(states)),
         f"{fault}_write_landed": True,
     })
+
+
+RESIZE_SIZES = [(140, 40), (80, 24), (200, 60), (60, 15), (120, 30), (100, 50), (40, 12),
+                (160, 45), (90, 20), (140, 40)]
+RESIZE_ROUNDS = 6
+"""Rounds through `RESIZE_SIZES` (60 resizes), a watch event and a traffic step between each."""
+
+
+@pytest.mark.heavy
+async def test_resizes_while_data_streams_in(make_writer_app: Callable, mesh, mesh_client) -> None:
+    """60 resizes with watch events and fresh metrics between them: no error, the rows exact."""
+    app = make_writer_app(mesh.source(), Settings(refresh=0.5), live=True)
+    resizes = 0
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        for round_number in range(RESIZE_ROUNDS):
+            for index, (width, height) in enumerate(RESIZE_SIZES):
+                mesh.traffic.step(1.0)
+                if index % 3 == 0:
+                    set_authors_weights(mesh, 70 - round_number - index, 30 + round_number + index)
+                await pilot.resize_terminal(width, height)
+                resizes += 1
+                await pilot.pause()
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot, lambda: app.size == SIZE, message="the final size")
+        await settle(pilot, lambda: navigator_matches(screen, mesh_client, mesh),
+                     message="the navigator equal to the server after the resizes")
+        screen.split_list.focus()
+        latency = await cursor_moves(pilot, screen, "j")
+        rows = len(screen.query_one(SplitList).rows)
+        assert app.return_code is None and app._exception is None
+    assert rows == 4
+    figures.record("dashboard_resizes", resizes=resizes, watch_events=RESIZE_ROUNDS * 4,
+                   rows_after=rows, key_after_ms=round(1000 * latency, 1))
+
+
+def _every_key() -> list[str]:
+    """Each key bound on the dashboard, the navigator and the app, except quit (pressed last)."""
+    from meshtui.ui.app import MeshtuiApp
+    from meshtui.ui.screens.dashboard import DashboardScreen
+
+    keys: list[str] = []
+    for binding in [*DashboardScreen.BINDINGS, *SplitList.BINDINGS, *MeshtuiApp.BINDINGS]:
+        for key in binding.key.split(","):  # type: ignore[union-attr]
+            if key.strip() and key.strip() != "q" and key.strip() not in keys:
+                keys.append(key.strip())
+    return keys
+
+
+MODAL_KEYS = ["c", "f", "5", "0", "y", "enter"]
+"""Pressed whenever a key opened something: the confirmation, its options, a percentage, OK."""
+
+
+async def _back_to_dashboard(pilot, app, pressed: list[str]) -> None:
+    """Escape (bounded) until the dashboard is on top and its navigator has focus."""
+    for _ in range(6):
+        if app.screen is app.dashboard and isinstance(app.focused, SplitList):
+            return
+        await pilot.press("escape")
+        pressed.append("escape")
+    app.dashboard.split_list.focus()
+    await pilot.pause()
+
+
+@pytest.mark.heavy
+async def test_read_only_every_key_writes_nothing(make_writer_app: Callable, mesh) -> None:
+    """Every binding on every kind of split, the confirmation keys and the palette: no write."""
+    from tests.ui.control_helpers import BOOKS, PODINFO
+
+    app = make_writer_app(mesh.source(), read_only=True)
+    pressed: list[str] = []
+    before = None
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        assert screen.status.read_only
+        for ref in (AUTHORS, BOOKS, PODINFO):
+            for key in _every_key():
+                screen.select_split(ref)
+                await pilot.pause()
+                await pilot.press(key)
+                pressed.append(key)
+                if app.screen is not screen or not isinstance(app.focused, SplitList):
+                    if key == "ctrl+p":
+                        for typed in ("a", "p", "p", "l", "y", "enter"):
+                            await pilot.press(typed)
+                            pressed.append(typed)
+                    for typed in MODAL_KEYS:
+                        await pilot.press(typed)
+                        pressed.append(typed)
+                await _back_to_dashboard(pilot, app, pressed)
+        await pilot.press("q")
+        pressed.append("q")
+        await settle(pilot, lambda: app.return_code is not None or not app.is_running,
+                     message="q to quit")
+    writes = mutating_requests(mesh)[before:]
+    assert writes == [], [(r.method, r.path) for r in writes]
+    figures.record("dashboard_read_only", keys_pressed=len(pressed),
+                   distinct_keys=len(set(pressed)), splits=3, mutating_requests=len(writes))
