@@ -89,6 +89,39 @@ async def shoot(name: str, mesh: SimulatedMesh, kubeconfig: Path, metrics: Any,
         cluster.close()
 
 
+def start_plan(mesh: SimulatedMesh, kubeconfig: Path) -> None:
+    """Start the shipped approval plan on booksapp/authors-split and let a runner play its first
+    steps, as `meshtui rollout start` and `meshtui rollout run` would, on the shots' clock."""
+    import threading
+
+    from meshtui.kube.audit import AuditLog
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+    from meshtui.kube.writer import ClusterWriter
+    from meshtui.model.plan import parse_plan
+    from meshtui.model.split import parse_split
+    from meshtui.rollout import commands
+    from meshtui.rollout.runner import Runner
+    from meshtui.rollout.store import canary_percent, choose_roles, write_transition
+
+    path = HERE.parent / "meshtui" / "sim" / "plans" / "canary-approval.yaml"
+    plan = parse_plan(path.read_text(), str(path))
+    cluster = load_cluster(str(kubeconfig), None)
+    try:
+        writer = ClusterWriter(cluster, audit=AuditLog(Path(tempfile.mkdtemp()) / "audit.log"))
+        split = parse_split(mesh.store.get("split.smi-spec.io/v1alpha1", "TrafficSplit",
+                                           "booksapp", "authors-split"))
+        canary, stable = choose_roles(split, plan)
+        write_transition(writer, split, None, commands.start(
+            plan, canary=canary, stable=stable, weight=canary_percent(split, canary),
+            now=mesh.traffic.now, by="screenshots"), "rollout-start")
+        runner = Runner(MeshClient(cluster), writer, mesh.source(), identity="runner-0",
+                        clock=lambda: mesh.traffic.now)
+        runner.run(threading.Event(), interval=0.0, max_ticks=2)
+    finally:
+        cluster.close()
+
+
 async def main() -> None:
     """Start the mesh once and take every screenshot."""
     mesh = SimulatedMesh("default", seed=1, realtime=False, autostart=False)
@@ -142,6 +175,9 @@ async def main() -> None:
         await shoot("metrics-unavailable", mesh, kubeconfig, Unreachable(), unavailable)
         await shoot("pending-change", mesh, kubeconfig, mesh.source(), pending)
         await shoot("confirmation", mesh, kubeconfig, mesh.source(), confirmation)
+        # Last, as the plan stays on authors-split, the split every other shot opens first.
+        start_plan(mesh, kubeconfig)
+        await shoot("plan-timeline", mesh, kubeconfig, mesh.source(), overview)
     finally:
         mesh.stop()
 
