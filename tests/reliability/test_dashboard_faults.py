@@ -195,13 +195,21 @@ async def test_resizes_while_data_streams_in(make_writer_app: Callable, mesh, me
                    rows_after=rows, key_after_ms=round(1000 * latency, 1))
 
 
-def _every_key() -> list[str]:
-    """Each key bound on the dashboard, the navigator and the app, except quit (pressed last)."""
+def _every_key(write_keys_only: bool = False) -> list[str]:
+    """Each key bound on the dashboard, the navigator and the app, except quit (pressed last).
+
+    Args:
+        write_keys_only: Only the weight, owner and plan keys (for the second and third split).
+    """
     from meshtui.ui.app import MeshtuiApp
+    from meshtui.ui.screens._plans import PLAN_BINDINGS
+    from meshtui.ui.screens._traffic import CONTROL_BINDINGS
     from meshtui.ui.screens.dashboard import DashboardScreen
 
     keys: list[str] = []
-    for binding in [*DashboardScreen.BINDINGS, *SplitList.BINDINGS, *MeshtuiApp.BINDINGS]:
+    bindings = [*CONTROL_BINDINGS, *PLAN_BINDINGS] if write_keys_only else \
+        [*DashboardScreen.BINDINGS, *SplitList.BINDINGS, *MeshtuiApp.BINDINGS]
+    for binding in bindings:
         for key in binding.key.split(","):  # type: ignore[union-attr]
             if key.strip() and key.strip() != "q" and key.strip() not in keys:
                 keys.append(key.strip())
@@ -236,7 +244,7 @@ async def test_read_only_every_key_writes_nothing(make_writer_app: Callable, mes
         before = len(mutating_requests(mesh))
         assert screen.status.read_only
         for ref in (AUTHORS, BOOKS, PODINFO):
-            for key in _every_key():
+            for key in _every_key(write_keys_only=ref != AUTHORS):
                 screen.select_split(ref)
                 await pilot.pause()
                 await pilot.press(key)
