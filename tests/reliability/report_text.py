@@ -140,6 +140,45 @@ def _rows(figures: Figures) -> list[tuple[str, str, str]]:
          f"changed {g('rbac', 'objects_changed')}; `--read-only`: "
          f"{g('rbac', 'read_only_mode_commands')} commands, mutating requests "
          f"{g('rbac', 'read_only_mode_mutating_requests')}"),
+        *_dashboard_rows(f),
+    ]
+
+
+def _dashboard_rows(f: Figures) -> list[tuple[str, str, str]]:
+    """Rows of the dashboard-level scenarios (`test_dashboard_faults.py`)."""
+    g = lambda s, k: _get(f, s, k)  # noqa: E731 - local shorthand
+    r, m = "dashboard_restarts", "dashboard_metrics_faults"
+    faults = "; ".join(
+        f"{mode}: key latency median {g(m, f'{mode}_key_latency_median_ms')} ms, max "
+        f"{g(m, f'{mode}_key_latency_max_ms')} ms over {g(m, f'{mode}_presses')} presses, "
+        f"metrics shown as {'/'.join(g(m, f'{mode}_states') or [])}, write landed "
+        f"{g(m, f'{mode}_write_landed')}" for mode in ("error", "slow", "garbage")
+        if m in f and f"{mode}_presses" in f[m])
+    return [
+        ("11. Dashboard: API server stopped and restarted on the same port under a running "
+         "dashboard (weights changed in the store during outages; `+` `a` `y` during some)",
+         "status bar shows the outage within 2 refresh intervals and recovers by itself within "
+         "5 s; navigator equal to the server; an outage write fails visibly, never replayed",
+         f"restarts {g(r, 'recovered')}/{g(r, 'restarts')}; outage shown max "
+         f"{g(r, 'outage_shown_max_s')} s, median {g(r, 'outage_shown_median_s')} s; recovery "
+         f"max {g(r, 'recovery_max_s')} s, median {g(r, 'recovery_median_s')} s; outage writes "
+         f"failed visibly {g(r, 'outage_writes_failed_visibly')}, replayed "
+         f"{g(r, 'outage_writes_replayed')}"),
+        ("12. Dashboard: Prometheus raising `MetricsError`, slow (past the refresh interval), "
+         "garbage through a real `PrometheusSource`",
+         "status bar says so, data never shown fresh, keys stay responsive, a write still lands",
+         faults or "not measured"),
+        ("13. Dashboard: terminal resized repeatedly while watch events and metrics stream in",
+         "no exception; keys answer; rows equal to the server afterwards",
+         f"resizes {g('dashboard_resizes', 'resizes')} with {g('dashboard_resizes', 'watch_events')}"
+         f" weight changes; rows after {g('dashboard_resizes', 'rows_after')}; first key after "
+         f"{g('dashboard_resizes', 'key_after_ms')} ms"),
+        ("14. Dashboard `--read-only`: every key of the screen, navigator and app, the write, "
+         "owner and plan keys on each kind of split, confirmation keys, the palette",
+         "zero mutating requests",
+         f"keys pressed {g('dashboard_read_only', 'keys_pressed')} "
+         f"({g('dashboard_read_only', 'distinct_keys')} distinct); mutating requests "
+         f"{g('dashboard_read_only', 'mutating_requests')}"),
     ]
 
 
@@ -160,8 +199,8 @@ def render(figures: Figures, run: dict[str, Any]) -> str:
 
 ROLES = """## Kubernetes RBAC for meshtui
 
-meshtui reads splits and their owners, Services and Namespaces, and (for metrics through the API
-server) linkerd-viz's Prometheus through the service proxy. Every write goes through
+meshtui reads splits and their owners, Services, Deployments and Namespaces, and (for metrics
+through the API server) linkerd-viz's Prometheus through the service proxy. Every write goes through
 `ClusterWriter` and is a `patch` (weights, Flagger `spec.suspend`, Argo `spec.paused` and the
 `rollouts/status` subresource), a `create` on `services/proxy` (Flagger load-tester gates), or,
 for `meshtui rollout` plans, a Lease in `coordination.k8s.io`. A ClusterRole is needed for
@@ -192,6 +231,10 @@ rules:
     verbs: ["get", "list", "watch"]
   - apiGroups: [""]
     resources: ["services", "namespaces"]
+    verbs: ["get", "list", "watch"]
+  # Which services are meshed: pod templates annotated linkerd.io/inject.
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
     verbs: ["get", "list", "watch"]
   - apiGroups: ["coordination.k8s.io"]
     resources: ["leases"]
