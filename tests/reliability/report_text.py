@@ -179,6 +179,14 @@ def _dashboard_rows(f: Figures) -> list[tuple[str, str, str]]:
          f"keys pressed {g('dashboard_read_only', 'keys_pressed')} "
          f"({g('dashboard_read_only', 'distinct_keys')} distinct); mutating requests "
          f"{g('dashboard_read_only', 'mutating_requests')}"),
+        ("15. `meshtui rollout run` killed with SIGKILL at seeded random points during a plan on "
+         "the default scenario's `booksapp/authors-split`",
+         "the plan ends once; each step done exactly once; the weight only rises, none skipped",
+         f"kills {g('plan_kill', 'kills')} (seed {g('plan_kill', 'seed')}); steps "
+         f"{g('plan_kill', 'steps')}, runners that drove a step {g('plan_kill', 'drivers')}; "
+         f"phase {g('plan_kill', 'phase')}; canary weights "
+         f"{' -> '.join(str(w) for w in g('plan_kill', 'weights') or [])}; steps repeated "
+         f"{g('plan_kill', 'steps_repeated')}"),
     ]
 
 
