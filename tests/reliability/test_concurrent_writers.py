@@ -166,8 +166,11 @@ def test_five_hundred_concurrent_writes(apiserver, tmp_path: Path) -> None:
     order = sorted(versions)
     previous = {rv: before for before, rv in zip(order, order[1:], strict=False)}
     changes = [a for a in tally.acks if a.base is not None and a.base != a.rv]
-    lost = sum(1 for a in changes if previous.get(a.rv) != a.base)
-    assert lost == 0
+    broken = [a for a in changes if previous.get(a.rv) != a.base]
+    lost = len(broken)
+    assert lost == 0, [(a, previous.get(a.rv), sorted(versions)[max(0, order.index(a.rv) - 3):
+                                                                order.index(a.rv) + 2])
+                       for a in broken]
     last = next(iter(versions[order[-1]]))
     stored = apiserver.store.get(TS_V, "TrafficSplit", "default", "race")
     assert int(stored["metadata"]["resourceVersion"]) == order[-1]
