@@ -105,6 +105,9 @@ def test_no_secret_in_logs_errors_reprs_or_audit(apiserver, tmp_path: Path,
     events: list[object] = []
     watch = client.watch("default", events.append, ["trafficsplits"])
     try:
+        # The write must come after the watch's first list, or the list already holds it and
+        # no change event follows.
+        wait_for(lambda: events, message="the watch's first list")
         attempt(lambda: writer.set_weights(split, [70, 30]))
         attempt(lambda: writer.set_weights(split, [60, 40]))  # stale: a conflict
         attempt(lambda: ro_writer.set_weights(parse_split(
