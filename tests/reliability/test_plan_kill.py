@@ -9,9 +9,7 @@ its own scenario; its helpers (`history_steps`, `dump`) are reused here.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,7 +25,7 @@ from meshtui.sim.mesh import SimulatedMesh
 from tests.plugins.prometheus import require_prometheus
 from tests.reliability import figures
 from tests.reliability.support import ROOT
-from tests.rollout.conftest import dump, history_steps
+from tests.rollout.conftest import dump, history_steps, kill_runners, kill_seed
 from tests.waiting import wait_for
 
 PLAN = """\
@@ -115,29 +113,12 @@ def authors(tmp_path: Path) -> Iterator[Authors]:
 @pytest.mark.heavy
 def test_runner_killed_during_plan_steps_on_authors_split(authors: Authors, tmp_path: Path) -> None:
     """SIGKILL at seeded random points: the plan still ends once, each step done once."""
-    seed = int(os.environ.get("MESHTUI_KILL_SEED") or random.randrange(1 << 30))
-    print(f"SIGKILL seed: {seed} (rerun with MESHTUI_KILL_SEED={seed})")
-    rng = random.Random(seed)
+    seed = kill_seed()
     plan = tmp_path / "plan.yaml"
     plan.write_text(PLAN)
     authors.rollout("start", "-n", "booksapp", "ts/authors-split", "--plan", str(plan))
-    kills = 0
-    for round_number in range(KILL_ROUNDS):
-        process = authors.runner(f"runner-kill-{round_number}")
-        delay = rng.uniform(0.5, 2.5)
-        try:
-            # Not a timed assertion: the plan ending before the kill point just ends the loop.
-            wait_for(authors.ended, timeout=delay, message="the plan to end before the kill")
-            ended = True
-        except AssertionError:
-            ended = False
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-        kills += 1
-        if ended:
-            break
-    if authors.ended() is None:
-        authors.runner("runner-kill-last")
+    kills = kill_runners(authors.runner, authors.ended, random.Random(seed), rounds=KILL_ROUNDS,
+                         delay=(0.5, 2.5))
     state = wait_for(authors.ended, timeout=45,
                      message=f"the plan to end after {kills} kills (seed {seed})")
     assert state.phase == "Succeeded", f"seed {seed}\n{dump(state)}"

@@ -10,10 +10,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import random
+import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from meshtui.rollout.cli import main
 from meshtui.rollout.store import canary_percent
 from meshtui.sim.mesh import SimulatedMesh
 from tests.plugins.prometheus import require_prometheus
+from tests.waiting import wait_for
 
 SCENARIO = Path(__file__).with_name("scenario.yaml")
 HTTPROUTE_NAMESPACES = ("race",)
@@ -107,6 +111,36 @@ class PlanMesh:
         """Every canary percentage the split went through, in order (from the store's events)."""
         with self.lock:
             return list(self.weights.get(namespace, [0]))
+
+
+def kill_seed() -> int:
+    """The seed of the SIGKILL points, printed so a failing run can be replayed."""
+    seed = int(os.environ.get("MESHTUI_KILL_SEED") or random.randrange(1 << 30))
+    print(f"SIGKILL seed: {seed} (rerun with MESHTUI_KILL_SEED={seed})")
+    return seed
+
+
+def kill_runners(start: Callable[[str], subprocess.Popen], ended: Callable[[], Any],
+                 rng: random.Random, *, rounds: int, delay: tuple[float, float]) -> int:
+    """Start runners and SIGKILL each at a random point until the plan ends or `rounds` pass;
+    then leave one runner to finish it. Returns the number of kills."""
+    kills = 0
+    for round_number in range(rounds):
+        process = start(f"runner-kill-{round_number}")
+        try:
+            # Not a timed assertion: the plan ending before the kill point just ends the loop.
+            wait_for(ended, timeout=rng.uniform(*delay), message="the plan to end before the kill")
+            done = True
+        except AssertionError:
+            done = False
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        kills += 1
+        if done:
+            break
+    if ended() is None:
+        start("runner-kill-last")
+    return kills
 
 
 def history_steps(state: PlanState) -> list[int]:

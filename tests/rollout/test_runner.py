@@ -4,17 +4,15 @@ real Prometheus scraping it (skipped when the prometheus binary is absent)."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
-import signal
 import subprocess
 
 import pytest
 
 from meshtui.model.plan_state import PlanState
 from tests.plugins.apiserver import KUBECTL
-from tests.rollout.conftest import PlanMesh, dump, history_steps
+from tests.rollout.conftest import PlanMesh, dump, history_steps, kill_runners, kill_seed
 from tests.waiting import wait_for
 
 ANALYSIS = ('{window: 1m, interval: 1s, successRate: ">= 99", latencyP99: "<= 300ms", '
@@ -90,29 +88,12 @@ def test_worse_canary_is_rolled_back_within_failure_limit(launched: PlanMesh) ->
 
 def test_runner_killed_at_random_points_still_completes_once(plan_mesh: PlanMesh) -> None:
     env, ns = plan_mesh, "kill"
-    seed = int(os.environ.get("MESHTUI_KILL_SEED") or random.randrange(1 << 30))
-    print(f"SIGKILL seed: {seed} (rerun with MESHTUI_KILL_SEED={seed})")
-    rng = random.Random(seed)
+    seed = kill_seed()
     plan = HEALTHY.replace("  - setWeight: 50\n", "  - setWeight: 30\n  - setWeight: 50\n")
     env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
-    kills = 0
-    for round_number in range(6):
-        process = env.runner(ns, f"runner-kill-{round_number}", "--lease-duration", "1")
-        delay = rng.uniform(0.3, 2.5)
-        try:
-            # Not a timed assertion: the plan ending before the kill point just ends the loop.
-            wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"),
-                     timeout=delay, message="the plan to end before the kill point")
-            ended = True
-        except AssertionError:
-            ended = False
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-        kills += 1
-        if ended:
-            break
-    if phase_is(env, ns, "Succeeded", "RolledBack", "Paused") is None:
-        env.runner(ns, "runner-kill-last", "--lease-duration", "1")
+    kills = kill_runners(lambda name: env.runner(ns, name, "--lease-duration", "1"),
+                         lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"),
+                         random.Random(seed), rounds=6, delay=(0.3, 2.5))
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message=f"the plan to end after {kills} kills (seed {seed})")
     assert state.phase == "Succeeded", f"seed {seed}\n{dump(state)}"
