@@ -10,6 +10,7 @@ from meshtui.model.plan_state import ANNOTATION, HistoryEntry
 from meshtui.rollout import commands
 from meshtui.ui.control.plans import shipped_plans
 from meshtui.ui.widgets.plan_timeline import PlanTimeline
+from meshtui.ui.widgets.signal_chart import SignalChart
 from tests.snapshots.conftest import healthy_document
 from tests.snapshots.test_dashboard_snapshots import SIZE, ready
 from tests.waiting import settle
@@ -45,6 +46,11 @@ def timeline_shown(step: int):
         timeline = screen.query_one(PlanTimeline)
         await settle(pilot, lambda: timeline.status is not None and timeline.status.step == step,
                      message="the timeline")
+        # The plan's p99 bound reaches the chart in a later redraw than the timeline; without a
+        # plan that chart has no threshold at all.
+        p99 = screen.query_one("#chart-p99", SignalChart)
+        await settle(pilot, lambda: p99.data is not None and p99.data.threshold is not None,
+                     message="the plan's threshold on the p99 chart")
         await pilot.pause()
 
     return run_before
