@@ -180,6 +180,11 @@ class BackendTable(DataTable):
         else:
             cursor_key = self._row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self._row_keys) else None
             self.clear()
+            # DataTable.clear keeps each auto-width column's widest cell; another split's
+            # backend names must not decide this one's column.
+            for column in self.columns.values():
+                if column.auto_width:
+                    column.content_width = column.label.cell_len
             for key in keys:
                 self.add_row(*cells[key], key=key)
             if cursor_key in keys:

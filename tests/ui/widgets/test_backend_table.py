@@ -56,6 +56,20 @@ async def test_numeric_columns_have_fixed_widths_and_right_edges() -> None:
         assert header.index("P99") + 3 == stable.index("1.2s") + 4
 
 
+async def test_backend_column_fits_the_split_on_screen_not_the_longest_ever_shown() -> None:
+    """Moving from a split with long backend names to one with short names narrows the column."""
+    long_names = [BackendTable.Row("podinfo-primary", "stable", 90.0, None, None, False),
+                  BackendTable.Row("podinfo-canary", "canary", 10.0, None, None, False)]
+    app = WidgetApp(lambda: [BackendTable()], lambda a: a.query_one(BackendTable).set_rows(long_names))
+    async with app.run_test(size=(100, 8)) as pilot:
+        table = app.query_one(BackendTable)
+        await settle(pilot, until=lambda: table.row_count == 2)
+        table.set_rows([NO_SIGNALS, NO_SIGNALS_CANARY])
+        await pilot.pause()
+        backend = next(column for key, column in table.columns.items() if key == "backend")
+        assert backend.get_render_width(table) == len("authors-v2") + 2 * table.cell_padding
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (0.25, "250µs"), (9.6, "9.6ms"), (9.96, "10ms"), (63.2, "63ms"), (999.4, "999ms"), (999.6, "1.0s"),
     (1250.0, "1.2s"), (12_000.0, "12s"),
