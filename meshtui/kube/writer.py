@@ -157,6 +157,15 @@ class ClusterWriter:
         return (f"ClusterWriter(context={self.cluster.context!r}, read_only={self.read_only}, "
                 f"dry_run={self.dry_run})")
 
+    def prepare(self) -> None:
+        """Import the client's API modules now, off the UI thread.
+
+        They are left out of start-up (see `load_cluster`) and cost about 300 ms on first use,
+        which would otherwise land on the first write: often the incident button.
+        """
+        from kubernetes.client import CustomObjectsApi  # noqa: F401
+        from kubernetes.client.exceptions import ApiException  # noqa: F401
+
     @property
     def identity(self) -> str | None:
         """Who writes: the kubeconfig user's name (never a credential)."""

@@ -224,6 +224,9 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.pipeline.fetch_if_targets_changed()
         if self.selected is not None and self.pipeline.history is None:
             self.pipeline.fetch_history()
+        if self.control.writer is not None:
+            self.run_worker(self.control.writer.prepare, thread=True, group="prepare",
+                            exit_on_error=False, name="prepare writes")
 
     @on(MetricsFetched)
     def store_metrics(self, message: MetricsFetched) -> None:
