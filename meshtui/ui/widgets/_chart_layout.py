@@ -290,8 +290,8 @@ def axis_line(data: ChartData, left: int, width: int, marker_cols: Sequence[int]
         position = plot_width - 3 + offset
         if position >= len(start_label):
             cells[position] = (char, "label")
-    if message:
-        room = plot_width - len(start_label) - 5
+    room = plot_width - len(start_label) - 5
+    if message and room > 0:
         text = message if len(message) <= room else message[: max(0, room - 1)] + "…"
         begin = len(start_label) + 1 + max(0, (room - len(text)) // 2)
         for offset, char in enumerate(text):

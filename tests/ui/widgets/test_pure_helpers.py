@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.ui.widgets._braille import BrailleCanvas
-from meshtui.ui.widgets._chart_layout import ChartData, plot_lines, y_range
+from meshtui.ui.widgets._chart_layout import ChartData, axis_line, plot_lines, y_range
 from meshtui.ui.widgets._format import format_duration, format_ms, format_ratio, format_rps, format_split
 from meshtui.ui.widgets._split_rows import fit_columns, group_order, haystack, visible_lines
 from meshtui.ui.widgets.weight_bar import EIGHTHS, weight_bar
@@ -117,3 +117,11 @@ def test_plot_lines_put_series_markers_and_threshold_where_expected() -> None:
     # The series rises from bottom left to top right.
     first_braille = [next(i for i, (_, key) in enumerate(line) if key == "series-1") for line in rows]
     assert first_braille == sorted(first_braille, reverse=True)
+
+
+@pytest.mark.parametrize("width", range(0, 40))
+def test_axis_line_is_exactly_as_wide_at_any_width_with_a_message(width: int) -> None:
+    """A chart squeezed by a resize while its data is stale still draws (a CI run hit width 12)."""
+    data = ChartData({"a": ((T0, 1.0),)}, T0, T0 + 60)
+    line = axis_line(data, 7, width, [], "stale data", "stale")
+    assert sum(len(text) for text, _ in line) == max(width, 7)
