@@ -48,7 +48,9 @@ async def open_split(pilot: Any, app: MeshtuiApp, ref: SplitRef) -> DashboardScr
     await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list",
                  timeout=20)
     screen.select_split(ref)
+    # Laid out too: a slider not yet sized has a minimal track, and clicks land elsewhere.
     await settle(pilot, lambda: screen.detail.query("WeightSlider")
+                 and all(slider.size.width > 0 for slider in screen.detail.query("WeightSlider"))
                  and screen.query_one("#detail-title").render().plain.find(ref.name) >= 0,  # type: ignore[attr-defined]
                  message=f"{ref} shown")
     return screen
