@@ -127,6 +127,7 @@ class Presenter:
         screen = self.screen
         split = screen.state.split(screen.selected) if screen.selected is not None else None
         screen.detail.set_class(self.stale, "-stale")
+        screen.sync_bindings()
         if split is None:
             self._show_detail(None, self.overview())
             return

@@ -59,6 +59,9 @@ WRITE_ACTIONS = frozenset({"shift_weight", "set_exact", "apply_weights", "undo",
                            "approve_plan"})
 """Actions that lead to a write: unavailable without a writer or in read-only mode."""
 
+BINDING_ACTIONS = tuple(sorted(WRITE_ACTIONS | {"discard", "next_backend", "clear_filter"}))
+"""Actions whose footer keys `check_control` dims."""
+
 
 class TrafficActions(TrafficWrites):
     """Key actions of traffic control (mixed into the dashboard screen, with its writes)."""
@@ -66,6 +69,19 @@ class TrafficActions(TrafficWrites):
     control: TrafficControl
     state: Any
     selected: Any
+    _binding_states: tuple[bool | None, ...] = ()
+
+    def sync_bindings(self) -> None:
+        """Redraw the footer when an action became available or unavailable.
+
+        Selection, pending weights, owners and the writer all decide it, and none of them is an
+        action or a focus change, after which Textual refreshes the footer by itself. Only on a
+        change: the footer recomposes each time.
+        """
+        states = tuple(self.check_control(action) for action in BINDING_ACTIONS)
+        if states != self._binding_states:
+            self._binding_states = states
+            self.refresh_bindings()  # type: ignore[attr-defined]
 
     def current_split(self) -> Split | None:
         """The split shown in the detail pane."""

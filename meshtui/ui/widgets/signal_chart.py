@@ -10,6 +10,8 @@ or not there yet.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -148,6 +150,7 @@ class SignalChart(Widget):
         """Fixed top of the y axis, or None."""
         self._data = ChartData()
         self._lines: list[Line] | None = None
+        self._laid_out_at: tuple[int, int] = (0, 0)
         self._styles: dict[str, Style] = {}
 
     @property
@@ -192,7 +195,7 @@ class SignalChart(Widget):
             roles: ``"stable"``/``"canary"`` per series name, so each is drawn in its role's
                 colour whatever its position; None colours the series in legend order.
         """
-        self._data = ChartData(
+        data = ChartData(
             {name: tuple(points) for name, points in series.items()},
             start,
             end,
@@ -200,7 +203,10 @@ class SignalChart(Widget):
             threshold,
             role_colours(list(series), roles) if roles else (),
         )
-        self._invalidate()
+        # Every metrics answer re-shows the detail; only new history needs a new picture.
+        if data != self._data or list(data.series) != list(self._data.series):
+            self._data = data
+            self._invalidate()
 
     def _invalidate(self) -> None:
         """Forget the laid-out lines and repaint."""
@@ -211,10 +217,6 @@ class SignalChart(Widget):
         """Drop cached styles when the theme or CSS changes."""
         self._styles.clear()
         super().notify_style_update()
-
-    def on_resize(self) -> None:
-        """Lay out again at the new size."""
-        self._lines = None
 
     def _layout(self, width: int, height: int) -> list[Line]:
         """All lines of the chart for the current state, data and size.
@@ -273,10 +275,15 @@ class SignalChart(Widget):
     def render_line(self, y: int) -> Strip:
         """Draw line `y` of the chart (laid out once per change of data, state or size)."""
         width, height = self.size
-        if self._lines is None:
+        # By size, not on Resize: the compositor can draw the new size before that event.
+        if self._lines is None or self._laid_out_at != (width, height):
             self._styles.clear()
             self._lines = self._layout(width, height)
+            self._laid_out_at = (width, height)
         if y >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        segments = [Segment(text, self._style(key)) for text, key in self._lines[y] if text]
+        # One segment per run of cells in the same style: a plot row is mostly blank cells.
+        runs = ((key, "".join(text for text, _ in group))
+                for key, group in groupby(self._lines[y], key=itemgetter(1)))
+        segments = [Segment(text, self._style(key)) for key, text in runs if text]
         return Strip(segments).adjust_cell_length(width, self.rich_style)
