@@ -79,7 +79,10 @@ def scale_scenario(namespaces: int = 20, services: int = 3000, splits: int = 100
         if i % 4 == 1:
             owner = OwnerRefSpec("Canary", apex)
             owners.append(OwnerSpec("Canary", "flagger.app/v1beta1", ns, apex,
-                                    {"provider": "linkerd", "targetRef": {"kind": "Deployment", "name": canary},
+                                    # Suspended: a measured cluster stays still (no stand-in steps).
+                                    {"provider": "gatewayapi:v1", "suspend": True,
+                                     "targetRef": {"kind": "Deployment", "name": apex},
+                                     "service": {"name": apex, "port": 8080},
                                      "analysis": {"interval": "1m", "stepWeight": 10, "maxWeight": 50}},
                                     {"phase": "Progressing", "canaryWeight": weight}))
         elif i % 4 == 2:
