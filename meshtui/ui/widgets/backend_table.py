@@ -180,13 +180,14 @@ class BackendTable(DataTable):
         else:
             cursor_key = self._row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self._row_keys) else None
             self.clear()
-            # DataTable.clear keeps each auto-width column's widest cell; another split's
-            # backend names must not decide this one's column.
-            for column in self.columns.values():
-                if column.auto_width:
-                    column.content_width = column.label.cell_len
             for key in keys:
                 self.add_row(*cells[key], key=key)
+            # Measured here, not left to DataTable: clear() keeps the widest cell of every split
+            # shown before, and new rows are measured only when the table next idles.
+            for index, column in enumerate(self.columns.values()):
+                if column.auto_width:
+                    column.content_width = max([column.label.cell_len,
+                                                *(cells[key][index].cell_len for key in keys)])
             if cursor_key in keys:
                 self.move_cursor(row=keys.index(cursor_key), animate=False)
         self._row_keys = keys
