@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +36,19 @@ def find_prometheus() -> str | None:
     if found:
         return found
     return DEBIAN_BINARY if os.access(DEBIAN_BINARY, os.X_OK) else None
+
+
+def _tied_to_this_process() -> list[str]:
+    """A command prefix that stops the server when this process dies, even by SIGKILL.
+
+    util-linux's ``setpriv --pdeathsig`` (on every Debian) sets the parent-death signal before
+    exec. The kernel sends it when the *thread* that started the child ends, so only the main
+    thread asks for it; elsewhere, and without setpriv, `stop` alone ends the server.
+    """
+    setpriv = shutil.which("setpriv")
+    if setpriv is None or threading.current_thread() is not threading.main_thread():
+        return []
+    return [setpriv, "--pdeathsig", "TERM", "--"]
 
 
 def _free_port() -> int:
@@ -127,7 +141,8 @@ class PrometheusProcess:
             self.port = _free_port()
             with open(root / "prometheus.log", "ab") as log:
                 self._proc = subprocess.Popen(
-                    [self.binary, f"--config.file={config}", f"--storage.tsdb.path={root / 'data'}",
+                    [*_tied_to_this_process(), self.binary, f"--config.file={config}",
+                     f"--storage.tsdb.path={root / 'data'}",
                      f"--web.listen-address=127.0.0.1:{self.port}",
                      "--web.console.templates=/nonexistent", "--web.console.libraries=/nonexistent",
                      "--log.level=warn"],

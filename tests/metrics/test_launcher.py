@@ -51,3 +51,48 @@ def test_a_server_that_cannot_start_is_reported_with_its_log() -> None:
     with pytest.raises(PrometheusUnavailable, match="did not become ready.*banana"):
         process.start()
     assert process.port is None
+
+
+@pytest.mark.prometheus
+def test_the_server_stops_when_the_process_that_started_it_is_killed(tmp_path: Path) -> None:
+    """`meshtui sim` killed with SIGKILL must not leave its Prometheus running (CI runs did)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.waiting import wait_for
+
+    require_prometheus()
+    script = ("import sys, threading\n"
+              "from meshtui.sim.prometheus import PrometheusProcess\n"
+              "p = PrometheusProcess(['127.0.0.1:1']).start()\n"
+              "print(p._proc.pid, p.url, flush=True)\n"
+              "threading.Event().wait(120)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    try:
+        pid_text, url = parent.stdout.readline().split()
+        pid = int(pid_text)
+        with urllib.request.urlopen(f"{url}/-/ready", timeout=5) as resp:
+            assert resp.status == 200
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+
+        def gone() -> bool:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            # A zombie waiting for init to reap it is gone too.
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    return stat.read().split(") ")[1].startswith("Z")
+            except FileNotFoundError:
+                return True
+
+        wait_for(gone, timeout=15, message="Prometheus to stop after its parent was killed")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(timeout=10)
