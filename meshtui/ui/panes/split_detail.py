@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from meshtui.model.split import Split
 from meshtui.rollout.status import PlanStatus, plan_status
+from meshtui.ui.panes._static import update_text
 from meshtui.ui.panes.weight_editor import EditorView, WeightEditor
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.owner_panel import OwnerPanel
@@ -98,11 +99,12 @@ class SplitDetail(Vertical):
         self.set_class(view is None, "-empty")
         title = self.query_one("#detail-title", Static)
         if view is None:
-            title.update(empty_text)
+            update_text(title, empty_text)
             return
         split = view.split
         owner = f"  owned by {split.owner.kind} {split.owner.name}".rstrip() if split.owner else ""
-        title.update(f"[b]{split.kind}[/b] {split.namespace}/{split.name}  → {split.service}{owner}")
+        update_text(title, f"[b]{split.kind}[/b] {split.namespace}/{split.name}  "
+                           f"→ {split.service}{owner}")
         self.query_one(OwnerPanel).show(split.owner, view.owner_state)
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
@@ -110,8 +112,8 @@ class SplitDetail(Vertical):
         self.show_plan(split, status)
         self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
-        checks.update("\n".join(f"• {line}" for line in view.checks) if view.checks
-                      else "No problems found")
+        lines = [f"• {line}" for line in view.checks]
+        update_text(checks, "\n".join(lines) if lines else "No problems found")
         checks.set_class(bool(view.checks), "-problems")
 
     def show_plan(self, split: Split, status: PlanStatus | None) -> None:
@@ -151,3 +153,4 @@ class SplitDetail(Vertical):
         """Move keyboard focus to the backend table (enter on a split)."""
         if not self.has_class("-empty"):
             self.query_one(BackendTable).focus()
+

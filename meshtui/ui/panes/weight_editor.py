@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from meshtui.ui.panes._static import update_text
 from meshtui.ui.widgets.weight_slider import WeightSlider
 
 
@@ -67,8 +68,8 @@ class WeightEditor(Vertical):
         sliders_box = self.query_one("#editor-sliders", Vertical)
         if view is None:
             sliders_box.remove_children()
-            self.query_one("#editor-header", Static).update("")
-            self.query_one("#editor-note", Static).update("")
+            update_text(self.query_one("#editor-header", Static), "")
+            update_text(self.query_one("#editor-note", Static), "")
             return
         sliders = list(self.query(WeightSlider))
         if [s.backend for s in sliders] != list(view.names):
@@ -81,9 +82,9 @@ class WeightEditor(Vertical):
             slider.pending = pending
             slider.selected = slider.index == view.selected
         self.set_class(view.pending != view.live, "-pending")
-        self.query_one("#editor-header", Static).update(summary(view))
+        update_text(self.query_one("#editor-header", Static), summary(view))
         note = self.query_one("#editor-note", Static)
-        note.update(view.note)
+        update_text(note, view.note)
         note.display = bool(view.note)
 
     @property

@@ -89,6 +89,7 @@ class OwnerPanel(Widget):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._owner: Owner | None = None
         self._state: Any = None
+        self._shown = False
 
     @property
     def owner(self) -> Owner | None:
@@ -102,6 +103,9 @@ class OwnerPanel(Widget):
             owner: The owner of the split, or None for a split edited by hand.
             state: The owner's `CanaryState` or `RolloutState`, or None when not (yet) known.
         """
+        if self._shown and (owner, state) == (self._owner, self._state):
+            return  # shown again on every metrics answer; a reflow costs the whole screen
+        self._shown = True
         self._owner = owner
         self._state = state
         self.set_class(owner is None, "-unowned")

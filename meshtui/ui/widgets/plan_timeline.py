@@ -65,8 +65,8 @@ class PlanTimeline(Widget):
     PlanTimeline.-none { display: none; }
     """
 
-    now: reactive[float] = reactive(0.0, layout=True)
-    """The time countdowns are measured from (epoch seconds)."""
+    now: reactive[float] = reactive(0.0)
+    """The time countdowns are measured from (epoch seconds); a tick repaints, never reflows."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
@@ -86,10 +86,13 @@ class PlanTimeline(Widget):
             now: The time countdowns are measured from.
             runner: Who drives the plan, as read from its Lease.
         """
+        # Every metrics answer re-shows the detail: reflow the screen only for a new plan state.
+        changed = (status, runner) != (self.status, self.runner)
         self.status, self.runner = status, runner
         self.set_class(status is None, "-none")
         self.now = now
-        self.refresh(layout=True)
+        if changed:
+            self.refresh(layout=True)
 
     def _style(self, name: str) -> Style:
         return component_fg(self, f"plan-timeline--{name}")

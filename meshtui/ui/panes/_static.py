@@ -1,0 +1,15 @@
+"""Text updates that leave the layout alone when nothing changed."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+
+def update_text(static: Static, text: str) -> None:
+    """`Static.update` only for new text.
+
+    Each update reflows the whole screen (about 25 ms with a thousand splits listed), and the
+    detail is shown again on every metrics answer with mostly the same text.
+    """
+    if static.content != text:
+        static.update(text)
