@@ -22,6 +22,9 @@ RouteBackend = tuple[str, str, str, str, str]
 
 QUANTILES = (0.5, 0.95, 0.99)
 
+NO_DATA = GoldenSignals(None, None, None, None, None)
+"""The signals of a backend Prometheus has no series for."""
+
 
 def parse_value(raw: object) -> float | None:
     """A sample value string to a float; NaN and infinities mean "no data" (None).
@@ -219,13 +222,16 @@ def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
     r_counts, r_buckets = route_counts(route), bucket_sets(route_buckets, route=True)
     out: dict[BackendKey, GoldenSignals] = {}
     for target in targets:
-        if target.key in out:
+        key = target.key
+        if key in out:
             continue
-        rkey = route_backend(target)
+        rkey = route_backend(target) if target.route is not None else None
         rc = r_counts.get(rkey) if rkey else None
-        lc = l_counts.get(target.key)
+        lc = l_counts.get(key)
         if rkey and rc is not None and (rc.total > 0 or lc is None):
-            out[target.key] = _signals(rc, r_buckets.get(rkey), 1000.0)
+            out[key] = _signals(rc, r_buckets.get(rkey), 1000.0)
+        elif lc is None and key not in l_buckets:
+            out[key] = NO_DATA  # most backends of a big cluster, at every refresh
         else:
-            out[target.key] = _signals(lc, l_buckets.get(target.key), 1.0)
+            out[key] = _signals(lc, l_buckets.get(key), 1.0)
     return out

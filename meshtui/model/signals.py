@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 __all__ = ["SIGNAL_FIELDS", "BackendKey", "GoldenSignals", "MetricsSnapshot", "SignalHistory"]
 
@@ -12,9 +13,12 @@ SIGNAL_FIELDS = ("success_rate", "rps", "p50_ms", "p95_ms", "p99_ms")
 """Names of the `GoldenSignals` fields a history can chart."""
 
 
-@dataclass(frozen=True, order=True)
-class BackendKey:
-    """A backend service, the unit metrics are reported for."""
+class BackendKey(NamedTuple):
+    """A backend service, the unit metrics are reported for.
+
+    A named tuple rather than a dataclass: every refresh hashes thousands of these, and a
+    tuple's hash runs in C.
+    """
 
     namespace: str
     """Namespace of the service."""
