@@ -26,6 +26,9 @@ from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 QUERIES_PER_CALL = 4
 """Legacy responses, legacy buckets, route statuses, route buckets: constant by design."""
 
+LEGACY_QUERIES = 2
+"""The first queries of a call, the legacy family's: all a history without HTTPRoutes needs."""
+
 PLAN_CACHE_SIZE = 8
 """Target sets whose validated queries are kept (the view's and the selected split's history)."""
 
@@ -195,6 +198,8 @@ class PrometheusSource:
         """Signals per backend over the last `window`, one point every `step` seconds.
 
         Each point is a rate over `max(1m, 2 * step)`, so points stay meaningful at any step.
+        Makes `QUERIES_PER_CALL` range queries, or `LEGACY_QUERIES` when no target comes from
+        an HTTPRoute.
 
         Raises:
             MetricsError: When Prometheus cannot answer or the arguments are invalid.
@@ -208,7 +213,10 @@ class PrometheusSource:
         if not valid:
             return out
         end = time.time()
-        frames = [self.query_range(q, end - span, end, step) for q in texts]
+        # A TrafficSplit's backends are read from the legacy family only: skip the route queries.
+        wanted = texts if any(t.route is not None for t in valid) else texts[:LEGACY_QUERIES]
+        frames = [self.query_range(q, end - span, end, step) for q in wanted]
+        frames += [{}] * (len(texts) - len(wanted))
         for ts in sorted(set().union(*(f.keys() for f in frames))):
             point = aggregate.combine(valid, *(f.get(ts, []) for f in frames))
             for key, signals in point.items():

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from meshtui.metrics import aggregate, promql
-from meshtui.metrics.prometheus import QUERIES_PER_CALL, PrometheusSource
+from meshtui.metrics.prometheus import LEGACY_QUERIES, QUERIES_PER_CALL, PrometheusSource
 from meshtui.metrics.quantiles import bucket_quantile
 from meshtui.metrics.source import BackendTarget, RouteKey
 from meshtui.model.signals import BackendKey
@@ -173,6 +173,21 @@ def test_query_count_does_not_depend_on_targets(world: World) -> None:
     assert world.source.queries_made - before == 3 * QUERIES_PER_CALL
     canary = history[BackendKey("test", "podinfo-canary")]
     assert any(s.success_rate is not None and not math.isnan(s.success_rate) for _, s in canary)
+
+
+def test_history_without_routes_reads_the_legacy_family_only(world: World) -> None:
+    """A TrafficSplit's chart needs no route queries, and loses nothing without them."""
+    targets = world.targets(routes=False)
+    before = world.source.queries_made
+    history = world.source.history(targets, "5m", 5)
+    assert world.source.queries_made - before == LEGACY_QUERIES
+    with_routes = world.source.history(world.targets(), "5m", 5)
+
+    def served(series: dict) -> set[BackendKey]:
+        return {key for key, points in series.items() if any(s.rps for _, s in points)}
+
+    legacy_only = {t.key for t in world.targets() if t.route is None}
+    assert legacy_only and served(history) >= served(with_routes) & legacy_only
 
 
 def test_through_the_api_server_service_proxy(world: World) -> None:
