@@ -99,7 +99,19 @@ def parse_matrix(result: object) -> dict[float, list[Sample]]:
         if not isinstance(values, list):
             raise ValueError("series without a 'values' list")
         for pair in values:
-            ts, value = _pair(pair)
+            # The common `[number, "string"]` pair without the checks; anything else is checked.
+            if type(pair) is list and len(pair) == 2 and type(pair[1]) is str \
+                    and type(pair[0]) in (int, float):
+                try:
+                    value: float | None = float(pair[1])
+                except ValueError:
+                    ts, value = _pair(pair)
+                else:
+                    ts = float(pair[0])
+                    if not math.isfinite(value):
+                        value = None
+            else:
+                ts, value = _pair(pair)
             by_time[ts].append((labels, value))
     return dict(by_time)
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from meshtui.metrics import aggregate
-from meshtui.metrics.prometheus import QUERIES_PER_CALL, PrometheusSource
+from meshtui.metrics.prometheus import LEGACY_QUERIES, PrometheusSource
 from meshtui.metrics.source import BackendTarget, RouteKey
 from meshtui.model.signals import BackendKey, GoldenSignals
 from tests.metrics.stub_prometheus import Reply, StubPrometheus
@@ -106,7 +106,7 @@ def test_history_uses_range_queries_and_builds_points() -> None:
     finally:
         server.stop()
     assert {s.path for s in server.seen} == {"/api/v1/query_range"}
-    assert len(server.seen) == QUERIES_PER_CALL
+    assert len(server.seen) == LEGACY_QUERIES, "TrafficSplit backends: no route-family queries"
     assert all(s.query["step"] == ["15"] for s in server.seen)
     assert all("[60s]" in s.query["query"][0] for s in server.seen)
     start, end = float(server.seen[0].query["start"][0]), float(server.seen[0].query["end"][0])
