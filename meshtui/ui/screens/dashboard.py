@@ -33,6 +33,7 @@ from meshtui.ui.screens._pipeline import MetricsPipeline
 from meshtui.ui.screens._traffic import CONTROL_BINDINGS, TrafficActions
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
+from meshtui.ui.widgets.filter_input import FilterInput
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 
@@ -150,7 +151,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         with Horizontal(id="main"):
             with Vertical(id="navigator"):
                 yield Static("Splits", id="navigator-title")
-                yield Input(placeholder="filter: namespace, name, service, owner", id="filter")
+                yield FilterInput(placeholder="filter: namespace, name, service, owner", id="filter")
                 yield SplitList(empty_text="No traffic splits found")
             yield SplitDetail(id="detail")
         yield StatusBar()
