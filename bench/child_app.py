@@ -79,7 +79,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         from meshtui.metrics.prometheus import PrometheusSource
 
         metrics = PrometheusSource(args.prometheus_url)
-    app = MeshtuiApp(client, metrics, Settings(refresh=args.refresh))
+    app = MeshtuiApp(client, metrics, Settings(refresh=args.refresh), owns_process=True)  # as launch does
     result: dict[str, Any] = {}
     async with app.run_test(size=(160, 50)) as pilot:
         deadline = time.monotonic() + LOAD_TIMEOUT

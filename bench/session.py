@@ -23,7 +23,10 @@ async def app_session(mesh_client: Any, metrics: Any, *, expect: int, refresh: f
     from meshtui.ui.app import MeshtuiApp
     from meshtui.ui.config import Settings
 
-    app = MeshtuiApp(mesh_client, metrics, Settings(refresh=refresh), live=live, writer=writer)
+    # owns_process as `meshtui` runs: the collector then also skips the emulator this process
+    # hosts, which a real meshtui process does not have to scan at all.
+    app = MeshtuiApp(mesh_client, metrics, Settings(refresh=refresh), live=live, writer=writer,
+                     owns_process=True)
     async with app.run_test(size=SIZE) as pilot:
         probe = FrameProbe(app)
         await wait_until(lambda: _listed(app) >= expect, message=f"{expect} splits listed")

@@ -190,6 +190,6 @@ def run_demo(args: argparse.Namespace) -> int:
 def _run_app(client: Any, metrics: Any, settings: Any, writer: Any = None) -> int:
     from meshtui.ui.app import MeshtuiApp
 
-    app = MeshtuiApp(client, metrics, settings, writer=writer)
+    app = MeshtuiApp(client, metrics, settings, writer=writer, owns_process=True)
     app.run()
     return int(app.return_code or 0)

@@ -106,3 +106,20 @@ async def test_stale_highlight_does_not_take_the_selection_back(make_control_app
         screen.split_list.post_message(SplitList.SplitHighlighted(screen.split_list, other))
         await settle(pilot, lambda: screen.selected == other, message="the fresh highlight followed")
         assert seen == [BOOKS, other]
+
+
+async def test_an_app_that_owns_its_process_freezes_what_the_first_lists_loaded(
+        mesh, mesh_client, monkeypatch) -> None:
+    """`meshtui` (owns_process) freezes once, after the first lists; a hosted app never does."""
+    import gc
+
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    for owns_process, expected in ((False, []), (True, [1])):
+        frozen.clear()
+        app = MeshtuiApp(mesh_client, None, Settings(), live=False, owns_process=owns_process)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: isinstance(app.screen, DashboardScreen)
+                         and app.screen.initial_load_done, message="the first lists", timeout=20)
+            await pilot.pause()
+            assert frozen == expected, owns_process

@@ -228,6 +228,9 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         if self.control.writer is not None:
             self.run_worker(self.control.writer.prepare, thread=True, group="prepare",
                             exit_on_error=False, name="prepare writes")
+        loaded = getattr(self.app, "loaded", None)
+        if loaded is not None:
+            loaded()
 
     @on(MetricsFetched)
     def store_metrics(self, message: MetricsFetched) -> None:
