@@ -7,7 +7,8 @@ one iteration:
 * ``Progressing``/``WaitingPromotion``: an open ``rollback`` webhook, or ``failedChecks`` at
   ``threshold``, rolls back (all traffic to primary, phase Failed). ``skipAnalysis`` promotes at
   once. Otherwise the router's weights are read back (a manual edit becomes the base), the canary's
-  success rate over the interval is checked (a failure only counts ``failedChecks``), then the
+  success rate and p99 request duration over the interval are checked against the analysis
+  metrics' ``thresholdRange`` (a failure only counts ``failedChecks``), then the
   weight advances by ``stepWeight`` (or the next ``stepWeights``) up to ``maxWeight``; at max
   weight every ``confirm-promotion`` webhook must answer 2xx, else the phase is WaitingPromotion.
 * ``Promoting``: all traffic back to the (now promoted) primary; phase Succeeded.
@@ -26,7 +27,7 @@ from typing import Any
 from meshtui.sim.apiserver.errors import ApiError
 from meshtui.sim.controllers.base import ControllerError, StoreWriter, log, parse_duration, rfc3339, status_differs
 from meshtui.sim.controllers.flagger_checks import (
-    ServiceDirectory, SuccessRateProbe, call_webhook, hooks_of, success_rate_threshold)
+    AnalysisProbe, ServiceDirectory, call_webhook, hooks_of, latency_threshold, success_rate_threshold)
 from meshtui.sim.controllers.flagger_router import apex_name, initial_router, router_ref, target_revision
 from meshtui.sim.controllers.routers import read_percents, with_weights
 
@@ -67,7 +68,7 @@ class FlaggerController:
 
     manager = "flagger"
 
-    def __init__(self, store: Any, probe: SuccessRateProbe, directory: ServiceDirectory, *,
+    def __init__(self, store: Any, probe: AnalysisProbe, directory: ServiceDirectory, *,
                  speed: float, clock: Callable[[], float]) -> None:
         self.writer = StoreWriter(store, self.manager)
         self.store = store
@@ -217,21 +218,27 @@ class FlaggerController:
         return any(results) if hook_type == "rollback" else all(results)
 
     def _analysis_ok(self, canary: dict[str, Any]) -> bool:
-        """The success-rate check over the last interval, against the Canary's minimum."""
+        """The success-rate and latency checks over the last interval, against the Canary's
+        minimum and maximum."""
         ref = router_ref(canary)
         service = f"{apex_name(canary)}-canary"
         try:
-            rate = self.probe.rate(ref.namespace, service)
+            rate, p99 = self.probe.reading(ref.namespace, service)
         except LookupError:
             return True  # the service is not simulated: nothing to measure, nothing to fail
-        low = success_rate_threshold(canary)
+        name = canary["metadata"]["name"]
+        low, high = success_rate_threshold(canary), latency_threshold(canary)
         if rate is None:
             log.info("flagger: halt %s.%s advancement: no values found for request-success-rate",
-                     canary["metadata"]["name"], ref.namespace)
+                     name, ref.namespace)
             return self.probe.traffic is None
         if low is not None and rate < low:
             log.info("flagger: halt %s.%s advancement success rate %.2f%% < %s%%",
-                     canary["metadata"]["name"], ref.namespace, rate, low)
+                     name, ref.namespace, rate, low)
+            return False
+        if high is not None and p99 is not None and p99 > high:
+            log.info("flagger: halt %s.%s advancement request duration %.0fms > %gms",
+                     name, ref.namespace, p99, high)
             return False
         return True
 

@@ -1,9 +1,11 @@
-"""Flagger's checks in the simulated mesh: webhooks over real HTTP and the canary's success rate.
+"""Flagger's checks in the simulated mesh: webhooks over real HTTP, the canary's success rate
+and p99 latency.
 
 Webhook URLs name cluster Services (``http://flagger-loadtester.test/gate/check``); a
-`ServiceDirectory` maps them to the loopback servers standing in for those Services. The success
-rate is taken from the traffic simulator's ground truth over the last interval, as Flagger's
-``request-success-rate`` query would measure it from the canary's inbound responses.
+`ServiceDirectory` maps them to the loopback servers standing in for those Services. Success rate
+and p99 are taken from the traffic simulator's ground truth over the last interval, as Flagger's
+``request-success-rate`` and ``request-duration`` queries would measure them from the canary's
+inbound responses.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 from urllib.parse import urlsplit
 
 from meshtui.sim.controllers.base import log
+from meshtui.sim.scenario import GRID_BOUNDS_MS
+from meshtui.sim.source import histogram_quantile
 
 WEBHOOK_TIMEOUT = 2.0
 SUCCESS_RATE_METRICS = ("request-success-rate", "success-rate")
+LATENCY_METRICS = ("request-duration", "latency")
+"""Flagger's built-in p99 request duration (ms), and template metrics named like it."""
 
 
 class ServiceDirectory:
@@ -104,26 +111,45 @@ def success_rate_threshold(canary: dict[str, Any]) -> float | None:
     return None
 
 
-class SuccessRateProbe:
-    """The success rate of a Service over the interval since the last reading, from `traffic`.
+def latency_threshold(canary: dict[str, Any]) -> float | None:
+    """The highest p99 request duration (ms) the Canary's analysis allows, or None when none.
+
+    The built-in ``request-duration`` metric (``thresholdRange.max``, or the legacy
+    ``threshold``) and template metrics named like it (``latency``) count.
+    """
+    metrics = ((canary.get("spec") or {}).get("analysis") or {}).get("metrics") or []
+    for metric in metrics:
+        if not isinstance(metric, dict) or metric.get("name") not in LATENCY_METRICS:
+            continue
+        high = (metric.get("thresholdRange") or {}).get("max", metric.get("threshold"))
+        if isinstance(high, (int, float)) and not isinstance(high, bool):
+            return float(high)
+    return None
+
+
+class AnalysisProbe:
+    """Success rate and p99 latency of a Service over the interval since the last reading.
+
+    Flagger asks Prometheus; this stand-in reads the simulator's ground-truth counters.
 
     Args:
-        traffic: A `TrafficSimulator` (its ground-truth counters per backend Service), or None.
+        traffic: A `TrafficSimulator` (its counters per backend Service), or None.
     """
 
     def __init__(self, traffic: Any) -> None:
         self.traffic = traffic
-        self._last: dict[tuple[str, str], tuple[int, int]] = {}
+        self._last: dict[tuple[str, str], tuple[int, int, tuple[int, ...]]] = {}
 
-    def counters(self, namespace: str, service: str) -> tuple[int, int] | None:
-        """Cumulative `(requests, successes)` of a Service, or None when it is not simulated."""
+    def counters(self, namespace: str, service: str) -> tuple[int, int, tuple[int, ...]] | None:
+        """Cumulative `(requests, successes, latency-grid counts)` of a Service, or None when it
+        is not simulated."""
         if self.traffic is None:
             return None
         index = self.traffic.index.get((namespace, service))
         if index is None:
             return None
         backend = self.traffic.backends[index]
-        return backend.requests, backend.successes
+        return backend.requests, backend.successes, tuple(backend.grid or ())
 
     def reset(self, namespace: str, service: str) -> None:
         """Start a new interval now (a new analysis run)."""
@@ -131,8 +157,9 @@ class SuccessRateProbe:
         if counters is not None:
             self._last[(namespace, service)] = counters
 
-    def rate(self, namespace: str, service: str) -> float | None:
-        """Percent of successful requests since the last reading; None when nothing was served.
+    def reading(self, namespace: str, service: str) -> tuple[float | None, float | None]:
+        """(success rate in percent, p99 in ms) since the last reading; Nones when nothing was
+        served.
 
         Raises:
             LookupError: When the Service is not simulated at all.
@@ -140,9 +167,13 @@ class SuccessRateProbe:
         counters = self.counters(namespace, service)
         if counters is None:
             raise LookupError(f"{namespace}/{service} is not simulated")
-        before = self._last.get((namespace, service), (0, 0))
+        requests, successes, grid = counters
+        before = self._last.get((namespace, service), (0, 0, ()))
         self._last[(namespace, service)] = counters
-        requests, successes = counters[0] - before[0], counters[1] - before[1]
-        if requests <= 0:
-            return None
-        return 100.0 * successes / requests
+        served = requests - before[0]
+        if served <= 0:
+            return None, None
+        old = before[2] or (0,) * len(grid)
+        cumulative = list(accumulate(new - was for new, was in zip(grid, old, strict=True)))
+        p99 = histogram_quantile(0.99, GRID_BOUNDS_MS, cumulative) if cumulative else None
+        return 100.0 * (successes - before[1]) / served, p99

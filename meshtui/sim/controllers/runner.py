@@ -17,7 +17,7 @@ from typing import Any
 from meshtui.sim.controllers.argo import ArgoController
 from meshtui.sim.controllers.base import log
 from meshtui.sim.controllers.flagger import CANARY_API, FlaggerController
-from meshtui.sim.controllers.flagger_checks import ServiceDirectory, SuccessRateProbe
+from meshtui.sim.controllers.flagger_checks import ServiceDirectory, AnalysisProbe
 from meshtui.sim.controllers.loadtester import LoadTester
 
 DEFAULT_SPEED = 12.0
@@ -47,7 +47,7 @@ class Controllers:
         self.tick = tick
         self.speed = speed
         self.directory = ServiceDirectory()
-        self.probe = SuccessRateProbe(traffic)
+        self.probe = AnalysisProbe(traffic)
         self.loadtester = LoadTester()
         self.flagger = FlaggerController(store, self.probe, self.directory, speed=speed, clock=self.now)
         self.argo = ArgoController(store, speed=speed, clock=self.now)
