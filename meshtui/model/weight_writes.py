@@ -8,14 +8,14 @@ first op tests `/metadata/resourceVersion`, then sets each backendRef weight of 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from meshtui.model._fields import as_dict, as_list
 from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite
-from meshtui.model.split import Split
+from meshtui.model.split import Backend, Split
 from meshtui.model.weights import choose_scale, encode_weight, to_percents, to_weights, validate_percent
 
-__all__ = ["rule_percents", "split_target", "weight_write"]
+__all__ = ["rule_percents", "rules_write", "split_target", "weight_write"]
 
 
 def split_target(split: Split) -> ObjectTarget:
@@ -39,20 +39,43 @@ def weight_write(split: Split, percents: Sequence[int], rule: int = 0) -> Planne
         ValueError: When `percents` does not match the rule's backends, is not whole, or does not
             sum to 100.
     """
-    backends = [backend for backend in split.backends if backend.rule == rule]
-    if len(percents) != len(backends) or not backends:
-        raise ValueError(f"{split.ref} rule {rule} has {len(backends)} backends, "
-                         f"got {len(percents)} percentages")
-    checked = [validate_percent(percent) for percent in percents]
-    if sum(checked) != 100:
-        raise ValueError(f"percentages must sum to 100, got {sum(checked)}")
-    weights = to_weights(checked, choose_scale([backend.weight for backend in backends]))
-    encoded = [encode_weight(weight, split.kind, split.api_version) for weight in weights]
-    summary = ", ".join(f"{backend.name} {percent}%"
-                        for backend, percent in zip(backends, checked, strict=True))
-    description = f"set weights of {split.ref}" + (f" rule {rule + 1}" if rule else "") + f": {summary}"
+    return rules_write(split, {rule: percents})
+
+
+def rules_write(split: Split, percents_by_rule: Mapping[int, Sequence[int]]) -> PlannedWrite:
+    """Plan one write that gives the backends of several rules these percentages.
+
+    One request guarded by one resourceVersion: a plan step on an HTTPRoute whose rules all
+    split between the same two backends moves them together or not at all.
+
+    Raises:
+        ValueError: As `weight_write`, for any rule; a TrafficSplit has rule 0 only.
+    """
+    if not percents_by_rule:
+        raise ValueError(f"no rule of {split.ref} to write")
+    if split.kind == "TrafficSplit" and set(percents_by_rule) != {0}:
+        raise ValueError(f"{split.ref} is a TrafficSplit: it has one rule")
+    planned: list[tuple[int, list[Backend], list[str | int]]] = []
+    summaries = []
+    for rule, percents in sorted(percents_by_rule.items()):
+        backends = [backend for backend in split.backends if backend.rule == rule]
+        if len(percents) != len(backends) or not backends:
+            raise ValueError(f"{split.ref} rule {rule} has {len(backends)} backends, "
+                             f"got {len(percents)} percentages")
+        checked = [validate_percent(percent) for percent in percents]
+        if sum(checked) != 100:
+            raise ValueError(f"percentages must sum to 100, got {sum(checked)}")
+        weights = to_weights(checked, choose_scale([backend.weight for backend in backends]))
+        planned.append((rule, backends,
+                        [encode_weight(weight, split.kind, split.api_version) for weight in weights]))
+        summary = ", ".join(f"{backend.name} {percent}%"
+                            for backend, percent in zip(backends, checked, strict=True))
+        many = len(percents_by_rule) > 1 or rule
+        summaries.append(f"rule {rule + 1}: {summary}" if many else summary)
+    description = f"set weights of {split.ref}: " + "; ".join(summaries)
     spec = as_dict(split.obj.get("spec"))
     if split.kind == "TrafficSplit":
+        ((_, backends, encoded),) = planned
         entries = copy.deepcopy(as_list(spec.get("backends")))
         for backend, value in zip(backends, encoded, strict=True):
             if backend.position < len(entries) and isinstance(entries[backend.position], dict):
@@ -61,7 +84,9 @@ def weight_write(split: Split, percents: Sequence[int], rule: int = 0) -> Planne
         return PlannedWrite(split_target(split), patch, MERGE_PATCH, "", description)
     ops: list[dict[str, object]] = [
         {"op": "test", "path": "/metadata/resourceVersion", "value": split.resource_version}]
-    for backend, value in zip(backends, encoded, strict=True):
-        ops.append({"op": "add" if backend.raw_weight is None else "replace",
-                    "path": f"/spec/rules/{rule}/backendRefs/{backend.position}/weight", "value": value})
+    for rule, backends, encoded in planned:
+        for backend, value in zip(backends, encoded, strict=True):
+            ops.append({"op": "add" if backend.raw_weight is None else "replace",
+                        "path": f"/spec/rules/{rule}/backendRefs/{backend.position}/weight",
+                        "value": value})
     return PlannedWrite(split_target(split), ops, JSON_PATCH, "", description)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from meshtui.model.plan_state import ANNOTATION, PlanState, PlanStateError, Transition
 from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, PlannedWrite
 from meshtui.model.roles import stable_and_canary
-from meshtui.model.weight_writes import rule_percents, split_target, weight_write
+from meshtui.model.weight_writes import rule_percents, rules_write, split_target
 
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
@@ -98,15 +98,26 @@ def canary_percent(split: Split, canary: str) -> int:
     return rule_percents(split, rule)[names.index(canary)]
 
 
-def _percents(split: Split, canary: str, stable: str, weight: int) -> list[int]:
-    names = _rule0(split)
-    rule = split.backends[0].rule
-    current = rule_percents(split, rule)
-    others = sum(p for n, p in zip(names, current, strict=True) if n not in (canary, stable))
-    if weight + others > 100:
-        raise RolloutError(f"cannot give {canary} {weight}%: other backends hold {others}%")
-    return [weight if n == canary else 100 - weight - others if n == stable else p
-            for n, p in zip(names, current, strict=True)]
+def _percents(split: Split, canary: str, stable: str, weight: int) -> dict[int, list[int]]:
+    """The percentages of every rule that splits between `canary` and `stable`.
+
+    An HTTPRoute may route several paths to the same pair: the plan moves them all, so the
+    canary's exposure is what the plan says on every path. Rules without both are left alone.
+    """
+    out: dict[int, list[int]] = {}
+    for rule in sorted({backend.rule for backend in split.backends}):
+        names = [b.name for b in split.backends if b.rule == rule]
+        if canary not in names or stable not in names:
+            continue
+        current = rule_percents(split, rule)
+        others = sum(p for n, p in zip(names, current, strict=True) if n not in (canary, stable))
+        if weight + others > 100:
+            where = f" in rule {rule + 1}" if rule else ""
+            raise RolloutError(f"cannot give {canary} {weight}%{where}: other backends hold "
+                               f"{others}%")
+        out[rule] = [weight if n == canary else 100 - weight - others if n == stable else p
+                     for n, p in zip(names, current, strict=True)]
+    return out
 
 
 def last_writer(split: Split, exclude: str = "meshtui") -> str:
@@ -118,9 +129,10 @@ def last_writer(split: Split, exclude: str = "meshtui") -> str:
     return str(max(entries, key=lambda e: str(e.get("time") or "")).get("manager"))
 
 
-def _annotation_write(split: Split, text: str, weights: list[int] | None) -> PlannedWrite:
-    if weights is not None:
-        planned = weight_write(split, weights, split.backends[0].rule)
+def _annotation_write(split: Split, text: str, weights: dict[int, list[int]] | None
+                      ) -> PlannedWrite:
+    if weights:
+        planned = rules_write(split, weights)
     else:
         patch = {"metadata": {"resourceVersion": split.resource_version}}
         planned = PlannedWrite(split_target(split), patch, MERGE_PATCH, "",
@@ -145,7 +157,11 @@ def write_transition(writer: ClusterWriter, split: Split, before: PlanState | No
     Returns:
         The split as written.
 
+    A weight step sets every rule that splits between the canary and the stable backend.
+
     Raises:
+        RolloutError: When the weight cannot be given (no rule holds both backends, or other
+            backends hold too much); nothing was written.
         Conflict: When the split changed since it was read (nothing was written).
         KubeError: On any other failure.
     """
@@ -155,6 +171,9 @@ def write_transition(writer: ClusterWriter, split: Split, before: PlanState | No
     weights = None
     if transition.set_weight is not None:
         weights = _percents(split, state.canary, state.stable, transition.set_weight)
+        if not weights:
+            raise RolloutError(f"no rule of {split.ref} splits between {state.canary} and "
+                               f"{state.stable} any more")
     planned = _annotation_write(split, state.to_annotation(), weights)
     shown_before: dict[str, Any] = {"phase": before.phase if before else None,
                                     "step": before.step if before else None,

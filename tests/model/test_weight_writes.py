@@ -6,7 +6,7 @@ import pytest
 
 from meshtui.model.plans import JSON_PATCH, MERGE_PATCH
 from meshtui.model.split import parse_split
-from meshtui.model.weight_writes import rule_percents, weight_write
+from meshtui.model.weight_writes import rule_percents, rules_write, weight_write
 
 
 def trafficsplit(version: str, weights: list[object]) -> dict:
@@ -62,3 +62,20 @@ def test_weight_write_refuses_bad_percentages(percents: list[int], fragment: str
     split = parse_split(trafficsplit("v1alpha1", ["1", "1"]))
     with pytest.raises(ValueError, match=fragment):
         weight_write(split, percents)
+
+
+def test_rules_write_sets_several_rules_behind_one_test_op() -> None:
+    """Two rules in one JSON patch (one resourceVersion guard); a TrafficSplit has rule 0 only."""
+    pair = [{"name": "web", "port": 80, "weight": 100}, {"name": "web-v2", "port": 80, "weight": 0}]
+    route = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+             "metadata": {"name": "r", "namespace": "prod", "resourceVersion": "4"},
+             "spec": {"parentRefs": [{"kind": "Service", "group": "", "name": "web"}],
+                      "rules": [{"backendRefs": pair}, {"backendRefs": pair}]}}
+    write = rules_write(parse_split(route), {0: [80, 20], 1: [80, 20]})
+    assert [op["op"] for op in write.patch] == ["test", "replace", "replace", "replace", "replace"]
+    assert [op["value"] for op in write.patch[1:]] == [80, 20, 80, 20]
+    assert "rule 1: web 80%, web-v2 20%; rule 2: web 80%, web-v2 20%" in write.description
+    with pytest.raises(ValueError, match="no rule"):
+        rules_write(parse_split(route), {})
+    with pytest.raises(ValueError, match="one rule"):
+        rules_write(parse_split(trafficsplit("v1alpha2", [90, 10])), {1: [50, 50]})

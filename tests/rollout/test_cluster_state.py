@@ -88,6 +88,33 @@ def test_a_step_writes_weights_and_state_in_one_guarded_write(
     assert ADMIN_TOKEN not in audit_path.read_text()
 
 
+def test_a_step_moves_every_rule_that_splits_between_canary_and_stable(
+        apiserver: RunningApiServer, kube: tuple) -> None:
+    """Two paths split primary/canary, a third goes to the primary only: one PATCH moves both
+    splitting rules to 75/25 and leaves the third alone."""
+    client, writer, _ = kube
+    route = _route("paths")
+    pair = route["spec"]["rules"][0]
+    route["spec"]["rules"] = [
+        {"matches": [{"path": {"type": "PathPrefix", "value": "/api"}}], **pair},
+        {"matches": [{"path": {"type": "PathPrefix", "value": "/"}}], **pair},
+        {"matches": [{"path": {"type": "PathPrefix", "value": "/admin"}}],
+         "backendRefs": [dict(pair["backendRefs"][0])]},
+    ]
+    apiserver.store.create(route)
+    split = parse_split(client.get("httproutes.gateway.networking.k8s.io", "default", "paths"))
+    started = commands.start(PLAN, canary="podinfo-canary", stable="podinfo-primary", weight=0,
+                             now=10.0, by="me")
+    split = write_transition(writer, split, None, started, "rollout-start")
+    step = advance(started.state, now=11.0, observed=0, by="me")
+    before = len([r for r in apiserver.server.requests if r.method == "PATCH"])
+    written = write_transition(writer, split, started.state, step, "rollout-step")
+    assert len([r for r in apiserver.server.requests if r.method == "PATCH"]) == before + 1
+    rules = written.obj["spec"]["rules"]
+    assert [[ref["weight"] for ref in rule["backendRefs"]] for rule in rules] == [
+        [75, 25], [75, 25], [100]]
+
+
 def test_owned_or_single_backend_splits_refuse_plans(apiserver: RunningApiServer,
                                                      kube: tuple) -> None:
     client, _, _ = kube
