@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -18,6 +19,7 @@ from textual.widgets import HelpPanel
 
 from meshtui.metrics.source import MetricsSource
 from meshtui.ui.config import Settings
+from meshtui.ui.messages import FirstListsLoaded
 from meshtui.ui.screens.dashboard import DashboardScreen
 from meshtui.ui.themes import BUILTIN_THEMES, semantic_defaults
 
@@ -57,7 +59,7 @@ class MeshtuiApp(App[None]):
             live: Poll metrics and age data on timers. Snapshot tests turn it off so the
                 picture depends on nothing but the data.
             owns_process: The app is the process (the CLI, not a test session): once the
-                first lists are in, `loaded` takes them out of the garbage collector's scans.
+                first lists are in, `freeze_loaded` takes them out of the garbage collector's scans.
         """
         super().__init__()
         self.mesh = mesh
@@ -94,7 +96,8 @@ class MeshtuiApp(App[None]):
         if self._theme_problem:
             self.notify(self._theme_problem, severity="warning")
 
-    def loaded(self) -> None:
+    @on(FirstListsLoaded)
+    def freeze_loaded(self) -> None:
         """The first lists are in: freeze what was loaded out of the collector's full scans.
 
         A full collection walks every object alive: with a thousand splits listed that paused

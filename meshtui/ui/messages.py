@@ -21,6 +21,10 @@ class MeshEventsReceived(Message, bubble=False):
         return isinstance(message, MeshEventsReceived)
 
 
+class FirstListsLoaded(Message):
+    """The dashboard's first lists are in (bubbles to the app)."""
+
+
 @dataclass
 class MetricsFetched(Message, bubble=False):
     """A metrics fetch for the backends in scope returned."""

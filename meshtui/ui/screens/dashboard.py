@@ -25,7 +25,14 @@ from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.control.controller import TrafficControl
 from meshtui.ui.config import WINDOWS, Settings
 from meshtui.ui.feed import EventFeed, apply_events
-from meshtui.ui.messages import HistoryFailed, HistoryFetched, MeshEventsReceived, MetricsFailed, MetricsFetched
+from meshtui.ui.messages import (
+    FirstListsLoaded,
+    HistoryFailed,
+    HistoryFetched,
+    MeshEventsReceived,
+    MetricsFailed,
+    MetricsFetched,
+)
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens._plans import PLAN_BINDINGS, PlanActions
 from meshtui.ui.screens._presenter import Presenter
@@ -228,9 +235,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         if self.control.writer is not None:
             self.run_worker(self.control.writer.prepare, thread=True, group="prepare",
                             exit_on_error=False, name="prepare writes")
-        loaded = getattr(self.app, "loaded", None)
-        if loaded is not None:
-            loaded()
+        self.post_message(FirstListsLoaded())
 
     @on(MetricsFetched)
     def store_metrics(self, message: MetricsFetched) -> None:
