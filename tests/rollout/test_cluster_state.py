@@ -57,6 +57,23 @@ def _route(name: str) -> dict[str, Any]:
                           "port": 9898, "weight": 0}]}]}}
 
 
+def _start(writer: ClusterWriter, split: Any) -> tuple[Any, Any]:
+    """Start `PLAN` on the split (podinfo-canary against podinfo-primary); (split, transition)."""
+    started = commands.start(PLAN, canary="podinfo-canary", stable="podinfo-primary", weight=0,
+                             now=10.0, by="me")
+    return write_transition(writer, split, None, started, "rollout-start"), started
+
+
+def _first_step(apiserver: RunningApiServer, writer: ClusterWriter, split: Any,
+                started: Any) -> tuple[Any, Any]:
+    """Take the plan's first step (25 %) in exactly one PATCH; (transition, split as written)."""
+    step = advance(started.state, now=11.0, observed=0, by="me")
+    before = len([r for r in apiserver.server.requests if r.method == "PATCH"])
+    written = write_transition(writer, split, started.state, step, "rollout-step")
+    assert len([r for r in apiserver.server.requests if r.method == "PATCH"]) == before + 1
+    return step, written
+
+
 @pytest.mark.parametrize("obj", [trafficsplit("web"), _route("web")], ids=["ts", "httproute"])
 def test_a_step_writes_weights_and_state_in_one_guarded_write(
         apiserver: RunningApiServer, kube: tuple, obj: dict[str, Any]) -> None:
@@ -66,13 +83,8 @@ def test_a_step_writes_weights_and_state_in_one_guarded_write(
         "trafficsplits" if obj["kind"] == "TrafficSplit"
         else "httproutes.gateway.networking.k8s.io", "default", "web"))
     assert choose_roles(split, PLAN) == ("podinfo-canary", "podinfo-primary")
-    started = commands.start(PLAN, canary="podinfo-canary", stable="podinfo-primary", weight=0,
-                             now=10.0, by="me")
-    split = write_transition(writer, split, None, started, "rollout-start")
-    step = advance(started.state, now=11.0, observed=0, by="me")
-    before = len([r for r in apiserver.server.requests if r.method == "PATCH"])
-    written = write_transition(writer, split, started.state, step, "rollout-step")
-    assert len([r for r in apiserver.server.requests if r.method == "PATCH"]) == before + 1
+    split, started = _start(writer, split)
+    step, written = _first_step(apiserver, writer, split, started)
     assert canary_percent(written, "podinfo-canary") == 25
     assert read_state(written).state == step.state
     with pytest.raises(Conflict):
@@ -103,13 +115,8 @@ def test_a_step_moves_every_rule_that_splits_between_canary_and_stable(
     ]
     apiserver.store.create(route)
     split = parse_split(client.get("httproutes.gateway.networking.k8s.io", "default", "paths"))
-    started = commands.start(PLAN, canary="podinfo-canary", stable="podinfo-primary", weight=0,
-                             now=10.0, by="me")
-    split = write_transition(writer, split, None, started, "rollout-start")
-    step = advance(started.state, now=11.0, observed=0, by="me")
-    before = len([r for r in apiserver.server.requests if r.method == "PATCH"])
-    written = write_transition(writer, split, started.state, step, "rollout-step")
-    assert len([r for r in apiserver.server.requests if r.method == "PATCH"]) == before + 1
+    split, started = _start(writer, split)
+    _, written = _first_step(apiserver, writer, split, started)
     rules = written.obj["spec"]["rules"]
     assert [[ref["weight"] for ref in rule["backendRefs"]] for rule in rules] == [
         [75, 25], [75, 25], [100]]

@@ -101,14 +101,7 @@ def success_rate_threshold(canary: dict[str, Any]) -> float | None:
     The built-in ``request-success-rate`` metric and template metrics named like it
     (``success-rate``) count; the legacy ``threshold`` field is honoured when no range is set.
     """
-    metrics = ((canary.get("spec") or {}).get("analysis") or {}).get("metrics") or []
-    for metric in metrics:
-        if not isinstance(metric, dict) or metric.get("name") not in SUCCESS_RATE_METRICS:
-            continue
-        low = (metric.get("thresholdRange") or {}).get("min", metric.get("threshold"))
-        if isinstance(low, (int, float)) and not isinstance(low, bool):
-            return float(low)
-    return None
+    return _threshold(canary, SUCCESS_RATE_METRICS, "min")
 
 
 def latency_threshold(canary: dict[str, Any]) -> float | None:
@@ -117,13 +110,17 @@ def latency_threshold(canary: dict[str, Any]) -> float | None:
     The built-in ``request-duration`` metric (``thresholdRange.max``, or the legacy
     ``threshold``) and template metrics named like it (``latency``) count.
     """
+    return _threshold(canary, LATENCY_METRICS, "max")
+
+
+def _threshold(canary: dict[str, Any], names: tuple[str, ...], bound: str) -> float | None:
     metrics = ((canary.get("spec") or {}).get("analysis") or {}).get("metrics") or []
     for metric in metrics:
-        if not isinstance(metric, dict) or metric.get("name") not in LATENCY_METRICS:
+        if not isinstance(metric, dict) or metric.get("name") not in names:
             continue
-        high = (metric.get("thresholdRange") or {}).get("max", metric.get("threshold"))
-        if isinstance(high, (int, float)) and not isinstance(high, bool):
-            return float(high)
+        value = (metric.get("thresholdRange") or {}).get(bound, metric.get("threshold"))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
     return None
 
 
