@@ -56,23 +56,32 @@ def _pair(pair: object) -> tuple[float, float | None]:
 _STR = {str}
 
 
-def _fast_sample(item: object) -> Sample | None:
-    """The common well-formed series (string labels, `[number, "string"]` value) decoded
-    without copying its labels; None sends anything else down the checking path."""
-    if type(item) is not dict:
-        return None
-    metric, pair = item.get("metric"), item.get("value")
-    if (type(metric) is not dict or type(pair) is not list or len(pair) != 2
-            or type(pair[1]) is not str or type(pair[0]) not in (int, float)):
-        return None
-    # set(map(type, ...)) runs in C: far cheaper than a comprehension per series.
-    if metric and not (set(map(type, metric)) | set(map(type, metric.values()))) <= _STR:
+def _fast_pair(pair: object) -> tuple[float, float | None] | None:
+    """The common `[number, "string"]` sample decoded without the checks of `_pair`; None sends
+    anything else down the checking path."""
+    if type(pair) is not list or len(pair) != 2 or type(pair[1]) is not str \
+            or type(pair[0]) not in (int, float):
         return None
     try:
         value = float(pair[1])
     except ValueError:
         return None
-    return metric, (value if math.isfinite(value) else None)
+    return float(pair[0]), (value if math.isfinite(value) else None)
+
+
+def _fast_sample(item: object) -> Sample | None:
+    """The common well-formed series (string labels, `[number, "string"]` value) decoded
+    without copying its labels; None sends anything else down the checking path."""
+    if type(item) is not dict:
+        return None
+    metric = item.get("metric")
+    if type(metric) is not dict:
+        return None
+    # set(map(type, ...)) runs in C: far cheaper than a comprehension per series.
+    if metric and not (set(map(type, metric)) | set(map(type, metric.values()))) <= _STR:
+        return None
+    pair = _fast_pair(item.get("value"))
+    return None if pair is None else (metric, pair[1])
 
 
 def parse_vector(result: object) -> list[Sample]:
@@ -99,19 +108,7 @@ def parse_matrix(result: object) -> dict[float, list[Sample]]:
         if not isinstance(values, list):
             raise ValueError("series without a 'values' list")
         for pair in values:
-            # The common `[number, "string"]` pair without the checks; anything else is checked.
-            if type(pair) is list and len(pair) == 2 and type(pair[1]) is str \
-                    and type(pair[0]) in (int, float):
-                try:
-                    value: float | None = float(pair[1])
-                except ValueError:
-                    ts, value = _pair(pair)
-                else:
-                    ts = float(pair[0])
-                    if not math.isfinite(value):
-                        value = None
-            else:
-                ts, value = _pair(pair)
+            ts, value = _fast_pair(pair) or _pair(pair)
             by_time[ts].append((labels, value))
     return dict(by_time)
 
@@ -237,7 +234,7 @@ def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
         key = target.key
         if key in out:
             continue
-        rkey = route_backend(target) if target.route is not None else None
+        rkey = route_backend(target)
         rc = r_counts.get(rkey) if rkey else None
         lc = l_counts.get(key)
         if rkey and rc is not None and (rc.total > 0 or lc is None):

@@ -188,9 +188,8 @@ class PrometheusSource:
             results = [self.query(q) for q in texts]
             queries = len(results)
             signals = aggregate.combine(valid, *results)
-        empty = GoldenSignals(None, None, None, None, None)
         for target in targets:
-            signals.setdefault(target.key, empty)
+            signals.setdefault(target.key, aggregate.NO_DATA)
         return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=queries)
 
     def history(self, targets: Sequence[BackendTarget], window: str, step: float
