@@ -25,7 +25,7 @@ from meshtui.sim.mesh import SimulatedMesh
 from tests.plugins.prometheus import require_prometheus
 from tests.reliability import figures
 from tests.reliability.support import ROOT
-from tests.rollout.conftest import dump, history_steps, kill_runners, kill_seed
+from tests.rollout.conftest import dump, history_steps, kill_runners, kill_seed, stop_world
 from tests.waiting import wait_for
 
 PLAN = """\
@@ -102,12 +102,7 @@ def authors(tmp_path: Path) -> Iterator[Authors]:
         env.prometheus_url = prometheus.url
         yield env
     finally:
-        for process in env.runners:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=10)
-        prometheus.stop()
-        mesh.stop()
+        stop_world(env.runners, prometheus, mesh)
 
 
 @pytest.mark.heavy

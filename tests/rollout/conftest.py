@@ -120,6 +120,16 @@ def kill_seed() -> int:
     return seed
 
 
+def stop_world(runners: list[subprocess.Popen], prometheus: Any, mesh: Any) -> None:
+    """Kill the runner processes still alive, then stop Prometheus and the mesh."""
+    for process in runners:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+    prometheus.stop()
+    mesh.stop()
+
+
 def kill_runners(start: Callable[[str], subprocess.Popen], ended: Callable[[], Any],
                  rng: random.Random, *, rounds: int, delay: tuple[float, float]) -> int:
     """Start runners and SIGKILL each at a random point until the plan ends or `rounds` pass;
@@ -168,9 +178,4 @@ def plan_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlanMesh]:
         prometheus.start()
         yield env
     finally:
-        for process in env.runners:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=10)
-        prometheus.stop()
-        mesh.stop()
+        stop_world(env.runners, prometheus, mesh)

@@ -20,14 +20,16 @@ def plan_state(mesh) -> dict:
     return json.loads(stored(mesh, AUTHORS)["metadata"]["annotations"][ANNOTATION])
 
 
-async def start(pilot, app, plan_name: str) -> None:
-    """R, pick a shipped plan, confirm."""
+async def start(pilot, app, mesh, plan_name: str) -> None:
+    """R, pick a shipped plan, confirm; returns once the plan is stored on the split."""
     await pilot.press("R")
     await settle(pilot, lambda: isinstance(app.screen, PlanPicker), message="the plan picker")
     picker = app.screen
     picker.choose(str(next(p for p in shipped_plans() if p.name == plan_name)))
     await dialog(pilot, app)
     await pilot.press("y")
+    await settle(pilot, lambda: ANNOTATION in (stored(mesh, AUTHORS)["metadata"].get("annotations") or {}),
+                 message="the plan annotation")
 
 
 async def test_start_plan_pause_and_abort(make_control_app: Callable, mesh) -> None:
@@ -36,9 +38,7 @@ async def test_start_plan_pause_and_abort(make_control_app: Callable, mesh) -> N
     app, _ = make_control_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, AUTHORS)
-        await start(pilot, app, "canary-basic.yaml")
-        await settle(pilot, lambda: ANNOTATION in (stored(mesh, AUTHORS)["metadata"].get("annotations") or {}),
-                     message="the plan annotation")
+        await start(pilot, app, mesh, "canary-basic.yaml")
         assert plan_state(mesh)["phase"] == "Progressing"
         timeline = screen.query_one(PlanTimeline)
         await settle(pilot, lambda: timeline.status is not None and timeline.status.steps,
@@ -87,9 +87,7 @@ async def test_approve_moves_past_the_approval_pause(make_control_app: Callable,
     app, _ = make_control_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, AUTHORS)
-        await start(pilot, app, "canary-approval.yaml")
-        await settle(pilot, lambda: ANNOTATION in (stored(mesh, AUTHORS)["metadata"].get("annotations") or {}),
-                     message="the plan annotation")
+        await start(pilot, app, mesh, "canary-approval.yaml")
         # Put the plan at its approval step, as a runner would have.
         obj = stored(mesh, AUTHORS)
         state = plan_state(mesh)
