@@ -1,0 +1,74 @@
+"""Makes untrusted strings safe to show: control characters visible, lengths bounded.
+
+Every string meshtui shows comes from somebody else's object, a Prometheus answer or a file. A
+terminal acts on control characters (ESC starts a sequence that can clear the screen, set the
+title or blink fake text), so before any such string reaches a terminal it goes through
+`visible`. Markup is a separate matter for the UI layer: it builds `Text` from these strings and
+never parses them as markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MAX_NAME_LENGTH", "ELLIPSIS", "visible", "clip", "name_problem"]
+
+MAX_NAME_LENGTH = 253
+"""The longest name Kubernetes accepts for any object (a DNS-1123 subdomain)."""
+
+ELLIPSIS = "…"
+
+# C0 controls, DEL and C1 controls. C1 matters as much as C0: a terminal may take U+009B as CSI.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT_ESCAPES.get(char) or f"\\x{ord(char):02x}"
+
+
+def visible(value: object, limit: int | None = None) -> str:
+    """Return `value` as a string a terminal prints as-is: control characters escaped.
+
+    Args:
+        value: Anything; non-strings are formatted with `str`.
+        limit: When given, the result is cut to at most this many characters, ending in "…".
+
+    Returns:
+        The string with each C0/C1 control and DEL written as `\\x1b`, `\\n`, `\\t` and so on.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if limit is not None and len(text) > limit * 4 + 16:
+        # Escaping can only lengthen the text, so a long input is cut before the work is done.
+        text = text[: limit * 4 + 16]
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(_escape, text)
+    return clip(text, limit) if limit is not None else text
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut `text` to at most `limit` characters, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    return text[: limit - 1] + ELLIPSIS
+
+
+def name_problem(what: str, name: str) -> str | None:
+    """Describe why `name` cannot be a real Kubernetes name as shown, or None when it is fine.
+
+    Kubernetes itself refuses such names for Services, but a TrafficSplit's `spec.service` or
+    backend is a free string in the CRD, so a hostile or mistaken object can carry anything.
+    """
+    reasons = []
+    if _CONTROL.search(name):
+        reasons.append("control characters")
+    if "[" in name or "]" in name:
+        reasons.append("markup brackets")
+    if len(name) > MAX_NAME_LENGTH:
+        reasons.append(f"{len(name):,} characters (Kubernetes allows {MAX_NAME_LENGTH})")
+    if not reasons:
+        return None
+    return f"{what} {visible(name, 60)!s} has {' and '.join(reasons)}: not a name Kubernetes accepts"

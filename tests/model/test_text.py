@@ -1,0 +1,47 @@
+"""Tests of the untrusted-string helpers: nothing a terminal acts on survives `visible`."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from meshtui.model.text import MAX_NAME_LENGTH, clip, name_problem, visible
+from tests.model.hypothesis_settings import QUICK
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def test_escape_sequences_are_shown_not_sent() -> None:
+    assert visible("a\x1b[2Jb\x07") == "a\\x1b[2Jb\\x07"
+    assert visible("x\ny\tz\r") == "x\\ny\\tz\\r"
+    assert visible("\x9b31m\x7f") == "\\x9b31m\\x7f"
+
+
+def test_plain_and_unicode_text_is_unchanged() -> None:
+    assert visible("authors-v2") == "authors-v2"
+    assert visible("שלום\u200b") == "שלום\u200b"
+
+
+def test_limit_cuts_with_an_ellipsis() -> None:
+    assert visible("x" * 100_000, 10) == "x" * 9 + "…"
+    assert clip("abc", 3) == "abc"
+    assert clip("abcd", 3) == "ab…"
+    assert clip("abcd", 0) == ""
+
+
+@QUICK
+@given(st.text(), st.integers(min_value=1, max_value=80))
+def test_visible_never_lets_a_control_character_through(text: str, limit: int) -> None:
+    shown = visible(text, limit)
+    assert not _CONTROL.search(shown)
+    assert len(shown) <= limit
+
+
+def test_name_problems_name_the_reason() -> None:
+    assert name_problem("backend", "authors-v2") is None
+    assert "markup brackets" in (name_problem("backend", "[red]x[/red]") or "")
+    assert "control characters" in (name_problem("service", "a\x1b[2J") or "")
+    problem = name_problem("service", "a" * (MAX_NAME_LENGTH + 1)) or ""
+    assert "254 characters" in problem and "\x1b" not in problem
