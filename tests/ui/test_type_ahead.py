@@ -104,16 +104,19 @@ async def test_keys_before_the_confirmation_was_drawn_are_ignored(
 async def test_a_y_in_the_same_burst_does_nothing_with_the_default_delay(
         make_control_app: Callable, mesh) -> None:
     """With the real arming delay, `+ a y` in one burst leaves the dialog open and unwritten."""
-    assert ConfirmDialog.arm_delay == ARM_DELAY == 0.25
     app, _ = make_control_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_split(pilot, app, AUTHORS)
         before = len(mutating_requests(mesh))
         burst(app, "+ay")
+        await settle(pilot, lambda: len(mutating_requests(mesh)) > before
+                     or isinstance(app.screen, ConfirmDialog), message="the dialog (or a write)")
+        await settled_writes(pilot, app)
+        assert mutating_requests(mesh)[before:] == []
         confirm = await dialog(pilot, app)
         await settled_writes(pilot, app)
-        assert app.screen is confirm
-        assert mutating_requests(mesh)[before:] == []
+        assert app.screen is confirm and mutating_requests(mesh)[before:] == []
+    assert ConfirmDialog.arm_delay == ARM_DELAY == 0.25
 
 
 async def test_y_and_the_button_wait_for_arming(make_control_app: Callable, mesh,
