@@ -14,6 +14,7 @@ from textual.keys import _character_to_key
 from textual.widgets import HelpPanel
 
 from meshtui.ui.app import MeshtuiApp
+from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ARM_DELAY, ConfirmDialog
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.screens.plan_picker import PlanPicker
@@ -243,3 +244,14 @@ async def test_q_without_a_pending_change_quits_at_once(make_control_app: Callab
         await pilot.press("q")
         await settle(pilot, lambda: app.return_code is not None or not app.is_running,
                      message="q to quit")
+
+
+async def test_a_remapped_filter_key_is_typed_once_in_the_filter(
+        make_app: Callable[..., MeshtuiApp]) -> None:
+    """The filter key remapped to a letter opens the filter, and inside it is just that letter."""
+    app = make_app(settings=Settings(keymap={"dashboard.filter": "f"}))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await rows_listed(pilot, app)
+        burst(app, "fof")
+        await settle(pilot, lambda: screen.filter_input.value == "of", message="'of' typed")
+        assert app.focused is screen.filter_input
