@@ -134,10 +134,13 @@ async def test_y_and_the_button_wait_for_arming(make_control_app: Callable, mesh
                                message="the dialog drawn")
         assert not confirm.armed
         assert confirm.yes_button.has_class("-unarmed"), "the button looks disabled"
+        assert await pilot.click("#confirm-yes"), "the click reached the button"
+        await settle(pilot, lambda: "y in a moment" in str(confirm.error.render()),
+                     message="the arming hint after a click")
+        confirm.error.update("")
         await pilot.press("y")
         await settle(pilot, lambda: "y in a moment" in str(confirm.error.render()),
-                     message="the arming hint")
-        await pilot.click("#confirm-yes")
+                     message="the arming hint after y")
         await settled_writes(pilot, app)
         assert app.screen is confirm and mutating_requests(mesh)[before:] == []
 
@@ -145,6 +148,9 @@ async def test_y_and_the_button_wait_for_arming(make_control_app: Callable, mesh
         await pilot.pause()
         assert not confirm.yes_button.has_class("-unarmed")
         assert "y in a moment" not in str(confirm.error.render())
+        # A button ignores clicks while it still shows the last one (`-active`, 0.2 s).
+        await settle(pilot, lambda: not confirm.yes_button.has_class("-active"),
+                     message="the first click's effect over")
         await pilot.click("#confirm-yes")
         await written(pilot, screen, AUTHORS, "applied")
 
