@@ -110,3 +110,10 @@ def plan_confirmation(split: Split, plan: ActionPlan, *, context: str, pattern: 
         if offer_full else ()
     return Confirmation(f"{plan.action.capitalize()} {split.ref}", lines,
                         tuple(warnings), split.name if typed else None, options, plan.action)
+
+
+def quit_confirmation(change: PendingChange) -> Confirmation:
+    """The question before quitting with weights pending: they would be lost, nothing written."""
+    return Confirmation(f"Discard the pending change to {change.ref.name} and quit?",
+                        weight_lines(change), ("Nothing has been written; quitting drops it.",),
+                        confirm_label="quit")
