@@ -346,8 +346,9 @@ def _number(reader: _Reader, fields: dict, name: str, field: str, default: int,
 
 
 def _duration(reader: _Reader, node: yaml.Node, field: str) -> float:
+    value = reader.scalar(node, field)
     try:
-        return parse_duration(reader.scalar(node, field))
+        return parse_duration(value)
     except ValueError as exc:
         raise reader.fail(node, field, str(exc)) from None
 
