@@ -101,7 +101,8 @@ def _parent_service(spec: dict[str, Any], namespace: str, problems: list[str]) -
     elif others:
         shown = others[:_PARENTS_SHOWN] + ([f"{len(others) - _PARENTS_SHOWN} more"]
                                            if len(others) > _PARENTS_SHOWN else [])
-        problems.append(f"also attached to {', '.join(shown)}; showing Service {visible(service, 60)}")
+        problems.append(f"also attached to {', '.join(shown)}; "
+                        f"showing Service {visible(service, 60)}")
     return service
 
 

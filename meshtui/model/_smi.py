@@ -78,8 +78,8 @@ def read_weight(name: str, raw: Any, problems: list[str]) -> Fraction | None:
         if error.reason == "negative":
             problems.append(f"backend {shown} has a negative weight ({short_repr(raw)})")
         elif error.reason == "too large":
-            problems.append(f"backend {shown} has a weight too large to be real ({short_repr(raw)}, "
-                            "more than 2^63-1)")
+            problems.append(f"backend {shown} has a weight too large to be real "
+                            f"({short_repr(raw)}, more than 2^63-1)")
         elif error.reason == "too long":
             problems.append(f"backend {shown} has a weight of {len(raw):,} characters, longer than "
                             f"any quantity ({short_repr(raw)})")

@@ -30,8 +30,9 @@ import yaml
 
 from meshtui.model.text import short_repr, visible
 
-__all__ = ["MAX_DURATION", "MAX_LATENCY_MS", "MAX_STEPS", "WINDOWS", "Analysis", "Pause", "Plan", "PlanError", "SetWeight", "Step", "Threshold",
-           "format_duration", "is_backend_name", "parse_duration", "parse_plan"]
+__all__ = ["MAX_DURATION", "MAX_LATENCY_MS", "MAX_STEPS", "WINDOWS", "Analysis", "Pause", "Plan",
+           "PlanError", "SetWeight", "Step", "Threshold", "format_duration", "is_backend_name",
+           "parse_duration", "parse_plan"]
 
 WINDOWS = ("1m", "5m", "15m", "1h")
 """Analysis windows: the rate windows the metrics layer serves."""

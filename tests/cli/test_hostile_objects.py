@@ -20,7 +20,8 @@ PLAN = "steps:\n  - setWeight: 20\n  - setWeight: 100\n"
 
 def _huge_weight_split() -> dict:
     return traffic_split("huge", namespace="other", version="v1alpha1",
-                         backends=[{"service": "a", "weight": HUGE}, {"service": "b", "weight": "1"}])
+                         backends=[{"service": "a", "weight": HUGE},
+                                   {"service": "b", "weight": "1"}])
 
 
 def _bad_plan_split() -> dict:

@@ -28,7 +28,8 @@ PERCENTS = {
     "hex": (("weight", "ts/web", "podinfo-canary=0x10"), "not a percentage"),
     "division": (("weight", "ts/web", "podinfo-canary=60/2"), "not a percentage"),
     "underscore": (("weight", "ts/web", "podinfo-canary=3_0"), "not a percentage"),
-    "arabic-indic digits": (("weight", "ts/web", "podinfo-canary=\u0663\u0660"), "not a percentage"),
+    "arabic-indic digits": (("weight", "ts/web", "podinfo-canary=\u0663\u0660"),
+                            "not a percentage"),
     "sum over 100": (("weight", "ts/web", "podinfo-canary=70", "podinfo-primary=40"),
                      "more than 100"),
 }

@@ -17,6 +17,7 @@ from meshtui.model.plan import (
     parse_duration,
     parse_plan,
 )
+from tests.model.hypothesis_settings import QUICK
 
 FULL = """\
 onFailure: pause
@@ -130,6 +131,7 @@ pauses = st.builds(Pause, duration=st.integers(1, 3600).map(float)) | st.just(
     Pause(until_approved=True))
 
 
+@QUICK
 @given(weights, st.lists(analyses | pauses, max_size=4), st.sampled_from(["rollback", "pause"]))
 def test_to_dict_round_trips_through_yaml(ws: list[int], others: list, on_failure: str) -> None:
     steps = tuple(SetWeight(w) for w in ws) + tuple(others)
