@@ -91,8 +91,9 @@ def _parent_service(spec: dict[str, Any], namespace: str, problems: list[str]) -
                 problems.append(problem)
             parent_namespace = as_str(ref.get("namespace"), namespace)
             if parent_namespace and parent_namespace != namespace:
-                problems.append(f"consumer route: applies only to clients in namespace {namespace} "
-                                f"calling {visible(name, 60)}.{visible(parent_namespace, 60)}")
+                problems.append(f"consumer route: applies only to clients in namespace "
+                                f"{visible(namespace, 60)} calling {visible(name, 60)}."
+                                f"{visible(parent_namespace, 60)}")
         else:
             others.append(f"{visible(as_str(ref.get('kind'), 'Gateway'), 40)} "
                           f"{visible(name, 60) or '?'}")

@@ -57,7 +57,7 @@ def read_state(split: Split) -> Tracked:
     drives it, and the other splits are not affected.
     """
     text = split.annotations.get(ANNOTATION)
-    if not text:
+    if text is None:
         return Tracked(split, None)
     state, error = read_annotation(text)
     if state is not None:
