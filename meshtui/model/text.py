@@ -80,8 +80,8 @@ _MAX_DEPTH = 3
 
 
 def _str(value: object) -> str:
-    """`str(value)`, except for values whose text cannot be made (huge ints) or is unbounded."""
-    if isinstance(value, int | float | bool) or value is None:
+    """`str(value)`, except for values whose text Python refuses to make (huge ints)."""
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
         return short_repr(value, 80)
     try:
         return str(value)
