@@ -146,5 +146,5 @@ def _parse(value: int | float | str) -> Fraction:
 def _non_negative(number: Fraction, original: object) -> Fraction:
     """Return `number`, refusing negative values (weights can never be negative)."""
     if number < 0:
-        raise QuantityError(f"negative quantity: {original!r}", "negative")
+        raise QuantityError(f"negative quantity: {short_repr(original)}", "negative")
     return number

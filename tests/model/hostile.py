@@ -55,7 +55,7 @@ BAD_TS_WEIGHTS = st.one_of(
     st.integers(70, 6000).map(lambda n: "0." + "0" * n + "1"),
     st.builds(lambda m, e: f"{m}e{e}", st.integers(1, 10**6), st.integers(31, 10**9)),
     st.builds(lambda e: f"1e-{e}", st.integers(31, 10**9)),
-    st.integers(2**63, 10**40) | st.just(HUGE_INT) | st.integers(-10**40, -1),
+    st.integers(2**63, 10**40) | st.just(HUGE_INT) | st.integers(-10**40, -1) | st.just(-HUGE_INT),
     st.floats(min_value=1e19, allow_infinity=True) | st.floats(max_value=-1e-300) | st.just(math.nan),
     st.sampled_from([True, False, "", " ", "NaN", "Infinity", "1e999", "0x10", "\u0663\u0660",
                      "\uff15", "1_000", "1.5.5", "--1", "5x", "1KiB", "1 k", "-5", "-500m", [],
@@ -63,7 +63,8 @@ BAD_TS_WEIGHTS = st.one_of(
 )
 """Weights a TrafficSplit must refuse (None with a problem), whatever their size."""
 BAD_HR_WEIGHTS = st.one_of(
-    st.integers(1_000_001, 10**40) | st.just(HUGE_INT) | st.integers(-10**40, -1),
+    st.integers(1_000_001, 10**40) | st.just(HUGE_INT) | st.integers(-10**40, -1)
+    | st.just(-HUGE_INT),
     st.floats(allow_nan=True, allow_infinity=True).filter(
         lambda f: not (math.isfinite(f) and f.is_integer() and 0 <= f <= 1_000_000)),
     st.sampled_from([True, False, "50", "", "1e999", [], {}, [HUGE_INT]]),

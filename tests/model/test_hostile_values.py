@@ -23,6 +23,7 @@ HUGE = "9" * 5000
     pytest.param(HUGE, "too long", id="5000-digits"),
     pytest.param("0." + "0" * 5000 + "1", "too long", id="5000-decimals"),
     pytest.param(10**5000, "too large", id="5000-digit-int"),
+    pytest.param(-(10**5000), "negative", id="negative-5000-digit-int"),
     ("99999999999999999999", "too large"), (2**63, "too large"), (1e300, "too large"),
     ("9Ei", "too large"), ("1e30", "too large"), ("1e31", "malformed"), ("1e-999", "malformed"),
     ("\u0663\u0660", "malformed"), ("\uff15", "malformed"), ("-0.5", "negative"),
