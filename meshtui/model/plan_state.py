@@ -22,6 +22,7 @@ from meshtui.model.plan import (
     Analysis,
     Pause,
     Plan,
+    MAX_STEPS,
     PlanError,
     SetWeight,
     is_backend_name,
@@ -41,6 +42,8 @@ MAX_CHECKS_KEPT = 40
 """Analysis check results kept in the history (steps and phase changes are all kept)."""
 MAX_ANNOTATION_LENGTH = 256 * 1024
 """Kubernetes refuses annotations of more than 256 KiB in all; a longer text is not ours."""
+MAX_PLAN_LENGTH = 64 * 1024
+"""The longest plan (as JSON) read back: 100 steps of the longest kind take a third of it."""
 MAX_HISTORY = 10_000
 """The most history entries read back."""
 MAX_TEXT = 2_000
@@ -227,8 +230,15 @@ def _read(text: str) -> PlanState:
     plan_data = _get(data, "plan")
     if not isinstance(plan_data, dict | list):
         raise _bad("plan", f"expected a plan, got {short_repr(plan_data)}")
+    steps_data = plan_data.get("steps") if isinstance(plan_data, dict) else plan_data
+    if isinstance(steps_data, list) and len(steps_data) > MAX_STEPS:
+        raise _bad("plan.steps", f"{len(steps_data):,} steps: a plan has at most {MAX_STEPS}")
+    plan_text = json.dumps(plan_data)
+    if len(plan_text) > MAX_PLAN_LENGTH:
+        # Checked before YAML reads it: composing is the slow part of reading a plan back.
+        raise _bad("plan", f"{len(plan_text):,} characters: larger than any plan")
     try:
-        plan = parse_plan(json.dumps(plan_data), source=ANNOTATION)
+        plan = parse_plan(plan_text, source=ANNOTATION)
     except (PlanError, RecursionError) as exc:
         raise _bad("plan", visible(str(exc), 300)) from None
     plan_hash = data.get("planHash")
