@@ -67,7 +67,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
         ControlError: For a word without ``=``, an empty side, a backend given twice, a value
             that is not a whole percentage from 0 to 100, or values adding up to more than 100.
     """
-    from meshtui.model.text import short_repr
+    from meshtui.model.text import short_repr, visible
     from meshtui.model.weights import validate_percent
 
     result: dict[str, str] = {}
@@ -81,7 +81,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
         try:
             total += validate_percent(value)
         except ValueError as exc:
-            raise ControlError(f"{short_repr(backend, 60)}: {exc}") from None
+            raise ControlError(f"{visible(backend, 60)}: {exc}") from None
         result[backend] = value
     if total > 100:
         raise ControlError(f"the percentages add up to {total}, more than 100")
