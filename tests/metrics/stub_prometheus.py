@@ -39,6 +39,9 @@ class StubPrometheus:
     """Body bytes written to clients so far (a streamed answer stops when the client hangs up)."""
     hung_up: int = 0
     """Answers the client stopped reading before their end."""
+    active: int = 0
+    """Requests being answered right now."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> StubPrometheus:
         """Bind a free loopback port and serve in a daemon thread."""
@@ -48,8 +51,17 @@ class StubPrometheus:
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
-                stub.seen.append(Seen(parts.path, query, dict(self.headers.items())))
-                status, body = stub.answer(parts.path, query)
+                with stub.lock:
+                    stub.seen.append(Seen(parts.path, query, dict(self.headers.items())))
+                    stub.active += 1
+                try:
+                    self._answer(parts.path, query)
+                finally:
+                    with stub.lock:
+                        stub.active -= 1
+
+            def _answer(self, path: str, query: dict[str, list[str]]) -> None:
+                status, body = stub.answer(path, query)
                 if isinstance(body, str):
                     body = body.encode()
                 chunks = iter([body]) if isinstance(body, bytes) else body
@@ -66,9 +78,11 @@ class StubPrometheus:
                     for chunk in chunks:
                         self.wfile.write(chunk)
                         self.wfile.flush()
-                        stub.sent += len(chunk)
+                        with stub.lock:
+                            stub.sent += len(chunk)
                 except (BrokenPipeError, ConnectionResetError):
-                    stub.hung_up += 1
+                    with stub.lock:
+                        stub.hung_up += 1
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 return
