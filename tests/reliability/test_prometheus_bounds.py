@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import pty
+import select
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -144,3 +149,49 @@ async def test_quit_with_queries_in_flight_abandons_them_and_sends_nothing_after
     assert quit_s < QUIT_BOUND + 1.0, quit_s
     figures.record("prometheus_bounds", quit_s=round(quit_s, 3), quit_in_flight=in_flight,
                    quit_hung_up=server.hung_up, requests_after_quit=len(late))
+
+
+def _drain(fd: int, stop: threading.Event) -> None:
+    """Read a pty's output until `stop` (a terminal nobody reads blocks the app writing to it)."""
+    while not stop.is_set():
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                return
+
+
+@pytest.mark.heavy
+def test_the_process_exits_promptly_on_q_with_queries_in_flight(sim_mesh, stubs,
+                                                               tmp_path: Path) -> None:
+    """The real `meshtui` in a terminal: Python waits for worker threads at exit, so a query
+    left running would keep the process alive."""
+    server = _dripping(stubs)
+    kubeconfig = sim_mesh.write_kubeconfig(tmp_path / "kubeconfig")
+    master, slave = pty.openpty()
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="140", LINES="40")
+    proc = subprocess.Popen([sys.executable, "-m", "meshtui", "--kubeconfig", str(kubeconfig),
+                             "--prometheus-url", server.url, "--prometheus-timeout", "60"],
+                            cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=env,
+                            start_new_session=True)
+    os.close(slave)
+    stop = threading.Event()
+    threading.Thread(target=_drain, args=(master, stop), daemon=True).start()
+    try:
+        # The metrics fetch and the selected split's history, both held by the drip.
+        wait_for(lambda: server.active >= 2, timeout=60, message="queries in flight")
+        quit_at = time.monotonic()
+        os.write(master, b"q")
+        proc.wait(timeout=30)
+        exit_s = time.monotonic() - quit_at
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        stop.set()
+        os.close(master)
+    late = [s for s in server.seen if s.at > quit_at]
+    assert proc.returncode == 0
+    assert late == [], f"{len(late)} request(s) sent after q"
+    assert exit_s < QUIT_BOUND + 1.0, exit_s
+    figures.record("prometheus_bounds", process_exit_s=round(exit_s, 3))
