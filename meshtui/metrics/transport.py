@@ -51,22 +51,28 @@ def size_text(size: int) -> str:
 
 
 class _Request:
-    """One request in flight: the connections it used and, once cut short, why."""
+    """One request in flight: the connections and sockets it used and, once cut short, why."""
 
     def __init__(self) -> None:
         self.reason: str | None = None
         self.done = False
         self._connections: list[Any] = []
+        # Sockets too: http.client drops a connection's socket (`sock = None`) once the
+        # answer's body runs to the end of the stream, and only the answer still holds it.
+        self._sockets: list[Any] = []
         self._lock = threading.Lock()
 
     def join(self, connection: Any) -> None:
         """Follow `connection`; refuse to go on when the request was already cut short."""
+        sock = getattr(connection, "sock", None)
         with self._lock:
             if connection not in self._connections:
                 self._connections.append(connection)
+            if sock is not None and sock not in self._sockets:
+                self._sockets.append(sock)
             reason = self.reason
         if reason is not None:
-            _shut(connection)
+            _shut(sock)
             raise Aborted(reason)
 
     def check(self) -> None:
@@ -80,9 +86,9 @@ class _Request:
             if self.done or self.reason is not None:
                 return
             self.reason = reason
-            connections = list(self._connections)
-        for connection in connections:
-            _shut(connection)
+            sockets = [*self._sockets, *(getattr(c, "sock", None) for c in self._connections)]
+        for sock in sockets:
+            _shut(sock)
 
     def finish(self) -> None:
         """The request is over: a late deadline must not touch its (pooled) connections."""
@@ -90,8 +96,7 @@ class _Request:
             self.done = True
 
 
-def _shut(connection: Any) -> None:
-    sock = getattr(connection, "sock", None)
+def _shut(sock: Any) -> None:
     if sock is None:
         return
     try:
