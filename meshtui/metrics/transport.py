@@ -2,13 +2,13 @@
 
 requests and urllib3 only know a timeout per socket operation: a server dripping one byte a
 second never trips it, and `Response.content` reads a body of any size into memory.
-`BoundedAdapter` is mounted on the session `PrometheusConnect` uses, so the client library keeps
-making its own calls while every answer is read in chunks and dropped past `max_body` bytes.
-When the deadline passes or the adapter is closed, a timer cuts the request short: its socket is
-shut down, which wakes a read waiting on a silent server, and every later read of that socket
-raises, which stops a server that keeps dripping bytes (Linux still delivers those after a
-shutdown). Both hold in whichever phase the request is: sending, waiting for headers, reading
-the body.
+`BoundedAdapter` is mounted on the session handed to `PrometheusConnect`, so the client library
+still makes every call (nothing of it is bypassed) while every answer is read in chunks and
+dropped past `max_body` bytes. When the deadline passes (a timer) or the adapter is closed, the
+request is cut short: its socket is shut down, which wakes a read waiting on a silent server, and
+every later read of that socket raises, which stops a server that keeps dripping bytes (Linux
+still delivers those after a shutdown). Both hold in whichever phase the request is: connecting,
+waiting for headers, reading the body.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ class BoundedAdapter(HTTPAdapter):
         self.deadline = deadline
         self._closed = False
         self._active: set[_Request] = set()
-        self._guard = threading.Lock()
+        self._flights_lock = threading.Lock()
         super().__init__(max_retries=max_retries)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -211,7 +211,10 @@ class BoundedAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = _POOLS
+        # A SOCKS manager's own pools are what route through the proxy: keep them. Such
+        # requests keep the size limit and the socket timeout, not the total deadline.
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _POOLS
         return manager
 
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
@@ -222,7 +225,7 @@ class BoundedAdapter(HTTPAdapter):
             Aborted: The body is too large, the deadline passed, or the adapter is closed.
         """
         flight = _Request()
-        with self._guard:
+        with self._flights_lock:
             if self._closed:
                 raise Aborted(CLOSED)
             self._active.add(flight)
@@ -246,7 +249,7 @@ class BoundedAdapter(HTTPAdapter):
             _current.request = outer
             timer.cancel()
             flight.finish()
-            with self._guard:
+            with self._flights_lock:
                 self._active.discard(flight)
 
     def _read(self, response: requests.Response, flight: _Request) -> None:
@@ -276,7 +279,7 @@ class BoundedAdapter(HTTPAdapter):
 
     def close(self) -> None:
         """Cut every request in flight short, refuse new ones and release pooled connections."""
-        with self._guard:
+        with self._flights_lock:
             self._closed = True
             active = list(self._active)
         for flight in active:
