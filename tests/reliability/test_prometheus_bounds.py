@@ -15,6 +15,7 @@ import os
 import pty
 import select
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -29,8 +30,9 @@ from meshtui.metrics.source import BackendTarget, MetricsError
 from meshtui.metrics.transport import DEFAULT_MAX_BODY, MIB
 from meshtui.model.signals import BackendKey
 from meshtui.ui.config import Settings
-from tests.metrics.stub_prometheus import StubPrometheus, drip, oversized
+from tests.metrics.stub_prometheus import StubPrometheus, drip, oversized, vector
 from tests.reliability import figures
+from tests.reliability.dashboard_support import cursor_moves
 from tests.ui.conftest import make_app, mesh, mesh_client  # noqa: F401 - fixtures
 from tests.ui.control_helpers import AUTHORS, SIZE, open_split
 from tests.waiting import settle, wait_for
@@ -125,6 +127,41 @@ async def test_dashboard_shows_a_dripping_prometheus_unavailable_with_the_reason
                      timeout=DEADLINE + 10, message="the charts unavailable")
         assert reason in screen.presenter.chart_state(split)[1]
     figures.record("prometheus_bounds", drip_dashboard_unavailable_s=round(shown, 3))
+
+
+async def _key_latencies(app, expect: Callable[[object], bool]) -> list[float]:
+    """Open authors-split, wait until `expect(screen)`, then time 20 cursor moves."""
+    latencies: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await settle(pilot, lambda: expect(screen), timeout=20, message="the metrics state")
+        screen.split_list.focus()
+        await pilot.pause()
+        for press in range(20):
+            latencies.append(await cursor_moves(pilot, screen, "j" if press % 2 == 0 else "k"))
+    return latencies
+
+
+@pytest.mark.heavy
+async def test_oversized_answers_leave_the_dashboard_responsive(make_app: Callable, stubs) -> None:
+    """The issue's case: every query answered with a huge body (300 MB made keys take 2.9 s).
+
+    Keys are timed against a healthy Prometheus first: the machine's load is in both figures.
+    """
+    healthy = stubs(lambda path, query: (200, vector()))
+    reference = await _key_latencies(
+        make_app(PrometheusSource(healthy.url), Settings(refresh=1.0), live=True),
+        lambda screen: screen.pipeline.snapshot is not None)
+    server = stubs(lambda path, query: (200, oversized(OVERSIZED)))
+    latencies = await _key_latencies(
+        make_app(PrometheusSource(server.url), Settings(refresh=1.0), live=True),
+        lambda screen: "larger than 32 MiB" in (screen.pipeline.error or ""))
+    assert max(latencies) < 2.0, latencies
+    figures.record("prometheus_bounds", oversized_queries=len(server.seen),
+                   oversized_key_latency_median_ms=round(1000 * statistics.median(latencies), 1),
+                   oversized_key_latency_max_ms=round(1000 * max(latencies), 1),
+                   healthy_key_latency_median_ms=round(1000 * statistics.median(reference), 1),
+                   healthy_key_latency_max_ms=round(1000 * max(reference), 1))
 
 
 async def test_quit_with_queries_in_flight_abandons_them_and_sends_nothing_after(
