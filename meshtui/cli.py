@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="environment variable holding the basic-auth password")
     dash.add_argument("--insecure-skip-tls-verify", action="store_true",
                       help="do not verify Prometheus's TLS certificate")
+    dash.add_argument("--prometheus-timeout", type=_positive_float, default=None, metavar="SECONDS",
+                      help="seconds one Prometheus query may take in all, to its last byte "
+                           "(default: prometheus_timeout in config.toml)")
+    dash.add_argument("--prometheus-max-body-mib", type=_positive_float, default=None, metavar="MIB",
+                      help="largest Prometheus answer read, in MiB "
+                           "(default: prometheus_max_body_mib in config.toml)")
     dash.add_argument("--refresh", type=_positive_float, default=None, metavar="SECONDS",
                       help="metrics refresh interval")
     dash.add_argument("--window", choices=WINDOWS, default=None,

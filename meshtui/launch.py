@@ -31,6 +31,10 @@ def _settings(args: argparse.Namespace, cluster: Any) -> Any:
         overrides["refresh"] = args.refresh
     if getattr(args, "window", None):
         overrides["window"] = args.window
+    if getattr(args, "prometheus_timeout", None):
+        overrides["prometheus_timeout"] = args.prometheus_timeout
+    if getattr(args, "prometheus_max_body_mib", None):
+        overrides["prometheus_max_body_mib"] = args.prometheus_max_body_mib
     if getattr(args, "all_namespaces", False):
         overrides["namespace"] = None
     elif getattr(args, "namespace", None):
@@ -38,8 +42,24 @@ def _settings(args: argparse.Namespace, cluster: Any) -> Any:
     return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
-def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
+def prometheus_limits(settings: Any) -> dict[str, Any]:
+    """`PrometheusSource` keyword arguments bounding each query: its deadline and answer size."""
+    from meshtui.metrics.transport import MIB
+
+    if settings is None:
+        return {}
+    return {"timeout": settings.prometheus_timeout,
+            "max_body": int(settings.prometheus_max_body_mib * MIB)}
+
+
+def prometheus_from_args(args: argparse.Namespace, cluster: Any, settings: Any = None) -> Any:
     """Choose the metrics source: `--prometheus-url`, else linkerd-viz through the service proxy.
+
+    Args:
+        args: The parsed command line.
+        cluster: The kubeconfig's cluster (for the service proxy).
+        settings: Bound each query by its `prometheus_timeout` and `prometheus_max_body_mib`;
+            the defaults when None.
 
     Returns:
         A `PrometheusSource`, or None when no Prometheus answers (the dashboard then says
@@ -58,8 +78,8 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
         token_env = getattr(args, "prometheus_token_env", None)
         return PrometheusSource(args.prometheus_url,
                                 bearer_token=os.environ[token_env] if token_env else None,
-                                basic_auth=basic, verify=verify)
-    source = viz_prometheus(cluster)
+                                basic_auth=basic, verify=verify, **prometheus_limits(settings))
+    source = viz_prometheus(cluster, settings)
     try:
         source.query("vector(1)")
     except MetricsError:
@@ -68,13 +88,16 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
     return source
 
 
-def viz_prometheus(cluster: Any) -> Any:
-    """linkerd-viz's Prometheus through the API server's service proxy, as the kubeconfig's user."""
+def viz_prometheus(cluster: Any, settings: Any = None) -> Any:
+    """linkerd-viz's Prometheus through the API server's service proxy, as the kubeconfig's user.
+
+    Bounded like any Prometheus (`prometheus_limits`): the proxy passes the answer through."""
     from meshtui.metrics.prometheus import PrometheusSource
 
     verify = (cluster.ca_file or True) if cluster.verify else False
     return PrometheusSource(cluster.service_proxy_url(*VIZ_PROMETHEUS),
-                            headers=cluster.auth_headers(), verify=verify)
+                            headers=cluster.auth_headers(), verify=verify,
+                            **prometheus_limits(settings))
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
@@ -88,8 +111,8 @@ def run_dashboard(args: argparse.Namespace) -> int:
         client.discover()
         # The first lists load while Textual is imported and the screen is built.
         client.prefetch(None)  # the dashboard watches every namespace and scopes on screen
-        metrics = prometheus_from_args(args, cluster)
         settings = _settings(args, cluster)
+        metrics = prometheus_from_args(args, cluster, settings)
         return _run_app(client, metrics, settings, build_writer(args, cluster, settings))
     finally:
         cluster.close()
@@ -171,15 +194,15 @@ def run_demo(args: argparse.Namespace) -> int:
             client = MeshClient(cluster)
             client.discover()
             client.prefetch(None)
+            args.all_namespaces = True
+            settings = _settings(args, cluster)
             if prometheus is not None:
                 args.prometheus_url = None
-                metrics = prometheus_from_args(args, cluster)
+                metrics = prometheus_from_args(args, cluster, settings)
             else:
                 print("prometheus not installed: reading the simulator's series directly",
                       file=sys.stderr)
                 metrics = mesh.source()
-            args.all_namespaces = True
-            settings = _settings(args, cluster)
             writer = build_writer(args, cluster, settings)
             with plan_runner(client, writer, metrics):
                 return _run_app(client, metrics, settings, writer)

@@ -2,7 +2,8 @@
 
 Built on `prometheus_api_client.PrometheusConnect`. Every call makes the same four batched
 queries whatever the number of targets (see `promql`). Every failure becomes a one-line
-`MetricsError` that never contains the bearer token or the password.
+`MetricsError` that never contains the bearer token or the password. Every answer is bounded in
+size and time (`transport`), and `close` abandons the queries in flight.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from urllib3.util.retry import Retry
 
 from meshtui.metrics import aggregate, promql
 from meshtui.metrics.errors import describe_failure, scrub
-from meshtui.metrics.source import BackendTarget, MetricsError, history_rate_interval
+from meshtui.metrics.source import QUERY_TIMEOUT, BackendTarget, MetricsError, history_rate_interval
+from meshtui.metrics.transport import DEFAULT_MAX_BODY, BoundedAdapter
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 
 QUERIES_PER_CALL = 4
@@ -57,13 +59,16 @@ class PrometheusSource:
         bearer_token: Sent as `Authorization: Bearer ...` (e.g. the kubeconfig's token).
         basic_auth: `(user, password)`.
         verify: TLS verification: True, False, or a CA bundle path.
-        timeout: Seconds before one query is abandoned.
+        timeout: Seconds one query may take in all, from connecting to the answer's last byte
+            (a server dripping its answer fails then too).
         token: Alias of `bearer_token` (the name docs/design.md uses).
+        max_body: Largest answer read, in bytes (after decompression); a larger one fails.
     """
 
     def __init__(self, url: str, *, headers: Mapping[str, str] | None = None,
                  bearer_token: str | None = None, basic_auth: tuple[str, str] | None = None,
-                 verify: bool | str = True, timeout: float = 5.0, token: str | None = None) -> None:
+                 verify: bool | str = True, timeout: float = QUERY_TIMEOUT, token: str | None = None,
+                 max_body: int = DEFAULT_MAX_BODY) -> None:
         base, url_creds = _strip_userinfo(url)
         bearer_token = bearer_token or token
         basic_auth = basic_auth or url_creds
@@ -71,6 +76,7 @@ class PrometheusSource:
         self._secrets += tuple(v for v in (headers or {}).values() if v)
         self.url = base
         self.timeout = timeout
+        self.max_body = max_body
         self.name = f"prometheus {urlsplit(base).netloc}"
         all_headers = dict(headers or {})
         if bearer_token:
@@ -86,16 +92,25 @@ class PrometheusSource:
         """Valid targets and query texts by (targets, range): every refresh asks for the same
         backends, and validating and rendering thousands of names each time is wasted work."""
         # No retries: the UI refreshes on its own schedule and a stuck retry loop would hide errors.
+        retry = Retry(total=0, read=False, status_forcelist=())
         self._client = PrometheusConnect(
             url=base, headers=all_headers or None, auth=basic_auth, session=session,
-            timeout=timeout, retry=Retry(total=0, read=False, status_forcelist=()),
+            timeout=timeout, retry=retry,
         )
+        # The client mounts a plain adapter on `base`; ours replaces it there, and covers any
+        # other URL a redirect could lead to.
+        adapter = BoundedAdapter(max_body=max_body, deadline=timeout, max_retries=retry)
+        for prefix in ("http://", "https://", base):
+            session.mount(prefix, adapter)
 
     def __repr__(self) -> str:
         return f"PrometheusSource(url={self.url!r}, timeout={self.timeout})"
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Abandon the queries in flight (they fail at once), refuse new ones, release connections.
+
+        Nothing is sent to Prometheus after this returns.
+        """
         self._client.close()
 
     def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -112,7 +127,7 @@ class PrometheusSource:
             result = func(*args)
         except Exception as exc:  # noqa: BLE001 - every failure must become a MetricsError
             response = getattr(self._local, "response", None)
-            message = describe_failure(exc, response, self.url, self.timeout)
+            message = describe_failure(exc, response, self.url, self.timeout, self.max_body)
             raise MetricsError(scrub(f"{what}: {message}", self._secrets)) from None
         return result
 

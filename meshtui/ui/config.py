@@ -17,6 +17,8 @@ from typing import Any
 
 import platformdirs
 
+from meshtui.metrics.source import MAX_BODY_MIB, QUERY_TIMEOUT
+
 WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
 """The metric windows the dashboard cycles through, shortest first."""
 
@@ -59,6 +61,11 @@ class Settings:
     needs the split's name typed to confirm."""
     read_only: bool = False
     """Never write to the cluster (like ``--read-only``)."""
+    prometheus_timeout: float = QUERY_TIMEOUT
+    """Seconds one Prometheus query may take in all (like ``--prometheus-timeout``); a slower or
+    dripping answer fails and metrics are shown as unavailable."""
+    prometheus_max_body_mib: float = MAX_BODY_MIB
+    """Largest Prometheus answer read, in MiB (like ``--prometheus-max-body-mib``)."""
 
     @property
     def stale_seconds(self) -> float:
@@ -104,7 +111,8 @@ def _keymap(data: Mapping[str, Any], *, where: str) -> Mapping[str, str]:
 
 KNOWN_KEYS = frozenset({"refresh", "window", "theme", "namespace", "keymap", "stale_after",
                         "mismatch_points", "mismatch_min_rps", "success_warn", "success_bad",
-                        "step", "production_context", "read_only"})
+                        "step", "production_context", "read_only", "prometheus_timeout",
+                        "prometheus_max_body_mib"})
 """Top-level keys the file may hold; anything else is reported rather than silently ignored."""
 
 
@@ -150,6 +158,10 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
         step=_step(data, where=where),
         production_context=_regex(data, "production_context", "prod", where=where),
         read_only=_flag(data, "read_only", where=where),
+        prometheus_timeout=_number(data, "prometheus_timeout", QUERY_TIMEOUT, low=0.1, high=600,
+                                   where=where),
+        prometheus_max_body_mib=_number(data, "prometheus_max_body_mib", MAX_BODY_MIB, low=1,
+                                        high=4096, where=where),
     )
 
 

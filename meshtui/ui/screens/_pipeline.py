@@ -136,8 +136,21 @@ class MetricsPipeline:
             self._watch_set.stop(timeout=1.0)
             self._watch_set = None
 
+    def stop(self) -> None:
+        """Stop the watch and abandon the metrics queries in flight: nothing is sent after quit.
+
+        A worker blocked on a slow Prometheus would otherwise keep the process alive (Python
+        waits for worker threads at exit) and go on querying.
+        """
+        self.stop_watch()
+        close = getattr(self.metrics, "close", None)
+        if close is not None:
+            close()
+
     def _start(self, group: str, work: Any) -> bool:
         """Run `work` in a thread unless one of `group` is running; then remember to run again."""
+        if self._stopped.is_set():
+            return False
         if group in self._busy:
             self._again.add(group)
             return False

@@ -176,9 +176,9 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.pipeline.fetch_all()
 
     def on_unmount(self) -> None:
-        """Stop the watch threads; events arriving later are dropped."""
+        """Stop the watch threads and the metrics queries; events arriving later are dropped."""
         self.feed.close()
-        self.pipeline.stop_watch()
+        self.pipeline.stop()
 
     @on(MeshEventsReceived)
     def schedule_apply(self) -> None:
