@@ -7,6 +7,7 @@ from collections.abc import Callable
 from rich.segment import Segment
 from rich.style import Style
 
+from meshtui.ui.literal import visible
 from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._split_rows import Columns, SplitRow
 from meshtui.ui.widgets.weight_bar import bar_runs
@@ -16,7 +17,11 @@ HEALTH_GLYPHS = {"ok": "●", "warn": "●", "bad": "●", "none": "○"}
 
 
 def fit(text: str, width: int) -> str:
-    """Pad or truncate `text` to exactly `width` cells, marking truncation with an ellipsis."""
+    """Pad or truncate `text` to exactly `width` cells, marking truncation with an ellipsis.
+
+    `text` is data (a name, a service): its control characters are shown escaped.
+    """
+    text = visible(text, width + 1)
     if len(text) <= width:
         return text.ljust(width)
     return text[: max(0, width - 1)] + "…"
