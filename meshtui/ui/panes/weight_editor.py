@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from meshtui.ui.literal import MESSAGE_LIMIT, literal
+from meshtui.ui.literal import MESSAGE_LIMIT, literal, visible
 from meshtui.ui.panes._static import update_text
 from meshtui.ui.widgets.weight_slider import WeightSlider
 
@@ -46,8 +46,8 @@ def summary(view: EditorView) -> Text:
         return Text.assemble(("pending", "bold"), " ", Text(" · ").join(parts), "   ",
                              ("a apply · esc discard", "dim"), end="")
     if view.unavailable:
-        return Text.assemble(("weights", "bold"), " ", ("(", "dim"),
-                             literal(view.unavailable, "dim", limit=MESSAGE_LIMIT), (")", "dim"), end="")
+        return Text.assemble(("weights", "bold"), " ",
+                             (f"({visible(view.unavailable, MESSAGE_LIMIT)})", "dim"), end="")
     return Text.assemble(("weights", "bold"), " ",
                          ("+/- shift · = set · 0 canary to 0% · click the track", "dim"), end="")
 

@@ -185,10 +185,9 @@ class WeightSlider(Widget, can_focus=True):
         style = lambda name: component_fg(self, f"weight-slider--{name}")  # noqa: E731
         text = Text(no_wrap=True, end="")
         mark = "▸ " if self.selected else "  "
-        label = literal(self.backend, style("label"), limit=LABEL_WIDTH - 3)
-        text.append(mark, style("label"))
-        text.append_text(label)
-        text.append(" " * (LABEL_WIDTH - len(mark) - label.cell_len), style("label"))
+        label = literal(self.backend, limit=LABEL_WIDTH - 3)
+        text.append(f"{mark}{label.plain}" + " " * (LABEL_WIDTH - len(mark) - label.cell_len),
+                    style("label"))
         width = self.track_width
         filled = track_cell(self.pending, width) + (1 if self.pending > 0 else 0)
         live_cell = track_cell(self.live, width)
