@@ -24,6 +24,8 @@ from meshtui.ui.widgets.signal_chart import SignalChart
 
 TITLE_PART_LIMIT = 80
 """Cells each name in the title may take, so the service and owner stay on screen."""
+SHOWN_CHECKS = 12
+"""Findings listed under the charts; the rest are counted (a split of 64 missing backends has 64)."""
 
 
 def _percent(value: float) -> str:
@@ -128,7 +130,10 @@ class SplitDetail(Vertical):
         self.show_plan(split, status)
         self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
-        lines = [Text.assemble("• ", literal(line, limit=MESSAGE_LIMIT)) for line in view.checks]
+        lines = [Text.assemble("• ", literal(line, limit=MESSAGE_LIMIT))
+                 for line in view.checks[:SHOWN_CHECKS]]
+        if len(view.checks) > SHOWN_CHECKS:
+            lines.append(Text(f"+{len(view.checks) - SHOWN_CHECKS} more"))
         update_text(checks, Text("\n").join(lines) if lines else Text("No problems found"))
         checks.set_class(bool(view.checks), "-problems")
 

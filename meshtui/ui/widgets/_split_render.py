@@ -76,7 +76,7 @@ def render_row(
     bar_styles = [base + style(role) for role in bar_roles(row.roles, len(row.percents))]
     bar = bar_runs(row.percents, cols.bar, styles=bar_styles, empty_style=base + style("none"))
     segments.extend(Segment(text, bar_style) for text, bar_style in bar)
-    segments.append(Segment(" " + format_split(row.percents).ljust(cols.split) + "  ", base))
+    segments.append(Segment(" " + fit(format_split(row.percents), cols.split) + "  ", base))
     if cols.note and row.note:
         note_style = style("attention" if row.attention else "note")
         segments.append(Segment(fit(row.note, cols.note), base + note_style))

@@ -185,7 +185,7 @@ class WeightSlider(Widget, can_focus=True):
         style = lambda name: component_fg(self, f"weight-slider--{name}")  # noqa: E731
         text = Text(no_wrap=True, end="")
         mark = "▸ " if self.selected else "  "
-        label = literal(self.backend, limit=LABEL_WIDTH - 3)
+        label = literal(self.backend, limit=LABEL_WIDTH - 3, middle=True)
         text.append(f"{mark}{label.plain}" + " " * (LABEL_WIDTH - len(mark) - label.cell_len),
                     style("label"))
         width = self.track_width
