@@ -10,6 +10,7 @@ plain ``str`` is never parsed as markup either.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import StyleType
 from rich.text import Text
 from textual.content import Content
@@ -39,21 +40,39 @@ def literal(value: object, style: StyleType = "", *, limit: int | None = None,
     """
     if limit is None:
         return Text(visible(value), style=style, end="")
-    if middle:
-        raw = value if isinstance(value, str) else str(value)
-        if len(raw) > 4 * limit + 16:
-            # Both ends are kept; the junction falls in the part the cut removes.
-            raw = raw[: 2 * limit + 8] + raw[-(2 * limit + 8):]
-        shown = visible(raw)
-        if len(shown) > limit:
-            head = (limit - 1) // 2
-            tail = limit - 1 - head
-            shown = shown[:head] + ELLIPSIS + (shown[-tail:] if tail > 0 else "")
-    else:
-        shown = visible(value, limit)
-    text = Text(shown, style=style, end="")
-    if text.cell_len > limit:
-        text.truncate(limit, overflow="ellipsis")
+    raw = value if isinstance(value, str) else str(value)
+    long = len(raw) > 4 * limit + 16
+    if long:
+        # Escaping only lengthens text, so both ends are enough; the junction is cut away below.
+        raw = raw[: 2 * limit + 8] + (raw[-(2 * limit + 8):] if middle else "")
+    return Text(fit_cells(visible(raw), limit, middle=middle, cut=long), style=style, end="")
+
+
+def fit_cells(text: str, limit: int, *, middle: bool = False, cut: bool = False) -> str:
+    """`text` cut to at most `limit` cells, the cut marked with "…" at the end or in the middle.
+
+    `cut` says the text was already shortened (so it is marked even if what is left fits).
+    """
+    if not cut and cell_len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    room = limit - 1
+    if not middle:
+        return _take(text, room) + ELLIPSIS
+    head = _take(text, room // 2 + room % 2)
+    tail = _take(text[::-1], room - cell_len(head))[::-1]
+    return head + ELLIPSIS + tail
+
+
+def _take(text: str, cells: int) -> str:
+    """The longest start of `text` that fits in `cells` cells (and at most ``2 * cells + 8``
+    characters: zero-width characters take no cell, and a million of them must not pass)."""
+    used = 0
+    for index, char in enumerate(text):
+        used += cell_len(char)
+        if used > cells or index >= 2 * cells + 8:
+            return text[:index]
     return text
 
 

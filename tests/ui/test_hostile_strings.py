@@ -1,0 +1,226 @@
+"""Hostile strings from the cluster, drawn by the real dashboard: literal, escaped, bounded, inert.
+
+Each example creates a TrafficSplit or HTTPRoute in the API emulator, starts the dashboard on
+it, opens it and inspects what reached the screen: no exception, the data's text on screen as
+it is (control characters escaped), no control byte in any line, and no link or click action
+in any segment's style.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widgets import Input, Static
+
+from meshtui.model.text import visible
+from meshtui.sim.mesh import SimulatedMesh
+from meshtui.ui.app import MeshtuiApp
+from meshtui.ui.control.confirmation import ConfirmOption, Confirmation
+from meshtui.ui.screens.confirm import ConfirmDialog
+from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.screens.percent_prompt import PercentPrompt
+from meshtui.ui.widgets.backend_table import BackendTable
+from meshtui.ui.widgets.split_list import SplitList
+from tests.model.hypothesis_settings import PILOT
+from tests.ui.hostile import (
+    FRAGMENTS,
+    HOSTILE,
+    harmful_segments,
+    httproute,
+    plain_prefix,
+    screen_lines,
+    screen_strips,
+    trafficsplit,
+)
+from tests.waiting import settle
+
+SIZE = (140, 40)
+ROWS = 4
+"""Splits of the default scenario."""
+_names = itertools.count()
+
+
+def head(text: str, cells: int) -> str:
+    """The longest start of `text` that fits in `cells` cells."""
+    out, used = "", 0
+    for char in text:
+        used += cell_len(char)
+        if used > cells:
+            break
+        out += char
+    return out
+
+
+def shown_as_cut(cell: str, value: str) -> bool:
+    """Whether `cell` is `value` escaped, or pieces of it around an ellipsis."""
+    expected = visible(value)
+    if "…" not in cell:
+        return cell == expected
+    pieces = [piece for piece in cell.split("…") if piece]
+    return expected.startswith(cell.split("…")[0]) and all(piece in expected for piece in pieces)
+
+
+async def open_split(pilot: Any, app: MeshtuiApp, name: str) -> DashboardScreen:
+    """Wait for the split named `name` to be listed, then show it in the detail pane."""
+    await settle(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.initial_load_done
+                 and any(row.name == name for row in app.screen.query_one(SplitList).rows),
+                 timeout=30, message=f"{name} listed")
+    screen = app.dashboard
+    split = next(s for s in screen.state.splits() if s.name == name)
+    screen.select_split(split.ref)
+    title = screen.query_one("#detail-title", Static)
+    await settle(pilot, lambda: name in str(getattr(title.content, "plain", title.content)),
+                 timeout=10, message=f"{name} shown")
+    await pilot.pause()
+    return screen
+
+
+def assert_inert(app: MeshtuiApp) -> list[str]:
+    """No control byte, link or click action anywhere on screen; returns the screen's lines."""
+    strips = screen_strips(app)
+    harmful = harmful_segments(strips)
+    assert not harmful, harmful[:3]
+    return screen_lines(strips)
+
+
+def run_dashboard(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp], obj: dict[str, Any],
+                  check: Callable[[DashboardScreen, list[str]], None]) -> None:
+    """Create `obj`, open it in a fresh dashboard, run `check`, and remove it again."""
+    mesh.store.create(obj)
+    try:
+        app = make_app()
+
+        async def scenario() -> None:
+            async with app.run_test(size=SIZE) as pilot:
+                screen = await open_split(pilot, app, obj["metadata"]["name"])
+                check(screen, assert_inert(app))
+                assert app.is_running
+
+        asyncio.run(scenario())
+    finally:
+        mesh.store.delete(obj["apiVersion"], obj["kind"], "booksapp", obj["metadata"]["name"])
+
+
+def check_backends(screen: DashboardScreen) -> None:
+    """Every backend row shows its name escaped (or cut around an ellipsis), never parsed.
+
+    The names are the model's (it drops a backend without a name, and says so as a problem).
+    """
+    split = screen.state.split(screen.selected)
+    table = screen.query_one(BackendTable)
+    cells = [str(table.get_cell_at((row, 0))) for row in range(table.row_count)]
+    assert len(cells) == len(split.backends) > 0
+    for cell, backend in zip(cells, split.backends):
+        assert shown_as_cut(cell, backend.name), (cell, backend.name[:80])
+
+
+@PILOT
+@given(service=HOSTILE, first=HOSTILE, others=st.lists(FRAGMENTS, max_size=63))
+def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp],
+                                                   service: str, first: str, others: list[str]) -> None:
+    """Markup, escapes, bidi and zero-width characters and 100,000-character names, up to 64
+    backends: the title shows the service as written, each backend row its name, nothing acts."""
+    name = f"hostile-{next(_names)}"
+    backends = [first, *others]
+
+    def check(screen: DashboardScreen, lines: list[str]) -> None:
+        title = screen.query_one("#detail-title", Static).content
+        assert isinstance(title, Text)
+        assert head(visible(service), 40) in title.plain
+        prefix = plain_prefix(visible(service))
+        assert not prefix.strip() or any(f"→ {prefix}" in line for line in lines), prefix
+        check_backends(screen)
+
+    run_dashboard(mesh, make_app, trafficsplit(name, service, backends), check)
+
+
+@PILOT
+@given(parent=HOSTILE, rules=st.lists(st.lists(FRAGMENTS, min_size=2, max_size=2), min_size=1, max_size=16))
+def test_a_hostile_httproute_of_many_rules_is_drawn(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp],
+                                                    parent: str, rules: list[list[str]]) -> None:
+    """Up to 16 rules of 2 backendRefs (a valid Gateway API object) with hostile names draw."""
+    name = f"route-{next(_names)}"
+
+    def check(screen: DashboardScreen, lines: list[str]) -> None:
+        assert head(visible(parent), 40) in screen.query_one("#detail-title", Static).content.plain
+        check_backends(screen)
+
+    run_dashboard(mesh, make_app, httproute(name, parent, rules), check)
+
+
+CLICK = "[@click=app.screenshot('victim.conf','/tmp')]see runbook[/]"
+"""The payload that overwrote a file on the operator's machine with one click."""
+
+
+async def test_the_reported_payloads_are_shown_not_obeyed(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp],
+                                                         tmp_path: Path) -> None:
+    """The issue's objects: a clickable service, `[@click=app.quit]`, `[red]stable[/red]` and `svc[/]`
+    are shown as written; a click on the "link" writes no file; the app keeps running."""
+    click = f"[@click=app.screenshot('victim.conf','{tmp_path}')]see runbook[/]"
+    mesh.store.create(trafficsplit("aaa-click", click, ["[red]stable[/red]", "svc[/]", "[@click=app.quit]q"]))
+    mesh.store.create(httproute("aaa-route", "svc[/]", [["svc[/]", "b\x1b]0;pwned\x07"]]))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, "aaa-click")
+        lines = assert_inert(app)
+        assert any("→ [@click=app.screenshot('victim.conf'," in line for line in lines)
+        assert any("[red]stable[/red]" in line for line in lines)
+        for x in range(36, 76, 4):
+            await pilot.click("#detail-title", offset=(x, 0))
+        await pilot.pause()
+        assert app.is_running and not (tmp_path / "victim.conf").exists()
+        await open_split(pilot, app, "aaa-route")
+        lines = assert_inert(app)
+        assert any("b\\x1b]0;pwned\\x07" in line for line in lines)
+        assert any("→ svc[/]" in line for line in lines)
+
+
+async def test_notifications_are_literal(make_app: Callable[..., MeshtuiApp]) -> None:
+    """`notify` parses markup by default: the app's notifications never do."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="dashboard")
+        app.notify("[@click=app.quit]q[/] \x1b[2J", title="[b]t[/b]")
+        await settle(pilot, lambda: any("[@click=app.quit]q[/]" in line
+                                        for line in screen_lines(screen_strips(app))), message="the toast")
+        lines = assert_inert(app)
+        assert any("[@click=app.quit]q[/] \\x1b[2J" in line for line in lines)
+        assert any("[b]t[/b]" in line for line in lines)
+
+
+async def test_dialogs_and_prompts_show_names_literally(make_app: Callable[..., MeshtuiApp]) -> None:
+    """Confirmation titles, lines, warnings and the typed name, and the `=` prompt's title and
+    error, are drawn as written; `[/]` typed at the prompt is refused, not a crash."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="dashboard")
+        confirmation = Confirmation(title=f"Apply weights to {CLICK}", lines=("svc[/]  10% → 20%",),
+                                    warnings=("[@click=app.quit]owned\x1b[5m",), typed="svc[/]",
+                                    options=(ConfirmOption("full", "[b]x[/b]", "f"),))
+        await app.push_screen(ConfirmDialog(confirmation))
+        await pilot.pause()
+        typed = app.screen.query_one("#typed", Input)
+        typed.value = "wrong"
+        await typed.action_submit()
+        await pilot.pause()
+        lines = assert_inert(app)
+        for text in (f"Apply weights to {CLICK}", "svc[/]  10% → 20%", "[@click=app.quit]owned\\x1b[5m",
+                     "Type svc[/] and press enter", "Type 'svc[/]' exactly", "[b]x[/b] (f)"):
+            assert any(text in line for line in lines), text
+        await pilot.press("escape")
+        await app.push_screen(PercentPrompt("[red]stable[/red]\x1b[2J", 10))
+        await pilot.pause()
+        await pilot.press("[", "/", "]", "enter")
+        await pilot.pause()
+        lines = assert_inert(app)
+        assert any("Set [red]stable[/red]\\x1b[2J" in line for line in lines)
+        assert any("nothing changed" in line for line in lines)
+        assert app.is_running
