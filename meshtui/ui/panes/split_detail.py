@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from meshtui.model.split import Split
 from meshtui.rollout.status import PlanStatus, plan_status
-from meshtui.ui.literal import MESSAGE_LIMIT, literal
+from meshtui.ui.literal import literal
 from meshtui.ui.panes._static import update_text
 from meshtui.ui.panes.weight_editor import EditorView, WeightEditor
 from meshtui.ui.widgets.backend_table import BackendTable
@@ -24,6 +24,8 @@ from meshtui.ui.widgets.signal_chart import SignalChart
 
 TITLE_PART_LIMIT = 80
 """Cells each name in the title may take, so the service and owner stay on screen."""
+CHECK_LIMIT = 240
+"""Cells of one finding (about three lines): a finding quoting a huge name stays readable."""
 SHOWN_CHECKS = 12
 """Findings listed under the charts; the rest are counted (a split of 64 missing backends has 64)."""
 
@@ -130,7 +132,7 @@ class SplitDetail(Vertical):
         self.show_plan(split, status)
         self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
-        lines = [Text.assemble("• ", literal(line, limit=MESSAGE_LIMIT))
+        lines = [Text.assemble("• ", literal(line, limit=CHECK_LIMIT))
                  for line in view.checks[:SHOWN_CHECKS]]
         if len(view.checks) > SHOWN_CHECKS:
             lines.append(Text(f"+{len(view.checks) - SHOWN_CHECKS} more"))
