@@ -12,23 +12,31 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
+from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
+from meshtui.model.plan import parse_plan
+from meshtui.model.plan_state import ANNOTATION, HistoryEntry
 from meshtui.model.text import visible
+from meshtui.rollout import commands
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.control.confirmation import ConfirmOption, Confirmation
+from meshtui.ui.control.plans import shipped_plans
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.screens.namespace_picker import NamespacePicker
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.split_list import SplitList
+from meshtui.ui.widgets.status_bar import StatusBar
 from tests.model.hypothesis_settings import PILOT
 from tests.ui.hostile import (
     FRAGMENTS,
@@ -40,6 +48,7 @@ from tests.ui.hostile import (
     screen_strips,
     trafficsplit,
 )
+from tests.ui.widgets.harness import WidgetApp
 from tests.waiting import settle
 
 SIZE = (140, 40)
@@ -224,3 +233,71 @@ async def test_dialogs_and_prompts_show_names_literally(make_app: Callable[..., 
         assert any("Set [red]stable[/red]\\x1b[2J" in line for line in lines)
         assert any("nothing changed" in line for line in lines)
         assert app.is_running
+
+
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x1b[0m [/]"
+"""A status message that cleared the screen, set the title and blinked a fake verdict."""
+
+
+async def test_owner_and_plan_messages_are_escaped(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp]) -> None:
+    """A Rollout's pause reasons (its message), and a plan's message and check detail, are shown
+    with their escapes visible and their markup as written."""
+    rollout = mesh.store.get("argoproj.io/v1alpha1", "Rollout", "booksapp", "books")
+    # Argo's phase is computed; a pause condition's reason is shown as the Rollout's message.
+    rollout["status"]["pauseConditions"] = [{"reason": ESCAPES, "startTime": "2026-01-01T00:00:00Z"},
+                                            {"reason": "[@click=app.quit]Paused[/]"}]
+    mesh.store.update(rollout, subresource="status")
+    path = next(p for p in shipped_plans() if p.name == "canary-approval.yaml")
+    plan = parse_plan(path.read_text(), source=str(path))
+    state = commands.start(plan, canary="authors-v2", stable="authors", weight=25, now=mesh.traffic.now,
+                           by="[b]eve\x1b[2J").state
+    state = replace(state, message=ESCAPES, history=state.history + (
+        HistoryEntry(mesh.traffic.now, "check", 0, "fail", f"detail {ESCAPES}", None, "runner\x9b31m"),))
+    split = mesh.store.get("split.smi-spec.io/v1alpha1", "TrafficSplit", "booksapp", "authors-split")
+    split["metadata"].setdefault("annotations", {})[ANNOTATION] = state.to_annotation()
+    mesh.store.update(split)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, "books")
+        await settle(pilot, lambda: any("\\x1b[2J" in line for line in screen_lines(screen_strips(app))),
+                     message="the Rollout's message")
+        lines = assert_inert(app)
+        assert any("[@click=app.quit]Paused[/]" in line for line in lines)
+        assert any("\\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\\x1b[0m [/]" in line for line in lines)
+        await open_split(pilot, app, "authors-split")
+        await settle(pilot, lambda: any("detail \\x1b[2J" in line for line in screen_lines(screen_strips(app))),
+                     message="the plan's check")
+        lines = assert_inert(app)
+        assert sum("\\x1b]0;pwned\\x07" in line for line in lines) >= 2
+
+
+async def test_palette_entries_are_literal(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp]) -> None:
+    """The palette lists a split whose service is `svc[/]` (its help was parsed as markup)."""
+    mesh.store.create(trafficsplit("aaa-palette", "svc[/] [@click=app.quit]x \x1b[2J", ["a", "b"]))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, "aaa-palette")
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: isinstance(app.screen, CommandPalette), message="the palette")
+        await pilot.press(*"aaa-palette")
+        await settle(pilot, lambda: any("svc[/] [@click=app.quit]x \\x1b[2J" in line
+                                        for line in screen_lines(screen_strips(app))), message="the hit")
+        assert_inert(app)
+        assert app.is_running
+
+
+async def test_namespace_picker_and_status_bar_are_literal() -> None:
+    """Namespace names and the kube context (from a file) are drawn as written."""
+    app = WidgetApp(lambda: [StatusBar()])
+    async with app.run_test(size=(120, 12)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.context = "[b]prod[/b]\x1b]0;pwned\x07"
+        bar.scope = "[@click=app.quit]ns[/]"
+        await pilot.pause()
+        lines = assert_inert(app)
+        assert "[b]prod[/b]\\x1b]0;pwned\\x07" in lines[0] and "[@click=app.quit]ns[/]" in lines[0]
+        await app.push_screen(NamespacePicker(["[red]ns[/red]", "a\x1b[2J", "x[/]"], current=None))
+        await pilot.pause()
+        lines = assert_inert(app)
+        for name in ("[red]ns[/red]", "a\\x1b[2J", "x[/]"):
+            assert any(name in line for line in lines), name
