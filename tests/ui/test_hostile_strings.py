@@ -37,6 +37,7 @@ from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
+from meshtui.ui.widgets.weight_slider import LABEL_WIDTH, WeightSlider
 from tests.model.hypothesis_settings import PILOT
 from tests.ui.hostile import (
     FRAGMENTS,
@@ -131,6 +132,18 @@ def check_backends(screen: DashboardScreen) -> None:
         assert shown_as_cut(cell, backend.name), (cell, backend.name[:80])
 
 
+def check_controls_in_place(screen: DashboardScreen, lines: list[str]) -> None:
+    """However long the names, the title is one line, the table's numbers and each slider's track
+    and value are on screen."""
+    assert screen.query_one("#detail-title", Static).outer_size.height == 2
+    header = next(line for line in lines if "BACKEND" in line)
+    assert "WEIGHT" in header and "OBSERVED" in header, header
+    for slider in screen.query(WeightSlider):
+        drawn = slider.render()
+        assert drawn.cell_len <= max(slider.size.width, LABEL_WIDTH + 30)
+        assert drawn.plain.rstrip().endswith("%") and ("─" in drawn.plain or "━" in drawn.plain)
+
+
 @PILOT
 @given(service=HOSTILE, first=HOSTILE, others=st.lists(FRAGMENTS, max_size=63))
 def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp],
@@ -147,6 +160,7 @@ def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app
         prefix = plain_prefix(visible(service))
         assert not prefix.strip() or any(f"→ {prefix}" in line for line in lines), prefix
         check_backends(screen)
+        check_controls_in_place(screen, lines)
 
     run_dashboard(mesh, make_app, trafficsplit(name, service, backends), check)
 
