@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from meshtui.ui.literal import visible
+from meshtui.ui.literal import literal
 from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._split_rows import Columns, SplitRow
 from meshtui.ui.widgets.weight_bar import bar_runs
@@ -19,12 +20,11 @@ HEALTH_GLYPHS = {"ok": "●", "warn": "●", "bad": "●", "none": "○"}
 def fit(text: str, width: int) -> str:
     """Pad or truncate `text` to exactly `width` cells, marking truncation with an ellipsis.
 
-    `text` is data (a name, a service): its control characters are shown escaped.
+    `text` is data (a name, a service): its control characters are shown escaped, and wide
+    characters count twice, so a name never pushes the weights off the row.
     """
-    text = visible(text, width + 1)
-    if len(text) <= width:
-        return text.ljust(width)
-    return text[: max(0, width - 1)] + "…"
+    shown = literal(text, limit=width).plain
+    return shown + " " * (width - cell_len(shown))
 
 
 def bar_roles(roles: tuple[str, ...], count: int) -> list[str]:
