@@ -114,7 +114,8 @@ class DashboardCommands(Provider):
         for title, help_text, runnable in self._entries():
             score = matcher.match(title)
             if score > 0:
-                prompt = Content("\n").join([highlight(matcher, title), Content(help_text).stylize("dim")])
+                prompt = Content("\n").join([highlight(matcher, title),
+                                              Content(help_text).stylize("dim")])
                 yield Hit(score, prompt, runnable, text=title)  # type: ignore[arg-type]
 
 

@@ -21,7 +21,8 @@ PIECES = (
     "[@click=app.screenshot('victim.conf','/tmp')]see runbook[/]", "[link=https://evil.example]",
     "[link='https://evil.example']x[/link]", "\\", "\\[", "$var", "\x1b[2J", "\x1b]0;pwned\x07",
     "\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x1b[0m", "\x9b31m", "\x7f", "\x00", "\n", "\r", "\t",
-    "\u202e", "\u2066", "\u200b", "\u200f", "\ufeff", "עברית", "界", "e\u0301", "svc", "stable", " ",
+    "\u202e", "\u2066", "\u200b", "\u200f", "\ufeff", "עברית", "界", "e\u0301", "svc", "stable",
+    " ",
 )
 """Fragments that have broken terminal dashboards (drawn from a pool: generating them is slow)."""
 
@@ -38,7 +39,8 @@ def trafficsplit(name: str, service: str, backends: list[str]) -> dict[str, Any]
     return {"apiVersion": "split.smi-spec.io/v1alpha2", "kind": "TrafficSplit",
             "metadata": {"name": name, "namespace": "booksapp"},
             "spec": {"service": service,
-                     "backends": [{"service": backend, "weight": 10 + i} for i, backend in enumerate(backends)]}}
+                     "backends": [{"service": backend, "weight": 10 + i}
+                                  for i, backend in enumerate(backends)]}}
 
 
 def httproute(name: str, parent: str, rules: list[list[str]]) -> dict[str, Any]:

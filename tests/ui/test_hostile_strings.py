@@ -53,6 +53,7 @@ from tests.ui.widgets.harness import WidgetApp
 from tests.waiting import settle
 
 SIZE = (140, 40)
+MakeApp = Callable[..., MeshtuiApp]
 ROWS = 4
 """Splits of the default scenario."""
 _names = itertools.count()
@@ -101,7 +102,7 @@ def assert_inert(app: MeshtuiApp) -> list[str]:
     return screen_lines(strips)
 
 
-def run_dashboard(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp], obj: dict[str, Any],
+def run_dashboard(mesh: SimulatedMesh, make_app: MakeApp, obj: dict[str, Any],
                   check: Callable[[DashboardScreen, list[str]], None]) -> None:
     """Create `obj`, open it in a fresh dashboard, run `check`, and remove it again."""
     mesh.store.create(obj)
@@ -146,7 +147,7 @@ def check_controls_in_place(screen: DashboardScreen, lines: list[str]) -> None:
 
 @PILOT
 @given(service=HOSTILE, first=HOSTILE, others=st.lists(FRAGMENTS, max_size=63))
-def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp],
+def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app: MakeApp,
                                                    service: str, first: str, others: list[str]) -> None:
     """Markup, escapes, bidi and zero-width characters and 100,000-character names, up to 64
     backends: the title shows the service as written, each backend row its name, nothing acts."""
@@ -166,8 +167,9 @@ def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app
 
 
 @PILOT
-@given(parent=HOSTILE, rules=st.lists(st.lists(FRAGMENTS, min_size=2, max_size=2), min_size=1, max_size=16))
-def test_a_hostile_httproute_of_many_rules_is_drawn(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp],
+@given(parent=HOSTILE,
+       rules=st.lists(st.lists(FRAGMENTS, min_size=2, max_size=2), min_size=1, max_size=16))
+def test_a_hostile_httproute_of_many_rules_is_drawn(mesh: SimulatedMesh, make_app: MakeApp,
                                                     parent: str, rules: list[list[str]]) -> None:
     """Up to 16 rules of 2 backendRefs (a valid Gateway API object) with hostile names draw."""
     name = f"route-{next(_names)}"
@@ -183,12 +185,13 @@ CLICK = "[@click=app.screenshot('victim.conf','/tmp')]see runbook[/]"
 """The payload that overwrote a file on the operator's machine with one click."""
 
 
-async def test_the_reported_payloads_are_shown_not_obeyed(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp],
+async def test_the_reported_payloads_are_shown_not_obeyed(mesh: SimulatedMesh, make_app: MakeApp,
                                                          tmp_path: Path) -> None:
     """The issue's objects: a clickable service, `[@click=app.quit]`, `[red]stable[/red]` and `svc[/]`
     are shown as written; a click on the "link" writes no file; the app keeps running."""
     click = f"[@click=app.screenshot('victim.conf','{tmp_path}')]see runbook[/]"
-    mesh.store.create(trafficsplit("aaa-click", click, ["[red]stable[/red]", "svc[/]", "[@click=app.quit]q"]))
+    backends = ["[red]stable[/red]", "svc[/]", "[@click=app.quit]q"]
+    mesh.store.create(trafficsplit("aaa-click", click, backends))
     mesh.store.create(httproute("aaa-route", "svc[/]", [["svc[/]", "b\x1b]0;pwned\x07"]]))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -206,20 +209,21 @@ async def test_the_reported_payloads_are_shown_not_obeyed(mesh: SimulatedMesh, m
         assert any("→ svc[/]" in line for line in lines)
 
 
-async def test_notifications_are_literal(make_app: Callable[..., MeshtuiApp]) -> None:
+async def test_notifications_are_literal(make_app: MakeApp) -> None:
     """`notify` parses markup by default: the app's notifications never do."""
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="dashboard")
         app.notify("[@click=app.quit]q[/] \x1b[2J", title="[b]t[/b]")
         await settle(pilot, lambda: any("[@click=app.quit]q[/]" in line
-                                        for line in screen_lines(screen_strips(app))), message="the toast")
+                                        for line in screen_lines(screen_strips(app))),
+                     message="the toast")
         lines = assert_inert(app)
         assert any("[@click=app.quit]q[/] \\x1b[2J" in line for line in lines)
         assert any("[b]t[/b]" in line for line in lines)
 
 
-async def test_dialogs_and_prompts_show_names_literally(make_app: Callable[..., MeshtuiApp]) -> None:
+async def test_dialogs_and_prompts_show_names_literally(make_app: MakeApp) -> None:
     """Confirmation titles, lines, warnings and the typed name, and the `=` prompt's title and
     error, are drawn as written; `[/]` typed at the prompt is refused, not a crash."""
     app = make_app()
@@ -235,7 +239,8 @@ async def test_dialogs_and_prompts_show_names_literally(make_app: Callable[..., 
         await typed.action_submit()
         await pilot.pause()
         lines = assert_inert(app)
-        for text in (f"Apply weights to {CLICK}", "svc[/]  10% → 20%", "[@click=app.quit]owned\\x1b[5m",
+        for text in (f"Apply weights to {CLICK}", "svc[/]  10% → 20%",
+                     "[@click=app.quit]owned\\x1b[5m",
                      "Type svc[/] and press enter", "Type 'svc[/]' exactly", "[b]x[/b] (f)"):
             assert any(text in line for line in lines), text
         await pilot.press("escape")
@@ -253,7 +258,7 @@ ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x1b[0
 """A status message that cleared the screen, set the title and blinked a fake verdict."""
 
 
-async def test_owner_and_plan_messages_are_escaped(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp]) -> None:
+async def test_owner_and_plan_messages_are_escaped(mesh: SimulatedMesh, make_app: MakeApp) -> None:
     """A Rollout's pause reasons (its message), and a plan's message and check detail, are shown
     with their escapes visible and their markup as written."""
     rollout = mesh.store.get("argoproj.io/v1alpha1", "Rollout", "booksapp", "books")
@@ -279,13 +284,14 @@ async def test_owner_and_plan_messages_are_escaped(mesh: SimulatedMesh, make_app
         assert any("[@click=app.quit]Paused[/]" in line for line in lines)
         assert any("\\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\\x1b[0m [/]" in line for line in lines)
         await open_split(pilot, app, "authors-split")
-        await settle(pilot, lambda: any("detail \\x1b[2J" in line for line in screen_lines(screen_strips(app))),
+        await settle(pilot, lambda: any("detail \\x1b[2J" in line
+                                        for line in screen_lines(screen_strips(app))),
                      message="the plan's check")
         lines = assert_inert(app)
         assert sum("\\x1b]0;pwned\\x07" in line for line in lines) >= 2
 
 
-async def test_palette_entries_are_literal(mesh: SimulatedMesh, make_app: Callable[..., MeshtuiApp]) -> None:
+async def test_palette_entries_are_literal(mesh: SimulatedMesh, make_app: MakeApp) -> None:
     """The palette lists a split whose service is `svc[/]` (its help was parsed as markup)."""
     mesh.store.create(trafficsplit("aaa-palette", "svc[/] [@click=app.quit]x \x1b[2J", ["a", "b"]))
     app = make_app()

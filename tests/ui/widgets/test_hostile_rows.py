@@ -15,14 +15,14 @@ from tests.ui.widgets.harness import row
 COLUMNS = fit_columns(20, 12, 6, 5, 10, 90)
 
 
+PREFIX_SEGMENTS = 7
+"""Gutter, attention, health, kind, name, service and owner: what `render_row` draws before the bar."""
+
+
 def bar_start(segments: list) -> int:
-    """The cell where the weight bar starts (its first block character)."""
-    cells = 0
-    for segment in segments:
-        if any(char in segment.text for char in "█▏▎▍▌▋▊▉"):
-            return cells + next(i for i, char in enumerate(segment.text) if char in "█▏▎▍▌▋▊▉")
-        cells += cell_len(segment.text)
-    raise AssertionError("no bar")
+    """The cell where the weight bar starts."""
+    assert COLUMNS.service and COLUMNS.owner
+    return sum(cell_len(segment.text) for segment in segments[:PREFIX_SEGMENTS])
 
 
 @QUICK

@@ -83,8 +83,8 @@ async def test_sixty_four_hostile_series_draw_inert() -> None:
         assert not harmful_segments(strips)
         assert re.search(r"\+\d+ more", lines[1]), lines[1]
         assert sum(1 for line in lines[2:] for char in line if 0x2800 < ord(char) <= 0x28FF) > 100
-        chart.set_series({"a\x1b]0;p\x07": wave(61, 50.0, 0.3, 5), "[@click=app.quit]x[/]": wave(61, 40.0, 0.3, 5)},
-                         start=T0, end=T0 + 600)
+        chart.set_series({"a\x1b]0;p\x07": wave(61, 50.0, 0.3, 5),
+                          "[@click=app.quit]x[/]": wave(61, 40.0, 0.3, 5)}, start=T0, end=T0 + 600)
         await pilot.pause()
         strips = [chart.render_line(y) for y in range(chart.size.height)]
         legend = "".join(segment.text for segment in strips[1])
