@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import HelpPanel
@@ -20,6 +21,7 @@ from textual.widgets import HelpPanel
 from meshtui.metrics.source import MetricsSource
 from meshtui.ui.config import Settings
 from meshtui.ui.control.confirmation import quit_confirmation
+from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.dashboard import DashboardScreen
@@ -92,6 +94,18 @@ class MeshtuiApp(App[None]):
         else:
             self._theme_problem = f"config: unknown theme {self.settings.theme!r}; using meshtui"
             self.theme = "meshtui"
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Show a notification, always as literal text (`markup` is ignored).
+
+        Notifications carry data (split and backend names, API server and Prometheus errors),
+        and Textual would parse them as markup: ``[@click=…]`` would be a live action and
+        ``[/]`` a crash. So every notification, ours or Textual's, is drawn as it is written,
+        control characters escaped and its length bounded.
+        """
+        super().notify(visible(message, MESSAGE_LIMIT), title=visible(title, MESSAGE_LIMIT),
+                       severity=severity, timeout=timeout, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """meshtui's semantic variables (``$mesh-ok`` …), derived from the current theme."""

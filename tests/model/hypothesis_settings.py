@@ -7,7 +7,7 @@ is also loaded as the profile for the whole run, so a test that forgot still run
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _SLOW_MACHINE = [HealthCheck.too_slow]
 
@@ -34,6 +34,13 @@ SEEDED = settings(deadline=None, derandomize=True, database=None,
 def seeded(examples: int) -> settings:
     """`SEEDED` with a fixed number of examples."""
     return settings(SEEDED, max_examples=examples)
+
+
+PILOT = settings(deadline=None, max_examples=12, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                        HealthCheck.data_too_large])
+"""Properties that start a whole dashboard per example (seconds each): few examples, and no
+shrinking, which would start hundreds more (the failing example is reported as found)."""
 
 
 PROFILE = "meshtui"

@@ -6,18 +6,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from meshtui.model.split import Split
 from meshtui.rollout.status import PlanStatus, plan_status
+from meshtui.ui.literal import literal
 from meshtui.ui.panes._static import update_text
 from meshtui.ui.panes.weight_editor import EditorView, WeightEditor
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.owner_panel import OwnerPanel
 from meshtui.ui.widgets.plan_timeline import PlanTimeline
 from meshtui.ui.widgets.signal_chart import SignalChart
+
+
+TITLE_PART_LIMIT = 80
+"""Cells each name in the title may take, so the service and owner stay on screen."""
+CHECK_LIMIT = 240
+"""Cells of one finding (about three lines): a finding quoting a huge name stays readable."""
+SHOWN_CHECKS = 12
+"""Findings listed under the charts; the rest are counted (a split of 64 missing backends has 64)."""
 
 
 def _percent(value: float) -> str:
@@ -72,6 +82,18 @@ class DetailView:
     """Live and pending weights for the weight sliders."""
 
 
+def detail_title(split: Split) -> Text:
+    """``TrafficSplit ns/name  → service  owned by Kind name``, every name drawn literally."""
+    title = Text.assemble((split.kind, "bold"), " ",
+                          literal(f"{split.namespace}/{split.name}", limit=TITLE_PART_LIMIT),
+                          "  → ", literal(split.service, limit=TITLE_PART_LIMIT), end="")
+    if split.owner:
+        title.append("  owned by ")
+        title.append_text(literal(f"{split.owner.kind} {split.owner.name}".rstrip(),
+                                  limit=TITLE_PART_LIMIT))
+    return title
+
+
 class SplitDetail(Vertical):
     """Backends with their configured and observed shares, signal charts, owner state, checks."""
 
@@ -102,9 +124,7 @@ class SplitDetail(Vertical):
             update_text(title, empty_text)
             return
         split = view.split
-        owner = f"  owned by {split.owner.kind} {split.owner.name}".rstrip() if split.owner else ""
-        update_text(title, f"[b]{split.kind}[/b] {split.namespace}/{split.name}  "
-                           f"→ {split.service}{owner}")
+        update_text(title, detail_title(split))
         self.query_one(OwnerPanel).show(split.owner, view.owner_state)
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
@@ -112,8 +132,11 @@ class SplitDetail(Vertical):
         self.show_plan(split, status)
         self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
-        lines = [f"• {line}" for line in view.checks]
-        update_text(checks, "\n".join(lines) if lines else "No problems found")
+        lines = [Text.assemble("• ", literal(line, limit=CHECK_LIMIT))
+                 for line in view.checks[:SHOWN_CHECKS]]
+        if len(view.checks) > SHOWN_CHECKS:
+            lines.append(Text(f"+{len(view.checks) - SHOWN_CHECKS} more"))
+        update_text(checks, Text("\n").join(lines) if lines else Text("No problems found"))
         checks.set_class(bool(view.checks), "-problems")
 
     def show_plan(self, split: Split, status: PlanStatus | None) -> None:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from meshtui.model.checks import traffic_checks
 from meshtui.model.health import backend_role
 from meshtui.ui.config import WINDOW_SECONDS
+from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
 from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings
@@ -29,7 +32,7 @@ class Presenter:
         self.screen = screen
         self.row_cache = RowCache()
         """Navigator rows kept between redraws (only changed splits are rebuilt)."""
-        self._title: str | None = None
+        self._title: Text | None = None
         self._detail: object = object()
         self._mesh_checks: tuple[object, list] = (None, [])
 
@@ -77,9 +80,9 @@ class Presenter:
         attention = sum(1 for row in rows if row.attention)
         scope = self.screen.scope or "all namespaces"
         view = "needs attention" if self.screen.attention_only else "splits"
-        title = f"[b]{view}[/b] ({len(rows)}) · {scope}"
+        title = Text.assemble((view, "bold"), f" ({len(rows)}) · ", literal(scope, limit=60), end="")
         if attention:
-            title += f" · [b]{attention}[/b] need attention"
+            title.append_text(Text.assemble(" · ", (str(attention), "bold"), " need attention"))
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title
@@ -104,7 +107,7 @@ class Presenter:
             errors = sorted({error for connected, error in screen.connections.values()
                              if not connected and error})
             status.connection, status.connection_detail = "disconnected", "retrying"
-            status.tooltip = errors[0] if errors else None
+            status.tooltip = literal(errors[0], limit=MESSAGE_LIMIT) if errors else None
         else:
             status.connection, status.connection_detail = "connected", ""
             status.tooltip = None

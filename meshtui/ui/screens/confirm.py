@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +19,7 @@ from textual.reactive import var
 from textual.widgets import Button, Checkbox, Input, Static
 
 from meshtui.ui.control.confirmation import Confirmation
+from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.screens.guarded import GuardedModal
 
 ARM_DELAY = 0.25
@@ -74,15 +76,19 @@ class ConfirmDialog(GuardedModal[bool]):
         """Title, lines, warnings, options, typed input and buttons."""
         c = self.confirmation
         with Vertical(id="confirm-dialog"):
-            yield Static(f"[b]{c.title}[/b]", id="confirm-title", markup=True)
-            yield Static("\n".join(c.lines), id="confirm-lines", markup=False)
+            # Titles, lines and warnings name splits and backends: data, drawn literally.
+            yield Static(literal(c.title, "bold", limit=MESSAGE_LIMIT), id="confirm-title")
+            yield Static(Text("\n").join(literal(line, limit=MESSAGE_LIMIT) for line in c.lines),
+                         id="confirm-lines")
             if c.warnings:
-                yield Static("\n".join(f"⚠ {w}" for w in c.warnings), id="confirm-warnings",
-                             markup=False)
+                yield Static(Text("\n").join(Text.assemble("⚠ ", literal(w, limit=MESSAGE_LIMIT))
+                                             for w in c.warnings), id="confirm-warnings")
             for option in c.options:
-                yield Checkbox(f"{option.label} ({option.key})", id=f"option-{option.id}")
+                yield Checkbox(Text.assemble(literal(option.label, limit=MESSAGE_LIMIT),
+                                             f" ({option.key})"), id=f"option-{option.id}")
             if c.typed is not None:
-                yield Static(f"Type [b]{c.typed}[/b] and press enter to {c.confirm_label}.",
+                yield Static(Text.assemble("Type ", literal(c.typed, "bold", limit=MESSAGE_LIMIT),
+                                           f" and press enter to {c.confirm_label}."),
                              id="confirm-typed-hint")
                 yield Input(placeholder="the split's name", id="typed")
             yield Static("", id="confirm-error")
@@ -156,8 +162,9 @@ class ConfirmDialog(GuardedModal[bool]):
         elif message.value.strip() == self.confirmation.typed:
             self._close(True)
         else:
-            self.error.update(f"Type {self.confirmation.typed!r} exactly to confirm; "
-                              "nothing was written.")
+            self.error.update(Text.assemble("Type ", literal(repr(self.confirmation.typed),
+                                                             limit=MESSAGE_LIMIT),
+                                            " exactly to confirm; nothing was written."))
             self.typed_input.value = ""
 
     @on(Button.Pressed, "#confirm-yes")

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
 
 
+SPLIT_LABEL_WIDTH = 11
+"""Cells of the widest ``90/10`` label: one split of many backends must not narrow every row."""
+
+
 @dataclass(frozen=True)
 class SplitRow:
     """One split as the list shows it; the app derives these from the model."""
@@ -128,8 +132,8 @@ def visible_lines(
 
 def row_widths(row: SplitRow) -> tuple[int, int, int, int, int]:
     """One row's name, service, owner, ``90/10`` label and note widths (long ones capped)."""
-    return (min(32, len(row.name)), min(24, len(row.service)), len(row.owner_label),
-            len(format_split(row.percents)), min(24, len(row.note)))
+    return (min(32, len(row.name)), min(24, len(row.service)), min(12, len(row.owner_label)),
+            min(SPLIT_LABEL_WIDTH, len(format_split(row.percents))), min(24, len(row.note)))
 
 
 def widest(widths: Sequence[tuple[int, int, int, int, int]]) -> tuple[int, int, int, int, int]:

@@ -32,6 +32,7 @@ from meshtui.ui.widgets._chart_layout import (
     title_line,
     y_range,
 )
+from meshtui.ui.literal import visible
 from meshtui.ui.widgets._format import NO_DATA
 from meshtui.ui.widgets._styles import component_fg
 
@@ -234,16 +235,19 @@ class SignalChart(Widget):
             legend = []
             for index, (name, points) in enumerate(data.series.items()):
                 value = last_value(points)
-                legend.append((data.colour(index), name, NO_DATA if value is None else fmt(value)))
+                # A name is data: escaped, and cut long before the legend's own fitting.
+                legend.append((data.colour(index), visible(name, width),
+                               NO_DATA if value is None else fmt(value)))
             threshold = fmt(data.threshold) if data.threshold is not None else None
-            lines.append(legend_line(legend, width, threshold))
+            glyphs = [data.glyph(index) for index in range(len(legend))]
+            lines.append(legend_line(legend, width, threshold, glyphs))
         body = height - len(lines)
         if body <= 0:
             return lines[:height]
         if state in ("unavailable", "empty"):
             text = "metrics unavailable" if state == "unavailable" else "no data yet"
             if self.message:
-                text = f"{text}: {self.message}"
+                text = f"{text}: {visible(self.message, width)}"
             blank: Line = [(" " * width, "")]
             for row in range(body):
                 lines.append(centred(text, state, width) if row == (body - 1) // 2 else blank)
@@ -253,7 +257,7 @@ class SignalChart(Widget):
         rows, left, marker_cols = plot_lines(data, low, high, fmt, width, plot_height)
         lines.extend(rows)
         if body >= 2:
-            message = self.message
+            message = visible(self.message, width)
             if state == "stale" and not message:
                 message = "stale"
             key = "stale" if state == "stale" else "message"

@@ -10,6 +10,7 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from meshtui.ui.literal import visible
 from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets._styles import component_fg
 
@@ -17,6 +18,8 @@ CONNECTION_GLYPHS = {"connected": "●", "connecting": "◌", "disconnected": "�
 """Glyph per cluster connection state."""
 METRICS_GLYPHS = {"ok": "●", "stale": "◐", "unavailable": "✕", "none": "○"}
 """Glyph per metrics state."""
+FIELD_LIMIT = 200
+"""Characters kept of a free-form field (context, scope, detail, source) before it is fitted."""
 
 
 class StatusBar(Widget):
@@ -90,20 +93,20 @@ class StatusBar(Widget):
         sep: tuple[str, Style | str, int] = (" │ ", self._style("separator"), 0)
         pieces: list[tuple[str, Style | str, int]] = [
             (" ⎈ ", self._style("label"), 0),
-            (self.context or "no context", self._style("context"), 1),
+            (visible(self.context, FIELD_LIMIT) or "no context", self._style("context"), 1),
         ]
         if self.scope:
-            pieces += [sep, (self.scope, "", 1)]
+            pieces += [sep, (visible(self.scope, FIELD_LIMIT), "", 1)]
         state = {"connected": "ok", "connecting": "warn"}.get(self.connection, "bad")
         glyph = CONNECTION_GLYPHS.get(self.connection, "✕")
         pieces += [sep, (f"{glyph} {self.connection}", self._style(state), 0)]
         if self.connection_detail:
             detail_style = self._style("bad" if self.connection == "disconnected" else "muted")
-            pieces.append((f" {self.connection_detail}", detail_style, 3))
+            pieces.append((f" {visible(self.connection_detail, FIELD_LIMIT)}", detail_style, 3))
         metrics_style = {"ok": "ok", "stale": "warn", "unavailable": "bad"}.get(self.metrics_state, "muted")
         pieces += [sep, (f"{METRICS_GLYPHS.get(self.metrics_state, '○')} ", self._style(metrics_style), 0)]
         if self.metrics_source:
-            pieces.append((self.metrics_source, "", 2))
+            pieces.append((visible(self.metrics_source, FIELD_LIMIT), "", 2))
         else:
             pieces.append(("no metrics", self._style("muted"), 0))
         if self.metrics_state in ("stale", "unavailable"):
