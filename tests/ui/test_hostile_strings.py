@@ -39,6 +39,7 @@ from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 from meshtui.ui.widgets.weight_slider import LABEL_WIDTH, WeightSlider
 from tests.model.hypothesis_settings import PILOT
+from tests.ui.control_helpers import dialog
 from tests.ui.hostile import (
     FRAGMENTS,
     HOSTILE,
@@ -233,7 +234,7 @@ async def test_dialogs_and_prompts_show_names_literally(make_app: MakeApp) -> No
                                     warnings=("[@click=app.quit]owned\x1b[5m",), typed="svc[/]",
                                     options=(ConfirmOption("full", "[b]x[/b]", "f"),))
         await app.push_screen(ConfirmDialog(confirmation))
-        await pilot.pause()
+        await dialog(pilot, app)
         typed = app.screen.query_one("#typed", Input)
         typed.value = "wrong"
         await typed.action_submit()
