@@ -12,11 +12,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
 
 
 def open_response(api_client: Any, method: str, path: str, query: Mapping[str, str] | None = None,
-                  *, timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+                  *, timeout: tuple[float, float] | float | None = None,
                   body: Any = None, content_type: str | None = None) -> Any:
     """Send a request and return the unread urllib3 response (status 2xx only).
 
@@ -25,7 +24,8 @@ def open_response(api_client: Any, method: str, path: str, query: Mapping[str, s
         method: HTTP method.
         path: URL path beginning with ``/``.
         query: Query parameters.
-        timeout: ``(connect, read)`` seconds.
+        timeout: ``(connect, read)`` seconds, or seconds in all; None means the cluster's
+            request timeout (``--request-timeout``, see `meshtui.kube.config.load_cluster`).
         body: A JSON-serialisable body.
         content_type: The body's content type (JSON by default).
 
