@@ -349,22 +349,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: Arguments without the program name (default: ``sys.argv[1:]``).
     """
-    from meshtui.output import error
+    from meshtui.output import entry_point
 
-    try:
-        code = _main(argv)
-        # Flushed here, not at interpreter exit, so a closed pipe is seen while it can be handled.
-        sys.stdout.flush()
-        return code
-    except BrokenPipeError:
-        # `meshtui get splits | head` closed the pipe: quiet, as other command-line tools. Later
-        # writes (the interpreter's own flush at exit) go nowhere instead of raising again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:
-        return 130
-    except RecursionError:
-        return error("input nested too deeply to read")
+    return entry_point(lambda: _main(argv))
 
 
 def _main(argv: Sequence[str] | None) -> int:

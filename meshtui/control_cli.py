@@ -24,7 +24,7 @@ from meshtui.control_targets import (
     resolve_split,
     weights_from_assignments,
 )
-from meshtui.output import error, say
+from meshtui.output import entry_point, error, say
 
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the control commands on their own (``python -m meshtui.control_cli``)."""
     parser = Parser(prog="meshtui", description="meshtui traffic control")
     add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    return run(parser.parse_args(argv))
+    return entry_point(lambda: run(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":

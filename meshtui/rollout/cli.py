@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from meshtui.cli import Parser, add_request_timeout
-from meshtui.output import error, say
+from meshtui.output import entry_point, error, say
 
 __all__ = ["add_parsers", "main", "run"]
 
@@ -263,4 +263,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] != "rollout":
         argv = ["rollout", *argv]
-    return run(parser.parse_args(argv))
+    return entry_point(lambda: run(parser.parse_args(argv)))
