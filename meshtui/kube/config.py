@@ -22,7 +22,7 @@ _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 DEFAULT_REQUEST_TIMEOUT = 15.0
 """Seconds one API request may take (``--request-timeout``) before the command gives up."""
 MAX_REQUEST_TIMEOUT = 7 * 24 * 3600.0
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
@@ -41,7 +41,7 @@ def parse_request_timeout(text: str) -> float | None:
     value = text.strip()
     if len(value) > 32:
         raise ValueError(f"invalid request timeout {text[:32]!r}...: too long")
-    if re.fullmatch(r"\d+", value):
+    if re.fullmatch(r"[0-9]+", value):
         seconds = float(value)
     else:
         parts = _DURATION_PART.findall(value)
