@@ -72,6 +72,11 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
     from meshtui.metrics.source import MetricsError
 
     verify: bool | str = not getattr(args, "insecure_skip_tls_verify", False)
+    if not verify:
+        from meshtui.kube.config import warn_unverified_tls
+
+        warn_unverified_tls("Prometheus's TLS certificate is not verified "
+                            "(--insecure-skip-tls-verify)")
     if args.prometheus_url:
         basic = None
         if args.prometheus_user:

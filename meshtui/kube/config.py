@@ -264,7 +264,8 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
                           f"{type(exc).__name__}: {exc}") from None
     configuration.retries = _no_retries()
     if not configuration.verify_ssl:
-        _warn_insecure(chosen, configuration.host)
+        warn_unverified_tls(f"context {chosen!r} does not verify the TLS certificate of "
+                            f"{configuration.host} (insecure-skip-tls-verify)")
     api_client = ApiClient(configuration)
     _set_request_timeout(api_client, request_timeout)
     return Cluster(
@@ -308,12 +309,12 @@ def _set_request_timeout(api_client: Any, seconds: float | None) -> None:
     api_client.request_timeout = seconds
 
 
-_insecure_warned: set[tuple[str, str]] = set()
+_insecure_warned: set[str] = set()
 
 
-def _warn_insecure(context: str, server: str) -> None:
-    """Say once per process that a context skips TLS verification, instead of urllib3's one
-    warning per request (which would also scribble over the dashboard)."""
+def warn_unverified_tls(message: str) -> None:
+    """Print ``warning: <message>`` once per process and silence urllib3's own warning, which
+    comes once per request (and would scribble over the dashboard)."""
     import sys
     import warnings
 
@@ -322,8 +323,7 @@ def _warn_insecure(context: str, server: str) -> None:
     from meshtui.model.text import visible
 
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)
-    if (context, server) in _insecure_warned:
+    if message in _insecure_warned:
         return
-    _insecure_warned.add((context, server))
-    sys.stderr.write(visible(f"warning: context {context!r} does not verify the TLS certificate "
-                             f"of {server} (insecure-skip-tls-verify)") + "\n")
+    _insecure_warned.add(message)
+    sys.stderr.write(visible(f"warning: {message}") + "\n")
