@@ -34,13 +34,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(error(f"{message} (see {self.prog} -h)"))
 
 
-def _positive_float(text: str) -> float:
+def _refresh_seconds(text: str) -> float:
+    from meshtui.ui.config import REFRESH_RANGE
+
+    low, high = REFRESH_RANGE
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a number: {text[:40]!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"must be between {low:g} and {high:g} seconds, got {text[:40]!r}")
     return value
 
 
@@ -112,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="environment variable holding the basic-auth password")
     dash.add_argument("--insecure-skip-tls-verify", action="store_true",
                       help="do not verify Prometheus's TLS certificate")
-    dash.add_argument("--refresh", type=_positive_float, default=None, metavar="SECONDS",
+    dash.add_argument("--refresh", type=_refresh_seconds, default=None, metavar="SECONDS",
                       help="metrics refresh interval")
     dash.add_argument("--window", choices=WINDOWS, default=None,
                       help="metrics window (default 1m)")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli import Parser, add_request_timeout
+from meshtui.cli import Parser, UsageError, add_request_timeout, check_url
 from meshtui.output import entry_point, error, say
 
 __all__ = ["add_parsers", "main", "run"]
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         raise
     except (KubeError, ControlError, PlanError, PlanStateError, RolloutError, ConfigError,
-            OSError, UnicodeDecodeError) as exc:
+            UsageError, OSError, UnicodeDecodeError) as exc:
         return error(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
@@ -104,6 +104,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from meshtui.model.plan import parse_plan
 
     command = args.rollout_command
+    if getattr(args, "prometheus_url", None) is not None:
+        check_url(args.prometheus_url, "--prometheus-url")
     plan = None
     if command == "start":
         with open(args.plan, encoding="utf-8") as handle:
