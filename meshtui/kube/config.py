@@ -7,6 +7,7 @@ defines a cluster, user or context by a given name wins, and so does the first f
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -253,20 +254,25 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
     # The client's merger keeps each entry's file so relative certificate paths resolve; only
     # its current-context rule (last file wins) differs from kubectl's, so fix that one field.
     try:
-        merger = KubeConfigMerger(os.pathsep.join(paths))
-        merger.config.value["current-context"] = chosen
-        loader = KubeConfigLoader(config_dict=merger.config, config_base_path=None,
-                                  active_context=chosen)
-        configuration = Configuration()
-        loader.load_and_set(configuration)
+        with _LoaderComplaints() as complaints:
+            merger = KubeConfigMerger(os.pathsep.join(paths))
+            merger.config.value["current-context"] = chosen
+            loader = KubeConfigLoader(config_dict=merger.config, config_base_path=None,
+                                      active_context=chosen)
+            configuration = Configuration()
+            loader.load_and_set(configuration)
+        if complaints.messages:
+            # The loader logs what it cannot use (a malformed exec entry) and carries on
+            # without credentials; kubectl refuses such a context, and so does meshtui.
+            raise ConfigException(complaints.messages[0])
+        configuration.retries = _no_retries()
+        api_client = ApiClient(configuration)
     except (ConfigException, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"kubeconfig context {chosen!r} is unusable: "
                           f"{type(exc).__name__}: {exc}") from None
-    configuration.retries = _no_retries()
     if not configuration.verify_ssl:
         warn_unverified_tls(f"context {chosen!r} does not verify the TLS certificate of "
                             f"{configuration.host} (insecure-skip-tls-verify)")
-    api_client = ApiClient(configuration)
     _set_request_timeout(api_client, request_timeout)
     return Cluster(
         api_client=api_client,
@@ -280,6 +286,28 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
         key_file=configuration.key_file,
         sources=tuple(paths),
     )
+
+
+class _LoaderComplaints(logging.Handler):
+    """Collects the errors the client's kubeconfig loader logs on the root logger while loading.
+
+    The loader reports some mistakes only through ``logging.error``, which would also install a
+    stderr handler on the root logger: one attached here first keeps them for the error line.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def __enter__(self) -> _LoaderComplaints:
+        logging.getLogger().addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger().removeHandler(self)
 
 
 def _no_retries() -> Any:

@@ -70,6 +70,11 @@ KUBECONFIGS = {
     "name a list": ({"contexts": [{"name": ["x"], "context": {}}]}, "named entries"),
     "contexts a mapping": ({"contexts": {"x": {}}}, "named entries"),
     "current-context a list": ({"current-context": ["x"]}, "current-context"),
+    "exec a string": ({"users": [{"name": "u", "user": {"exec": "kubectl"}}]}, "unusable"),
+    "exec without command": ({"users": [{"name": "u", "user": {"exec": {
+        "apiVersion": "client.authentication.k8s.io/v1"}}}]}, "missing key 'command'"),
+    "proxy without scheme": ({"clusters": [{"name": "c", "cluster": {
+        "server": "http://127.0.0.1:1", "proxy-url": "proxy:3128"}}]}, "unusable"),
 }
 
 
