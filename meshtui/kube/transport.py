@@ -52,13 +52,39 @@ def open_response(api_client: Any, method: str, path: str, query: Mapping[str, s
 
 def request_json(api_client: Any, method: str, path: str, query: Mapping[str, str] | None = None,
                  **kwargs: Any) -> dict:
-    """Send a request and return its decoded JSON body (see `open_response` for arguments)."""
+    """Send a request and return its decoded JSON body (see `open_response` for arguments).
+
+    Raises:
+        ValueError: When the body is not a JSON object.
+    """
     raw = open_response(api_client, method, path, query, **kwargs)
     try:
         data = raw.data
     finally:
         raw.release_conn()
-    return json.loads(data or b"{}")
+    return decode_object(data or b"{}")
+
+
+MAX_INT_DIGITS = 64
+"""Longer integers in an answer are read as floats (infinite past about 308 digits)."""
+
+
+def _int(text: str) -> int | float:
+    # int() of more than 4,300 digits raises, so one object with a 5,000-digit weight would fail
+    # the whole list; as a float it is still a number, and plainly not a valid one.
+    return float(text) if len(text) > MAX_INT_DIGITS else int(text)
+
+
+def decode_object(data: bytes | str) -> dict:
+    """Decode a JSON object from the API server, whatever numbers it holds.
+
+    Raises:
+        ValueError: When `data` is not JSON or not an object.
+    """
+    value = json.loads(data, parse_int=_int)
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a JSON object, got {type(value).__name__}")
+    return value
 
 
 def iter_lines(raw: Any) -> Iterator[str]:
