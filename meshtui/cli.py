@@ -219,7 +219,6 @@ def cmd_get_splits(args: argparse.Namespace) -> int:
     """``meshtui get splits``: print every split as a table or as JSON."""
     from meshtui.kube.client import MeshClient
     from meshtui.kube.config import load_cluster
-
     from meshtui.output import say
 
     cluster = load_cluster(args.kubeconfig, args.context, request_timeout=args.request_timeout)
