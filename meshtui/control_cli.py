@@ -133,6 +133,9 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
 
     target = parse_target(args.target)
     if getattr(args, "control", "") == "weight":
+        # Everything that needs no cluster is checked before the first request.
+        if args.rule < 1:
+            raise ControlError("--rule counts from 1")
         assignments = parse_assignments(args.assignments)
     cluster = cluster_from_args(args)
     try:
@@ -160,8 +163,6 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
     from meshtui.model.weight_writes import rule_percents
 
     rule = args.rule - 1
-    if rule < 0:
-        raise ControlError("--rule counts from 1")
     plan = weights_from_assignments(split, assignments, rule)
     result = writer.set_weights(split, list(plan.after), rule)
     written = parse_split(result.obj) if result.obj else split

@@ -64,12 +64,13 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     checked once the split has been read (`weights_from_assignments`).
 
     Raises:
-        ControlError: For a word without ``=``, an empty side, a backend given twice, or a value
-            that is not a whole percentage from 0 to 100.
+        ControlError: For a word without ``=``, an empty side, a backend given twice, a value
+            that is not a whole percentage from 0 to 100, or values adding up to more than 100.
     """
     from meshtui.model.weights import validate_percent
 
     result: dict[str, str] = {}
+    total = 0
     for item in items:
         backend, sep, value = item.partition("=")
         if not sep or not backend or not value.strip():
@@ -77,10 +78,12 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
         if backend in result:
             raise ControlError(f"backend {backend!r} is given twice")
         try:
-            validate_percent(value)
+            total += validate_percent(value)
         except ValueError as exc:
             raise ControlError(f"{backend}: {exc}") from None
         result[backend] = value
+    if total > 100:
+        raise ControlError(f"the percentages add up to {total}, more than 100")
     return result
 
 

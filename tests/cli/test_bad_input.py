@@ -133,3 +133,16 @@ def test_closed_pipe_is_quiet(apiserver: RunningApiServer, argv: list[str], modu
     _, err = proc.communicate(timeout=60)
     assert err == b"", err.decode()
     assert proc.returncode == 0
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["weight", "ts/web", "podinfo-primary=60", "podinfo-canary=50"], "add up to 110"),
+    (["weight", "ts/web", "podinfo-canary=50", "--rule", "0"], "--rule counts from 1"),
+    (["weight", "ts/web", "podinfo-canary=50", "--rule", "-3"], "--rule counts from 1")])
+def test_weight_checks_needing_no_cluster_come_before_any_request(
+        apiserver: RunningApiServer, argv: list[str], fragment: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    apiserver.server.clear_requests()
+    result = run_main([*argv, "--kubeconfig", str(apiserver.kubeconfig)], capsys)
+    assert_one_line_error(result, fragment)
+    assert apiserver.server.requests == []
