@@ -16,6 +16,7 @@ import yaml
 from meshtui.ui.config import config_path
 from tests.cli.helpers import assert_one_line_error, run_main
 from tests.plugins.apiserver import RunningApiServer, trafficsplit
+from tests.reliability import figures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +38,7 @@ def test_bad_config_file_stops_every_command_before_any_request(
     assert_one_line_error(result, str(config_path()))
     assert "\x1b" not in result.stderr
     assert apiserver.server.requests == [], "the config file must be checked first"
+    figures.record("cli_bad_input", **{f"config {name}": "one line, no request"})
 
 
 def test_bad_config_file_stops_the_dashboard(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,6 +87,7 @@ def test_kubeconfig_of_the_wrong_shape(tmp_path: Path, name: str,
     path = _kubeconfig(tmp_path, **changes)
     assert_one_line_error(run_main(["get", "splits", "--kubeconfig", str(path)], capsys),
                           fragment)
+    figures.record("cli_bad_input", **{f"kubeconfig {name}": "one line"})
 
 
 def test_kubeconfig_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -110,6 +113,7 @@ def test_malformed_prometheus_url_before_any_request(apiserver: RunningApiServer
     assert_one_line_error(result, fragment)
     assert "\x1b" not in result.stderr
     assert apiserver.server.requests == []
+    figures.record("cli_bad_input", **{f"prometheus url {url!r}": "one line, no request"})
 
 
 def test_malformed_url_error_hides_the_password(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,7 @@ from meshtui.ui.config import config_path
 from tests.cli.helpers import run_main
 from tests.control.conftest import mutating, owner_ref, rollout
 from tests.plugins.apiserver import RunningApiServer, trafficsplit
+from tests.reliability import figures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,6 +143,8 @@ def test_config_read_only_refuses_every_writing_verb(cluster_with_plans: Running
     assert _versions(apiserver) == before
     assert {r["result"] for r in read_audit()[audited:]} <= {"read-only"}
     assert len(refused) == len(writing) >= 12
+    figures.record("config_read_only", writing_verbs=len(writing), refused=len(refused),
+                   mutating_requests=0, objects_changed=0)
 
 
 def test_config_read_only_does_not_stop_reads(cluster_with_plans: RunningApiServer,
