@@ -21,11 +21,32 @@ VIZ_PROMETHEUS = ("linkerd-viz", "prometheus", 9090)
 """linkerd-viz's Prometheus Service (namespace, name, port), reached through the service proxy."""
 
 
+def config_settings(args: argparse.Namespace) -> Any:
+    """The user's config file as `meshtui.cli` read it before any request (read here when a
+    command runs on its own, e.g. ``python -m meshtui.control_cli``).
+
+    Raises:
+        meshtui.ui.config.ConfigError: The file is unreadable or holds a bad value.
+    """
+    settings = getattr(args, "settings", None)
+    if settings is None:
+        from meshtui.ui.config import load_settings
+
+        settings = args.settings = load_settings()
+    return settings
+
+
+def cluster_from_args(args: argparse.Namespace) -> Any:
+    """The cluster of ``--kubeconfig``/``--context``, requests bounded by ``--request-timeout``."""
+    from meshtui.kube.config import DEFAULT_REQUEST_TIMEOUT, load_cluster
+
+    return load_cluster(getattr(args, "kubeconfig", None), getattr(args, "context", None),
+                        request_timeout=getattr(args, "request_timeout", DEFAULT_REQUEST_TIMEOUT))
+
+
 def _settings(args: argparse.Namespace, cluster: Any) -> Any:
     """The user's config file, overridden by what the command line says."""
-    from meshtui.ui.config import load_settings
-
-    settings = load_settings()
+    settings = config_settings(args)
     overrides: dict[str, Any] = {}
     if getattr(args, "refresh", None):
         overrides["refresh"] = args.refresh
@@ -71,6 +92,11 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any, settings: Any =
     from meshtui.metrics.source import MetricsError
 
     verify: bool | str = not getattr(args, "insecure_skip_tls_verify", False)
+    if not verify:
+        from meshtui.kube.config import warn_unverified_tls
+
+        warn_unverified_tls("Prometheus's TLS certificate is not verified "
+                            "(--insecure-skip-tls-verify)")
     if args.prometheus_url:
         basic = None
         if args.prometheus_user:
@@ -103,9 +129,9 @@ def viz_prometheus(cluster: Any, settings: Any = None) -> Any:
 def run_dashboard(args: argparse.Namespace) -> int:
     """`meshtui`: the dashboard on the cluster of the current (or given) kubeconfig context."""
     from meshtui.kube.client import MeshClient
-    from meshtui.kube.config import load_cluster
 
-    cluster = load_cluster(args.kubeconfig, args.context)
+    config_settings(args)
+    cluster = cluster_from_args(args)
     try:
         client = MeshClient(cluster)
         client.discover()
@@ -118,12 +144,21 @@ def run_dashboard(args: argparse.Namespace) -> int:
         cluster.close()
 
 
-def build_writer(args: argparse.Namespace, cluster: Any, settings: Any) -> Any:
-    """The one write path of the dashboard: read-only from the flag or the config file, dry run
-    from the flag; every attempt goes to the audit log."""
+def build_writer(args: argparse.Namespace, cluster: Any, settings: Any = None) -> Any:
+    """The one writer of every command that writes (the dashboard, the demo, ``weight``,
+    ``pause``/``resume``/``promote``/``abort`` and every ``rollout`` verb): read-only from the
+    flag or the config file's ``read_only``, dry run from the flag; every attempt goes to the
+    audit log. Commands build their writer here and nowhere else, so a verb added later cannot
+    forget the config file.
+
+    Raises:
+        meshtui.ui.config.ConfigError: When the config file has to be read and is bad.
+    """
     from meshtui.kube.audit import AuditLog
     from meshtui.kube.writer import ClusterWriter
 
+    if settings is None:
+        settings = config_settings(args)
     read_only = bool(getattr(args, "read_only", False) or getattr(settings, "read_only", False))
     return ClusterWriter(cluster, audit=AuditLog(), read_only=read_only,
                          dry_run=bool(getattr(args, "dry_run", False)))

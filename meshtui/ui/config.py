@@ -26,6 +26,11 @@ WINDOW_SECONDS: Mapping[str, float] = MappingProxyType({"1m": 60.0, "5m": 300.0,
 """Length of each window in seconds (chart x-axis span)."""
 
 
+REFRESH_RANGE: tuple[float, float] = (0.5, 3600.0)
+"""Seconds between two metrics fetches: the least and the most ``refresh`` (and ``--refresh``)
+may say."""
+
+
 class ConfigError(ValueError):
     """The config file cannot be read or holds a value of the wrong type or range."""
 
@@ -135,7 +140,8 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
     window = _text(data, "window", "1m", where=where)
     if window not in WINDOWS:
         raise ConfigError(f"{where}: 'window' must be one of {', '.join(WINDOWS)}, got {window!r}")
-    refresh = _number(data, "refresh", 2.0, low=0.5, high=3600, where=where)
+    refresh = _number(data, "refresh", 2.0, low=REFRESH_RANGE[0], high=REFRESH_RANGE[1],
+                      where=where)
     stale_after = data.get("stale_after")
     if stale_after is not None:
         stale_after = _number(data, "stale_after", 0, low=0.5, where=where)
@@ -213,4 +219,6 @@ def load_settings(path: Path | None = None) -> Settings:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     return settings_from_mapping(data, where=str(path))

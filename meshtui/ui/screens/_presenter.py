@@ -100,6 +100,7 @@ class Presenter:
         pipeline = screen.pipeline
         cluster = getattr(screen.mesh, "cluster", None)
         status.context = str(getattr(cluster, "context", "") or "")
+        status.insecure = getattr(cluster, "verify", True) is False
         status.scope = screen.scope or "all namespaces"
         if not screen.connections:
             status.connection, status.connection_detail = "connecting", ""

@@ -35,6 +35,7 @@ class StatusBar(Widget):
         "status-bar--muted",
         "status-bar--read-only",
         "status-bar--dry-run",
+        "status-bar--insecure",
     }
     """
     | Class | Description |
@@ -44,6 +45,7 @@ class StatusBar(Widget):
     | `status-bar--ok/warn/bad/muted` | States: connected, connecting/stale, down, no data. |
     | `status-bar--read-only` | The READ-ONLY badge. |
     | `status-bar--dry-run` | The DRY-RUN badge. |
+    | `status-bar--insecure` | The INSECURE-TLS badge. |
     """
 
     DEFAULT_CSS = """
@@ -60,6 +62,7 @@ class StatusBar(Widget):
         & > .status-bar--muted { color: $foreground-muted; }
         & > .status-bar--read-only { color: $background; background: $warning; text-style: bold; }
         & > .status-bar--dry-run { color: $background; background: $warning; text-style: bold; }
+        & > .status-bar--insecure { color: $background; background: $error; text-style: bold; }
     }
     """
 
@@ -81,10 +84,12 @@ class StatusBar(Widget):
     """Whether writes are disabled (shows a badge)."""
     dry_run: reactive[bool] = reactive(False)
     """Whether writes are only previewed by the server (shows a badge)."""
+    insecure: reactive[bool] = reactive(False)
+    """Whether the API server's TLS certificate goes unverified (shows a badge)."""
 
     def _style(self, name: str) -> Style:
         """A partial component style."""
-        if name in ("read-only", "dry-run"):
+        if name in ("read-only", "dry-run", "insecure"):
             return self.get_component_rich_style(f"status-bar--{name}")
         return component_fg(self, f"status-bar--{name}")
 
@@ -117,12 +122,15 @@ class StatusBar(Widget):
         return pieces
 
     def render(self) -> RenderResult:
-        """Draw the fields left to right and the read-only and dry-run badges on the right.
+        """Draw the fields left to right and the insecure, read-only and dry-run badges on the
+        right.
 
         When space is short, the free-form parts (connection detail, then metrics source, then
         context and scope) are shortened before any state is hidden.
         """
         badge = Text(end="")
+        if self.insecure:
+            badge.append(" INSECURE-TLS ", self._style("insecure"))
         if self.dry_run:
             badge.append(" DRY-RUN ", self._style("dry-run"))
         if self.read_only:
