@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from meshtui.model.checks import traffic_checks
-from meshtui.model.health import backend_role
+from meshtui.model.findings import Window, shares_judged
+from meshtui.model.health import SplitHealth, backend_role
 from meshtui.ui.config import WINDOW_SECONDS
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
-from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings
+from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, health_of, scoped
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -62,24 +62,53 @@ class Presenter:
             self.refresh_detail()
             self.refresh_status()
 
+    @property
+    def window(self) -> Window:
+        """The window the figures on screen are over, and how much of it data covers."""
+        snapshot = self.screen.pipeline.snapshot
+        return Window(WINDOW_SECONDS[self.screen.window],
+                      snapshot.covered if snapshot is not None else None)
+
+    def since_change(self, split: Split) -> float | None:
+        """Seconds since the split's weights can last have changed, None when nothing tells."""
+        changed = self.screen.weight_log.last_change(split.ref)
+        return None if changed is None else self.screen.clock() - changed
+
+    def health(self, split: Split) -> SplitHealth:
+        """The verdict on `split` from what is on screen (the navigator row's, worded in full)."""
+        screen = self.screen
+        return health_of(split, screen.state.owner_state(split), screen.pipeline.signals,
+                         screen.policy, self.window, self.since_change(split))
+
+    def failing(self, split: Split) -> list[str]:
+        """The success and latency findings on `split`'s backends, for a Promote dialog."""
+        return [finding.message for finding in self.health(split).findings
+                if finding.kind in ("success", "latency")]
+
     def refresh_navigator(self) -> None:
         """Rebuild the navigator rows for the scope."""
         screen = self.screen
-        rows = self.row_cache.rows(screen.state, screen.scope, screen.pipeline.signals, screen.policy)
+        rows = self.row_cache.rows(screen.state, screen.scope, screen.pipeline.signals, screen.policy,
+                                   self.window, screen.weight_log.last_change, screen.clock())
         screen.split_list.set_rows(rows)
         self.refresh_navigator_title()
         screen.query_one("#navigator").set_class(self.disconnected, "-disconnected")
 
     def refresh_navigator_title(self) -> None:
-        """Title: scope, number of splits, and how many need attention."""
-        split_list = self.screen.query_one(SplitList)
-        rows = split_list.rows
+        """Title: scope, number of splits, and how many need attention.
+
+        The attention view counts the rows it lists and the splits view counts both, each from
+        the same rows, so the two numbers can never disagree.
+        """
+        rows = self.screen.query_one(SplitList).rows
         attention = sum(1 for row in rows if row.attention)
         scope = self.screen.scope or "all namespaces"
-        view = "needs attention" if self.screen.attention_only else "splits"
-        title = f"[b]{view}[/b] ({len(rows)}) · {scope}"
-        if attention:
-            title += f" · [b]{attention}[/b] need attention"
+        if self.screen.attention_only:
+            title = f"[b]needs attention[/b] ({attention} of {len(rows)}) · {scope}"
+        else:
+            title = f"[b]splits[/b] ({len(rows)}) · {scope}"
+            if attention:
+                title += f" · [b]{attention}[/b] need attention"
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title
@@ -137,7 +166,7 @@ class Presenter:
         self._show_detail(DetailView(
             split=split,
             owner_state=owner_state,
-            rows=backend_rows(split, signals, screen.policy, owner_state),
+            rows=backend_rows(split, signals, screen.policy, owner_state, self.judge_shares(split)),
             charts=self.charts(split),
             chart_state=state,
             chart_message=message,
@@ -194,16 +223,16 @@ class Presenter:
                                     warn if chart_id == "success" else None, roles)
                 for chart_id, field in CHART_METRICS.items()}
 
+    def judge_shares(self, split: Split) -> bool:
+        """Whether observed shares are judged: a full window of data since the last change."""
+        return shares_judged(self.window, self.since_change(split))
+
     def checks(self, split: Split) -> list[str]:
-        """Problems of the object, mesh checks that concern it, and traffic findings."""
+        """Findings on the backends (naming the figure), problems of the object, mesh checks."""
         state = self.screen.state
-        findings = list(split.problems)
+        findings = [finding.message for finding in self.health(split).findings]
+        findings += split.problems
         if self._mesh_checks[0] != (state, state.version):
             self._mesh_checks = ((state, state.version), list(state.checks()))
-        checks = list(self._mesh_checks[1])
-        if self.screen.pipeline.snapshot is not None:
-            # Traffic checks concern one split each: only this one's are looked for.
-            checks += traffic_checks([split], self.screen.pipeline.snapshot)
-        findings += [check.message for check in checks if check.ref in (None, split.ref)]
-        findings += share_findings(split, self.screen.pipeline.signals, self.screen.policy)
+        findings += [check.message for check in self._mesh_checks[1] if check.ref in (None, split.ref)]
         return findings
