@@ -190,13 +190,18 @@ def _success(name: str, short: str, own: GoldenSignals | None, stable: GoldenSig
         return [Finding("success", name,
                         f"{name}: success {rate:.1%} vs stable {stable.success_rate:.1%} "
                         f"({_evidence(window, requests)})",
-                        f"{short} success {rate:.1%}")]
+                        f"{short} success {_whole(rate)}")]
     if rate < policy.success_bad:
         return [Finding("success", name,
                         f"{name}: success {rate:.1%}, below {policy.success_bad:.0%} "
                         f"({_evidence(window, requests)})",
-                        f"{short} success {rate:.1%}")]
+                        f"{short} success {_whole(rate)}")]
     return []
+
+
+def _whole(rate: float) -> str:
+    """A rate in whole percent for a narrow navigator cell (one decimal near 100%, where it matters)."""
+    return f"{rate:.1%}" if rate >= 0.995 else f"{rate:.0%}"
 
 
 def _significantly_lower(rate: float, requests: float, stable_rate: float, stable_requests: float,

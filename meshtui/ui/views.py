@@ -130,6 +130,22 @@ def chart_series(split: Split, history: Mapping[BackendKey, Sequence[tuple[float
     return series
 
 
+def current_figures(split: Split, signals: Mapping[BackendKey, GoldenSignals],
+                    field: str) -> dict[str, float | None]:
+    """Each backend's figure for one `GoldenSignals` field, scaled as `chart_series` scales it.
+
+    The chart legends show these, the backend table's own figures over the same window, rather
+    than the last chart point (a shorter rate interval that disagrees with the table).
+    """
+    scale = 100.0 if field == "success_rate" else 1.0
+    figures: dict[str, float | None] = {}
+    for backend in split.backends:
+        signals_of = signals.get(backend_key(backend))
+        value = getattr(signals_of, field) if signals_of is not None else None
+        figures.setdefault(backend.name, None if value is None else value * scale)
+    return figures
+
+
 def weights_signature(split: Split) -> tuple[tuple[str, float], ...]:
     """What must change for a weight-change marker: each backend's configured percent."""
     return tuple((f"{b.rule}/{b.name}", b.percent) for b in split.backends)

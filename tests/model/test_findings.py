@@ -47,7 +47,7 @@ def test_degraded_canary_is_flagged_with_its_figure() -> None:
     (finding,) = findings(sig(0.991, 18.0), sig(0.912, 412 / 300))
     assert finding.kind == "success" and finding.backend == "voting-v2-svc"
     assert finding.message == "voting-v2-svc: success 91.2% vs stable 99.1% (5m, 412 req)"
-    assert finding.reason == "canary success 91.2%"
+    assert finding.reason == "canary success 91%"
 
 
 def test_slow_canary_is_flagged() -> None:
@@ -134,7 +134,7 @@ def test_findings_are_the_reasons_of_the_attention_mark() -> None:
     health = split_health(VOTING, None, {STABLE: sig(0.991, 18.0, p99=25.0), CANARY: sig(0.912, 2.0, p99=230.0)},
                           window=FIVE_MINUTES)
     assert health.attention
-    assert health.reasons == ("canary success 91.2%", "canary p99 230 ms")
+    assert health.reasons == ("canary success 91%", "canary p99 230 ms")
     assert [f.kind for f in health.findings] == ["success", "latency"]
 
 

@@ -82,7 +82,7 @@ def test_failing_canary_needs_attention() -> None:
     health = split_health(split, None, signals)
     assert health.mark == "bad"
     assert health.attention
-    assert health.reasons[0] == "canary success 60.0%"
+    assert health.reasons[0] == "canary success 60%"
 
 
 def test_paused_and_aborted_owners_need_attention() -> None:
@@ -128,7 +128,7 @@ def test_stable_below_warn_is_marked_but_not_flagged() -> None:
     assert (warn.mark, warn.attention) == ("warn", False)
     bad = split_health(split, None, {BackendKey("shop", "web"): sig(0.9, 9.0),
                                      BackendKey("shop", "web-canary"): canary_ok})
-    assert (bad.mark, bad.attention, bad.reasons) == ("bad", True, ("web success 90.0%",))
+    assert (bad.mark, bad.attention, bad.reasons) == ("bad", True, ("web success 90%",))
 
 
 def test_owner_state_names_the_canary() -> None:

@@ -48,6 +48,8 @@ class ChartView:
     """Horizontal line (e.g. the success-rate warn level)."""
     roles: Mapping[str, str] = field(default_factory=dict)
     """Backend name → ``"stable"``/``"canary"``, so each series is drawn in its role's colour."""
+    current: Mapping[str, float | None] | None = None
+    """Backend name → the figure its legend shows: the table's, over the same window."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class DetailView:
     """Mesh and traffic findings for this split."""
     editor: EditorView | None = None
     """Live and pending weights for the weight sliders."""
+    coverage: str = ""
+    """Set while data covers only part of the metrics window, e.g. "1m of 5m"."""
 
 
 class SplitDetail(Vertical):
@@ -79,6 +83,7 @@ class SplitDetail(Vertical):
         """Lay out the title, owner, table, charts and checks."""
         yield Static("Select a split", id="detail-title")
         yield OwnerPanel(id="owner")
+        yield Static("", id="coverage")
         yield BackendTable(id="backends")
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
@@ -106,6 +111,11 @@ class SplitDetail(Vertical):
         update_text(title, f"[b]{split.kind}[/b] {split.namespace}/{split.name}  "
                            f"→ {split.service}{owner}")
         self.query_one(OwnerPanel).show(split.owner, view.owner_state)
+        coverage = self.query_one("#coverage", Static)
+        if view.coverage:
+            update_text(coverage, f"figures over {view.coverage}: metrics cover only part of the "
+                                  "window so far")
+        coverage.set_class(bool(view.coverage), "-partial")
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
@@ -145,7 +155,7 @@ class SplitDetail(Vertical):
                 chart.set_series(content.series, start=content.start, end=content.end,
                                  markers=content.markers,
                                  threshold=bounds.get(chart_id, content.threshold),
-                                 roles=content.roles)
+                                 roles=content.roles, current=content.current)
             chart.state = view.chart_state
             chart.message = view.chart_message
 

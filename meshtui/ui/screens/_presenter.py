@@ -13,7 +13,14 @@ from meshtui.model.health import SplitHealth, backend_role
 from meshtui.ui.config import WINDOW_SECONDS
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
-from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, health_of, scoped
+from meshtui.ui.views import (
+    CHART_METRICS,
+    backend_rows,
+    chart_series,
+    current_figures,
+    health_of,
+    scoped,
+)
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -137,7 +144,7 @@ class Presenter:
         else:
             status.connection, status.connection_detail = "connected", ""
             status.tooltip = None
-        status.metrics_source = (f"{pipeline.metrics.name} · {screen.window}"
+        status.metrics_source = (f"{pipeline.metrics.name} · {self.window.label}"
                                  if pipeline.metrics is not None else "no metrics source")
         status.metrics_state = self.metrics_state
         status.read_only = screen.control.read_only
@@ -172,6 +179,7 @@ class Presenter:
             chart_message=message,
             checks=self.checks(split),
             editor=screen.control.editor_view(split),
+            coverage="" if self.window.full else self.window.label,
         ))
 
     def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:
@@ -218,9 +226,11 @@ class Presenter:
         owner_state = self.screen.state.owner_state(split)
         roles = {backend.name: backend_role(split, backend, owner_state)
                  for backend in split.backends}
+        signals = self.screen.pipeline.signals
         return {chart_id: ChartView(chart_series(split, series, field), start, end,
                                     [m for m in markers if start <= m <= end],
-                                    warn if chart_id == "success" else None, roles)
+                                    warn if chart_id == "success" else None, roles,
+                                    current_figures(split, signals, field))
                 for chart_id, field in CHART_METRICS.items()}
 
     def judge_shares(self, split: Split) -> bool:

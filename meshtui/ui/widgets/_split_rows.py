@@ -213,9 +213,9 @@ def fit_columns(
     """Choose column widths for a row of `width` cells, dropping the least useful first.
 
     The fixed prefix (cursor gutter, attention mark, health dot, kind) takes 7 cells and each
-    shown column is followed by a 2-cell gap. Service goes first, then owner. The note, which
-    says why a row needs attention, then shrinks to `NOTE_MIN` cells, the bar to 4 and the name
-    to 8 before the note is dropped too.
+    shown column is followed by a 2-cell gap. Service goes first, then owner. For the note, which
+    says why a row needs attention, the bar then shrinks to 4 cells and the note itself to
+    `NOTE_MIN`, and the name to 8, before the note is dropped too.
 
     Args:
         name: Widest name (capped by the caller).
@@ -240,6 +240,9 @@ def fit_columns(
             if needed() <= width:
                 break
             cols[drop] = 0
+        if cols["note"] and needed() > width:
+            # The ``90/10`` label still gives the weights when the bar is short.
+            bar = max(4, bar - (needed() - width))
         if cols["note"] and needed() > width:
             cols["note"] = max(min(note, NOTE_MIN), cols["note"] - (needed() - width))
         if needed() > width:

@@ -25,7 +25,6 @@ from meshtui.ui.widgets._chart_layout import (
     Line,
     axis_line,
     centred,
-    last_value,
     legend_line,
     plot_lines,
     role_colours,
@@ -183,6 +182,7 @@ class SignalChart(Widget):
         markers: Sequence[float] = (),
         threshold: float | None = None,
         roles: Mapping[str, str] | None = None,
+        current: Mapping[str, float | None] | None = None,
     ) -> None:
         """Replace what the chart shows.
 
@@ -194,6 +194,8 @@ class SignalChart(Widget):
             threshold: A value drawn as a dashed line, or None.
             roles: ``"stable"``/``"canary"`` per series name, so each is drawn in its role's
                 colour whatever its position; None colours the series in legend order.
+            current: The figure per series name the legend shows (the same the backend table
+                shows, over the same window); None shows each series' last point.
         """
         data = ChartData(
             {name: tuple(points) for name, points in series.items()},
@@ -202,6 +204,7 @@ class SignalChart(Widget):
             tuple(markers),
             threshold,
             role_colours(list(series), roles) if roles else (),
+            dict(current) if current is not None else None,
         )
         # Every metrics answer re-shows the detail; only new history needs a new picture.
         if data != self._data or list(data.series) != list(self._data.series):
@@ -232,8 +235,8 @@ class SignalChart(Widget):
         lines = [title_line(self.title, self.unit, width)]
         if state in ("ok", "stale") and height >= LEGEND_MIN_HEIGHT:
             legend = []
-            for index, (name, points) in enumerate(data.series.items()):
-                value = last_value(points)
+            for index, name in enumerate(data.series):
+                value = data.legend_value(name)
                 legend.append((data.colour(index), name, NO_DATA if value is None else fmt(value)))
             threshold = fmt(data.threshold) if data.threshold is not None else None
             lines.append(legend_line(legend, width, threshold))
