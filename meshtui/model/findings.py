@@ -131,7 +131,8 @@ def split_findings(split: Split, owner_state: object,
     """
     found: list[Finding] = []
     if awaiting_approval:
-        found.append(Finding("approval", "", "plan waiting for approval", "plan waiting for approval"))
+        # The short form fits a navigator note at 140 columns.
+        found.append(Finding("approval", "", "plan waiting for approval", "awaiting approval"))
     if not split.backends:
         return found
     stable_index, canary_index = stable_and_canary(split, owner_state)

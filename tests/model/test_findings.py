@@ -126,7 +126,8 @@ def test_no_requests_only_once_the_window_is_full() -> None:
 def test_plan_waiting_for_approval_is_a_reason() -> None:
     """A plan waiting for approval needs a human: it is flagged and named."""
     health = split_health(VOTING, None, {}, awaiting_approval=True)
-    assert health.attention and health.reasons == ("plan waiting for approval",)
+    assert health.attention and health.reasons == ("awaiting approval",)
+    assert [f.message for f in health.findings] == ["plan waiting for approval"]
 
 
 def test_findings_are_the_reasons_of_the_attention_mark() -> None:
