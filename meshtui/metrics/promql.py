@@ -197,6 +197,26 @@ def route_duration_buckets(scope: Scope, rng: str) -> str:
                      scope.route_matchers(), ("le", *ROUTE_KEY_LABELS), rng)
 
 
+COVERAGE_STEPS = 20
+"""Subquery steps over a window when looking for the earliest sample (finer costs more)."""
+
+
+def series_start(scope: Scope, rng: str) -> str:
+    """The earliest sample time within window `rng` over every wanted backend's response series.
+
+    One number that says how much of the window data covers: a rate over a window that began
+    before the series did counts nothing for the time before, and reads low.
+    """
+    resolution = duration(WINDOW_SECONDS[validate_window(rng)] / COVERAGE_STEPS)
+    families = [selector("response_total", scope.legacy_matchers())]
+    if scope.routes:
+        families.append(selector("outbound_http_route_backend_response_statuses_total",
+                                 scope.route_matchers()))
+    earliest = " or ".join(f"min_over_time(timestamp({family})[{rng}:{resolution}])"
+                           for family in families)
+    return f"min({earliest})"
+
+
 def histogram_quantile_query(q: float, buckets_query: str) -> str:
     """Wrap a bucket-rate query in `histogram_quantile` (for checks against Prometheus itself)."""
     if not 0.0 <= q <= 1.0:
