@@ -31,9 +31,9 @@ RATE_QUERIES = 4
 QUERIES_PER_CALL = RATE_QUERIES + 1
 """A fetch's queries: the rate queries, then when the series began (how much window data covers)."""
 
-COVERED_SLACK = 0.9
+COVERED_SLACK = 0.95
 """A window covered this much counts as full: the series-start subquery's first step may fall up
-to two of its steps (a tenth of the window) after the window's start."""
+to one of its steps (a 60th of the window) after the window's start."""
 
 LEGACY_QUERIES = 2
 """The first queries of a call, the legacy family's: all a history without HTTPRoutes needs."""
@@ -200,7 +200,7 @@ class PrometheusSource:
         if valid:
             results = [self.query(q) for q in texts[:RATE_QUERIES]]
             signals = aggregate.combine(valid, *results)
-            covered = self._covered(texts[RATE_QUERIES], taken, promql.WINDOW_SECONDS[rng])
+            covered = self._covered(texts[RATE_QUERIES], taken, rng)
             queries = len(texts)
         if covered is not None:
             # rate() spreads what the young series counted over the whole window: per second of
@@ -212,7 +212,7 @@ class PrometheusSource:
         return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=queries,
                                covered=covered)
 
-    def _covered(self, query: str, taken: float, seconds: float) -> float | None:
+    def _covered(self, query: str, taken: float, rng: str) -> float | None:
         """Seconds of the window data covers when less than all of it, else None.
 
         A Prometheus without subqueries, or any failure of this one query, is no reason to fail
@@ -225,8 +225,9 @@ class PrometheusSource:
         starts = [value for _, value in samples if value is not None and math.isfinite(value)]
         if not starts:
             return None
-        covered = taken - min(starts)
-        if covered <= 0 or covered >= COVERED_SLACK * seconds:
+        # The subquery answers up to one step late: take the middle of that step.
+        covered = taken - min(starts) + promql.coverage_step(rng) / 2
+        if covered <= 0 or covered >= COVERED_SLACK * promql.WINDOW_SECONDS[rng]:
             return None
         return covered
 

@@ -21,7 +21,7 @@ def test_series_start_query_exact() -> None:
     scope = promql.Scope(frozenset({"prod"}), frozenset({"web-canary"}))
     assert promql.series_start(scope, "5m") == (
         'min(min_over_time(timestamp(response_total{direction="outbound", dst_namespace=~"prod", '
-        'dst_service=~"web-canary"})[5m:15s]))')
+        'dst_service=~"web-canary"})[5m:5s]))')
     routed = promql.Scope(frozenset({"prod"}), frozenset({"web-canary"}), frozenset({"web"}))
     assert " or min_over_time(timestamp(outbound_http_route_backend_response_statuses_total{" \
         in promql.series_start(routed, "1h")
@@ -54,10 +54,13 @@ def answer_with() -> Iterator:
 
 
 def test_young_series_cover_part_of_the_window_and_rates_are_per_covered_second(answer_with) -> None:
-    """60 s of data in a 5m window: covered 60 s, and 1 req/s over 5m means 5 req/s over the minute."""
+    """A first sample 60 s ago in a 5m window: about a minute covered, and 1 req/s over 5m is ~5 over it.
+
+    The subquery's 5 s steps answer up to a step late: the middle of the step is taken.
+    """
     snapshot = answer_with(60.0).fetch([BackendTarget(CANARY)], "5m")
-    assert snapshot.covered == pytest.approx(60.0, abs=2.0)
-    assert snapshot.signals[CANARY].rps == pytest.approx(5.0, rel=0.05)
+    assert snapshot.covered == pytest.approx(62.5, abs=1.0)
+    assert snapshot.signals[CANARY].rps == pytest.approx(300 / 62.5, rel=0.02)
 
 
 @pytest.mark.parametrize(("started_ago", "fails"), [(3600.0, False), (285.0, False), (None, False),
