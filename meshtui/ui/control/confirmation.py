@@ -125,3 +125,10 @@ def with_findings(confirmation: Confirmation, action: str, failing: Sequence[str
         return confirmation
     warnings = tuple(f"Promoting despite a failing check: {message}" for message in failing)
     return replace(confirmation, warnings=warnings + confirmation.warnings)
+
+
+def quit_confirmation(change: PendingChange) -> Confirmation:
+    """The question before quitting with weights pending: they would be lost, nothing written."""
+    return Confirmation(f"Discard the pending change to {change.ref.name} and quit?",
+                        weight_lines(change), ("Nothing has been written; quitting drops it.",),
+                        confirm_label="quit")

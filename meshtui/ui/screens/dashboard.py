@@ -61,7 +61,8 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     BINDING_GROUP_TITLE = "Dashboard"
     COMMANDS = {DashboardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", key_display="/", id="dashboard.filter",
+        # Priority: decided as the key arrives, so the keys right behind it reach the filter.
+        Binding("slash", "filter", "Filter", key_display="/", id="dashboard.filter", priority=True,
                 tooltip="Filter splits by namespace, name, service or owner as you type."),
         Binding("exclamation_mark", "toggle_attention", "Attention", key_display="!",
                 id="dashboard.attention", tooltip="Show only splits that need attention."),
@@ -313,9 +314,14 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.presenter.refresh_navigator_title()
 
     def action_filter(self) -> None:
-        """Show and focus the filter box."""
+        """Show and focus the filter box.
+
+        Focus moves at once, not on a later cycle (`Widget.focus`): keys of the same burst are
+        already queued behind `/`, and the app forwards each to whatever has focus when it gets
+        to it. Run as a priority binding, this happens before the next key is forwarded.
+        """
         self.filter_input.add_class("-visible")
-        self.filter_input.focus()
+        self.set_focus(self.filter_input)
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the list."""
@@ -346,7 +352,10 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.app.push_screen(NamespacePicker(namespaces, current=self.scope), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Traffic-control actions are dimmed when unavailable (read-only, no writer …)."""
+        """Traffic-control actions are dimmed when unavailable (read-only, no writer …); in the
+        filter its own key is typed (the binding has priority over the input)."""
+        if action == "filter" and self.focused is self.filter_input:
+            return False
         return self.check_control(action)
 
     def select_split(self, ref: SplitRef) -> None:

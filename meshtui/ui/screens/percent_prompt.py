@@ -1,4 +1,7 @@
-"""Asks for an exact percentage for one backend; refuses anything but a whole number 0..100."""
+"""Asks for an exact percentage for one backend; refuses anything but a whole number 0..100.
+
+Keys typed before the prompt was drawn are dropped (`GuardedModal`): the user had not seen it.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,13 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from meshtui.model.weights import validate_percent
+from meshtui.ui.screens.guarded import GuardedModal
 
 
-class PercentPrompt(ModalScreen[int | None]):
+class PercentPrompt(GuardedModal[int | None]):
     """Dismisses with the percentage typed, or None when cancelled."""
 
     CSS_PATH = "confirm.tcss"

@@ -14,15 +14,15 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from meshtui.model.plan import PlanError
 from meshtui.ui.control.plans import PlanChoice, load_plan_file, shipped_plans
+from meshtui.ui.screens.guarded import GuardedModal
 
 
-class PlanPicker(ModalScreen[PlanChoice | None]):
+class PlanPicker(GuardedModal[PlanChoice | None]):
     """Dismisses with the chosen, validated plan, or None when cancelled."""
 
     DEFAULT_CSS = """
