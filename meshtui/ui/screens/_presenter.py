@@ -71,9 +71,13 @@ class Presenter:
 
     @property
     def window(self) -> Window:
-        """The window the figures on screen are over, and how much of it data covers."""
-        snapshot = self.screen.pipeline.snapshot
-        return Window(WINDOW_SECONDS[self.screen.window],
+        """The window the figures on screen are over, and how much of it data covers.
+
+        Until a fetch over a newly chosen window returns, the figures are still the old window's.
+        """
+        pipeline = self.screen.pipeline
+        snapshot = pipeline.snapshot
+        return Window(WINDOW_SECONDS[pipeline.window or self.screen.window],
                       snapshot.covered if snapshot is not None else None)
 
     def since_change(self, split: Split) -> float | None:

@@ -245,7 +245,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     @on(MetricsFetched)
     def store_metrics(self, message: MetricsFetched) -> None:
         """Keep the newest snapshot and redraw signals."""
-        self.pipeline.metrics_done(message.snapshot, None)
+        self.pipeline.metrics_done(message.snapshot, None, message.window)
         self.presenter.refresh_all()
 
     @on(MetricsFailed)
