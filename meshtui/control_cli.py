@@ -132,6 +132,8 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
     target = parse_target(args.target)
     if getattr(args, "control", "") == "weight":
         assignments = parse_assignments(args.assignments)
+        if args.rule < 1:
+            raise ControlError("--rule counts from 1")
     cluster = load_cluster(_opt(args, "kubeconfig"), _opt(args, "context"))
     try:
         writer = ClusterWriter(cluster, audit=AuditLog(), read_only=bool(_opt(args, "read_only")),
@@ -159,8 +161,6 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
     from meshtui.model.weight_writes import rule_percents
 
     rule = args.rule - 1
-    if rule < 0:
-        raise ControlError("--rule counts from 1")
     plan = weights_from_assignments(split, assignments, rule)
     result = writer.set_weights(split, list(plan.after), rule)
     written = parse_split(result.obj) if result.obj else split

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
-# The machines are shared and loaded: a bare @given must not fail on how slowly its inputs were
-# drawn or one example ran. The profiles in tests/model/hypothesis_settings.py build on this one.
-settings.register_profile("meshtui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("meshtui")
+from tests.model.hypothesis_settings import PROFILE
+
+settings.load_profile(PROFILE)
 
 pytest_plugins = [
     "tests.plugins.apiserver",

@@ -12,6 +12,7 @@ from meshtui.ui.widgets._format import format_duration, format_ms, format_ratio,
 from meshtui.ui.widgets._split_render import fit_note
 from meshtui.ui.widgets._split_rows import fit_columns, group_order, haystack, visible_lines
 from meshtui.ui.widgets.weight_bar import EIGHTHS, weight_bar
+from tests.model.hypothesis_settings import QUICK
 from tests.ui.widgets.harness import T0, row
 
 
@@ -34,6 +35,7 @@ def test_other_formats() -> None:
     assert format_split(()) == "—"
 
 
+@QUICK
 @given(st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False), min_size=1, max_size=5),
        st.integers(min_value=0, max_value=40))
 def test_weight_bar_is_always_exactly_width(percents: list[float], width: int) -> None:
