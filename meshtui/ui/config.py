@@ -59,6 +59,18 @@ class Settings:
     """A backend success rate below this is marked "warn"."""
     success_bad: float = 0.95
     """A backend success rate below this is marked "bad"."""
+    success_drop_points: float = 1.0
+    """A backend whose success rate is this many points below its stable backend's is failing."""
+    min_requests: int = 20
+    """Requests a backend needs in the window before its success rate is judged."""
+    latency_ratio: float = 2.0
+    """A p99 this many times the stable backend's is failing."""
+    latency_floor_ms: float = 10.0
+    """A p99 below this many milliseconds is never failing."""
+    latency_min_requests: int = 100
+    """Requests a backend needs in the window before its p99 is judged."""
+    confidence_z: float = 2.0
+    """Standard errors a success-rate gap must span to be a finding rather than noise."""
     step: int = 5
     """Percentage points `+`/`-` move the selected backend by."""
     production_context: str = "prod"
@@ -116,6 +128,8 @@ def _keymap(data: Mapping[str, Any], *, where: str) -> Mapping[str, str]:
 
 KNOWN_KEYS = frozenset({"refresh", "window", "theme", "namespace", "keymap", "stale_after",
                         "mismatch_points", "mismatch_min_rps", "success_warn", "success_bad",
+                        "success_drop_points", "min_requests", "latency_ratio", "latency_floor_ms",
+                        "latency_min_requests", "confidence_z",
                         "step", "production_context", "read_only", "prometheus_timeout",
                         "prometheus_max_body_mib"})
 """Top-level keys the file may hold; anything else is reported rather than silently ignored."""
@@ -161,6 +175,12 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
         mismatch_min_rps=_number(data, "mismatch_min_rps", 1.0, low=0, where=where),
         success_warn=success_warn,
         success_bad=success_bad,
+        success_drop_points=_number(data, "success_drop_points", 1.0, low=0, high=100, where=where),
+        min_requests=_whole(data, "min_requests", 20, where=where),
+        latency_ratio=_number(data, "latency_ratio", 2.0, low=1, where=where),
+        latency_floor_ms=_number(data, "latency_floor_ms", 10.0, low=0, where=where),
+        latency_min_requests=_whole(data, "latency_min_requests", 100, where=where),
+        confidence_z=_number(data, "confidence_z", 2.0, low=0, high=10, where=where),
         step=_step(data, where=where),
         production_context=_regex(data, "production_context", "prod", where=where),
         read_only=_flag(data, "read_only", where=where),
@@ -175,6 +195,13 @@ def _step(data: Mapping[str, Any], *, where: str) -> int:
     value = _number(data, "step", 5, low=1, high=100, where=where)
     if value != int(value):
         raise ConfigError(f"{where}: 'step' must be a whole number of points, got {data['step']!r}")
+    return int(value)
+
+
+def _whole(data: Mapping[str, Any], key: str, default: int, *, where: str) -> int:
+    value = _number(data, key, default, low=1, high=1_000_000, where=where)
+    if value != int(value):
+        raise ConfigError(f"{where}: {key!r} must be a whole number, got {data[key]!r}")
     return int(value)
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.metrics import aggregate, promql
-from meshtui.metrics.prometheus import PrometheusSource
+from meshtui.metrics.prometheus import QUERIES_PER_CALL, PrometheusSource
 from meshtui.metrics.quantiles import bucket_quantile, bucket_quantiles
 from meshtui.metrics.source import BackendTarget, RouteKey
 from meshtui.model.signals import BackendKey
@@ -96,7 +96,8 @@ def test_query_plans_follow_the_targets() -> None:
     finally:
         source.close()
         stub.stop()
-    assert len(queries) == 16
-    assert queries[0:4] == queries[4:8]
-    assert all('"a|c"' in q for q in queries[8:12] if "backend_name" in q or "dst_service" in q)
-    assert all("[5m]" in q and "Bad_Name" not in q for q in queries[12:16])
+    n = QUERIES_PER_CALL
+    assert len(queries) == 4 * n
+    assert queries[0:n] == queries[n:2 * n]
+    assert all('"a|c"' in q for q in queries[2 * n:3 * n] if "backend_name" in q or "dst_service" in q)
+    assert all("[5m" in q and "Bad_Name" not in q for q in queries[3 * n:4 * n])

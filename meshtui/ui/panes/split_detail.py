@@ -58,6 +58,8 @@ class ChartView:
     """Horizontal line (e.g. the success-rate warn level)."""
     roles: Mapping[str, str] = field(default_factory=dict)
     """Backend name → ``"stable"``/``"canary"``, so each series is drawn in its role's colour."""
+    current: Mapping[str, float | None] | None = None
+    """Backend name → the figure its legend shows: the table's, over the same window."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class DetailView:
     """Mesh and traffic findings for this split."""
     editor: EditorView | None = None
     """Live and pending weights for the weight sliders."""
+    coverage: str = ""
+    """Set while data covers only part of the metrics window, e.g. "1m of 5m"."""
 
 
 def detail_title(split: Split) -> Text:
@@ -101,6 +105,7 @@ class SplitDetail(Vertical):
         """Lay out the title, owner, table, charts and checks."""
         yield Static("Select a split", id="detail-title")
         yield OwnerPanel(id="owner")
+        yield Static("", id="coverage")
         yield BackendTable(id="backends")
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
@@ -126,6 +131,11 @@ class SplitDetail(Vertical):
         split = view.split
         update_text(title, detail_title(split))
         self.query_one(OwnerPanel).show(split.owner, view.owner_state)
+        coverage = self.query_one("#coverage", Static)
+        if view.coverage:
+            update_text(coverage, f"figures over {view.coverage}: metrics cover only part of the "
+                                  "window so far")
+        coverage.set_class(bool(view.coverage), "-partial")
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
@@ -168,7 +178,7 @@ class SplitDetail(Vertical):
                 chart.set_series(content.series, start=content.start, end=content.end,
                                  markers=content.markers,
                                  threshold=bounds.get(chart_id, content.threshold),
-                                 roles=content.roles)
+                                 roles=content.roles, current=content.current)
             chart.state = view.chart_state
             chart.message = view.chart_message
 

@@ -131,9 +131,13 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         """Whether timers poll metrics and age the data."""
         self.state = MeshState()
         """Everything the watches have told us, applied on the UI thread only."""
-        self.policy = HealthPolicy(settings.success_warn, settings.success_bad,
-                                   settings.mismatch_points, settings.mismatch_min_rps)
-        """Thresholds for health marks and share mismatches."""
+        self.policy = HealthPolicy(
+            success_warn=settings.success_warn, success_bad=settings.success_bad,
+            mismatch_points=settings.mismatch_points, mismatch_min_rps=settings.mismatch_min_rps,
+            success_drop_points=settings.success_drop_points, min_requests=settings.min_requests,
+            latency_ratio=settings.latency_ratio, latency_floor_ms=settings.latency_floor_ms,
+            latency_min_requests=settings.latency_min_requests, confidence_z=settings.confidence_z)
+        """Thresholds for health marks, findings and share mismatches."""
         self.feed = EventFeed(self)
         """Inbox for watch events from the watch threads."""
         self.connections: dict[str, tuple[bool, str | None]] = {}
@@ -241,7 +245,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     @on(MetricsFetched)
     def store_metrics(self, message: MetricsFetched) -> None:
         """Keep the newest snapshot and redraw signals."""
-        self.pipeline.metrics_done(message.snapshot, None)
+        self.pipeline.metrics_done(message.snapshot, None, message.window)
         self.presenter.refresh_all()
 
     @on(MetricsFailed)

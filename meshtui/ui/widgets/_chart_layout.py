@@ -44,6 +44,15 @@ class ChartData:
     """A value drawn as a dashed horizontal line (an SLO or analysis limit)."""
     colours: tuple[int, ...] = ()
     """Colour index per series (0 stable, 1 canary...); empty means legend order."""
+    current: Mapping[str, float | None] | None = None
+    """The figure each series' legend shows (the table's, over the same window); None: each
+    series' last point."""
+
+    def legend_value(self, name: str) -> float | None:
+        """What the legend shows for series `name`."""
+        if self.current is not None:
+            return self.current.get(name)
+        return last_value(self.series.get(name, ()))
 
     def colour(self, layer: int) -> str:
         """The style key of series number `layer`."""

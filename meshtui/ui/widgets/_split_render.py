@@ -27,6 +27,24 @@ def fit(text: str, width: int) -> str:
     return shown + " " * (width - cell_len(shown))
 
 
+def fit_note(note: str, width: int) -> str:
+    """Fit a note of comma-separated reasons: whole reasons first, the rest marked by an ellipsis.
+
+    "canary success 94%, canary p99 185 ms" in 20 cells reads "canary success 94% …" rather than
+    a cut figure.
+    """
+    if len(note) <= width:
+        return note.ljust(width)
+    reasons = note.split(", ")
+    for count in range(len(reasons) - 1, 0, -1):
+        head = ", ".join(reasons[:count])
+        if len(head) + 2 <= width:
+            return f"{head} …".ljust(width)
+        if len(head) == width:
+            return head
+    return fit(note, width)
+
+
 def bar_roles(roles: tuple[str, ...], count: int) -> list[str]:
     """The colour role of each of `count` bar segments: the known role, else by position.
 
@@ -79,5 +97,5 @@ def render_row(
     segments.append(Segment(" " + fit(format_split(row.percents), cols.split) + "  ", base))
     if cols.note and row.note:
         note_style = style("attention" if row.attention else "note")
-        segments.append(Segment(fit(row.note, cols.note), base + note_style))
+        segments.append(Segment(fit_note(row.note, cols.note), base + note_style))
     return segments

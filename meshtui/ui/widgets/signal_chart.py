@@ -25,7 +25,6 @@ from meshtui.ui.widgets._chart_layout import (
     Line,
     axis_line,
     centred,
-    last_value,
     legend_line,
     plot_lines,
     role_colours,
@@ -184,6 +183,7 @@ class SignalChart(Widget):
         markers: Sequence[float] = (),
         threshold: float | None = None,
         roles: Mapping[str, str] | None = None,
+        current: Mapping[str, float | None] | None = None,
     ) -> None:
         """Replace what the chart shows.
 
@@ -195,6 +195,8 @@ class SignalChart(Widget):
             threshold: A value drawn as a dashed line, or None.
             roles: ``"stable"``/``"canary"`` per series name, so each is drawn in its role's
                 colour whatever its position; None colours the series in legend order.
+            current: The figure per series name the legend shows (the same the backend table
+                shows, over the same window); None shows each series' last point.
         """
         data = ChartData(
             {name: tuple(points) for name, points in series.items()},
@@ -203,6 +205,7 @@ class SignalChart(Widget):
             tuple(markers),
             threshold,
             role_colours(list(series), roles) if roles else (),
+            dict(current) if current is not None else None,
         )
         # Every metrics answer re-shows the detail; only new history needs a new picture.
         if data != self._data or list(data.series) != list(self._data.series):
@@ -233,8 +236,8 @@ class SignalChart(Widget):
         lines = [title_line(self.title, self.unit, width)]
         if state in ("ok", "stale") and height >= LEGEND_MIN_HEIGHT:
             legend = []
-            for index, (name, points) in enumerate(data.series.items()):
-                value = last_value(points)
+            for index, name in enumerate(data.series):
+                value = data.legend_value(name)
                 # A name is data: escaped, and cut long before the legend's own fitting.
                 legend.append((data.colour(index), visible(name, width),
                                NO_DATA if value is None else fmt(value)))
