@@ -61,11 +61,12 @@ _names = itertools.count()
 
 
 def head(text: str, cells: int) -> str:
-    """The longest start of `text` that fits in `cells` cells."""
+    """The longest start of `text` that fits in `cells` cells and characters (the dashboard caps
+    zero-width characters too, so a title of a million of them shows only a cut start)."""
     out, used = "", 0
     for char in text:
         used += cell_len(char)
-        if used > cells:
+        if used > cells or len(out) >= cells:
             break
         out += char
     return out

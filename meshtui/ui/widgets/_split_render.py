@@ -31,18 +31,19 @@ def fit_note(note: str, width: int) -> str:
     """Fit a note of comma-separated reasons: whole reasons first, the rest marked by an ellipsis.
 
     "canary success 94%, canary p99 185 ms" in 20 cells reads "canary success 94% …" rather than
-    a cut figure.
+    a cut figure. Reasons can quote names (data), so they are escaped before they are measured.
     """
-    if len(note) <= width:
-        return note.ljust(width)
-    reasons = note.split(", ")
+    shown = literal(note, limit=max(width * 2, width + 8)).plain
+    if cell_len(shown) <= width:
+        return shown + " " * (width - cell_len(shown))
+    reasons = shown.split(", ")
     for count in range(len(reasons) - 1, 0, -1):
         head = ", ".join(reasons[:count])
-        if len(head) + 2 <= width:
-            return f"{head} …".ljust(width)
-        if len(head) == width:
+        if cell_len(head) + 2 <= width:
+            return fit(f"{head} …", width)
+        if cell_len(head) == width:
             return head
-    return fit(note, width)
+    return fit(shown, width)
 
 
 def bar_roles(roles: tuple[str, ...], count: int) -> list[str]:
