@@ -106,7 +106,8 @@ def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
 
 
 def detect_revert(written: Sequence[int], current: Sequence[int],
-                  managed_fields: Sequence[Mapping[str, Any]] | None, elapsed: float) -> str | None:
+                  managed_fields: Sequence[Mapping[str, Any]] | None, elapsed: float, *,
+                  before: Sequence[int] | None = None) -> str | None:
     """Tell whether weights meshtui wrote were changed back, and by whom.
 
     Args:
@@ -114,6 +115,7 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
         current: Percentages the object has now.
         managed_fields: `metadata.managedFields` of the current object.
         elapsed: Seconds since the write.
+        before: Percentages before the write, when known: whoever set them back reverted it.
 
     Returns:
         E.g. "reverted by argo-rollouts after 2 s", or None when the weights are still as written.
@@ -122,7 +124,8 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
         return None
     manager = _last_other_manager(managed_fields or ())
     who = f"by {manager}" if manager else "by another writer"
-    verb = "reverted" if manager in (FLAGGER, ARGO_ROLLOUTS) else "changed"
+    back = before is not None and list(before) == list(current)
+    verb = "reverted" if back or manager in (FLAGGER, ARGO_ROLLOUTS) else "changed"
     return f"{verb} {who} after {max(0.0, elapsed):.0f} s"
 
 

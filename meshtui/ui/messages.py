@@ -98,6 +98,8 @@ class WeightsApplied(Message, bubble=False):
     """True when the write undid the previous change."""
     obj: dict[str, Any] = field(default_factory=dict)
     """The object the server returned."""
+    base_version: str = ""
+    """The resourceVersion that guarded the write (the split as it was read)."""
 
 
 @dataclass

@@ -6,11 +6,13 @@ import re
 from collections.abc import Callable
 
 from meshtui.kube.audit import read_audit
+from meshtui.model.weight_writes import rule_percents
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
 from meshtui.ui.screens.dashboard import DashboardScreen
 from tests.ui.conftest import mutating_requests
-from tests.ui.control_helpers import AUTHORS, BOOKS, PODINFO, SIZE, dialog, open_split, written
-from tests.waiting import settle
+from tests.ui.control_helpers import (AUTHORS, BOOKS, PODINFO, SIZE, dialog, open_split,
+                                      stored_weights, written)
+from tests.waiting import settle, wait_for
 
 
 def rollout(mesh) -> dict:
@@ -115,3 +117,34 @@ async def test_pause_controller_first_then_apply(make_control_app: Callable, mes
     paths = [r.path.rsplit("/", 2)[-2:] for r in mutating_requests(mesh)[before:]]
     assert paths == [["rollouts", "books"], ["trafficsplits", "books"]]
     assert rollout(mesh)["spec"]["paused"] is True
+
+
+
+async def test_revert_before_the_write_is_seen_is_reported(make_control_app: Callable, mesh) -> None:
+    """Argo setting the weights back before the dashboard has handled its own write's result
+    (the same second, as in a real cluster: the watch events come first) is reported with the
+    manager's name, and the split shows the weights Argo set, not the ones written."""
+    app, writer = make_control_app()
+    set_weights = writer.set_weights
+
+    def write_then_revert(*args, **kwargs):
+        result = set_weights(*args, **kwargs)
+        mesh.controllers.step(1.0)
+        # The watch events of the write and of the revert reach the dashboard first.
+        wait_for(lambda: rule_percents(app.dashboard.state.split(BOOKS), 0) == before
+                 and app.dashboard.state.split(BOOKS).resource_version != result.obj["metadata"][
+                     "resourceVersion"], message="the revert seen")
+        return result
+
+    writer.set_weights = write_then_revert
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, BOOKS)
+        before = [int(w) for w in stored_weights(mesh, BOOKS)]
+        await pilot.press("plus", "a")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        note = await written(pilot, screen, BOOKS, "⚠ weights reverted")
+        assert re.search(r"reverted by argo-rollouts after \d+ s", note), note
+        assert rule_percents(screen.state.split(BOOKS), 0) == before
+        shown = str(screen.detail.query_one("#editor-note").render())
+        assert "reverted by argo-rollouts" in shown and "applied" not in shown

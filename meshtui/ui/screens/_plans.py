@@ -174,7 +174,7 @@ class PlanActions:
                 if message.dry_run else
                 f"plan {message.action}: {status.phase if status else '?'}"
                 f"{': ' + status.message if status and status.message else ''}")
-        self.control.notes[message.ref] = text
+        self.control.say(message.ref, text)
         self.notify(text)  # type: ignore[attr-defined]
         self.presenter.refresh_all()  # type: ignore[attr-defined]
         self.read_runner()

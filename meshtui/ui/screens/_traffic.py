@@ -334,9 +334,11 @@ class TrafficActions(TrafficWrites):
             self.refresh_control()
 
     def note_reverts(self) -> None:
-        """Announce weights changed back after a write (called when watch events arrive)."""
-        found = self.control.check_reverts()
-        for ref, _message in found:
-            self.notify(f"{ref.name}: {self.control.notes[ref]}", severity="warning", timeout=10)  # type: ignore[attr-defined]
-        if found:
+        """Keep the status lines true: announce weights set back or moved since a write, and age
+        lines out (called when watch events arrive and every second)."""
+        before = self.control.notes
+        found = self.control.check_status()
+        for ref, line in found:
+            self.notify(f"{ref.name}: {line.text}", severity=line.severity, timeout=10)  # type: ignore[attr-defined]
+        if found or self.control.notes != before:
             self.refresh_control()

@@ -48,7 +48,8 @@ class TrafficWrites:
             self.post_message(WriteFailed(split.ref, f"write failed ({type(error).__name__})"))  # type: ignore[attr-defined]
         else:
             self.post_message(WeightsApplied(split.ref, change.live, change.pending, change.names,  # type: ignore[attr-defined]
-                                             result.dry_run, undo, result.obj))
+                                             result.dry_run, undo, result.obj,
+                                             split.resource_version))
 
     @work(thread=True, exclusive=True, group="write", exit_on_error=False)
     def write_plan(self, split: Split, plan: ActionPlan) -> None:
@@ -70,40 +71,41 @@ class TrafficWrites:
         """Record the write, show the new weights at once, and say what happened."""
         diff = ", ".join(f"{n} {b}% → {a}%" for n, b, a in
                          zip(message.names, message.before, message.after, strict=False) if b != a)
-        split = self.state.split(message.ref)
-        rule = split.backends[0].rule if split is not None and split.backends else 0
-        rv = str((message.obj.get("metadata") or {}).get("resourceVersion") or "")
-        self.control.applied(message.ref, message.before, message.after, undo=message.undo,
-                             dry_run=message.dry_run, rule=rule, resource_version=rv)
         if message.dry_run:
             text = f"dry run: the server accepted {diff} on {message.ref.name}, nothing changed"
         else:
             text = f"{'undid' if message.undo else 'applied'}: {diff} on {message.ref.name}"
-            if message.obj.get("kind"):
+            split = self.state.split(message.ref)
+            # Only over the split the write replaced: its watch events (the write's own, and a
+            # controller setting the weights back at once) may have been applied already.
+            if message.obj.get("kind") and split is not None \
+                    and split.resource_version == message.base_version:
                 self.state.upsert(message.ref.resource_key, message.obj)
-        self.control.notes[message.ref] = text
+        self.control.applied(message.ref, message.before, message.after, undo=message.undo,
+                             dry_run=message.dry_run, text=text, base_version=message.base_version)
         self.notify(text)  # type: ignore[attr-defined]
         self.presenter.refresh_all()  # type: ignore[attr-defined]
+        self.note_reverts()  # type: ignore[attr-defined]
 
     def on_action_applied(self, message: ActionApplied) -> None:
         """Say what the owner action wrote."""
         prefix = "dry run: the server accepted" if message.dry_run else "done:"
         text = f"{prefix} {'; '.join(message.descriptions)}" + (", nothing changed" if message.dry_run else "")
-        self.control.notes[message.ref] = text
+        self.control.say(message.ref, text)
         self.notify(text)  # type: ignore[attr-defined]
-        self.refresh_control()
+        self.refresh_control()  # type: ignore[attr-defined]
 
     def on_write_failed(self, message: WriteFailed) -> None:
         """Show why the write failed; the pending weights stay."""
-        self.control.notes[message.ref] = message.error
+        self.control.say(message.ref, message.error, "error")
         self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
-        self.refresh_control()
+        self.refresh_control()  # type: ignore[attr-defined]
 
     def on_write_conflicted(self, message: WriteConflicted) -> None:
         """Show the new live state and ask again, against it, with the same pending weights."""
         if message.live is not None and message.resource:
             self.state.upsert(message.resource, message.live)
-        self.control.notes[message.ref] = message.error
+        self.control.say(message.ref, message.error, "error")
         self.notify(message.error, severity="error", timeout=10)  # type: ignore[attr-defined]
         self.presenter.refresh_all()  # type: ignore[attr-defined]
         split = self.state.split(message.ref)
