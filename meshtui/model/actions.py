@@ -13,7 +13,7 @@ from typing import Any
 from meshtui.model._fields import as_dict, as_str
 from meshtui.model._owner_actions import canary_writes, rollout_writes
 from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
+from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
 from meshtui.model.plans import (
     ActionPlan,
     ObjectTarget,
@@ -29,6 +29,7 @@ from meshtui.model.weights import all_to
 
 __all__ = [
     "ACTIONS",
+    "PAUSE_STOPS_WEIGHTS",
     "ActionPlan",
     "ObjectTarget",
     "PlannedWrite",
@@ -36,6 +37,7 @@ __all__ = [
     "Unavailable",
     "WeightPlan",
     "detect_revert",
+    "manual_weights_warning",
     "plan_action",
 ]
 
@@ -43,6 +45,29 @@ ACTIONS = ("pause", "resume", "promote", "promote-full", "abort", "retry")
 """Every action meshtui offers."""
 
 _MANAGER_NAMES = {"rollouts-controller": ARGO_ROLLOUTS}
+
+PAUSE_STOPS_WEIGHTS = frozenset({FLAGGER})
+"""Controllers whose pause stops them setting the weights (Flagger's `spec.suspend`). A paused
+Argo Rollout keeps setting them to its current step."""
+
+
+def manual_weights_warning(owner: Owner, pause_hint: str = "", move_hint: str = "") -> str:
+    """What a manual weight change on a split `owner` drives will come to, and what works instead.
+
+    Args:
+        owner: The split's owner (Flagger or Argo Rollouts).
+        pause_hint: How to suspend Flagger first, e.g. "(c)", where that is offered.
+        move_hint: How to promote or abort, e.g. "(P / A)".
+    """
+    who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
+    if owner.controller in PAUSE_STOPS_WEIGHTS:
+        hint = f" {pause_hint}" if pause_hint else ""
+        return (f"{who} owns this split: Flagger will take it over and set the weights back on "
+                f"its next analysis, unless it is suspended first{hint}.")
+    hint = f" {move_hint}" if move_hint else ""
+    return (f"{who} owns this split: Argo Rollouts will set the weights back to the Rollout's "
+            "current step within seconds, even while it is paused. To move traffic, promote "
+            f"or abort the Rollout{hint}.")
 
 
 def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,

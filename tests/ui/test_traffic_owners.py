@@ -91,8 +91,8 @@ async def test_manual_change_on_argo_split_is_announced_as_reverted(make_control
         screen = await open_split(pilot, app, BOOKS)
         await pilot.press("plus", "a")
         confirm = await dialog(pilot, app)
-        assert any("Argo will take it over" in w for w in confirm.confirmation.warnings)
-        assert [o.id for o in confirm.confirmation.options] == [PAUSE_FIRST]
+        assert any("even while it is paused" in w for w in confirm.confirmation.warnings)
+        assert confirm.confirmation.options == ()
         await pilot.press("y")
         await written(pilot, screen, BOOKS, "applied")
         mesh.controllers.step(1.0)
@@ -105,20 +105,39 @@ async def test_manual_change_on_argo_split_is_announced_as_reverted(make_control
 
 
 async def test_pause_controller_first_then_apply(make_control_app: Callable, mesh) -> None:
-    """Choosing "pause Argo first" writes the Rollout's spec.paused, then the weights."""
+    """On the Flagger-owned split, "suspend Flagger first" (c) writes the Canary's spec.suspend,
+    then the weights; suspended, Flagger leaves them alone."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, PODINFO)
+        before = len(mutating_requests(mesh))
+        await pilot.press("plus", "a")
+        confirm = await dialog(pilot, app)
+        assert [o.id for o in confirm.confirmation.options] == [PAUSE_FIRST]
+        await pilot.press("c", "y")
+        await written(pilot, screen, PODINFO, "applied")
+    paths = [r.path.rsplit("/", 2)[-2:] for r in mutating_requests(mesh)[before:]]
+    assert paths == [["canaries", "podinfo"], ["httproutes", "podinfo"]]
+    canary = mesh.store.get("flagger.app/v1beta1", "Canary", "test", "podinfo")
+    assert canary["spec"]["suspend"] is True
+
+
+async def test_argo_split_offers_no_pause_first(make_control_app: Callable, mesh) -> None:
+    """On the Argo-owned split, `c` in the dialog does nothing: only the weights are written, and
+    the dialog says the Rollout sets them back even when paused."""
     app, _ = make_control_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, BOOKS)
         before = len(mutating_requests(mesh))
         await pilot.press("plus", "a")
-        await dialog(pilot, app)
+        confirm = await dialog(pilot, app)
+        assert confirm.confirmation.options == ()
+        assert any("promote or abort the Rollout" in w for w in confirm.confirmation.warnings)
         await pilot.press("c", "y")
         await written(pilot, screen, BOOKS, "applied")
     paths = [r.path.rsplit("/", 2)[-2:] for r in mutating_requests(mesh)[before:]]
-    assert paths == [["rollouts", "books"], ["trafficsplits", "books"]]
-    assert rollout(mesh)["spec"]["paused"] is True
-
-
+    assert paths == [["trafficsplits", "books"]]
+    assert not rollout(mesh)["spec"].get("paused")
 
 async def test_revert_before_the_write_is_seen_is_reported(make_control_app: Callable, mesh) -> None:
     """Argo setting the weights back before the dashboard has handled its own write's result

@@ -14,7 +14,7 @@ import meshtui
 from meshtui.cli import build_parser
 from meshtui.model.split import parse_split
 from meshtui.ui.config import ConfigError, Settings, settings_from_mapping
-from meshtui.ui.control.confirmation import PAUSE_FIRST, weights_confirmation
+from meshtui.ui.control.confirmation import weights_confirmation
 from meshtui.ui.control.pending import needs_typed_confirmation, production, shifted, start_edit
 from meshtui.model.plan_state import ANNOTATION as PLAN_ANNOTATION
 from meshtui.ui.control.reverts import SplitStatus
@@ -53,14 +53,16 @@ def test_typed_confirmation_rules() -> None:
     assert production("anything", "(")  # a broken pattern errs on the safe side
 
 
-def test_confirmation_of_an_owned_split_warns_and_offers_pause() -> None:
-    """A controller-owned split: the warning names the controller; pause-first is offered."""
+def test_confirmation_of_an_argo_split_says_pausing_does_not_help() -> None:
+    """An Argo-owned split: the Rollout sets the weights back even when paused, so pause-first is
+    not offered; promote and abort are named instead."""
     split = parse_split(split_obj(owner=True))
     change = shifted(start_edit(split), 1, 5, stable=0)
     dialog = weights_confirmation(split, change, context="dev", pattern="prod", dry_run=False,
                                   can_pause=True)
-    assert any("Argo will take it over" in w for w in dialog.warnings)
-    assert [o.id for o in dialog.options] == [PAUSE_FIRST]
+    assert any("set the weights back" in w and "even while it is paused" in w
+               and "promote or abort the Rollout (P / A)" in w for w in dialog.warnings), dialog.warnings
+    assert dialog.options == ()
     assert dialog.typed is None
     assert dialog.lines == ("web-stable   80% →  75%  (-5)", "web-canary   20% →  25%  (+5)")
 
