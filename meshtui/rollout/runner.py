@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.errors import Conflict, KubeError
 from meshtui.model.plan import Analysis
-from meshtui.model.plan_state import CheckResult, advance, evaluate_check
+from meshtui.model.plan_state import ACTIVE, CheckResult, advance, evaluate_check
 from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.store import (
     RolloutError,
@@ -88,7 +88,8 @@ class Runner:
             state = tracked.state
             if tracked.error:
                 self.log(f"{tracked.split.ref}: {tracked.error}")
-            if state is None or state.phase != "Progressing":
+            # A paused plan keeps its runner: the Lease says who resumes it.
+            if state is None or state.phase not in ACTIVE:
                 continue
             key = str(tracked.split.ref)
             lease = self._leases.get(key)
@@ -96,7 +97,7 @@ class Runner:
                 lease = self._leases[key] = SplitLease(self.writer, tracked.split, self.identity,
                                                        self.lease_duration)
             try:
-                if not lease.acquire(self.clock()):
+                if not lease.acquire(self.clock()) or state.phase != "Progressing":
                     continue
                 written += self.drive(tracked, lease)
             except Conflict:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 from meshtui.model.plan_state import ANNOTATION
+from meshtui.rollout.runner import Runner
 from meshtui.ui.control.plans import shipped_plans
 from meshtui.ui.screens.plan_picker import PlanPicker
 from meshtui.ui.widgets.plan_timeline import PlanTimeline
@@ -101,3 +103,19 @@ async def test_approve_moves_past_the_approval_pause(make_control_app: Callable,
         await dialog(pilot, app)
         await pilot.press("y")
         await settle(pilot, lambda: plan_state(mesh).get("approved") is True, message="approved")
+
+
+async def test_timeline_names_the_runner_holding_the_lease(make_control_app: Callable, mesh,
+                                                          mesh_client) -> None:
+    """A runner driving the plan holds the split's Lease: the timeline names it, not "no runner"."""
+    app, writer = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await start(pilot, app, mesh, "canary-basic.yaml")
+        runner = Runner(mesh_client, writer, None, identity="runner-a")
+        assert await asyncio.to_thread(runner.tick) >= 0
+        assert runner._leases, "the runner took no Lease"
+        screen.read_runner()
+        timeline = screen.query_one(PlanTimeline)
+        await settle(pilot, lambda: "runner-a" in str(timeline.render()),
+                     message=f"the runner named (shown: {timeline.runner!r})")
