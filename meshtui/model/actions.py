@@ -15,6 +15,7 @@ from meshtui.model._owner_actions import canary_writes, rollout_writes
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
 from meshtui.model.plans import (
+    MERGE_PATCH,
     ActionPlan,
     ObjectTarget,
     PlannedWrite,
@@ -22,9 +23,9 @@ from meshtui.model.plans import (
     Unavailable,
     WeightPlan,
 )
-from meshtui.model.roles import stable_and_canary
+from meshtui.model.roles import STABLE_ANNOTATION, stable_and_canary
 from meshtui.model.split import Split
-from meshtui.model.weight_writes import rule_percents, weight_write
+from meshtui.model.weight_writes import rule_percents, split_target, weight_write
 from meshtui.model.weights import all_to
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "WeightPlan",
     "detect_revert",
     "manual_weights_warning",
+    "plan_mark_stable",
     "plan_action",
 ]
 
@@ -96,6 +98,31 @@ def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,
         return writes
     summary = "; ".join(write.description for write in writes)
     return ActionPlan(action, split.ref, controller, summary[:1].upper() + summary[1:], tuple(writes))
+
+
+def plan_mark_stable(split: Split, owner_state: CanaryState | RolloutState | None,
+                     backend: str) -> ActionPlan | Unavailable:
+    """Record `backend` as the split's stable backend (`meshtui.io/stable`), guarded by its
+    resourceVersion. Roles then follow it: the canary is another backend, `0` sends all to it.
+
+    Args:
+        split: The split as read.
+        owner_state: Its owner's state: an owner's declared stable service wins, so no mark.
+        backend: The backend to mark (first rule).
+    """
+    owner = split.owner
+    if owner is not None and owner.controller in (FLAGGER, ARGO_ROLLOUTS):
+        who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
+        return Unavailable("mark-stable", f"{who} decides which backend of {split.ref} is stable")
+    stable, _ = stable_and_canary(split, owner_state)
+    if stable is not None and split.backends[stable].name == backend:
+        return Unavailable("mark-stable", f"{backend} is already the stable backend")
+    patch = {"metadata": {"resourceVersion": split.resource_version,
+                          "annotations": {STABLE_ANNOTATION: backend}}}
+    write = PlannedWrite(split_target(split), patch, MERGE_PATCH, "",
+                         f"set {STABLE_ANNOTATION}={backend} on {split.ref}")
+    return ActionPlan("mark-stable", split.ref, "none",
+                      f"Mark {backend} as the stable backend of {split.ref}", (write,))
 
 
 def _direct(split: Split, action: str) -> ActionPlan | Unavailable:

@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from meshtui.model.actions import ActionPlan, Unavailable, plan_action
+from meshtui.model.actions import ActionPlan, Unavailable, plan_action, plan_mark_stable
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.plan_state import ANNOTATION as PLAN_ANNOTATION
 from meshtui.model.roles import STABLE_ANNOTATION
@@ -60,8 +61,6 @@ class TrafficControl:
         """The edit in progress (one split at a time)."""
         self.selected: dict[SplitRef, int] = {}
         """Backend index the keys act on, per split (default: the canary)."""
-        self.stable_marks: dict[SplitRef, str] = {}
-        """Backends the user marked as stable, recorded with the next write."""
         self.undo_stack: dict[SplitRef, list[tuple[int, ...]]] = {}
         """Weights before each applied change, newest last."""
         self.status = SplitStatus()
@@ -98,13 +97,7 @@ class TrafficControl:
         return 0 if index is None else index
 
     def stable_of(self, split: Split) -> int | None:
-        """The stable backend's index within the first rule (a user's mark wins)."""
-        mark = self.stable_marks.get(split.ref)
-        if mark is not None:
-            try:
-                return editable_backends(split)[1].index(mark)
-            except (NotEditable, ValueError):
-                pass
+        """The stable backend's index within the first rule: the one ROLE shows."""
         return stable_index(split, self.owner_state(split))
 
     def edit(self, split: Split) -> PendingChange:
@@ -163,9 +156,27 @@ class TrafficControl:
         pending, self.pending = self.pending, None
         return pending
 
+    def mark_stable(self, split: Split) -> tuple[ActionPlan | Unavailable, Confirmation | None]:
+        """Plan recording the selected backend as stable, and its confirmation."""
+        try:
+            name = editable_backends(split)[1][self.selected_index(split)]
+        except NotEditable as error:
+            return Unavailable("mark-stable", str(error)), None
+        plan = plan_mark_stable(split, self.owner_state(split), name)
+        if isinstance(plan, Unavailable):
+            return plan, None
+        stable = self.stable_of(split)
+        now = editable_backends(split)[1][stable] if stable is not None else "none"
+        confirmation = plan_confirmation(split, plan, context=self.context,
+                                         pattern=self.settings.production_context,
+                                         dry_run=self.dry_run, offer_full=False)
+        notes = (f"Stable now: {now}. Afterwards ROLE shows {name} as stable, and 0 (canary to "
+                 f"0%) sends all traffic to {name}.",)
+        return plan, replace(confirmation, title=f"Mark stable in {split.ref}",
+                             warnings=notes + confirmation.warnings, confirm_label="mark")
+
     def annotations_for(self, split: Split) -> dict[str, str]:
-        """`meshtui.io/stable` when the split does not record its stable backend yet (or the
-        user marked another one)."""
+        """`meshtui.io/stable` when the split does not record its stable backend yet."""
         stable = self.stable_of(split)
         if stable is None:
             return {}

@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 from meshtui.model.actions import ActionPlan, Unavailable
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
 from meshtui.ui.control.plans import active_plan
-from meshtui.ui.control.pending import NotEditable, PendingChange, editable_backends
+from meshtui.ui.control.pending import NotEditable, PendingChange
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens._traffic_writes import TrafficWrites
 from meshtui.ui.screens.percent_prompt import PercentPrompt
@@ -43,7 +43,7 @@ CONTROL_BINDINGS = [
     Binding("0", "canary_to_zero", "Canary→0", id="control.zero",
             tooltip="Incident button: canary to 0%, stable to 100% (after a confirmation)."),
     Binding("s", "mark_stable", "Mark stable", show=False, id="control.stable",
-            tooltip="Mark the selected backend as the stable one."),
+            tooltip="Record the selected backend as the stable one (after a confirmation)."),
     Binding("p", "pause_resume", "Pause/resume", show=False, id="control.pause",
             tooltip="Pause or resume the split's plan, or its Flagger or Argo controller."),
     Binding("P", "promote", "Promote", id="control.promote", tooltip="Promote the canary."),
@@ -190,19 +190,16 @@ class TrafficActions(TrafficWrites):
         self.refresh_control()
 
     def action_mark_stable(self) -> None:
-        """Mark the selected backend as stable (recorded in meshtui.io/stable with the next write)."""
+        """Record the selected backend as stable (meshtui.io/stable), after a confirmation."""
         split = self.current_split()
-        if split is None:
+        if split is None or not self.owners_ready():
             return
-        try:
-            name = editable_backends(split)[1][self.control.selected_index(split)]
-        except NotEditable as error:
-            self.notify(str(error), severity="warning")  # type: ignore[attr-defined]
+        plan, confirmation = self.control.mark_stable(split)
+        if isinstance(plan, Unavailable) or confirmation is None:
+            self.notify(f"mark stable: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
             return
-        self.control.stable_marks[split.ref] = name
-        self.notify(f"marked {name} as the stable backend of {split.name} "  # type: ignore[attr-defined]
-                    "(recorded with the next applied change)")
-        self.refresh_control()
+        dialog = ConfirmDialog(confirmation)
+        self.app.push_screen(dialog, partial(self._action_answered, split, plan, dialog))  # type: ignore[attr-defined]
 
     def action_apply_weights(self) -> None:
         """Confirm and write the pending weights of the selected split."""
