@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
@@ -79,6 +80,7 @@ class SplitDetail(Vertical):
         """Lay out the title, owner, table, charts and checks."""
         yield Static("Select a split", id="detail-title")
         yield OwnerPanel(id="owner")
+        yield Static("", id="figures-age")
         yield BackendTable(id="backends")
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
@@ -115,6 +117,13 @@ class SplitDetail(Vertical):
         lines = [f"• {line}" for line in view.checks]
         update_text(checks, "\n".join(lines) if lines else "No problems found")
         checks.set_class(bool(view.checks), "-problems")
+
+    def show_data_age(self, text: str) -> None:
+        """Say over the table how old its figures are and why (hidden when they are fresh)."""
+        note = self.query_one("#figures-age", Static)
+        if str(note.content) != text:
+            note.update(Text(text))  # literal: the error comes from the metrics source
+        note.display = bool(text)
 
     def show_plan(self, split: Split, status: PlanStatus | None) -> None:
         """Show the split's plan timeline (hidden when it has none).

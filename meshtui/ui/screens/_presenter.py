@@ -14,6 +14,7 @@ from meshtui.ui.config import WINDOW_SECONDS
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
 from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings
+from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -121,12 +122,30 @@ class Presenter:
         self.refresh_status()
         if was_stale != self.stale:
             self.refresh_detail()
+        else:
+            self.screen.detail.show_data_age(self.figures_age())
+
+    def figures_age(self) -> str:
+        """Why the figures on screen may not be true now, with their age; empty when fresh."""
+        screen = self.screen
+        notes = []
+        age = self.data_age
+        error = screen.pipeline.error
+        snapshot = screen.pipeline.snapshot
+        shown = snapshot is not None and bool(snapshot.signals)
+        if age is not None and shown and (self.stale or error is not None):
+            why = f": {error}" if error else ": no newer answer from the metrics source"
+            notes.append(f"⚠ figures from {format_duration(age)} ago{why}")
+        if self.disconnected:
+            notes.append("⚠ API server unreachable: weights and owners as last seen")
+        return "\n".join(notes)
 
     def refresh_detail(self) -> None:
         """Show the selected split, or an overview when there is none."""
         screen = self.screen
         split = screen.state.split(screen.selected) if screen.selected is not None else None
         screen.detail.set_class(self.stale, "-stale")
+        screen.detail.show_data_age(self.figures_age())
         screen.sync_bindings()
         if split is None:
             self._show_detail(None, self.overview())
