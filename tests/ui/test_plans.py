@@ -13,7 +13,8 @@ from meshtui.ui.control.plans import shipped_plans
 from meshtui.ui.screens.plan_picker import PlanPicker
 from meshtui.ui.widgets.plan_timeline import PlanTimeline
 from tests.ui.conftest import mutating_requests
-from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split, stored, stored_weights
+from tests.ui.control_helpers import (AUTHORS, SIZE, dialog, open_split, stored, stored_weights,
+                                      written)
 from tests.waiting import settle
 
 
@@ -119,3 +120,25 @@ async def test_timeline_names_the_runner_holding_the_lease(make_control_app: Cal
         timeline = screen.query_one(PlanTimeline)
         await settle(pilot, lambda: "runner-a" in str(timeline.render()),
                      message=f"the runner named (shown: {timeline.runner!r})")
+
+
+async def test_applied_is_replaced_when_the_plan_moves_the_weights(make_control_app: Callable, mesh,
+                                                                   mesh_client) -> None:
+    """After a manual change, a plan started and moved by its runner: the split's status line
+    says the plan moved the weights, and "applied: ..." is gone."""
+    app, writer = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await pilot.press("minus", "minus", "minus", "minus", "a")  # canary 25% → 5%
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await written(pilot, screen, AUTHORS, "applied")
+        await start(pilot, app, mesh, "canary-basic.yaml")  # its first step: canary 10%
+        await written(pilot, screen, AUTHORS, "plan start")
+        runner = Runner(mesh_client, writer, None, identity="runner-a")
+        before = stored_weights(mesh, AUTHORS)
+        await asyncio.to_thread(runner.tick)
+        assert stored_weights(mesh, AUTHORS) != before, "the runner moved nothing"
+        note = await written(pilot, screen, AUTHORS, "weights moved by the plan")
+        shown = str(screen.detail.query_one("#editor-note").render())
+        assert "moved by the plan" in shown and "applied" not in shown, (note, shown)
