@@ -81,6 +81,9 @@ class PlanState:
     checks_failed: int = 0
     approved: bool = False
     history: tuple[HistoryEntry, ...] = field(default=())
+    speed: float = 1.0
+    """How many times faster than written the runner plays pauses and check intervals (the
+    demo's runner, tests), so countdowns read from the state are true."""
 
     @property
     def plan_hash(self) -> str:
@@ -96,6 +99,12 @@ class PlanState:
     def current(self) -> Any:
         """The step being carried out, or None when all are done."""
         return self.plan.steps[self.step] if self.step < len(self.plan.steps) else None
+
+    def where(self) -> str:
+        """Phase and step, e.g. ``Progressing at step 4/6``, ``Succeeded at step 8/8``."""
+        total = len(self.plan.steps)
+        approved = ", approved" if self.approved else ""
+        return f"{self.phase} at step {min(self.step + 1, total)}/{total}{approved}"
 
     def check_due(self, now: float, speed: float = 1.0) -> bool:
         """True when the current step is an analysis whose next check is due."""
@@ -114,6 +123,7 @@ class PlanState:
             "stepStartedAt": self.step_started_at, "updatedAt": self.updated_at,
             "lastCheckAt": self.last_check_at, "checksPassed": self.checks_passed,
             "checksFailed": self.checks_failed, "approved": self.approved,
+            **({"speed": self.speed} if self.speed != 1.0 else {}),
             "history": [{"at": h.at, "kind": h.kind, "step": h.step, "result": h.result,
                          "detail": h.detail, "weight": h.weight, "by": h.by}
                         for h in self.history],
@@ -143,13 +153,15 @@ class PlanState:
                         else float(data["lastCheckAt"]),
                         checks_passed=int(data.get("checksPassed", 0)),
                         checks_failed=int(data.get("checksFailed", 0)),
-                        approved=bool(data.get("approved", False)), history=history)
+                        approved=bool(data.get("approved", False)), history=history,
+                        speed=float(data.get("speed", 1.0)))
         except (ValueError, KeyError, TypeError, PlanError) as exc:
             raise PlanStateError(f"annotation {ANNOTATION} is not a meshtui plan state: "
                                  f"{exc}") from None
         if data.get("planHash") not in (None, state.plan_hash):
             raise PlanStateError(f"annotation {ANNOTATION}: plan hash mismatch")
-        if state.phase not in ACTIVE + TERMINAL or not 0 <= state.step <= len(plan.steps):
+        if state.phase not in ACTIVE + TERMINAL or not 0 <= state.step <= len(plan.steps) \
+                or not 0 < state.speed <= 1000:
             raise PlanStateError(f"annotation {ANNOTATION}: bad phase or step")
         return state
 
@@ -245,7 +257,7 @@ def advance(state: PlanState, *, now: float, observed: int, check: CheckResult |
             if step.weight < new.weight:
                 # Traffic never moves backwards: a plan started (or resumed) above this step's
                 # weight passes it where it is.
-                new = _next(new.note(now, "step", "done", f"{step.describe()}: canary already "
+                new = _next(new.note(now, "step", "skipped", f"{step.describe()}: canary already "
                                      f"at {new.weight}%", by), now)
                 continue
             if weight is not None:
@@ -276,7 +288,14 @@ def advance(state: PlanState, *, now: float, observed: int, check: CheckResult |
         if new.checks_passed < step.count:
             break
         new = _next(new.note(now, "step", "done", f"{step.describe()}: passed", by), now)
-    return Transition(new, weight)
+    return _with_speed(state, Transition(new, weight), speed)
+
+
+def _with_speed(state: PlanState, transition: Transition, speed: float) -> Transition:
+    """Record the runner's speed with a transition it writes anyway (never a write of its own)."""
+    if transition.state is state or transition.state.speed == speed:
+        return transition
+    return replace(transition, state=replace(transition.state, speed=speed))
 
 
 def _next(state: PlanState, now: float) -> PlanState:

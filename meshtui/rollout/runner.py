@@ -124,7 +124,7 @@ class Runner:
         write_transition(self.writer, split, state, transition, "rollout-step")
         new = transition.state
         moved = f", canary -> {transition.set_weight}%" if transition.set_weight is not None else ""
-        self.log(f"{split.ref}: {new.phase} step {new.step}/{len(new.plan.steps)}{moved}"
+        self.log(f"{split.ref}: {new.where()}{moved}"
                  f"{': ' + new.message if new.message else ''}")
         return 1
 

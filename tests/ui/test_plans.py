@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,7 +102,9 @@ async def test_approve_moves_past_the_approval_pause(make_control_app: Callable,
         await settle(pilot, lambda: timeline.status is not None and timeline.status.awaiting_approval,
                      message="awaiting approval")
         await pilot.press("v")
-        await dialog(pilot, app)
+        confirm = await dialog(pilot, app)
+        line = confirm.confirmation.lines[0]
+        assert re.search(r": Progressing at step 4/(\d+) → Progressing at step 4/\1, approved$", line), line
         await pilot.press("y")
         await settle(pilot, lambda: plan_state(mesh).get("approved") is True, message="approved")
 
@@ -142,3 +145,32 @@ async def test_applied_is_replaced_when_the_plan_moves_the_weights(make_control_
         note = await written(pilot, screen, AUTHORS, "weights moved by the plan")
         shown = str(screen.detail.query_one("#editor-note").render())
         assert "moved by the plan" in shown and "applied" not in shown, (note, shown)
+
+
+async def test_plan_wording_countdown_and_skipped_steps(make_control_app: Callable, mesh,
+                                                        mesh_client) -> None:
+    """The start dialog does not deny the runner; a runner playing pauses 6× faster gives a
+    countdown of 5 s for a 30 s pause; a setWeight below the canary's weight is shown skipped;
+    approve and the dialogs name steps out of the plan's total."""
+    app, writer = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)  # canary authors-v2 at 25%
+        await pilot.press("R")
+        await settle(pilot, lambda: isinstance(app.screen, PlanPicker), message="the plan picker")
+        app.screen.choose(str(next(p for p in shipped_plans() if p.name == "canary-basic.yaml")))
+        confirm = await dialog(pilot, app)
+        said = " ".join(confirm.confirmation.warnings)
+        assert "does not drive" not in said and "runner" in said, said
+        assert confirm.confirmation.lines[0].endswith("no plan → Progressing at step 1/8")
+        await pilot.press("y")
+        await settle(pilot, lambda: ANNOTATION in (stored(mesh, AUTHORS)["metadata"].get("annotations")
+                                                   or {}), message="the plan annotation")
+        runner = Runner(mesh_client, writer, None, identity="runner-a", speed=6.0,
+                        clock=lambda: mesh.traffic.now)
+        await asyncio.to_thread(runner.tick)
+        timeline = screen.query_one(PlanTimeline)
+        await settle(pilot, lambda: timeline.status is not None and timeline.status.step == 1,
+                     message="the runner's step on the timeline")
+        rendered = str(timeline.render())
+        assert "– 1. setWeight 10" in rendered, rendered  # 25% already: passed over, not done
+        assert "pause ends in 5s" in rendered, rendered
