@@ -300,6 +300,31 @@ class ClusterWriter:
                       target.name, planned.patch, **kwargs)
         return result if isinstance(result, dict) else {}
 
+    def read_gate(self, target: ProxyPost, body: Any) -> bool:
+        """Whether a Flagger load tester gate is open: its ``/gate/check`` or ``/rollback/check``
+        answers 200 when open, 403 when closed. A check changes nothing, so it is neither
+        refused in read-only mode nor audited.
+
+        Raises:
+            KubeError: When the answer says neither (the proxy refused, the service is down).
+        """
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            self._post(target, body)
+        except ApiException as exc:
+            text = (exc.body or b"") if isinstance(exc.body, bytes) else str(exc.body or "")
+            text = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+            # The load tester's own 403 is plain text; the API server's is a JSON Status.
+            if exc.status == 403 and not text.lstrip().startswith("{"):
+                return False
+            raise self._translate(exc, PlannedWrite(target, body, JSON, "", str(target)),
+                                  "create") from None
+        except Exception as exc:  # noqa: BLE001 - translated like any other failure
+            raise self._translate(exc, PlannedWrite(target, body, JSON, "", str(target)),
+                                  "create") from None
+        return True
+
     def _post(self, target: ProxyPost, body: Any) -> dict[str, Any]:
         from meshtui.kube.transport import open_response
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_str
-from meshtui.model._owner_actions import canary_writes, rollout_writes
+from meshtui.model._owner_actions import canary_writes, gate_checks, rollout_writes
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
 from meshtui.model.plans import (
@@ -38,6 +38,7 @@ __all__ = [
     "Unavailable",
     "WeightPlan",
     "detect_revert",
+    "gate_checks",
     "manual_weights_warning",
     "plan_mark_stable",
     "plan_action",

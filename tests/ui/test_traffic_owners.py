@@ -167,3 +167,43 @@ async def test_revert_before_the_write_is_seen_is_reported(make_control_app: Cal
         assert rule_percents(screen.state.split(BOOKS), 0) == before
         shown = str(screen.detail.query_one("#editor-note").render())
         assert "reverted by argo-rollouts" in shown and "applied" not in shown
+
+
+def set_canary(mesh, *, suspend: bool, phase: str) -> None:
+    """Store the Canary podinfo suspended or not, in `phase`."""
+    canary = mesh.store.get("flagger.app/v1beta1", "Canary", "test", "podinfo")
+    canary["spec"]["suspend"] = suspend
+    canary.setdefault("status", {})["phase"] = phase
+    mesh.store.apply(canary)
+
+
+async def test_gates_shown_and_promote_refused_where_flagger_reads_no_gate(
+        make_control_app: Callable, mesh) -> None:
+    """The owner panel shows each load tester gate's state; on a Failed, suspended Canary promote
+    and abort say why opening a gate would change nothing and send nothing; on a progressing one
+    promote opens the gate, and the panel then shows it open."""
+    set_canary(mesh, suspend=True, phase="Failed")
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, PODINFO)
+        panel = screen.detail.query_one("#owner")
+        screen.read_gates()
+        await settle(pilot, lambda: "confirm-promotion: closed" in str(panel.render())
+                     and "rollback: closed" in str(panel.render()),
+                     message=f"the gate states (shown: {str(panel.render())!r})")
+        before = len(mutating_requests(mesh))
+        for key in ("P", "A"):
+            await pilot.press(key)
+            await settle(pilot, lambda: any("suspended" in n.message and "changes nothing" in n.message
+                                            for n in app._notifications), message="why not")
+            assert isinstance(app.screen, DashboardScreen)
+        assert len(mutating_requests(mesh)) == before
+        set_canary(mesh, suspend=False, phase="WaitingPromotion")
+        await settle(pilot, lambda: not screen.state.owner_state(screen.current_split()).suspended,
+                     message="the resumed Canary")
+        await pilot.press("P")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, lambda: "confirm-promotion: open" in str(panel.render()),
+                     message=f"the gate open (shown: {str(panel.render())!r})")
+        assert mesh.controllers.loadtester.gate_open("podinfo", "test")

@@ -107,7 +107,8 @@ class SplitDetail(Vertical):
         owner = f"  owned by {split.owner.kind} {split.owner.name}".rstrip() if split.owner else ""
         update_text(title, f"[b]{split.kind}[/b] {split.namespace}/{split.name}  "
                            f"→ {split.service}{owner}")
-        self.query_one(OwnerPanel).show(split.owner, view.owner_state)
+        gates = getattr(self.screen, "gate_states", {}).get(split.ref)
+        self.query_one(OwnerPanel).show(split.owner, view.owner_state, gates)
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
