@@ -170,3 +170,25 @@ class SwitchableMetrics(CountingSource):
         if self.failing is not None:
             raise self.failing
         return super().history(targets, window, step)
+
+
+async def test_status_bar_names_prometheus_behind_the_service_proxy(
+        make_app: Callable[..., MeshtuiApp], mesh: SimulatedMesh) -> None:
+    """Metrics through the API server's service proxy: the status bar names linkerd-viz's
+    Prometheus service, not the API server's address as if it were Prometheus's."""
+    from meshtui.metrics.prometheus import PrometheusSource
+
+    apiserver = mesh.server.url.rstrip("/")
+    source = PrometheusSource(f"{apiserver}/api/v1/namespaces/linkerd-viz/services/"
+                              "prometheus:9090/proxy/", timeout=1)
+    app = make_app(metrics=source)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await rows_listed(pilot, app)
+            status = app.screen.query_one(StatusBar)
+            host = apiserver.split("://", 1)[1]
+            await settle(pilot, lambda: status.metrics_source.startswith(
+                f"prometheus linkerd-viz/prometheus:9090 via {host}"),
+                message=f"the Prometheus named (shown: {status.metrics_source!r})")
+    finally:
+        source.close()
