@@ -160,7 +160,7 @@ def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
 
 def detect_revert(written: Sequence[int], current: Sequence[int],
                   managed_fields: Sequence[Mapping[str, Any]] | None, elapsed: float, *,
-                  before: Sequence[int] | None = None) -> str | None:
+                  before: Sequence[int] | None = None, wrote: bool = True) -> str | None:
     """Tell whether weights meshtui wrote were changed back, and by whom.
 
     Args:
@@ -169,6 +169,7 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
         managed_fields: `metadata.managedFields` of the current object.
         elapsed: Seconds since the write.
         before: Percentages before the write, when known: whoever set them back reverted it.
+        wrote: False when `written` are weights meshtui only saw, not wrote: nothing to revert.
 
     Returns:
         E.g. "reverted by argo-rollouts after 2 s", or None when the weights are still as written.
@@ -178,7 +179,7 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
     manager = _last_other_manager(managed_fields or ())
     who = f"by {manager}" if manager else "by another writer"
     back = before is not None and list(before) == list(current)
-    verb = "reverted" if back or manager in (FLAGGER, ARGO_ROLLOUTS) else "changed"
+    verb = "reverted" if wrote and (back or manager in (FLAGGER, ARGO_ROLLOUTS)) else "changed"
     return f"{verb} {who} after {max(0.0, elapsed):.0f} s"
 
 

@@ -105,6 +105,17 @@ def test_status_line_says_the_plan_moved_the_weights() -> None:
     assert line.text == "weights moved by the plan: web-stable 75% → 50%, web-canary 25% → 50%"
 
 
+def test_a_move_after_an_owner_action_is_news_not_a_revert() -> None:
+    """"done: promote" then Argo moving the weights: the line says Argo changed them, no warning."""
+    status = SplitStatus(ttl=120)
+    ref = parse_split(split_obj()).ref
+    status.say(ref, "done: promote Rollout shop/web", 0.0, parse_split(split_obj(rv="8")))
+    moved = {ref: parse_split(split_obj(("60", "40"), rv="9", managers=("rollouts-controller",)))}
+    [(_, line)] = status.check(moved.get, 4.0)
+    assert line.text.startswith("weights changed by argo-rollouts after 4 s")
+    assert line.severity == "information"
+
+
 def test_track_geometry_round_trips() -> None:
     """Every percentage maps to a cell and back to itself or a neighbour."""
     width = 41

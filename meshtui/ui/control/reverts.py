@@ -123,5 +123,10 @@ class SplitStatus:
             return StatusLine(f"weights moved by the plan: {diff}", now, "information", current,
                               plan=plan)
         managed = (split.obj.get("metadata") or {}).get("managedFields")
-        said = detect_revert(line.weights or (), current, managed, now - line.at, before=line.before)
+        wrote = line.before is not None
+        said = detect_revert(line.weights or (), current, managed, now - line.at, before=line.before,
+                             wrote=wrote)
+        if not wrote:
+            # After an owner action or a line of its own, a move is news, not an undoing.
+            return StatusLine(f"weights {said}: {diff}", now, "information", current, plan=plan)
         return StatusLine(f"⚠ weights {said}: {diff}", now, "warning", current, plan=plan)

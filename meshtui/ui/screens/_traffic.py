@@ -336,6 +336,7 @@ class TrafficActions(TrafficWrites):
         before = self.control.notes
         found = self.control.check_status()
         for ref, line in found:
-            self.notify(f"{ref.name}: {line.text}", severity=line.severity, timeout=10)  # type: ignore[attr-defined]
+            if line.severity == "warning":  # a plan's or owner's routine move is shown, not announced
+                self.notify(f"{ref.name}: {line.text}", severity="warning", timeout=10)  # type: ignore[attr-defined]
         if found or self.control.notes != before:
             self.refresh_control()
