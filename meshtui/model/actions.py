@@ -98,7 +98,13 @@ def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,
     if isinstance(writes, Unavailable):
         return writes
     summary = "; ".join(write.description for write in writes)
-    return ActionPlan(action, split.ref, controller, summary[:1].upper() + summary[1:], tuple(writes))
+    notes: tuple[str, ...] = ()
+    if controller == FLAGGER and action in ("promote", "abort"):
+        then = "promotes the canary" if action == "promote" else "rolls the canary back"
+        notes = (f"Opening the gate changes no traffic by itself: Flagger {then} when it next "
+                 "checks the gate (each analysis interval).",)
+    return ActionPlan(action, split.ref, controller, summary[:1].upper() + summary[1:],
+                      tuple(writes), notes=notes)
 
 
 def plan_mark_stable(split: Split, owner_state: CanaryState | RolloutState | None,
@@ -180,7 +186,7 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
     who = f"by {manager}" if manager else "by another writer"
     back = before is not None and list(before) == list(current)
     verb = "reverted" if wrote and (back or manager in (FLAGGER, ARGO_ROLLOUTS)) else "changed"
-    return f"{verb} {who} after {max(0.0, elapsed):.0f} s"
+    return f"{verb} {who} after {max(1, round(elapsed))} s"  # under a second reads "1 s"
 
 
 def _last_other_manager(managed_fields: Sequence[Mapping[str, Any]]) -> str:
