@@ -302,13 +302,17 @@ class ClusterWriter:
 
     def read_gate(self, target: ProxyPost, body: Any) -> bool:
         """Whether a Flagger load tester gate is open: its ``/gate/check`` or ``/rollback/check``
-        answers 200 when open, 403 when closed. A check changes nothing, so it is neither
-        refused in read-only mode nor audited.
+        answers 200 when open, 403 when closed. A check changes nothing, so it is not audited;
+        it is still a POST, so read-only mode sends none.
 
         Raises:
+            ReadOnly: In read-only mode.
             KubeError: When the answer says neither (the proxy refused, the service is down).
         """
         from kubernetes.client.exceptions import ApiException
+
+        if self.read_only:
+            raise ReadOnly(f"read-only mode: not checking {target}")
 
         try:
             self._post(target, body)

@@ -38,7 +38,7 @@ PLAN_BINDINGS = [
 """The plan keys (ids ``plan.*``); p/P/A act on a plan when the split carries one."""
 
 RUNNER_REFRESH = 5.0
-"""Seconds between reads of the selected plan's Lease and Flagger gates (live dashboards only)."""
+"""Seconds between reads of the selected plan's Lease (live dashboards only)."""
 
 
 class PlanActions:
@@ -57,7 +57,6 @@ class PlanActions:
         if getattr(self, "live", False):
             self.set_interval(1.0, self.tick_plan)  # type: ignore[attr-defined]
             self.set_interval(RUNNER_REFRESH, self.read_runner)  # type: ignore[attr-defined]
-            self.set_interval(RUNNER_REFRESH, self.read_gates)  # type: ignore[attr-defined]
 
     def tick_plan(self) -> None:
         """Move the timeline's countdown on."""

@@ -282,6 +282,8 @@ class TrafficActions(TrafficWrites):
         """Plan an owner action; say why it is unavailable, or confirm and apply it."""
         if not self.owners_ready():
             return
+        if action in ("promote", "abort"):
+            self.read_gates()  # shown with the owner: what the action would change
         plan, confirmation = self.control.plan(split, action)
         if isinstance(plan, Unavailable) or confirmation is None:
             self.notify(f"{action}: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]

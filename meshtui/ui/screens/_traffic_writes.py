@@ -77,10 +77,16 @@ class TrafficWrites:
                                             tuple(w.description for w in plan.writes), dry))
 
     def read_gates(self) -> None:
-        """Read the load tester gates of the selected split's Flagger Canary, in a thread."""
+        """Read the load tester gates of the selected split's Flagger Canary, in a thread.
+
+        When promote or abort is asked for, and after an owner action: each check is a POST
+        through the API server, so not on every selection.
+        """
         split = self.current_split()  # type: ignore[attr-defined]
         state = self.state.owner_state(split) if split is not None else None
-        if isinstance(state, CanaryState) and self.control.writer is not None and gate_checks(state):
+        # A check is a POST through the service proxy: read-only sends none.
+        if isinstance(state, CanaryState) and self.control.unavailable() is None \
+                and gate_checks(state):
             self._read_gates(split.ref, state, self.control.writer)
 
     @work(thread=True, exclusive=True, group="gates", exit_on_error=False)

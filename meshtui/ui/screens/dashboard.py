@@ -293,7 +293,6 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.presenter.refresh_detail()
         self.pipeline.fetch_history()
         self.read_runner()
-        self.read_gates()
 
     def watch_scope(self) -> None:
         """A new scope changes the rows and the backends whose metrics are fetched."""
