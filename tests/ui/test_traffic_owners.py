@@ -187,10 +187,7 @@ async def test_gates_shown_and_promote_refused_where_flagger_reads_no_gate(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, PODINFO)
         panel = screen.detail.query_one("#owner")
-        screen.read_gates()
-        await settle(pilot, lambda: "confirm-promotion: closed" in str(panel.render())
-                     and "rollback: closed" in str(panel.render()),
-                     message=f"the gate states (shown: {str(panel.render())!r})")
+
         def writes() -> list:
             return [r for r in mutating_requests(mesh) if not r.path.endswith("/check")]
 
@@ -200,6 +197,9 @@ async def test_gates_shown_and_promote_refused_where_flagger_reads_no_gate(
             await settle(pilot, lambda: any("suspended" in n.message and "changes nothing" in n.message
                                             for n in app._notifications), message="why not")
             assert isinstance(app.screen, DashboardScreen)
+        await settle(pilot, lambda: "confirm-promotion: closed" in str(panel.render())
+                     and "rollback: closed" in str(panel.render()),
+                     message=f"the gate states (shown: {str(panel.render())!r})")
         assert len(writes()) == before
         set_canary(mesh, suspend=False, phase="WaitingPromotion")
         await settle(pilot, lambda: not screen.state.owner_state(screen.current_split()).suspended,
