@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 WINDOWS = ("1m", "5m", "15m", "1h")
 
@@ -23,13 +24,37 @@ class UsageError(Exception):
     """An option combination the parser cannot express; reported as ``error: ...``."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose refusals are one ``error: ...`` line and exit status 1, like
+    every other failure the user can fix (argparse's own is the usage and status 2)."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        from meshtui.output import error
+
+        self.exit(error(f"{message} (see {self.prog} -h)"))
+
+
+def _refresh_seconds(text: str) -> float:
+    from meshtui.ui.config import REFRESH_RANGE
+
+    low, high = REFRESH_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text[:40]!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"must be between {low:g} and {high:g} seconds, got {text[:40]!r}")
+    return value
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a number: {text[:40]!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number: {text[:40]!r}")
     return value
 
 
@@ -43,6 +68,26 @@ def _port(text: str) -> int:
     return value
 
 
+def _request_timeout(text: str) -> float | None:
+    from meshtui.kube.config import parse_request_timeout
+
+    try:
+        return parse_request_timeout(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_request_timeout(parser: argparse.ArgumentParser, *, suppress: bool = True) -> None:
+    """Add kubectl's ``--request-timeout`` (one server request; ``0`` waits forever)."""
+    from meshtui.kube.config import DEFAULT_REQUEST_TIMEOUT
+
+    parser.add_argument(
+        "--request-timeout", metavar="DURATION", type=_request_timeout,
+        default=argparse.SUPPRESS if suppress else DEFAULT_REQUEST_TIMEOUT,
+        help="give up on one server request after this long, e.g. 5s, 1m (default "
+             f"{DEFAULT_REQUEST_TIMEOUT:g}s; 0 waits forever)")
+
+
 def _kube_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """Add kubectl's connection and namespace options.
 
@@ -54,6 +99,7 @@ def _kube_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
     parser.add_argument("--context", metavar="NAME", default=default,
                         help="kubeconfig context (default: the current context)")
+    add_request_timeout(parser, suppress=suppress)
     parser.add_argument("-n", "--namespace", metavar="NS", default=default,
                         help="namespace (default: the context's namespace)")
     parser.add_argument("-A", "--all-namespaces", action="store_true",
@@ -63,7 +109,7 @@ def _kube_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the whole command line."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="meshtui",
         description="A terminal dashboard for Linkerd canaries: traffic splits, live golden "
                     "signals and weight control.")
@@ -80,7 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="environment variable holding the basic-auth password")
     dash.add_argument("--insecure-skip-tls-verify", action="store_true",
                       help="do not verify Prometheus's TLS certificate")
-    dash.add_argument("--refresh", type=_positive_float, default=None, metavar="SECONDS",
+    dash.add_argument("--prometheus-timeout", type=_positive_float, default=None, metavar="SECONDS",
+                      help="seconds one Prometheus query may take in all, to its last byte "
+                           "(default: prometheus_timeout in config.toml)")
+    dash.add_argument("--prometheus-max-body-mib", type=_positive_float, default=None, metavar="MIB",
+                      help="largest Prometheus answer read, in MiB "
+                           "(default: prometheus_max_body_mib in config.toml)")
+    dash.add_argument("--refresh", type=_refresh_seconds, default=None, metavar="SECONDS",
                       help="metrics refresh interval")
     dash.add_argument("--window", choices=WINDOWS, default=None,
                       help="metrics window (default 1m)")
@@ -138,8 +190,38 @@ def _check(args: argparse.Namespace) -> None:
     if token_env and getattr(args, "prometheus_user", None):
         raise UsageError("use either --prometheus-token-env or --prometheus-user, not both")
     url = getattr(args, "prometheus_url", None)
-    if url and not url.startswith(("http://", "https://")):
-        raise UsageError(f"--prometheus-url must start with http:// or https:// (got {url!r})")
+    if url is not None:
+        check_url(url, "--prometheus-url")
+
+
+def _hide_userinfo(url: str) -> str:
+    """`url` with any ``user:password@`` replaced, so an error never repeats a password."""
+    return re.sub(r"^([^:/?#]*://)[^/?#]*@", r"\1***@", url)
+
+
+def check_url(url: str, option: str) -> None:
+    """Refuse a URL no request could be sent to, before any request is made.
+
+    Raises:
+        UsageError: For a scheme other than http(s), no host, a malformed IPv6 address, a port
+            outside 1-65535, or whitespace or control characters.
+    """
+    from urllib.parse import urlsplit
+
+    shown = _hide_userinfo(url)
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"{option} must start with http:// or https:// (got {shown!r})")
+    if any(ord(c) <= 0x20 or 0x7f <= ord(c) <= 0x9f for c in url):
+        raise UsageError(f"{option} {shown!r} contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"{option} {shown!r} is malformed: {exc}") from None
+    if not parts.hostname:
+        raise UsageError(f"{option} {shown!r} has no host")
+    if port == 0:
+        raise UsageError(f"{option} {shown!r}: port out of range 1-65535")
 
 
 def _namespace(args: argparse.Namespace, default: str) -> str | None:
@@ -153,8 +235,9 @@ def cmd_get_splits(args: argparse.Namespace) -> int:
     """``meshtui get splits``: print every split as a table or as JSON."""
     from meshtui.kube.client import MeshClient
     from meshtui.kube.config import load_cluster
+    from meshtui.output import say
 
-    cluster = load_cluster(args.kubeconfig, args.context)
+    cluster = load_cluster(args.kubeconfig, args.context, request_timeout=args.request_timeout)
     try:
         splits = MeshClient(cluster).list_splits(_namespace(args, cluster.namespace))
     finally:
@@ -165,14 +248,16 @@ def cmd_get_splits(args: argparse.Namespace) -> int:
         return 0
     if not splits:
         where = "any namespace" if args.all_namespaces else f"namespace {args.namespace or cluster.namespace}"
-        print(f"No splits found in {where}.", file=sys.stderr)
+        say(f"No splits found in {where}.", file=sys.stderr)
         return 0
     sys.stdout.write(splits_table(splits, with_namespace=bool(args.all_namespaces)))
     return 0
 
 
 def splits_table(splits: Sequence[Any], *, with_namespace: bool) -> str:
-    """Render splits as kubectl-style columns (one row per split)."""
+    """Render splits as kubectl-style columns (one row per split), every cell made `visible`."""
+    from meshtui.model.text import visible
+
     header = (["NAMESPACE"] if with_namespace else []) + [
         "KIND", "NAME", "SERVICE", "BACKENDS", "OWNER", "PROBLEMS"]
     rows = [header]
@@ -181,15 +266,20 @@ def splits_table(splits: Sequence[Any], *, with_namespace: bool) -> str:
             f"{b.name}={_weight(b.raw_weight)}({b.percent:.0f}%)" for b in split.backends) or "-"
         owner = f"{split.owner.kind}/{split.owner.name}" if split.owner else "-"
         problems = "; ".join(split.problems) or "-"
-        rows.append(([split.namespace] if with_namespace else []) + [
-            split.kind, split.name, split.service or "-", backends, owner, problems])
+        rows.append([visible(cell) for cell in ([split.namespace] if with_namespace else []) + [
+            split.kind, split.name, split.service or "-", backends, owner, problems]])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = ["   ".join([c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]) for row in rows]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def _weight(raw: Any) -> str:
-    return "?" if raw is None else str(raw)
+    if raw is None:
+        return "?"
+    if isinstance(raw, int) and raw.bit_length() > 64:
+        # str() of a 5,000-digit int raises (the interpreter's digit limit); none is a weight.
+        return f"({'-' if raw < 0 else ''}{raw.bit_length()}-bit number)"
+    return str(raw)
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -265,9 +355,9 @@ def _launch(name: str, args: argparse.Namespace) -> int:
     except ImportError as exc:
         if exc.name not in ("meshtui.launch",):
             raise
-        print("error: the dashboard is not available in this build (meshtui.launch is missing)",
-              file=sys.stderr)
-        return 1
+        from meshtui.output import error
+
+        return error("the dashboard is not available in this build (meshtui.launch is missing)")
     result = getattr(launch, name)(args)
     return int(result or 0)
 
@@ -278,12 +368,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: Arguments without the program name (default: ``sys.argv[1:]``).
     """
+    from meshtui.output import entry_point
+
+    return entry_point(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from meshtui.kube.errors import KubeError
+    from meshtui.output import error
+    from meshtui.ui.config import ConfigError, load_settings
 
     try:
         _check(args)
+        if args.command != "sim":
+            # The config file is read before any request: a bad one stops every command at once,
+            # and every writer built later honours its read_only.
+            args.settings = load_settings()
         if args.command == "get":
             return cmd_get_splits(args)
         if args.command == "sim":
@@ -299,15 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _launch("run_demo", args)
         return _launch("run_dashboard", args)
-    except (KubeError, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `meshtui get splits | head` closed the pipe: not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except (KubeError, UsageError, ConfigError) as exc:
+        return error(getattr(exc, "message", None) or exc)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from meshtui.cli import Parser, add_request_timeout
 from meshtui.control_targets import (
     ControlError,
     owner_state,
@@ -23,6 +24,7 @@ from meshtui.control_targets import (
     resolve_split,
     weights_from_assignments,
 )
+from meshtui.output import entry_point, error, say
 
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
@@ -50,6 +52,8 @@ def _add_common(parser: argparse.ArgumentParser, parent: argparse.ArgumentParser
                             help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
     if not _has(parent, "--context"):
         parser.add_argument("--context", metavar="NAME", default=quiet, help="kubeconfig context")
+    if not _has(parent, "--request-timeout"):
+        add_request_timeout(parser)
     if namespaced and not _has(parent, "--namespace"):
         parser.add_argument("-n", "--namespace", metavar="NS", default=quiet,
                             help="namespace (default: the context's namespace)")
@@ -120,25 +124,25 @@ def run(args: argparse.Namespace) -> int:
         if command in ("pause", "resume", "promote", "abort"):
             return _with_cluster(args, _cmd_action)
         raise ControlError(f"unknown command {command!r}")
+    except BrokenPipeError:
+        raise
     except (KubeError, ControlError, ValueError, OSError) as exc:
-        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        print(f"error: {' '.join(message.split())}", file=sys.stderr)
-        return 1
+        return error(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
 def _with_cluster(args: argparse.Namespace, command: Any) -> int:
-    from meshtui.kube.audit import AuditLog
     from meshtui.kube.client import MeshClient
-    from meshtui.kube.config import load_cluster
-    from meshtui.kube.writer import ClusterWriter
+    from meshtui.launch import build_writer, cluster_from_args
 
     target = parse_target(args.target)
     if getattr(args, "control", "") == "weight":
+        # Everything that needs no cluster is checked before the first request.
+        if args.rule < 1:
+            raise ControlError("--rule counts from 1")
         assignments = parse_assignments(args.assignments)
-    cluster = load_cluster(_opt(args, "kubeconfig"), _opt(args, "context"))
+    cluster = cluster_from_args(args)
     try:
-        writer = ClusterWriter(cluster, audit=AuditLog(), read_only=bool(_opt(args, "read_only")),
-                               dry_run=bool(_opt(args, "dry_run")))
+        writer = build_writer(args, cluster)
         namespace = _opt(args, "namespace") or cluster.namespace
         split = resolve_split(MeshClient(cluster), namespace, *target)
         if getattr(args, "control", "") == "weight":
@@ -153,7 +157,7 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> N
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write("\n".join(lines) + "\n")
+        say(lines)
 
 
 def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
@@ -164,8 +168,6 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
     from meshtui.model.weight_writes import rule_percents
 
     rule = args.rule - 1
-    if rule < 0:
-        raise ControlError("--rule counts from 1")
     plan = weights_from_assignments(split, assignments, rule)
     if plan.before == plan.after:
         return _unchanged(args, split, rule, plan)
@@ -247,23 +249,23 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     if not records:
-        print(f"no writes recorded ({default_audit_path()})")
+        say(f"no writes recorded ({default_audit_path()})")
         return 0
     for rec in records:
         obj = rec.get("object") or {}
         kind = str(obj.get("kind", "")).lower()
         what = f"{kind}/{obj.get('namespace', '')}/{obj.get('name', '')}"
         message = f"  {rec.get('message')}" if rec.get("message") else ""
-        print(f"{rec.get('time', '')}  {rec.get('result', ''):<9} {rec.get('action', ''):<12} "
-              f"{what}  {rec.get('identity') or '-'}@{rec.get('context') or '-'}{message}")
+        say(f"{rec.get('time', '')}  {rec.get('result', ''):<9} {rec.get('action', ''):<12} "
+            f"{what}  {rec.get('identity') or '-'}@{rec.get('context') or '-'}{message}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the control commands on their own (``python -m meshtui.control_cli``)."""
-    parser = argparse.ArgumentParser(prog="meshtui", description="meshtui traffic control")
+    parser = Parser(prog="meshtui", description="meshtui traffic control")
     add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    return run(parser.parse_args(argv))
+    return entry_point(lambda: run(parser.parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -64,23 +64,27 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     checked once the split has been read (`weights_from_assignments`).
 
     Raises:
-        ControlError: For a word without ``=``, an empty side, a backend given twice, or a value
-            that is not a whole percentage from 0 to 100.
+        ControlError: For a word without ``=``, an empty side, a backend given twice, a value
+            that is not a whole percentage from 0 to 100, or values adding up to more than 100.
     """
+    from meshtui.model.text import short_repr, visible
     from meshtui.model.weights import validate_percent
 
     result: dict[str, str] = {}
+    total = 0
     for item in items:
         backend, sep, value = item.partition("=")
         if not sep or not backend or not value.strip():
-            raise ControlError(f"expected BACKEND=PERCENT, got {item!r}")
+            raise ControlError(f"expected BACKEND=PERCENT, got {short_repr(item, 60)}")
         if backend in result:
-            raise ControlError(f"backend {backend!r} is given twice")
+            raise ControlError(f"backend {short_repr(backend, 60)} is given twice")
         try:
-            validate_percent(value)
+            total += validate_percent(value)
         except ValueError as exc:
-            raise ControlError(f"{backend}: {exc}") from None
+            raise ControlError(f"{visible(backend, 60)}: {exc}") from None
         result[backend] = value
+    if total > 100:
+        raise ControlError(f"the percentages add up to {total}, more than 100")
     return result
 
 

@@ -21,16 +21,41 @@ VIZ_PROMETHEUS = ("linkerd-viz", "prometheus", 9090)
 """linkerd-viz's Prometheus Service (namespace, name, port), reached through the service proxy."""
 
 
+def config_settings(args: argparse.Namespace) -> Any:
+    """The user's config file as `meshtui.cli` read it before any request (read here when a
+    command runs on its own, e.g. ``python -m meshtui.control_cli``).
+
+    Raises:
+        meshtui.ui.config.ConfigError: The file is unreadable or holds a bad value.
+    """
+    settings = getattr(args, "settings", None)
+    if settings is None:
+        from meshtui.ui.config import load_settings
+
+        settings = args.settings = load_settings()
+    return settings
+
+
+def cluster_from_args(args: argparse.Namespace) -> Any:
+    """The cluster of ``--kubeconfig``/``--context``, requests bounded by ``--request-timeout``."""
+    from meshtui.kube.config import DEFAULT_REQUEST_TIMEOUT, load_cluster
+
+    return load_cluster(getattr(args, "kubeconfig", None), getattr(args, "context", None),
+                        request_timeout=getattr(args, "request_timeout", DEFAULT_REQUEST_TIMEOUT))
+
+
 def _settings(args: argparse.Namespace, cluster: Any) -> Any:
     """The user's config file, overridden by what the command line says."""
-    from meshtui.ui.config import load_settings
-
-    settings = load_settings()
+    settings = config_settings(args)
     overrides: dict[str, Any] = {}
     if getattr(args, "refresh", None):
         overrides["refresh"] = args.refresh
     if getattr(args, "window", None):
         overrides["window"] = args.window
+    if getattr(args, "prometheus_timeout", None):
+        overrides["prometheus_timeout"] = args.prometheus_timeout
+    if getattr(args, "prometheus_max_body_mib", None):
+        overrides["prometheus_max_body_mib"] = args.prometheus_max_body_mib
     if getattr(args, "all_namespaces", False):
         overrides["namespace"] = None
     elif getattr(args, "namespace", None):
@@ -38,8 +63,24 @@ def _settings(args: argparse.Namespace, cluster: Any) -> Any:
     return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
-def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
+def prometheus_limits(settings: Any) -> dict[str, Any]:
+    """`PrometheusSource` keyword arguments bounding each query: its deadline and answer size."""
+    from meshtui.metrics.transport import MIB
+
+    if settings is None:
+        return {}
+    return {"timeout": settings.prometheus_timeout,
+            "max_body": int(settings.prometheus_max_body_mib * MIB)}
+
+
+def prometheus_from_args(args: argparse.Namespace, cluster: Any, settings: Any = None) -> Any:
     """Choose the metrics source: `--prometheus-url`, else linkerd-viz through the service proxy.
+
+    Args:
+        args: The parsed command line.
+        cluster: The kubeconfig's cluster (for the service proxy).
+        settings: Bound each query by its `prometheus_timeout` and `prometheus_max_body_mib`;
+            the defaults when None.
 
     Returns:
         A `PrometheusSource`, or None when no Prometheus answers (the dashboard then says
@@ -51,6 +92,11 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
     from meshtui.metrics.source import MetricsError
 
     verify: bool | str = not getattr(args, "insecure_skip_tls_verify", False)
+    if not verify:
+        from meshtui.kube.config import warn_unverified_tls
+
+        warn_unverified_tls("Prometheus's TLS certificate is not verified "
+                            "(--insecure-skip-tls-verify)")
     if args.prometheus_url:
         basic = None
         if args.prometheus_user:
@@ -58,8 +104,8 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
         token_env = getattr(args, "prometheus_token_env", None)
         return PrometheusSource(args.prometheus_url,
                                 bearer_token=os.environ[token_env] if token_env else None,
-                                basic_auth=basic, verify=verify)
-    source = viz_prometheus(cluster)
+                                basic_auth=basic, verify=verify, **prometheus_limits(settings))
+    source = viz_prometheus(cluster, settings)
     try:
         source.query("vector(1)")
     except MetricsError:
@@ -68,39 +114,51 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any) -> Any:
     return source
 
 
-def viz_prometheus(cluster: Any) -> Any:
-    """linkerd-viz's Prometheus through the API server's service proxy, as the kubeconfig's user."""
+def viz_prometheus(cluster: Any, settings: Any = None) -> Any:
+    """linkerd-viz's Prometheus through the API server's service proxy, as the kubeconfig's user.
+
+    Bounded like any Prometheus (`prometheus_limits`): the proxy passes the answer through."""
     from meshtui.metrics.prometheus import PrometheusSource
 
     verify = (cluster.ca_file or True) if cluster.verify else False
     return PrometheusSource(cluster.service_proxy_url(*VIZ_PROMETHEUS),
-                            headers=cluster.auth_headers(), verify=verify)
+                            headers=cluster.auth_headers(), verify=verify,
+                            **prometheus_limits(settings))
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
     """`meshtui`: the dashboard on the cluster of the current (or given) kubeconfig context."""
     from meshtui.kube.client import MeshClient
-    from meshtui.kube.config import load_cluster
 
-    cluster = load_cluster(args.kubeconfig, args.context)
+    config_settings(args)
+    cluster = cluster_from_args(args)
     try:
         client = MeshClient(cluster)
         client.discover()
         # The first lists load while Textual is imported and the screen is built.
         client.prefetch(None)  # the dashboard watches every namespace and scopes on screen
-        metrics = prometheus_from_args(args, cluster)
         settings = _settings(args, cluster)
+        metrics = prometheus_from_args(args, cluster, settings)
         return _run_app(client, metrics, settings, build_writer(args, cluster, settings))
     finally:
         cluster.close()
 
 
-def build_writer(args: argparse.Namespace, cluster: Any, settings: Any) -> Any:
-    """The one write path of the dashboard: read-only from the flag or the config file, dry run
-    from the flag; every attempt goes to the audit log."""
+def build_writer(args: argparse.Namespace, cluster: Any, settings: Any = None) -> Any:
+    """The one writer of every command that writes (the dashboard, the demo, ``weight``,
+    ``pause``/``resume``/``promote``/``abort`` and every ``rollout`` verb): read-only from the
+    flag or the config file's ``read_only``, dry run from the flag; every attempt goes to the
+    audit log. Commands build their writer here and nowhere else, so a verb added later cannot
+    forget the config file.
+
+    Raises:
+        meshtui.ui.config.ConfigError: When the config file has to be read and is bad.
+    """
     from meshtui.kube.audit import AuditLog
     from meshtui.kube.writer import ClusterWriter
 
+    if settings is None:
+        settings = config_settings(args)
     read_only = bool(getattr(args, "read_only", False) or getattr(settings, "read_only", False))
     return ClusterWriter(cluster, audit=AuditLog(), read_only=read_only,
                          dry_run=bool(getattr(args, "dry_run", False)))
@@ -171,15 +229,15 @@ def run_demo(args: argparse.Namespace) -> int:
             client = MeshClient(cluster)
             client.discover()
             client.prefetch(None)
+            args.all_namespaces = True
+            settings = _settings(args, cluster)
             if prometheus is not None:
                 args.prometheus_url = None
-                metrics = prometheus_from_args(args, cluster)
+                metrics = prometheus_from_args(args, cluster, settings)
             else:
                 print("prometheus not installed: reading the simulator's series directly",
                       file=sys.stderr)
                 metrics = mesh.source()
-            args.all_namespaces = True
-            settings = _settings(args, cluster)
             writer = build_writer(args, cluster, settings)
             with plan_runner(client, writer, metrics):
                 return _run_app(client, metrics, settings, writer)

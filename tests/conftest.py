@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+from tests.model.hypothesis_settings import PROFILE
+
+settings.load_profile(PROFILE)
 
 pytest_plugins = [
     "tests.plugins.apiserver",

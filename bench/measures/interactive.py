@@ -87,7 +87,8 @@ async def _key_presses(profile: Profile, client: Any, writer: Any, log: WriteLog
                              and screen.current_split().ref == ref, message=f"{ref} selected")
             version = screen.current_split().resource_version
             await pilot.press("plus", "a")
-            await wait_until(lambda: isinstance(app.screen, ConfirmDialog), message="confirmation")
+            await wait_until(lambda: isinstance(app.screen, ConfirmDialog) and app.screen.armed,
+                             message="confirmation, armed")
             before = len(log)
             start = time.perf_counter()
             await pilot.press("y")

@@ -88,14 +88,33 @@ class AuditLog:
         for secret in self._secrets:
             line = line.replace(secret, _MASK)
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_directory(self.path.parent, own=self.path == default_audit_path())
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
+                # The mode given to open is filtered by the umask and ignored for a file that
+                # exists already: set it outright.
+                if os.fstat(fd).st_mode & 0o777 != 0o600:
+                    os.fchmod(fd, 0o600)
                 os.write(fd, (line + "\n").encode("utf-8"))
                 os.fsync(fd)
             finally:
                 os.close(fd)
         return json.loads(line)
+
+
+def _private_directory(path: Path, *, own: bool) -> None:
+    """Make sure `path` exists, mode 0700 when this call created it or when it is meshtui's own
+    state directory (`own`); whatever the umask says."""
+    if path.is_dir():
+        if own and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o700)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        return
+    os.chmod(path, 0o700)
 
 
 def read_audit(path: str | Path | None = None) -> list[dict]:

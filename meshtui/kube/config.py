@@ -7,6 +7,7 @@ defines a cluster, user or context by a given name wins, and so does the first f
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,40 @@ from meshtui.kube.errors import ConfigError
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+
+DEFAULT_REQUEST_TIMEOUT = 15.0
+"""Seconds one API request may take (``--request-timeout``) before the command gives up."""
+MAX_REQUEST_TIMEOUT = 7 * 24 * 3600.0
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_request_timeout(text: str) -> float | None:
+    """Read kubectl's ``--request-timeout``: a bare number of seconds or a Go duration.
+
+    ``5``, ``5s``, ``1m30s``, ``250ms`` and ``1h`` are accepted; ``0`` (in any unit) means no
+    timeout, as in kubectl.
+
+    Returns:
+        Seconds, or None for no timeout.
+
+    Raises:
+        ValueError: For anything else, a negative value, or more than a week.
+    """
+    value = text.strip()
+    if len(value) > 32:
+        raise ValueError(f"invalid request timeout {text[:32]!r}...: too long")
+    if re.fullmatch(r"[0-9]+", value):
+        seconds = float(value)
+    else:
+        parts = _DURATION_PART.findall(value)
+        if not parts or "".join(n + u for n, u in parts) != value:
+            raise ValueError(f"invalid request timeout {text!r}: use a duration such as 5s, "
+                             "1m or 250ms (0 for none)")
+        seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
+    if seconds > MAX_REQUEST_TIMEOUT:
+        raise ValueError(f"request timeout {text!r} is longer than a week")
+    return seconds or None
 
 
 @dataclass(frozen=True, repr=False)
@@ -114,20 +149,54 @@ def _read(path: str) -> dict:
             data = yaml.safe_load(handle)
     except OSError as exc:
         raise ConfigError(f"cannot read kubeconfig {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"kubeconfig {path} is not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise ConfigError(f"kubeconfig {path} is not valid YAML{where}") from None
+    except RecursionError:
+        raise ConfigError(f"kubeconfig {path} is nested too deeply") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"kubeconfig {path} is malformed: expected a mapping at the top")
-    for key in ("clusters", "contexts", "users"):
+    # The client library reads these shapes without checking them; a string where a mapping
+    # belongs would surface as an AttributeError from deep inside it.
+    for key, inner in _ENTRIES:
         items = data.get(key) or []
-        if not isinstance(items, list) or not all(isinstance(i, dict) and "name" in i
+        if not isinstance(items, list) or not all(isinstance(i, dict)
+                                                  and isinstance(i.get("name"), str)
                                                   for i in items):
             raise ConfigError(f"kubeconfig {path} is malformed: {key} must be a list of named entries")
+        for item in items:
+            body = item.get(inner)
+            if body is not None and not isinstance(body, dict):
+                raise ConfigError(f"kubeconfig {path} is malformed: {inner} of {key[:-1]} "
+                                  f"{item['name']!r} must be a mapping, not {_shape(body)}")
+            fields = _STRING_FIELDS.get(inner, ())
+            for name, value in (body or {}).items():
+                if name in fields and value is not None and not isinstance(value, str):
+                    raise ConfigError(f"kubeconfig {path} is malformed: {inner}.{name} of "
+                                      f"{key[:-1]} {item['name']!r} must be a string, "
+                                      f"not {_shape(value)}")
+    current = data.get("current-context")
+    if current is not None and not isinstance(current, str):
+        raise ConfigError(f"kubeconfig {path} is malformed: current-context must be a string, "
+                          f"not {_shape(current)}")
     return data
+
+
+_ENTRIES = (("clusters", "cluster"), ("contexts", "context"), ("users", "user"))
+_STRING_FIELDS = {"cluster": ("server", "certificate-authority", "tls-server-name", "proxy-url"),
+                  "context": ("cluster", "user", "namespace"),
+                  "user": ("token", "tokenFile", "client-certificate", "client-key",
+                           "username", "password")}
+
+
+def _shape(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string"}.get(type(value),
+                                                                   type(value).__name__)
 
 
 def _merge(paths: list[str]) -> tuple[dict, list[dict]]:
@@ -143,13 +212,17 @@ def _merge(paths: list[str]) -> tuple[dict, list[dict]]:
     return merged, files
 
 
-def load_cluster(kubeconfig: str | None = None, context: str | None = None) -> Cluster:
+def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
+                 request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT) -> Cluster:
     """Load a context from kubeconfig into a `Cluster`.
 
     Args:
         kubeconfig: One kubeconfig file (``--kubeconfig``); None means ``KUBECONFIG`` or
             ``~/.kube/config``.
         context: The context to use (``--context``); None means the current context.
+        request_timeout: Seconds one request may take unless its caller says otherwise (None:
+            no limit). Failed requests are not retried, so a hanging server fails a command
+            within this time rather than after several attempts.
 
     Returns:
         The resolved cluster.
@@ -181,17 +254,28 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None) -> C
     # The client's merger keeps each entry's file so relative certificate paths resolve; only
     # its current-context rule (last file wins) differs from kubectl's, so fix that one field.
     try:
-        merger = KubeConfigMerger(os.pathsep.join(paths))
-        merger.config.value["current-context"] = chosen
-        loader = KubeConfigLoader(config_dict=merger.config, config_base_path=None,
-                                  active_context=chosen)
-        configuration = Configuration()
-        loader.load_and_set(configuration)
-    except (ConfigException, OSError, ValueError, KeyError, TypeError) as exc:
+        with _LoaderComplaints() as complaints:
+            merger = KubeConfigMerger(os.pathsep.join(paths))
+            merger.config.value["current-context"] = chosen
+            loader = KubeConfigLoader(config_dict=merger.config, config_base_path=None,
+                                      active_context=chosen)
+            configuration = Configuration()
+            loader.load_and_set(configuration)
+        if complaints.messages:
+            # The loader logs what it cannot use (a malformed exec entry) and carries on
+            # without credentials; kubectl refuses such a context, and so does meshtui.
+            raise ConfigException(complaints.messages[0])
+        configuration.retries = _no_retries()
+        api_client = ApiClient(configuration)
+    except (ConfigException, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"kubeconfig context {chosen!r} is unusable: "
                           f"{type(exc).__name__}: {exc}") from None
+    if not configuration.verify_ssl:
+        warn_unverified_tls(f"context {chosen!r} does not verify the TLS certificate of "
+                            f"{configuration.host} (insecure-skip-tls-verify)")
+    _set_request_timeout(api_client, request_timeout)
     return Cluster(
-        api_client=ApiClient(configuration),
+        api_client=api_client,
         context=chosen,
         namespace=entry.get("namespace") or "default",
         server=configuration.host,
@@ -202,3 +286,72 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None) -> C
         key_file=configuration.key_file,
         sources=tuple(paths),
     )
+
+
+class _LoaderComplaints(logging.Handler):
+    """Collects the errors the client's kubeconfig loader logs on the root logger while loading.
+
+    The loader reports some mistakes only through ``logging.error``, which would also install a
+    stderr handler on the root logger: one attached here first keeps them for the error line.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def __enter__(self) -> _LoaderComplaints:
+        logging.getLogger().addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger().removeHandler(self)
+
+
+def _no_retries() -> Any:
+    """urllib3 retries that never resend: its default (3 retries of each failed read) would turn
+    one hanging request into four, and callers retry on their own terms anyway."""
+    from urllib3.util.retry import Retry
+
+    return Retry(total=None, connect=0, read=0, status=0, other=0, redirect=3)
+
+
+def _set_request_timeout(api_client: Any, seconds: float | None) -> None:
+    """Give every request of `api_client` that names no timeout of its own `seconds` in all.
+
+    The client library's typed calls (the writer's patches) send no timeout unless asked; this
+    is the one place that asks, for all of them.
+    """
+    plain = api_client.call_api
+
+    def call_api(method: str, url: str, header_params: Any = None, body: Any = None,
+                 post_params: Any = None, _request_timeout: Any = None) -> Any:
+        if _request_timeout is None:
+            _request_timeout = seconds
+        return plain(method, url, header_params, body, post_params,
+                     _request_timeout=_request_timeout)
+
+    api_client.call_api = call_api
+    api_client.request_timeout = seconds
+
+
+_insecure_warned: set[str] = set()
+
+
+def warn_unverified_tls(message: str) -> None:
+    """Print ``warning: <message>`` once per process and silence urllib3's own warning, which
+    comes once per request (and would scribble over the dashboard)."""
+    import sys
+    import warnings
+
+    from urllib3.exceptions import InsecureRequestWarning
+
+    from meshtui.model.text import visible
+
+    warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+    if message in _insecure_warned:
+        return
+    _insecure_warned.add(message)
+    sys.stderr.write(visible(f"warning: {message}") + "\n")

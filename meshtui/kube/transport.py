@@ -12,11 +12,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
 
 
 def open_response(api_client: Any, method: str, path: str, query: Mapping[str, str] | None = None,
-                  *, timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+                  *, timeout: tuple[float, float] | float | None = None,
                   body: Any = None, content_type: str | None = None) -> Any:
     """Send a request and return the unread urllib3 response (status 2xx only).
 
@@ -25,7 +24,8 @@ def open_response(api_client: Any, method: str, path: str, query: Mapping[str, s
         method: HTTP method.
         path: URL path beginning with ``/``.
         query: Query parameters.
-        timeout: ``(connect, read)`` seconds.
+        timeout: ``(connect, read)`` seconds, or seconds in all; None means the cluster's
+            request timeout (``--request-timeout``, see `meshtui.kube.config.load_cluster`).
         body: A JSON-serialisable body.
         content_type: The body's content type (JSON by default).
 
@@ -52,13 +52,39 @@ def open_response(api_client: Any, method: str, path: str, query: Mapping[str, s
 
 def request_json(api_client: Any, method: str, path: str, query: Mapping[str, str] | None = None,
                  **kwargs: Any) -> dict:
-    """Send a request and return its decoded JSON body (see `open_response` for arguments)."""
+    """Send a request and return its decoded JSON body (see `open_response` for arguments).
+
+    Raises:
+        ValueError: When the body is not a JSON object.
+    """
     raw = open_response(api_client, method, path, query, **kwargs)
     try:
         data = raw.data
     finally:
         raw.release_conn()
-    return json.loads(data or b"{}")
+    return decode_object(data or b"{}")
+
+
+MAX_INT_DIGITS = 64
+"""Longer integers in an answer are read as floats (infinite past about 308 digits)."""
+
+
+def _int(text: str) -> int | float:
+    # int() of more than 4,300 digits raises, so one object with a 5,000-digit weight would fail
+    # the whole list; as a float it is still a number, and plainly not a valid one.
+    return float(text) if len(text) > MAX_INT_DIGITS else int(text)
+
+
+def decode_object(data: bytes | str) -> dict:
+    """Decode a JSON object from the API server, whatever numbers it holds.
+
+    Raises:
+        ValueError: When `data` is not JSON or not an object.
+    """
+    value = json.loads(data, parse_int=_int)
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a JSON object, got {type(value).__name__}")
+    return value
 
 
 def iter_lines(raw: Any) -> Iterator[str]:

@@ -11,7 +11,6 @@ re-list and `ConnectionChanged(True)` once the server answers again. There is no
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
@@ -24,7 +23,13 @@ from urllib3.exceptions import ReadTimeoutError
 from meshtui.kube.errors import KubeError, translate
 from meshtui.kube.events import ConnectionChanged, ObjectChanged, ObjectsListed, WatchEvent
 from meshtui.kube.resources import ServedResource
-from meshtui.kube.transport import CONNECT_TIMEOUT, iter_lines, open_response, with_type
+from meshtui.kube.transport import (
+    CONNECT_TIMEOUT,
+    decode_object,
+    iter_lines,
+    open_response,
+    with_type,
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,11 +219,13 @@ class ResourceWatcher:
     def _handle(self, line: str, rv: str | None) -> str | None:
         """Process one event line; return the resourceVersion to resume from."""
         try:
-            event = json.loads(line)
-        except ValueError:
+            event = decode_object(line)
+        except (ValueError, RecursionError):
             raise KubeError(f"malformed watch event for {self.served.key}") from None
         kind = event.get("type")
         obj = event.get("object") or {}
+        if not isinstance(obj, dict):
+            raise KubeError(f"malformed watch event for {self.served.key}")
         new_rv = ((obj.get("metadata") or {}).get("resourceVersion")) or rv
         if kind == "BOOKMARK":
             return new_rv

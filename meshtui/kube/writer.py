@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from meshtui.kube import errors
 from meshtui.kube.errors import Forbidden, Invalid, KubeError
+from meshtui.kube.transport import decode_object
 from meshtui.model.plans import (
     JSON,
     JSON_PATCH,
@@ -292,13 +293,23 @@ class ClusterWriter:
         api = CustomObjectsApi(self.cluster.api_client)
         call = (api.patch_namespaced_custom_object_status if planned.subresource == "status"
                 else api.patch_namespaced_custom_object)
+        # The answer is decoded here, not by the client: its decoder fails on an integer of more
+        # than 4,300 digits anywhere in the object, and the write would then look failed.
         kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER,
-                                  "_content_type": planned.patch_type}
+                                  "_content_type": planned.patch_type,
+                                  "_preload_content": False}
         if self.dry_run:
             kwargs["dry_run"] = "All"
-        result = call(target.group, target.version, target.namespace, _plural(target),
-                      target.name, planned.patch, **kwargs)
-        return result if isinstance(result, dict) else {}
+        raw = call(target.group, target.version, target.namespace, _plural(target),
+                   target.name, planned.patch, **kwargs)
+        try:
+            data = raw.data
+        finally:
+            raw.release_conn()
+        try:
+            return decode_object(data or b"{}")
+        except (ValueError, RecursionError):
+            return {}
 
     def read_gate(self, target: ProxyPost, body: Any) -> bool:
         """Whether a Flagger load tester gate is open: its ``/gate/check`` or ``/rollback/check``

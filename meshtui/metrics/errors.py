@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import requests
 
+from meshtui.metrics.transport import CLOSED, DEFAULT_MAX_BODY, TOO_LARGE, Aborted, size_text
+
 MAX_MESSAGE = 300
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s'\",]+")
 _USERINFO = re.compile(r"(?i)(https?://)[^/@\s]+@")
@@ -37,15 +39,22 @@ def _error_body(response: requests.Response) -> str | None:
 
 
 def describe_failure(exc: BaseException, response: requests.Response | None, url: str,
-                     timeout: float) -> str:
+                     timeout: float, max_body: int = DEFAULT_MAX_BODY) -> str:
     """Explain a failed query in one line (the caller scrubs secrets).
 
     Args:
         exc: What the client raised.
         response: The last HTTP response seen for this query, if any.
         url: The Prometheus base URL (without credentials).
-        timeout: The per-query timeout in seconds.
+        timeout: The per-query deadline in seconds.
+        max_body: The largest answer accepted, in bytes.
     """
+    if isinstance(exc, Aborted):
+        if exc.reason == TOO_LARGE:
+            return f"answer from Prometheus at {url} is larger than {size_text(max_body)} (the limit)"
+        if exc.reason == CLOSED:
+            return "metrics source closed"
+        return f"Prometheus at {url} did not answer within {timeout:g}s"
     if isinstance(exc, requests.exceptions.Timeout):
         return f"Prometheus at {url} did not answer within {timeout:g}s"
     if isinstance(exc, requests.exceptions.SSLError):

@@ -1,16 +1,19 @@
 """`PrometheusSource`: golden signals from a real Prometheus over its HTTP API.
 
-Built on `prometheus_api_client.PrometheusConnect`. Every call makes the same four batched
-queries whatever the number of targets (see `promql`). Every failure becomes a one-line
-`MetricsError` that never contains the bearer token or the password.
+Built on `prometheus_api_client.PrometheusConnect`. Every call makes the same batched queries
+whatever the number of targets (see `promql`). Every failure becomes a one-line
+`MetricsError` that never contains the bearer token or the password. Every answer is bounded in
+size and time (`transport`), and `close` abandons the queries in flight.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -21,11 +24,19 @@ from urllib3.util.retry import Retry
 
 from meshtui.metrics import aggregate, promql
 from meshtui.metrics.errors import describe_failure, scrub
-from meshtui.metrics.source import BackendTarget, MetricsError, history_rate_interval
+from meshtui.metrics.source import QUERY_TIMEOUT, BackendTarget, MetricsError, history_rate_interval
+from meshtui.metrics.transport import DEFAULT_MAX_BODY, BoundedAdapter
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 
-QUERIES_PER_CALL = 4
+RATE_QUERIES = 4
 """Legacy responses, legacy buckets, route statuses, route buckets: constant by design."""
+
+QUERIES_PER_CALL = RATE_QUERIES + 1
+"""A fetch's queries: the rate queries, then when the series began (how much window data covers)."""
+
+COVERED_SLACK = 0.95
+"""A window covered this much counts as full: the series-start subquery's first step may fall up
+to one of its steps (a 60th of the window) after the window's start."""
 
 LEGACY_QUERIES = 2
 """The first queries of a call, the legacy family's: all a history without HTTPRoutes needs."""
@@ -76,13 +87,16 @@ class PrometheusSource:
         bearer_token: Sent as `Authorization: Bearer ...` (e.g. the kubeconfig's token).
         basic_auth: `(user, password)`.
         verify: TLS verification: True, False, or a CA bundle path.
-        timeout: Seconds before one query is abandoned.
+        timeout: Seconds one query may take in all, from connecting to the answer's last byte
+            (a server dripping its answer fails then too).
         token: Alias of `bearer_token` (the name docs/design.md uses).
+        max_body: Largest answer read, in bytes (after decompression); a larger one fails.
     """
 
     def __init__(self, url: str, *, headers: Mapping[str, str] | None = None,
                  bearer_token: str | None = None, basic_auth: tuple[str, str] | None = None,
-                 verify: bool | str = True, timeout: float = 5.0, token: str | None = None) -> None:
+                 verify: bool | str = True, timeout: float = QUERY_TIMEOUT, token: str | None = None,
+                 max_body: int = DEFAULT_MAX_BODY) -> None:
         base, url_creds = _strip_userinfo(url)
         bearer_token = bearer_token or token
         basic_auth = basic_auth or url_creds
@@ -90,6 +104,7 @@ class PrometheusSource:
         self._secrets += tuple(v for v in (headers or {}).values() if v)
         self.url = base
         self.timeout = timeout
+        self.max_body = max_body
         self.name = source_name(base)
         all_headers = dict(headers or {})
         if bearer_token:
@@ -105,16 +120,25 @@ class PrometheusSource:
         """Valid targets and query texts by (targets, range): every refresh asks for the same
         backends, and validating and rendering thousands of names each time is wasted work."""
         # No retries: the UI refreshes on its own schedule and a stuck retry loop would hide errors.
+        retry = Retry(total=0, read=False, status_forcelist=())
         self._client = PrometheusConnect(
             url=base, headers=all_headers or None, auth=basic_auth, session=session,
-            timeout=timeout, retry=Retry(total=0, read=False, status_forcelist=()),
+            timeout=timeout, retry=retry,
         )
+        # The client mounts a plain adapter on `base`; ours replaces it there, and covers any
+        # other URL a redirect could lead to.
+        adapter = BoundedAdapter(max_body=max_body, deadline=timeout, max_retries=retry)
+        for prefix in ("http://", "https://", base):
+            session.mount(prefix, adapter)
 
     def __repr__(self) -> str:
         return f"PrometheusSource(url={self.url!r}, timeout={self.timeout})"
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Abandon the queries in flight (they fail at once), refuse new ones, release connections.
+
+        Nothing is sent to Prometheus after this returns.
+        """
         self._client.close()
 
     def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -131,7 +155,7 @@ class PrometheusSource:
             result = func(*args)
         except Exception as exc:  # noqa: BLE001 - every failure must become a MetricsError
             response = getattr(self._local, "response", None)
-            message = describe_failure(exc, response, self.url, self.timeout)
+            message = describe_failure(exc, response, self.url, self.timeout, self.max_body)
             raise MetricsError(scrub(f"{what}: {message}", self._secrets)) from None
         return result
 
@@ -168,15 +192,18 @@ class PrometheusSource:
         except ValueError as exc:
             raise MetricsError(scrub(f"malformed answer from Prometheus: {exc}", self._secrets)) from None
 
-    def _plan(self, targets: Sequence[BackendTarget], rng: str
+    def _plan(self, targets: Sequence[BackendTarget], rng: str, coverage: bool = False
               ) -> tuple[list[BackendTarget], list[str]]:
-        """The valid targets and the queries for them, reused while the targets are the same."""
-        key = (tuple(targets), rng)
+        """The valid targets and the queries for them, reused while the targets are the same.
+
+        With `coverage`, the series-start query follows the rate queries.
+        """
+        key = (tuple(targets), rng, coverage)
         with self._lock:
             plan = self._plans.get(key)
         if plan is None:
             valid = _valid(targets)
-            plan = (valid, self._queries(valid, rng) if valid else [])
+            plan = (valid, self._queries(valid, rng, coverage) if valid else [])
             with self._lock:
                 if len(self._plans) >= PLAN_CACHE_SIZE:
                     self._plans.clear()
@@ -184,10 +211,11 @@ class PrometheusSource:
         return plan
 
     @staticmethod
-    def _queries(targets: Sequence[BackendTarget], rng: str) -> list[str]:
+    def _queries(targets: Sequence[BackendTarget], rng: str, coverage: bool = False) -> list[str]:
         scope = _scope(targets)
-        return [promql.legacy_responses(scope, rng), promql.legacy_latency_buckets(scope, rng),
-                promql.route_statuses(scope, rng), promql.route_duration_buckets(scope, rng)]
+        queries = [promql.legacy_responses(scope, rng), promql.legacy_latency_buckets(scope, rng),
+                   promql.route_statuses(scope, rng), promql.route_duration_buckets(scope, rng)]
+        return queries + [promql.series_start(scope, rng)] if coverage else queries
 
     def fetch(self, targets: Sequence[BackendTarget], window: str) -> MetricsSnapshot:
         """Current signals for every target over the rate `window`.
@@ -200,23 +228,49 @@ class PrometheusSource:
         """
         rng = _window(window)
         taken = time.time()
-        valid, texts = self._plan(targets, rng)
+        valid, texts = self._plan(targets, rng, coverage=True)
         signals: dict[BackendKey, GoldenSignals] = {}
-        queries = 0
+        queries, covered = 0, None
         if valid:
-            results = [self.query(q) for q in texts]
-            queries = len(results)
+            results = [self.query(q) for q in texts[:RATE_QUERIES]]
             signals = aggregate.combine(valid, *results)
+            covered = self._covered(texts[RATE_QUERIES], taken, rng)
+            queries = len(texts)
+        if covered is not None:
+            # rate() spreads what the young series counted over the whole window: per second of
+            # the covered span instead, as the figures are labelled.
+            scale = promql.WINDOW_SECONDS[rng] / covered
+            signals = {key: _rescaled(value, scale) for key, value in signals.items()}
         for target in targets:
             signals.setdefault(target.key, aggregate.NO_DATA)
-        return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=queries)
+        return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=queries,
+                               covered=covered)
+
+    def _covered(self, query: str, taken: float, rng: str) -> float | None:
+        """Seconds of the window data covers when less than all of it, else None.
+
+        A Prometheus without subqueries, or any failure of this one query, is no reason to fail
+        the fetch: the window then counts as covered.
+        """
+        try:
+            samples = self.query(query)
+        except MetricsError:
+            return None
+        starts = [value for _, value in samples if value is not None and math.isfinite(value)]
+        if not starts:
+            return None
+        # The subquery answers up to one step late: take the middle of that step.
+        covered = taken - min(starts) + promql.coverage_step(rng) / 2
+        if covered <= 0 or covered >= COVERED_SLACK * promql.WINDOW_SECONDS[rng]:
+            return None
+        return covered
 
     def history(self, targets: Sequence[BackendTarget], window: str, step: float
                 ) -> dict[BackendKey, list[tuple[float, GoldenSignals]]]:
         """Signals per backend over the last `window`, one point every `step` seconds.
 
         Each point is a rate over `max(1m, 2 * step)`, so points stay meaningful at any step.
-        Makes `QUERIES_PER_CALL` range queries, or `LEGACY_QUERIES` when no target comes from
+        Makes `RATE_QUERIES` range queries, or `LEGACY_QUERIES` when no target comes from
         an HTTPRoute.
 
         Raises:
@@ -240,6 +294,13 @@ class PrometheusSource:
             for key, signals in point.items():
                 out[key].append((ts, signals))
         return out
+
+
+def _rescaled(signals: GoldenSignals, scale: float) -> GoldenSignals:
+    """`signals` with the rate multiplied by `scale` (success and latency are ratios: unchanged)."""
+    if not signals.rps:
+        return signals
+    return replace(signals, rps=signals.rps * scale)
 
 
 def _window(window: str) -> str:

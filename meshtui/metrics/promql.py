@@ -197,6 +197,33 @@ def route_duration_buckets(scope: Scope, rng: str) -> str:
                      scope.route_matchers(), ("le", *ROUTE_KEY_LABELS), rng)
 
 
+COVERAGE_STEPS = 60
+"""Subquery steps over a window when looking for the earliest sample: the answer is late by up to
+one step (a 60th of the window), and each step costs a lookup per series."""
+
+
+def coverage_step(rng: str) -> float:
+    """Seconds between the steps of `series_start`'s subquery over window `rng`."""
+    return max(1.0, WINDOW_SECONDS[validate_window(rng)] / COVERAGE_STEPS)
+
+
+def series_start(scope: Scope, rng: str) -> str:
+    """The earliest sample time within window `rng` over every wanted backend's response series.
+
+    One number that says how much of the window data covers: a rate over a window that began
+    before the series did counts nothing for the time before, and reads low. The answer is the
+    latest sample at the first subquery step the series existed at: up to one step late.
+    """
+    resolution = duration(coverage_step(rng))
+    families = [selector("response_total", scope.legacy_matchers())]
+    if scope.routes:
+        families.append(selector("outbound_http_route_backend_response_statuses_total",
+                                 scope.route_matchers()))
+    earliest = " or ".join(f"min_over_time(timestamp({family})[{rng}:{resolution}])"
+                           for family in families)
+    return f"min({earliest})"
+
+
 def histogram_quantile_query(q: float, buckets_query: str) -> str:
     """Wrap a bucket-rate query in `histogram_quantile` (for checks against Prometheus itself)."""
     if not 0.0 <= q <= 1.0:

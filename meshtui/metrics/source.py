@@ -13,6 +13,13 @@ from typing import Protocol, runtime_checkable
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 
 
+QUERY_TIMEOUT = 5.0
+"""Default seconds one query to a remote source may take in all, to the answer's last byte."""
+
+MAX_BODY_MIB = 32
+"""Default largest answer, in MiB, read from a remote source."""
+
+
 def history_rate_interval(step: float) -> float:
     """Seconds each history point's rate covers: `max(1m, 2 * step)`.
 

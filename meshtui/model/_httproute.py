@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from fractions import Fraction
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_int, as_list, as_str
 from meshtui.model._raw import RawBackend
+from meshtui.model.text import name_problem, short_repr, visible
 
 MAX_WEIGHT = 1_000_000
 """The largest backendRef weight the Gateway API accepts."""
 
 _KNOWN_FIELDS = frozenset({"parentRefs", "hostnames", "rules"})
 _CORE_GROUPS = frozenset({"", "core"})
+_PARENTS_SHOWN = 5
 
 
 def is_service_ref(ref: dict[str, Any], default_kind: str) -> bool:
@@ -65,13 +68,13 @@ def parse_httproute_spec(spec: dict[str, Any], namespace: str,
         counts = Counter((backend.namespace, backend.name, backend.port) for backend in found)
         for (_, name, _), count in counts.items():
             if count > 1:
-                problems.append(f"{label}backend {name} is listed {count} times")
+                problems.append(f"{label}backend {visible(name, 60)} is listed {count} times")
         backends.extend(found)
     if not backends:
         problems.append("the route has no backendRefs")
     for key in spec:
         if key not in _KNOWN_FIELDS:
-            problems.append(f"unknown field spec.{key} is ignored")
+            problems.append(f"unknown field spec.{visible(key, 60)} is ignored")
     return service, backends
 
 
@@ -84,16 +87,23 @@ def _parent_service(spec: dict[str, Any], namespace: str, problems: list[str]) -
         name = as_str(ref.get("name"))
         if not service and name and is_service_ref(ref, "Gateway"):
             service = name
+            if problem := name_problem("parentRef", name):
+                problems.append(problem)
             parent_namespace = as_str(ref.get("namespace"), namespace)
             if parent_namespace and parent_namespace != namespace:
-                problems.append(f"consumer route: applies only to clients in namespace {namespace} "
-                                f"calling {name}.{parent_namespace}")
+                problems.append(f"consumer route: applies only to clients in namespace "
+                                f"{visible(namespace, 60)} calling {visible(name, 60)}."
+                                f"{visible(parent_namespace, 60)}")
         else:
-            others.append(f"{as_str(ref.get('kind'), 'Gateway')} {name or '?'}")
+            others.append(f"{visible(as_str(ref.get('kind'), 'Gateway'), 40)} "
+                          f"{visible(name, 60) or '?'}")
     if not service:
         problems.append("no parentRef of kind Service: Linkerd does not use this route for mesh traffic")
     elif others:
-        problems.append(f"also attached to {', '.join(others)}; showing Service {service}")
+        shown = others[:_PARENTS_SHOWN] + ([f"{len(others) - _PARENTS_SHOWN} more"]
+                                           if len(others) > _PARENTS_SHOWN else [])
+        problems.append(f"also attached to {', '.join(shown)}; "
+                        f"showing Service {visible(service, 60)}")
     return service
 
 
@@ -104,14 +114,21 @@ def _backend(ref: dict[str, Any], rule: int, position: int, namespace: str, labe
     if not name:
         problems.append(f"{label}backendRef #{position + 1} has no name and is ignored")
         return None
+    if problem := name_problem(f"{label}backendRef", name):
+        problems.append(problem)
+    shown = visible(name, 60)
     kind = as_str(ref.get("kind"), "Service")
     if not is_service_ref(ref, "Service"):
-        group = as_str(ref.get("group"))
-        problems.append(f"{label}backendRef {name} is a {kind}{f' ({group})' if group else ''}, "
+        group = visible(as_str(ref.get("group")), 60)
+        problems.append(f"{label}backendRef {shown} is a {visible(kind, 40)}"
+                        f"{f' ({group})' if group else ''}, "
                         "not a Service: Linkerd cannot send traffic to it")
     port = as_int(ref.get("port"))
-    if port is None and kind == "Service":
-        problems.append(f"{label}backendRef {name} has no port")
+    if port is not None and not 1 <= port <= 65535:
+        problems.append(f"{label}backendRef {shown} has port {short_repr(port)}, not 1-65535")
+        port = None
+    elif port is None and kind == "Service":
+        problems.append(f"{label}backendRef {shown} has no port")
     raw = ref.get("weight")
     return RawBackend(name=name, namespace=as_str(ref.get("namespace"), namespace) or namespace,
                       weight=_weight(name, raw, label, problems), raw_weight=raw, rule=rule,
@@ -119,18 +136,26 @@ def _backend(ref: dict[str, Any], rule: int, position: int, namespace: str, labe
 
 
 def _weight(name: str, raw: Any, label: str, problems: list[str]) -> Fraction | None:
-    """Read an int32 backendRef weight; a missing weight means 1."""
+    """Read an int32 backendRef weight; a missing weight means 1.
+
+    A weight the Gateway API would refuse (negative or above `MAX_WEIGHT`) is unusable: it is
+    a problem and counts as unknown, so no later arithmetic sees a number of any size.
+    """
     if raw is None:
         return Fraction(1)
-    value = as_int(raw)
-    if value is None:
-        text = repr(raw)
-        text = text if len(text) <= 40 else text[:37] + "..."
-        problems.append(f"{label}backend {name} has a malformed weight ({text})")
+    shown = visible(name, 60)
+    # Whole floats (100.0) are what some YAML writers produce for an int; anything else is not
+    # an integer, and a huge or infinite float must not reach int().
+    is_number = isinstance(raw, int) and not isinstance(raw, bool) or \
+        isinstance(raw, float) and math.isfinite(raw) and raw.is_integer()
+    if not is_number:
+        problems.append(f"{label}backend {shown} has a malformed weight ({short_repr(raw)})")
         return None
-    if value < 0:
-        problems.append(f"{label}backend {name} has a negative weight ({value})")
+    if raw < 0:
+        problems.append(f"{label}backend {shown} has a negative weight ({short_repr(raw)})")
         return None
-    if value > MAX_WEIGHT:
-        problems.append(f"{label}backend {name} has weight {value}, above the maximum {MAX_WEIGHT}")
-    return Fraction(value)
+    if raw > MAX_WEIGHT:
+        problems.append(f"{label}backend {shown} has weight {short_repr(raw)}, above the maximum "
+                        f"{MAX_WEIGHT}")
+        return None
+    return Fraction(int(raw))

@@ -9,9 +9,11 @@ from typing import Any
 from meshtui.model._fields import as_dict, as_list, as_str
 from meshtui.model._raw import RawBackend
 from meshtui.model.quantity import QuantityError, parse_quantity
+from meshtui.model.text import name_problem, short_repr, visible
 
 _KNOWN_FIELDS = frozenset({"service", "backends", "matches"})
 _VERSIONS_WITH_MATCHES = frozenset({"v1alpha3", "v1alpha4"})
+_MATCHES_SHOWN = 5
 
 
 def parse_trafficsplit_spec(spec: dict[str, Any], namespace: str, version: str,
@@ -33,6 +35,8 @@ def parse_trafficsplit_spec(spec: dict[str, Any], namespace: str, version: str,
     service = as_str(spec.get("service"))
     if not service:
         problems.append("spec.service is missing: the split has no apex service")
+    elif problem := name_problem("spec.service", service):
+        problems.append(problem)
     backends: list[RawBackend] = []
     for position, item in enumerate(as_list(spec.get("backends"))):
         entry = as_dict(item)
@@ -40,36 +44,47 @@ def parse_trafficsplit_spec(spec: dict[str, Any], namespace: str, version: str,
         if not name:
             problems.append(f"backend #{position + 1} has no service name and is ignored")
             continue
+        if problem := name_problem("backend", name):
+            problems.append(problem)
         raw = entry.get("weight")
+        shown = visible(name, 60)
         weight = read_weight(name, raw, problems)
         if weight is not None and version in _VERSIONS_WITH_MATCHES and weight.denominator != 1:
-            problems.append(f"backend {name}: {version} weights must be whole numbers (got {raw!r})")
+            problems.append(f"backend {shown}: {version} weights must be whole numbers "
+                            f"(got {short_repr(raw)})")
         backends.append(RawBackend(name=name, namespace=namespace, weight=weight, raw_weight=raw,
                                    position=position))
     if not backends:
         problems.append("the split has no backends")
     for name, count in Counter(backend.name for backend in backends).items():
         if count > 1:
-            problems.append(f"backend {name} is listed {count} times")
+            problems.append(f"backend {visible(name, 60)} is listed {count} times")
     _note_matches(spec, service, version, problems)
     for key in spec:
         if key not in _KNOWN_FIELDS:
-            problems.append(f"unknown field spec.{key} is ignored")
+            problems.append(f"unknown field spec.{visible(key, 60)} is ignored")
     return service, backends
 
 
 def read_weight(name: str, raw: Any, problems: list[str]) -> Fraction | None:
     """Parse one quantity weight, recording a problem and returning None when it is unusable."""
+    shown = visible(name, 60)
     if raw is None:
-        problems.append(f"backend {name} has no weight")
+        problems.append(f"backend {shown} has no weight")
         return None
     try:
         return parse_quantity(raw)
     except QuantityError as error:
-        if str(error).startswith("negative"):
-            problems.append(f"backend {name} has a negative weight ({raw!r})")
+        if error.reason == "negative":
+            problems.append(f"backend {shown} has a negative weight ({short_repr(raw)})")
+        elif error.reason == "too large":
+            problems.append(f"backend {shown} has a weight too large to be real "
+                            f"({short_repr(raw)}, more than 2^63-1)")
+        elif error.reason == "too long":
+            problems.append(f"backend {shown} has a weight of {len(raw):,} characters, longer than "
+                            f"any quantity ({short_repr(raw)})")
         else:
-            problems.append(f"backend {name} has a malformed weight ({_short(raw)})")
+            problems.append(f"backend {shown} has a malformed weight ({short_repr(raw)})")
         return None
 
 
@@ -80,16 +95,14 @@ def _note_matches(spec: dict[str, Any], service: str, version: str, problems: li
     if version not in _VERSIONS_WITH_MATCHES:
         problems.append(f"spec.matches is not part of {version or 'this version'} and is ignored")
         return
+    matches = as_list(spec.get("matches"))
     names = []
-    for item in as_list(spec.get("matches")):
+    for item in matches[:_MATCHES_SHOWN]:
         entry = as_dict(item)
-        names.append(f"{as_str(entry.get('kind'), '?')}/{as_str(entry.get('name'), '?')}")
+        names.append(f"{visible(as_str(entry.get('kind'), '?'), 40)}/"
+                     f"{visible(as_str(entry.get('name'), '?'), 60)}")
+    if len(matches) > _MATCHES_SHOWN:
+        names.append(f"{len(matches) - _MATCHES_SHOWN} more")
     if names:
-        rest = f"; other requests go to {service}" if service else ""
+        rest = f"; other requests go to {visible(service, 60)}" if service else ""
         problems.append(f"applies only to requests matching {', '.join(names)}{rest}")
-
-
-def _short(value: Any) -> str:
-    """Return a repr of `value` cut short, so a huge fuzzed value cannot flood the screen."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

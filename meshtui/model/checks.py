@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from meshtui.model.signals import BackendKey, MetricsSnapshot
 from meshtui.model.split import Split, SplitRef
 
-__all__ = ["ERROR", "INFO", "WARNING", "Check", "mesh_checks", "traffic_checks"]
+__all__ = ["ERROR", "INFO", "WARNING", "Check", "mesh_checks"]
 
 ERROR = "error"
 """Severity of a check that means traffic does not go where the split says."""
@@ -74,25 +73,3 @@ def mesh_checks(splits: Iterable[Split], profiles: Iterable[tuple[str, str]],
             "extension Linkerd 2.12+ ignores them")))
     order = {ERROR: 0, WARNING: 1, INFO: 2}
     return sorted(dict.fromkeys(found), key=lambda c: (order.get(c.severity, 3), c.subject, c.message))
-
-
-def traffic_checks(splits: Iterable[Split], snapshot: MetricsSnapshot) -> list[Check]:
-    """Find backends with a share of the traffic that received no requests at all.
-
-    A backend missing from the snapshot was not measured and is not reported; a failed snapshot
-    reports nothing.
-    """
-    if snapshot.error is not None:
-        return []
-    found: list[Check] = []
-    for split in splits:
-        for backend in split.backends:
-            key = BackendKey(backend.namespace, backend.name)
-            if backend.percent <= 0 or key not in snapshot.signals:
-                continue
-            signals = snapshot.signals[key]
-            if not signals.rps:
-                found.append(Check(WARNING, str(split.ref), (
-                    f"backend {backend.name} should get {backend.percent:.0f}% of the traffic but received "
-                    "no requests"), split.ref))
-    return found

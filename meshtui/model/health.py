@@ -1,8 +1,9 @@
 """Health marks and "needs attention" for splits: pure functions of a split, its owner and signals.
 
 A mark is one of ``"ok"``, ``"warn"``, ``"bad"`` or ``"none"`` (no data: never shown as healthy).
-A split needs attention when its canary falls below the warn level (or any backend below the bad
-level), its rollout is paused, failed or aborted, or the object itself has problems.
+A split needs attention when a backend has a finding (see `meshtui.model.findings`: failing
+against its stable backend or the bad level, traffic not following the weights, a plan waiting
+for approval), its rollout is paused, failed or aborted, or the object itself has problems.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from meshtui.model.findings import Finding, HealthPolicy, Window, split_findings
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Backend, Split
@@ -23,20 +25,6 @@ _FAILED_PHASES = frozenset({"failed", "degraded", "aborted"})
 
 
 @dataclass(frozen=True)
-class HealthPolicy:
-    """Thresholds that turn signals into marks."""
-
-    success_warn: float = 0.99
-    """Success rate below this is "warn"."""
-    success_bad: float = 0.95
-    """Success rate below this is "bad"."""
-    mismatch_points: float = 10.0
-    """Configured vs observed share gap (percentage points) that is flagged."""
-    mismatch_min_rps: float = 1.0
-    """Total split rps below which shares are not compared (too little traffic to judge)."""
-
-
-@dataclass(frozen=True)
 class SplitHealth:
     """The verdict on one split."""
 
@@ -45,7 +33,9 @@ class SplitHealth:
     attention: bool
     """True when a human should look at this split."""
     reasons: tuple[str, ...] = ()
-    """Short reasons, most important first (e.g. "paused", "canary failing", "2 problems")."""
+    """Short reasons, most important first (e.g. "canary success 91.2%", "paused", "2 problems")."""
+    findings: tuple[Finding, ...] = ()
+    """The verdicts on the backends behind the first reasons, with their full wording."""
 
     @property
     def note(self) -> str:
@@ -134,7 +124,8 @@ def _owner_reasons(state: Any) -> tuple[list[str], bool]:
 
 def split_health(split: Split, owner_state: Any = None,
                  signals: Mapping[BackendKey, GoldenSignals] | None = None,
-                 policy: HealthPolicy = HealthPolicy()) -> SplitHealth:
+                 policy: HealthPolicy = HealthPolicy(), window: Window = Window(),
+                 since_change: float | None = None, awaiting_approval: bool = False) -> SplitHealth:
     """Judge one split.
 
     Args:
@@ -142,30 +133,28 @@ def split_health(split: Split, owner_state: Any = None,
         owner_state: Its owner's `CanaryState`/`RolloutState`, or None.
         signals: Latest signals per backend (missing backends have no data).
         policy: Thresholds.
+        window: The window of `signals` and how much of it data covers.
+        since_change: Seconds since the split's weights last changed, None when unknown.
+        awaiting_approval: Whether a plan on the split waits for approval.
 
     Returns:
         The mark (worst backend mark; problems make it at least "warn"), whether it needs
-        attention, and why.
+        attention, why (each finding's short reason first), and the findings themselves.
     """
     signals = signals or {}
-    marks = {b.name: signal_mark(signals.get(backend_key(b)), policy) for b in split.backends}
-    reasons, owner_failed = _owner_reasons(owner_state)
-    # A canary below the warn level is what canary analysis exists to catch; any other backend
-    # only needs a human once it is below the bad level.
-    canaries = [b for b in split.backends if marks[b.name] in ("warn", "bad")
-                and backend_role(split, b, owner_state) == "canary"]
-    failing = [b for b in split.backends if marks[b.name] == "bad"]
-    if canaries:
-        reasons.insert(0, "canary failing")
-    elif failing:
-        reasons.insert(0, f"{failing[0].name} failing")
+    marks = [signal_mark(signals.get(backend_key(b)), policy) for b in split.backends]
+    findings = tuple(split_findings(split, owner_state, signals, window, since_change,
+                                    awaiting_approval, policy))
+    owner_reasons, owner_failed = _owner_reasons(owner_state)
+    reasons = [finding.reason for finding in findings] + owner_reasons
     if split.problems:
         count = len(split.problems)
         reasons.append(f"{count} problem{'s' if count > 1 else ''}")
-    mark = worst(list(marks.values()))
+    mark = worst(marks)
     if split.problems or owner_failed:
         mark = worst([mark, "bad" if owner_failed else "warn"])
-    return SplitHealth(mark=mark, attention=bool(reasons), reasons=tuple(reasons))
+    return SplitHealth(mark=mark, attention=bool(reasons), reasons=tuple(dict.fromkeys(reasons)),
+                       findings=findings)
 
 
 _NO_SIGNALS = GoldenSignals()

@@ -13,11 +13,10 @@ from typing import Any
 
 from meshtui.model._fields import as_str
 from meshtui.model._owner_index import OwnerIndex
-from meshtui.model.checks import Check, mesh_checks, traffic_checks
+from meshtui.model.checks import Check, mesh_checks
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
 from meshtui.model.services import ServiceInfo, service_infos
-from meshtui.model.signals import MetricsSnapshot
 from meshtui.model.split import Split, SplitRef, is_split_object, parse_split
 
 __all__ = ["RESOURCES", "SPLIT_RESOURCES", "MeshState"]
@@ -174,10 +173,6 @@ class MeshState:
             namespace_names = {key[1] for key in self._objects.get("namespaces", {})}
         profiles = [_key(obj) for obj in self.objects("serviceprofiles")]
         return mesh_checks(self.splits(), profiles, service_names, namespace_names)
-
-    def traffic_checks(self, snapshot: MetricsSnapshot) -> list[Check]:
-        """Return backends that should get traffic but got none in `snapshot`."""
-        return traffic_checks(self.splits(), snapshot)
 
     def _parsed_splits(self) -> list[Split]:
         """Parse split objects not parsed since they last changed."""

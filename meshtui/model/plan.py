@@ -12,6 +12,10 @@ split's naming does not tell them apart). Each step is one of::
 
 Errors name the source, the line and the field: ``plan.yaml:4: steps[1].pause.duration: ...``.
 The format is documented in docs/plans.md.
+
+A plan is also read back from an annotation anybody with edit rights on the split may have
+written, so every size is bounded: at most `MAX_STEPS` steps, durations from 1ms to
+`MAX_DURATION`, latency bounds up to `MAX_LATENCY_MS`, numbers of a few digits.
 """
 
 from __future__ import annotations
@@ -24,16 +28,47 @@ from typing import Any
 
 import yaml
 
-__all__ = ["WINDOWS", "Analysis", "Pause", "Plan", "PlanError", "SetWeight", "Step", "Threshold",
-           "format_duration", "parse_duration", "parse_plan"]
+from meshtui.model.text import short_repr, visible
+
+__all__ = ["MAX_DURATION", "MAX_LATENCY_MS", "MAX_STEPS", "WINDOWS", "Analysis", "Pause", "Plan",
+           "PlanError", "SetWeight", "Step", "Threshold", "format_duration", "is_backend_name",
+           "parse_duration", "parse_plan"]
 
 WINDOWS = ("1m", "5m", "15m", "1h")
 """Analysis windows: the rate windows the metrics layer serves."""
 ON_FAILURE = ("rollback", "pause")
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")
+MAX_STEPS = 100
+"""The most steps a plan may have."""
+MAX_DURATION = 30 * 24 * 3600.0
+"""The longest pause or analysis interval, in seconds (30 days)."""
+MIN_DURATION = 0.001
+MAX_LATENCY_MS = 3_600_000.0
+"""The largest p99 latency bound, in milliseconds (one hour)."""
+# libyaml composes ten times faster than the pure-Python loader; a plan read back from an
+# annotation is composed on a dashboard refresh.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_SCALAR_LENGTH = 300
+"""The longest single value a plan holds (a backend name is at most 253 characters)."""
+# ASCII digits, a bounded number of them: `\d` would take any script's digits, and six decimals
+# are what `_number_text` writes back exactly.
+_DECIMAL = r"[0-9]{1,9}(?:\.[0-9]{1,6})?"
+_DURATION = re.compile(rf"({_DECIMAL})(ms|s|m|h)?")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
-_THRESHOLD = re.compile(r"^\s*(>=|<=|>|<)\s*(\d+(?:\.\d+)?)\s*(%|ms|s)?\s*$")
-_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+_THRESHOLD = re.compile(rf"\s*(>=|<=|>|<)\s*({_DECIMAL})\s*(%|ms|s)?\s*")
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+def is_backend_name(value: object) -> bool:
+    """True when `value` is a string Kubernetes accepts as a Service name (DNS-1123 subdomain)."""
+    return isinstance(value, str) and _NAME.fullmatch(value) is not None
+
+
+def _number_text(value: float) -> str:
+    """`value` as plain decimal text that reads back to the same text (never an exponent)."""
+    text = f"{value:g}"
+    if "e" in text:
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text
 
 
 class PlanError(ValueError):
@@ -56,16 +91,23 @@ def parse_duration(value: Any) -> float:
     """Seconds in ``500ms``, ``30s``, ``1m``, ``1h`` or a bare number of seconds.
 
     Raises:
-        ValueError: For anything else, zero or negative.
+        ValueError: For anything else, and durations outside 1ms..30 days.
     """
-    if isinstance(value, bool):
-        raise ValueError(f"expected a duration such as 30s or 1m, got {value!r}")
-    match = _DURATION.match(str(value).strip()) if isinstance(value, int | float | str) else None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected a duration such as 30s or 1m, got {short_repr(value)}")
+    if isinstance(value, int) and value.bit_length() > 64:
+        raise ValueError(f"duration is longer than 30 days: {short_repr(value)}")
+    text = value.strip() if isinstance(value, str) else str(value)
+    match = _DURATION.fullmatch(text) if len(text) <= 24 else None
     if not match:
-        raise ValueError(f"expected a duration such as 30s or 1m, got {value!r}")
+        raise ValueError(f"expected a duration such as 30s or 1m, got {short_repr(value)}")
     seconds = float(match.group(1)) * _UNITS[match.group(2)]
     if seconds <= 0:
-        raise ValueError(f"duration must be positive, got {value!r}")
+        raise ValueError(f"duration must be positive, got {short_repr(value)}")
+    if seconds < MIN_DURATION:
+        raise ValueError(f"duration is shorter than 1ms: {short_repr(value)}")
+    if seconds > MAX_DURATION:
+        raise ValueError(f"duration is longer than 30 days: {short_repr(value)}")
     return seconds
 
 
@@ -96,7 +138,7 @@ class Threshold:
 
     def text(self, unit: str) -> str:
         """The bound as written, e.g. ``>= 99%``."""
-        return f"{self.op} {self.value:g}{unit}"
+        return f"{self.op} {_number_text(self.value)}{unit}"
 
 
 @dataclass(frozen=True)
@@ -168,9 +210,10 @@ class Plan:
                 steps.append({"setWeight": step.weight})
             elif isinstance(step, Pause):
                 steps.append({"pause": {"untilApproved": True} if step.until_approved
-                              else {"duration": f"{step.duration:g}s"}})
+                              else {"duration": f"{_number_text(step.duration or 0)}s"}})
             else:
-                body: dict[str, Any] = {"window": step.window, "interval": f"{step.interval:g}s",
+                body: dict[str, Any] = {"window": step.window,
+                                        "interval": f"{_number_text(step.interval)}s",
                                         "minRequests": step.min_requests,
                                         "failureLimit": step.failure_limit, "count": step.count}
                 if step.success_rate:
@@ -209,18 +252,25 @@ class _Reader:
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else None
             if not isinstance(name, str) or name in result:
-                raise self.fail(key, field, f"duplicate or invalid key {name!r}")
+                raise self.fail(key, field, f"duplicate or invalid key {short_repr(name)}")
             result[name] = (key, value)
         return result
 
     def scalar(self, node: yaml.Node, field: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, field, "expected a single value")
-        return yaml.safe_load(yaml.serialize(node))
+        if len(node.value) > MAX_SCALAR_LENGTH:
+            raise self.fail(node, field, f"a value of {len(node.value):,} characters is too long")
+        try:
+            return yaml.safe_load(yaml.serialize(node))
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            # An int too long to convert, a malformed timestamp: a bad value, never a crash.
+            raise self.fail(node, field, f"unreadable value ({type(exc).__name__})") from None
 
     def only(self, fields: dict[str, Any], allowed: tuple[str, ...], field: str) -> None:
         for name, (key, _) in fields.items():
             if name not in allowed:
+                name = visible(name, 60)
                 raise self.fail(key, f"{field}.{name}" if field else name,
                                 f"unknown field (allowed: {', '.join(allowed)})")
 
@@ -237,7 +287,7 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     """
     reader = _Reader(source)
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PlanError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
@@ -257,17 +307,21 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
             on_failure = reader.scalar(fields["onFailure"][1], "onFailure")
             if on_failure not in ON_FAILURE:
                 raise reader.fail(fields["onFailure"][1], "onFailure",
-                                  f"expected rollback or pause, got {on_failure!r}")
+                                  f"expected rollback or pause, got {short_repr(on_failure)}")
         names = {}
         for role in ("canary", "stable"):
             if role in fields:
                 value = reader.scalar(fields[role][1], role)
-                if not isinstance(value, str) or not _NAME.match(value):
-                    raise reader.fail(fields[role][1], role, f"not a backend name: {value!r}")
+                if not is_backend_name(value):
+                    raise reader.fail(fields[role][1], role,
+                                      f"not a backend name: {short_repr(value, 60)}")
                 names[role] = value
         canary, stable = names.get("canary"), names.get("stable")
     if not isinstance(steps_node, yaml.SequenceNode) or not steps_node.value:
         raise reader.fail(steps_node, "steps", "expected a non-empty list of steps")
+    if len(steps_node.value) > MAX_STEPS:
+        raise reader.fail(steps_node, "steps", f"{len(steps_node.value):,} steps: a plan has at "
+                          f"most {MAX_STEPS}")
     steps = tuple(_read_step(reader, node, f"steps[{i}]") for i, node in enumerate(steps_node.value))
     weights = [s.weight for s in steps if isinstance(s, SetWeight)]
     if not weights:
@@ -291,27 +345,31 @@ def _number(reader: _Reader, fields: dict, name: str, field: str, default: int,
     value = reader.scalar(node, f"{field}.{name}")
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise reader.fail(node, f"{field}.{name}", f"expected a whole number from {low} to "
-                          f"{high}, got {value!r}")
+                          f"{high}, got {short_repr(value)}")
     return value
 
 
 def _duration(reader: _Reader, node: yaml.Node, field: str) -> float:
+    value = reader.scalar(node, field)
     try:
-        return parse_duration(reader.scalar(node, field))
+        return parse_duration(value)
     except ValueError as exc:
         raise reader.fail(node, field, str(exc)) from None
 
 
 def _threshold(reader: _Reader, node: yaml.Node, field: str, unit: str) -> Threshold:
     value = reader.scalar(node, field)
-    match = _THRESHOLD.match(str(value)) if isinstance(value, str) else None
+    match = _THRESHOLD.fullmatch(value) if isinstance(value, str) else None
     if not match or (unit == "%" and match.group(3) not in (None, "%")) or \
             (unit == "ms" and match.group(3) not in ("ms", "s")):
         example = '">= 99"' if unit == "%" else '"<= 300ms"'
-        raise reader.fail(node, field, f"expected a bound such as {example}, got {value!r}")
+        raise reader.fail(node, field, f"expected a bound such as {example}, got "
+                          f"{short_repr(value)}")
     number = float(match.group(2)) * (1000.0 if match.group(3) == "s" else 1.0)
     if unit == "%" and number > 100:
         raise reader.fail(node, field, f"a success rate is at most 100%, got {value!r}")
+    if unit == "ms" and number > MAX_LATENCY_MS:
+        raise reader.fail(node, field, f"a latency bound is at most 1h, got {value!r}")
     return Threshold(match.group(1), number)
 
 
@@ -324,7 +382,8 @@ def _read_step(reader: _Reader, node: yaml.Node, field: str) -> Step:
     if name == "setWeight":
         value = reader.scalar(body, where)
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
-            raise reader.fail(body, where, f"expected a whole percentage 0..100, got {value!r}")
+            raise reader.fail(body, where,
+                              f"expected a whole percentage 0..100, got {short_repr(value)}")
         return SetWeight(value)
     if name == "pause":
         spec = reader.mapping(body, where)
@@ -339,7 +398,8 @@ def _read_step(reader: _Reader, node: yaml.Node, field: str) -> Step:
         return Pause(until_approved=True)
     if name == "analysis":
         return _read_analysis(reader, body, where)
-    raise reader.fail(key, where, "unknown step (expected setWeight, pause or analysis)")
+    raise reader.fail(key, f"{field}.{visible(name, 60)}",
+                      "unknown step (expected setWeight, pause or analysis)")
 
 
 def _read_analysis(reader: _Reader, body: yaml.Node, where: str) -> Analysis:
@@ -352,7 +412,7 @@ def _read_analysis(reader: _Reader, body: yaml.Node, where: str) -> Analysis:
     window = reader.scalar(spec["window"][1], f"{where}.window")
     if window not in WINDOWS:
         raise reader.fail(spec["window"][1], f"{where}.window",
-                          f"expected one of {', '.join(WINDOWS)}, got {window!r}")
+                          f"expected one of {', '.join(WINDOWS)}, got {short_repr(window)}")
     interval = _duration(reader, spec["interval"][1], f"{where}.interval")
     success = (_threshold(reader, spec["successRate"][1], f"{where}.successRate", "%")
                if "successRate" in spec else None)

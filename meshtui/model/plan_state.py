@@ -4,18 +4,35 @@ The state lives in one annotation on the split (`ANNOTATION`), as JSON. Every tr
 returns a new `PlanState` and, when traffic must move, the canary percentage to write in the
 same request. Runners write both with the split's resourceVersion as a precondition, so a
 transition is applied at most once whichever runner computed it.
+
+Anybody with edit rights on the split can write that annotation too, so reading it is checking it
+against a schema: types, ranges, sizes and counts. An annotation that does not fit is refused as a
+whole with a `PlanStateError` naming the field; it never raises anything else.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from meshtui.model.plan import Analysis, Pause, Plan, PlanError, SetWeight, parse_plan
+from meshtui.model.plan import (
+    Analysis,
+    Pause,
+    Plan,
+    MAX_STEPS,
+    PlanError,
+    SetWeight,
+    is_backend_name,
+    parse_plan,
+)
+from meshtui.model.text import short_repr, visible
 
-__all__ = ["ACTIVE", "ANNOTATION", "TERMINAL", "CheckResult", "HistoryEntry", "PlanState",
-           "PlanStateError", "Transition", "advance", "evaluate_check"]
+__all__ = ["ACTIVE", "ANNOTATION", "MAX_ANNOTATION_LENGTH", "TERMINAL", "CheckResult",
+           "HistoryEntry", "PlanState", "PlanStateError", "Transition", "advance", "evaluate_check",
+           "read_annotation", "state_problem"]
 
 ANNOTATION = "meshtui.io/rollout"
 """The split annotation holding a plan and its progress."""
@@ -23,6 +40,18 @@ ACTIVE = ("Progressing", "Paused")
 TERMINAL = ("Succeeded", "RolledBack", "Aborted", "Promoted")
 MAX_CHECKS_KEPT = 40
 """Analysis check results kept in the history (steps and phase changes are all kept)."""
+MAX_ANNOTATION_LENGTH = 256 * 1024
+"""Kubernetes refuses annotations of more than 256 KiB in all; a longer text is not ours."""
+MAX_PLAN_LENGTH = 64 * 1024
+"""The longest plan (as JSON) read back: 100 steps of the longest kind take a third of it."""
+MAX_HISTORY = 10_000
+"""The most history entries read back."""
+MAX_TEXT = 2_000
+"""Messages, details and names in the history are cut to this many characters when read."""
+MAX_COUNT = 1_000_000
+"""The largest check counter read back (a step passes or fails after at most 1,000 checks)."""
+MAX_TIMESTAMP = 253_402_300_799.0
+"""The end of year 9999, in epoch seconds: the latest time read back."""
 
 
 class PlanStateError(ValueError):
@@ -131,38 +160,15 @@ class PlanState:
 
     @classmethod
     def from_annotation(cls, text: str) -> PlanState:
-        """Read the state back from its annotation.
+        """Read the state back from its annotation, checking every field.
 
         Raises:
-            PlanStateError: When the text is not a plan state (or its hash does not match).
+            PlanStateError: When the text is not a plan state (or its hash does not match);
+                nothing else, whatever the text holds.
         """
-        try:
-            data = json.loads(text)
-            plan = parse_plan(json.dumps(data["plan"]), source=ANNOTATION)
-            history = tuple(HistoryEntry(float(h["at"]), str(h["kind"]), int(h["step"]),
-                                         str(h["result"]), str(h.get("detail", "")),
-                                         h.get("weight"), str(h.get("by", "")))
-                            for h in data.get("history") or [])
-            state = cls(plan=plan, canary=str(data["canary"]), stable=str(data["stable"]),
-                        weight=int(data["weight"]), phase=str(data["phase"]),
-                        step=int(data["step"]), message=str(data.get("message", "")),
-                        started_at=float(data.get("startedAt", 0)),
-                        step_started_at=float(data.get("stepStartedAt", 0)),
-                        updated_at=float(data.get("updatedAt", 0)),
-                        last_check_at=None if data.get("lastCheckAt") is None
-                        else float(data["lastCheckAt"]),
-                        checks_passed=int(data.get("checksPassed", 0)),
-                        checks_failed=int(data.get("checksFailed", 0)),
-                        approved=bool(data.get("approved", False)), history=history,
-                        speed=float(data.get("speed", 1.0)))
-        except (ValueError, KeyError, TypeError, PlanError) as exc:
-            raise PlanStateError(f"annotation {ANNOTATION} is not a meshtui plan state: "
-                                 f"{exc}") from None
-        if data.get("planHash") not in (None, state.plan_hash):
-            raise PlanStateError(f"annotation {ANNOTATION}: plan hash mismatch")
-        if state.phase not in ACTIVE + TERMINAL or not 0 <= state.step <= len(plan.steps) \
-                or not 0 < state.speed <= 1000:
-            raise PlanStateError(f"annotation {ANNOTATION}: bad phase or step")
+        state, error = read_annotation(text)
+        if state is None:
+            raise PlanStateError(error)
         return state
 
     def note(self, now: float, kind: str, result: str, detail: str = "", by: str = "",
@@ -177,6 +183,165 @@ class PlanState:
             drop = set(checks[: len(checks) - MAX_CHECKS_KEPT])
             history = tuple(h for i, h in enumerate(history) if i not in drop)
         return replace(new, history=history)
+
+
+def read_annotation(text: object) -> tuple[PlanState | None, str]:
+    """Read a plan state annotation: the state, or None and why it is refused.
+
+    The same text gives the same answer, so answers are kept for a while: a dashboard and a
+    runner read the same annotation on every refresh.
+    """
+    if not isinstance(text, str):
+        return None, f"annotation {ANNOTATION} is not a string"
+    if len(text) > MAX_ANNOTATION_LENGTH:
+        return None, (f"annotation {ANNOTATION} of {len(text):,} characters is larger than any "
+                      "annotation Kubernetes stores")
+    return _read_cached(text)
+
+
+@lru_cache(maxsize=64)
+def _read_cached(text: str) -> tuple[PlanState | None, str]:
+    try:
+        return _read(text), ""
+    except PlanStateError as exc:
+        return None, str(exc)
+
+
+def state_problem(state: PlanState, backends: Sequence[str]) -> str:
+    """Why a running plan cannot act on a split whose first rule has `backends` ("" when it can)."""
+    if state.done:
+        return ""
+    for role, name in (("canary", state.canary), ("stable", state.stable)):
+        if name not in backends:
+            return (f"annotation {ANNOTATION}: the plan's {role} {visible(name, 60)} is not a "
+                    "backend of the split's first rule")
+    return ""
+
+
+def _bad(key: str, message: str) -> PlanStateError:
+    return PlanStateError(f"annotation {ANNOTATION} is not a meshtui plan state: {key}: {message}")
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number")
+
+
+def _read(text: str) -> PlanState:
+    """Parse and check an annotation (see `read_annotation`)."""
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        # ValueError includes ints of more than 4,300 digits; RecursionError deep nesting.
+        message = ("nested too deeply" if isinstance(exc, RecursionError) else
+                   "a number has too many digits" if "digits" in str(exc) else str(exc))
+        raise _bad("text", f"not JSON ({visible(message, 120)})") from None
+    if not isinstance(data, dict):
+        raise _bad("text", f"expected a JSON object, got {type(data).__name__}")
+    plan_data = _get(data, "plan")
+    if not isinstance(plan_data, dict | list):
+        raise _bad("plan", f"expected a plan, got {short_repr(plan_data)}")
+    steps_data = plan_data.get("steps") if isinstance(plan_data, dict) else plan_data
+    if isinstance(steps_data, list) and len(steps_data) > MAX_STEPS:
+        raise _bad("plan.steps", f"{len(steps_data):,} steps: a plan has at most {MAX_STEPS}")
+    plan_text = json.dumps(plan_data)
+    if len(plan_text) > MAX_PLAN_LENGTH:
+        # Checked before YAML reads it: composing is the slow part of reading a plan back.
+        raise _bad("plan", f"{len(plan_text):,} characters: larger than any plan")
+    try:
+        plan = parse_plan(plan_text, source=ANNOTATION)
+    except (PlanError, RecursionError) as exc:
+        raise _bad("plan", visible(str(exc), 300)) from None
+    plan_hash = data.get("planHash")
+    if plan_hash is not None and plan_hash != plan.hash:
+        raise PlanStateError(f"annotation {ANNOTATION}: plan hash mismatch")
+    phase = _get(data, "phase")
+    if phase not in ACTIVE + TERMINAL:
+        raise _bad("phase", f"expected one of {', '.join(ACTIVE + TERMINAL)}, got "
+                   f"{short_repr(phase)}")
+    steps = len(plan.steps)
+    history = _get(data, "history", [])
+    if not isinstance(history, list) or len(history) > MAX_HISTORY:
+        raise _bad("history", f"expected a list of at most {MAX_HISTORY:,} entries")
+    return PlanState(
+        plan=plan, canary=_name(data, "canary"), stable=_name(data, "stable"),
+        weight=_int(data, "weight", 0, 100), phase=phase, step=_int(data, "step", 0, steps),
+        message=_text(data, "message"), started_at=_time(data, "startedAt", 0.0),
+        step_started_at=_time(data, "stepStartedAt", 0.0),
+        updated_at=_time(data, "updatedAt", 0.0), last_check_at=_time(data, "lastCheckAt", None),
+        checks_passed=_int(data, "checksPassed", 0, MAX_COUNT, 0),
+        checks_failed=_int(data, "checksFailed", 0, MAX_COUNT, 0),
+        approved=_bool(data, "approved", False),
+        history=tuple(_entry(item, i, steps) for i, item in enumerate(history)),
+        speed=_speed(data))
+
+
+def _speed(data: dict[str, Any]) -> float:
+    value = _get(data, "speed", 1.0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
+        raise _bad("speed", f"expected a number above 0 and at most 1000, got {short_repr(value)}")
+    return float(value)
+
+
+_REQUIRED: Any = object()
+
+
+def _get(data: dict[str, Any], key: str, default: Any = _REQUIRED, at: str = "") -> Any:
+    if key in data:
+        return data[key]
+    if default is _REQUIRED:
+        raise _bad(at + key, "missing")
+    return default
+
+
+def _int(data: dict[str, Any], key: str, low: int, high: int, default: Any = _REQUIRED,
+         at: str = "") -> int:
+    value = _get(data, key, default, at)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _bad(at + key, f"expected a whole number from {low} to {high}, got "
+                   f"{short_repr(value)}")
+    return value
+
+
+def _time(data: dict[str, Any], key: str, default: Any = _REQUIRED, at: str = "") -> Any:
+    value = _get(data, key, default, at)
+    if value is None and default is None:
+        return None
+    # NaN fails every comparison and an infinite float (JSON `1e999`) is out of range.
+    if isinstance(value, bool) or not isinstance(value, int | float) or \
+            not 0 <= value <= MAX_TIMESTAMP:
+        raise _bad(at + key, f"expected a time in epoch seconds, got {short_repr(value)}")
+    return float(value)
+
+
+def _text(data: dict[str, Any], key: str, at: str = "") -> str:
+    value = _get(data, key, "", at)
+    if not isinstance(value, str):
+        raise _bad(at + key, f"expected text, got {short_repr(value)}")
+    return value[:MAX_TEXT]
+
+
+def _name(data: dict[str, Any], key: str) -> str:
+    value = _get(data, key)
+    if not is_backend_name(value):
+        raise _bad(key, f"not a backend name: {short_repr(value, 60)}")
+    return value
+
+
+def _bool(data: dict[str, Any], key: str, default: bool) -> bool:
+    value = _get(data, key, default)
+    if not isinstance(value, bool):
+        raise _bad(key, f"expected true or false, got {short_repr(value)}")
+    return value
+
+
+def _entry(item: Any, index: int, steps: int) -> HistoryEntry:
+    at = f"history[{index}]."
+    if not isinstance(item, dict):
+        raise _bad(at[:-1], f"expected an object, got {short_repr(item)}")
+    weight = None if item.get("weight") is None else _int(item, "weight", 0, 100, at=at)
+    return HistoryEntry(_time(item, "at", at=at), _text(item, "kind", at),
+                        _int(item, "step", 0, steps, at=at), _text(item, "result", at),
+                        _text(item, "detail", at), weight, _text(item, "by", at))
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.split import Backend, Split
+from meshtui.model.split_annotations import STABLE_ANNOTATION
 
 __all__ = ["STABLE_ANNOTATION", "stable_and_canary"]
-
-STABLE_ANNOTATION = "meshtui.io/stable"
-"""Annotation on a split naming its stable backend, for splits no controller owns."""
 
 
 def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | None = None

@@ -89,6 +89,9 @@ class MetricsSnapshot:
     """Why the fetch failed, if it did (signals are then empty or partial)."""
     queries: int = 0
     """How many queries the fetch made."""
+    covered: float | None = None
+    """Seconds of the window the figures are over when data covers less than the window (the
+    metrics started recently), else None. Rates are per second of this span, not of the window."""
 
     def get(self, key: BackendKey) -> GoldenSignals:
         """Return the signals of `key`, or all-None signals when it has none."""

@@ -17,6 +17,8 @@ from meshtui.model._httproute import has_service_parent_or_backends, parse_httpr
 from meshtui.model._raw import RawBackend
 from meshtui.model._smi import parse_trafficsplit_spec
 from meshtui.model.ownership import Owner, owner_from_metadata
+from meshtui.model.split_annotations import annotation_problems
+from meshtui.model.text import short_repr, visible
 
 __all__ = [
     "HTTPROUTE_GROUPS",
@@ -34,6 +36,8 @@ TRAFFICSPLIT_GROUP = "split.smi-spec.io"
 
 HTTPROUTE_GROUPS = ("gateway.networking.k8s.io", "policy.linkerd.io")
 """API groups of HTTPRoutes that can carry weighted backendRefs."""
+MAX_PROBLEMS = 50
+"""The most problems kept on one split; an object with thousands of bad fields says so in one."""
 
 
 @dataclass(frozen=True)
@@ -219,13 +223,19 @@ def parse_split(obj: dict[str, Any]) -> Split:
     problems: list[str] = []
     if kind == "HTTPRoute":
         if group not in HTTPROUTE_GROUPS:
-            problems.append(f"unknown HTTPRoute API group {group!r}")
+            problems.append(f"unknown HTTPRoute API group {short_repr(group, 60)}")
         service, raw_backends = parse_httproute_spec(spec, namespace, problems)
     else:
         if kind != "TrafficSplit" or group != TRAFFICSPLIT_GROUP:
-            problems.append(f"not an SMI TrafficSplit: {api_version or '?'} {kind}")
+            problems.append(f"not an SMI TrafficSplit: {visible(api_version, 60) or '?'} "
+                            f"{visible(kind, 40)}")
         service, raw_backends = parse_trafficsplit_spec(spec, namespace, version, problems)
     backends_with_shares = _with_percents(raw_backends, problems)
+    annotations = string_map(meta.get("annotations"))
+    if annotations:
+        first = raw_backends[0].rule if raw_backends else 0
+        problems += annotation_problems(annotations,
+                                        [b.name for b in raw_backends if b.rule == first])
     return Split(
         ref=SplitRef(kind=kind, group=group, namespace=namespace, name=as_str(meta.get("name"))),
         api_version=api_version,
@@ -234,10 +244,19 @@ def parse_split(obj: dict[str, Any]) -> Split:
         owner=owner_from_metadata(meta),
         resource_version=as_str(meta.get("resourceVersion")),
         generation=as_int(meta.get("generation"), 0) or 0,
-        problems=tuple(dict.fromkeys(problems)),
-        annotations=string_map(meta.get("annotations")),
+        problems=_bounded(problems),
+        annotations=annotations,
         obj=dict(source),
     )
+
+
+def _bounded(problems: list[str]) -> tuple[str, ...]:
+    """The distinct problems, at most `MAX_PROBLEMS` of them (a last one counts the rest)."""
+    distinct = tuple(dict.fromkeys(problems))
+    if len(distinct) <= MAX_PROBLEMS:
+        return distinct
+    rest = len(distinct) - (MAX_PROBLEMS - 1)
+    return (*distinct[: MAX_PROBLEMS - 1], f"and {rest:,} more problems")
 
 
 def _with_percents(raw: list[RawBackend], problems: list[str]) -> tuple[Backend, ...]:

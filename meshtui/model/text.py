@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_NAME_LENGTH", "ELLIPSIS", "visible", "clip", "name_problem"]
+__all__ = ["MAX_NAME_LENGTH", "ELLIPSIS", "visible", "clip", "name_problem", "short_repr"]
 
 MAX_NAME_LENGTH = 253
 """The longest name Kubernetes accepts for any object (a DNS-1123 subdomain)."""
@@ -38,7 +38,7 @@ def visible(value: object, limit: int | None = None) -> str:
     Returns:
         The string with each C0/C1 control and DEL written as `\\x1b`, `\\n`, `\\t` and so on.
     """
-    text = value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else _str(value)
     if limit is not None and len(text) > limit * 4 + 16:
         # Escaping can only lengthen the text, so a long input is cut before the work is done.
         text = text[: limit * 4 + 16]
@@ -72,3 +72,52 @@ def name_problem(what: str, name: str) -> str | None:
     if not reasons:
         return None
     return f"{what} {visible(name, 60)!s} has {' and '.join(reasons)}: not a name Kubernetes accepts"
+
+
+# An int this wide has more digits than Python converts to text (4,300), and no use as a number.
+_MAX_INT_BITS = 1024
+_MAX_DEPTH = 3
+
+
+def _str(value: object) -> str:
+    """`str(value)`, except for values whose text Python refuses to make (huge ints)."""
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        return short_repr(value, 80)
+    try:
+        return str(value)
+    except (ValueError, RecursionError):
+        return short_repr(value, 80)
+
+
+def short_repr(value: object, limit: int = 40) -> str:
+    """Return a repr of an untrusted value for a message: at most `limit` characters, never raising.
+
+    A plain `repr` fails on an int of more than 4,300 digits (and so on any list or mapping holding
+    one) and has no bound on its length; this one describes such an int instead of writing it,
+    shows at most a few items of a container and escapes control characters like `repr` does.
+    """
+    return clip(_repr(value, limit, _MAX_DEPTH), limit)
+
+
+def _repr(value: object, limit: int, depth: int) -> str:
+    if isinstance(value, str):
+        return repr(value[: limit + 1])
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            digits = int(value.bit_length() * 0.30103)
+            return f"<an integer of about {digits:,} digits>"
+        return repr(value)
+    if depth <= 0:
+        return "…"
+    if isinstance(value, list | tuple):
+        items = [_repr(item, limit, depth - 1) for item in value[:4]]
+        more = ", …" if len(value) > 4 else ""
+        return f"[{', '.join(items)}{more}]"
+    if isinstance(value, dict):
+        pairs = [f"{_repr(k, limit, depth - 1)}: {_repr(v, limit, depth - 1)}"
+                 for k, v in list(value.items())[:4]]
+        more = ", …" if len(value) > 4 else ""
+        return f"{{{', '.join(pairs)}{more}}}"
+    return f"<{type(value).__name__}>"

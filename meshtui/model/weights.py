@@ -13,12 +13,16 @@ two different starting points must land on the same result.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from numbers import Real
 
+from meshtui.model.text import short_repr
+
 __all__ = [
     "MAX_HTTPROUTE_WEIGHT",
+    "MAX_PERCENT_LENGTH",
     "all_to",
     "choose_scale",
     "encode_weight",
@@ -155,6 +159,12 @@ def encode_weight(value: int, kind: str, api_version: str) -> int | str:
 def validate_percent(value: object) -> int:
     """Read a whole percentage typed by a user (`25`, `"25"`, `"25%"`, `25.0`).
 
+    Typed text is held to a strict rule before any number is made of it: ASCII digits with at
+    most one decimal point, at most `MAX_PERCENT_LENGTH` characters (after surrounding blanks and
+    one trailing `%`). So `60/2`, `3_0`, `1e99999999`, `nan`, `inf`, `-5` or Arabic-Indic digits
+    are refused at once, where Python's own number parsing would accept some of them or spend
+    minutes on others. The `=` prompt and `meshtui weight` both read percentages here.
+
     Raises:
         ValueError: For non-numbers, fractions, negative values and values above 100, with a
             message that says what is accepted.
@@ -163,23 +173,50 @@ def validate_percent(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError(f"not a percentage: {value!r}")
     if isinstance(value, str):
-        text = value.strip().removesuffix("%").strip()
-        try:
-            number = Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"not a percentage: {value!r} (type a whole number from 0 to 100)") from None
-    elif isinstance(value, Real):
-        if isinstance(value, float) and not math.isfinite(value):
+        return _typed_percent(value)
+    if isinstance(value, int):
+        number = Fraction(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
             raise ValueError(f"not a percentage: {value!r}")
+        number = Fraction(value)
+    elif isinstance(value, Real):
         number = Fraction(value)  # type: ignore[arg-type]
     else:
-        raise ValueError(f"not a percentage: {value!r}")
+        raise ValueError(f"not a percentage: {short_repr(value)}")
+    return _whole_percent(number, value)
+
+
+MAX_PERCENT_LENGTH = 8
+"""The longest percentage text accepted (`100.0000` is eight characters)."""
+_TYPED_PERCENT = re.compile(r"[0-9]*\.?[0-9]*")
+_HINT = "type a whole number from 0 to 100"
+
+
+def _typed_percent(value: str) -> int:
+    """Read typed text under the rule of `validate_percent`."""
+    shown = short_repr(value, 24)
+    # Blanks and the % sign are cut off a bounded slice, so a megabyte of spaces costs nothing.
+    text = value[: MAX_PERCENT_LENGTH + 16].strip().removesuffix("%").strip()
+    if len(value) > MAX_PERCENT_LENGTH + 16 or len(text) > MAX_PERCENT_LENGTH:
+        raise ValueError(f"not a percentage: {shown} is too long ({_HINT})")
+    if text.startswith("-") and _TYPED_PERCENT.fullmatch(text[1:]) and any(
+            "1" <= c <= "9" for c in text[1:]):
+        raise ValueError(f"a percentage cannot be negative: {shown}")
+    if not _TYPED_PERCENT.fullmatch(text) or not any("0" <= c <= "9" for c in text):
+        raise ValueError(f"not a percentage: {shown} ({_HINT}, digits 0-9 only)")
+    return _whole_percent(Fraction(text), value)
+
+
+def _whole_percent(number: Fraction, value: object) -> int:
+    """`number` as an int when it is a whole number from 0 to 100."""
+    shown = short_repr(value, 24)
     if number < 0:
-        raise ValueError(f"a percentage cannot be negative: {value!r}")
+        raise ValueError(f"a percentage cannot be negative: {shown}")
     if number > 100:
-        raise ValueError(f"a percentage cannot exceed 100: {value!r}")
+        raise ValueError(f"a percentage cannot exceed 100: {shown}")
     if number.denominator != 1:
-        raise ValueError(f"a percentage must be a whole number: {value!r}")
+        raise ValueError(f"a percentage must be a whole number: {shown}")
     return int(number)
 
 

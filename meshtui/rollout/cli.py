@@ -16,6 +16,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from meshtui.cli import Parser, UsageError, add_request_timeout, check_url
+from meshtui.output import entry_point, error, say
+
 __all__ = ["add_parsers", "main", "run"]
 
 ACTIONS = ("approve", "pause", "resume", "promote", "abort")
@@ -26,6 +29,7 @@ def _common(parser: argparse.ArgumentParser, *, all_namespaces: bool = False) ->
     quiet = argparse.SUPPRESS
     parser.add_argument("--kubeconfig", metavar="PATH", default=quiet, help="kubeconfig file")
     parser.add_argument("--context", metavar="NAME", default=quiet, help="kubeconfig context")
+    add_request_timeout(parser)
     parser.add_argument("-n", "--namespace", metavar="NS", default=quiet, help="namespace")
     if all_namespaces:
         parser.add_argument("-A", "--all-namespaces", action="store_true", default=quiet,
@@ -83,37 +87,41 @@ def run(args: argparse.Namespace) -> int:
     from meshtui.model.plan_state import PlanStateError
     from meshtui.rollout.store import RolloutError
 
+    from meshtui.ui.config import ConfigError
+
     try:
         return _dispatch(args)
-    except (KubeError, ControlError, PlanError, PlanStateError, RolloutError, OSError) as exc:
-        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        print(f"error: {' '.join(message.split())}", file=sys.stderr)
-        return 1
+    except BrokenPipeError:
+        raise
+    except (KubeError, ControlError, PlanError, PlanStateError, RolloutError, ConfigError,
+            UsageError, OSError, UnicodeDecodeError) as exc:
+        return error(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from meshtui.kube.audit import AuditLog
     from meshtui.kube.client import MeshClient
-    from meshtui.kube.config import load_cluster
-    from meshtui.kube.writer import ClusterWriter
+    from meshtui.launch import build_writer, cluster_from_args, config_settings
     from meshtui.model.plan import parse_plan
 
     command = args.rollout_command
+    if getattr(args, "prometheus_url", None) is not None:
+        check_url(args.prometheus_url, "--prometheus-url")
     plan = None
     if command == "start":
         with open(args.plan, encoding="utf-8") as handle:
             plan = parse_plan(handle.read(), source=args.plan)
-    cluster = load_cluster(_opt(args, "kubeconfig"), _opt(args, "context"))
+    config_settings(args)
+    cluster = cluster_from_args(args)
     try:
-        writer = ClusterWriter(cluster, audit=AuditLog(), read_only=bool(_opt(args, "read_only")))
         client = MeshClient(cluster)
         namespace = _opt(args, "namespace") or cluster.namespace
         if _opt(args, "all_namespaces"):
             namespace = None
-        if command == "run":
-            return _cmd_run(args, client, writer, namespace, cluster)
         if command == "status":
             return _cmd_status(args, client, namespace)
+        writer = build_writer(args, cluster)
+        if command == "run":
+            return _cmd_run(args, client, writer, namespace, cluster)
         return _cmd_change(args, client, writer, namespace, plan)
     finally:
         cluster.close()
@@ -141,7 +149,7 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
         if command == "start":
             transition = _start(split, state, plan, args.replace, who, now)
             if transition is None:
-                print(f"{split.ref}: plan {plan.hash} is already running")
+                say(f"{split.ref}: plan {plan.hash} is already running")
                 return 0
         elif state is None:
             raise RolloutError(tracked.error or f"{split.ref} has no meshtui plan "
@@ -149,7 +157,7 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
         else:
             transition = _action(command, state, split, args, who, now)
         if transition.state is state:
-            print(f"{split.ref}: nothing to do ({state.phase if state else 'no plan'})")
+            say(f"{split.ref}: nothing to do ({state.phase if state else 'no plan'})")
             return 0
         try:
             written = write_transition(writer, split, state, transition, f"rollout-{command}")
@@ -158,8 +166,8 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
                 raise
             continue
         status = plan_status(written)
-        print(f"{split.ref}: {status.phase if status else '?'}: "
-              f"{status.message if status else ''}")
+        say(f"{split.ref}: {status.phase if status else '?'}: "
+            f"{status.message if status else ''}")
         return 0
     raise PlanStateError("unreachable")
 
@@ -212,21 +220,26 @@ def _cmd_status(args: argparse.Namespace, client: Any, namespace: str | None) ->
         sys.stdout.write("\n")
         return 0
     if not found:
-        print("no meshtui plans")
+        say("no meshtui plans")
     for status in found:
-        print(f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
-              f"{status.total}  {status.canary} {status.observed}%  {status.message}")
+        say(f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
+            f"{status.total}  {status.canary} {status.observed}%  {status.message}")
         for step in status.steps:
             mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-"}[step.state]
-            print(f"  [{mark}] {step.index + 1}. {step.description}")
+            say(f"  [{mark}] {step.index + 1}. {step.description}")
     return 0
 
 
 def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str | None,
              cluster: Any) -> int:
+    from meshtui.kube.writer import ReadOnly
     from meshtui.metrics.prometheus import PrometheusSource
     from meshtui.rollout.runner import Runner
 
+    if writer.read_only:
+        # Every tick of a runner is a write (Lease, plan state, weights): refuse it whole rather
+        # than start a loop whose every write is refused.
+        raise ReadOnly("read-only mode: refused to run plans (every step of a plan writes)")
     if args.prometheus_url:
         source = PrometheusSource(args.prometheus_url)
     else:
@@ -238,9 +251,8 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
         signal.signal(signum, lambda *_: stop.set())
     runner = Runner(client, writer, source, namespace=namespace, identity=args.identity,
                     lease_duration=args.lease_duration, speed=args.speed,
-                    log=lambda line: print(line, flush=True))
-    print(f"runner {runner.identity} driving plans in "
-          f"{namespace or 'all namespaces'}", flush=True)
+                    log=lambda line: say(line, flush=True))
+    say(f"runner {runner.identity} driving plans in {namespace or 'all namespaces'}", flush=True)
     runner.run(stop, interval=args.interval, max_ticks=args.max_ticks)
     return 0
 
@@ -248,9 +260,9 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``meshtui rollout ...`` on its own (``python -m meshtui.rollout rollout start ...``
     or, without the leading ``rollout``, ``python -m meshtui.rollout start ...``)."""
-    parser = argparse.ArgumentParser(prog="meshtui", description="meshtui rollout plans")
+    parser = Parser(prog="meshtui", description="meshtui rollout plans")
     add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] != "rollout":
         argv = ["rollout", *argv]
-    return run(parser.parse_args(argv))
+    return entry_point(lambda: run(parser.parse_args(argv)))

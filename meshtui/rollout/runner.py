@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from meshtui.kube.errors import Conflict, KubeError
 from meshtui.model.plan import Analysis
 from meshtui.model.plan_state import ACTIVE, CheckResult, advance, evaluate_check
+from meshtui.model.text import visible
 from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.store import (
     RolloutError,
@@ -77,34 +78,52 @@ class Runner:
         self.clock = clock
         self.log = log or (lambda line: None)
         self._leases: dict[str, SplitLease] = {}
+        self._skipped: dict[str, str] = {}
+        """Why each unreadable plan was skipped last tick, so each reason is logged once."""
 
     def __repr__(self) -> str:
         return f"Runner(identity={self.identity!r}, namespace={self.namespace!r})"
 
     def tick(self) -> int:
-        """One pass over the plans in scope; returns how many transitions were written."""
+        """One pass over the plans in scope; returns how many transitions were written.
+
+        A split whose plan cannot be read is skipped (and said once, not every tick); a split
+        that fails in any way is skipped too, so no single object stops the others' plans.
+        """
         written = 0
+        skipped: dict[str, str] = {}
         for tracked in list_tracked(self.client, self.namespace):
-            state = tracked.state
+            key = str(tracked.split.ref)
             if tracked.error:
-                self.log(f"{tracked.split.ref}: {tracked.error}")
+                skipped[key] = tracked.error
+                if self._skipped.get(key) != tracked.error:
+                    self.log(f"{visible(key, 300)}: skipped: {visible(tracked.error, 300)}")
+            state = tracked.state
             # A paused plan keeps its runner: the Lease says who resumes it.
             if state is None or state.phase not in ACTIVE:
                 continue
-            key = str(tracked.split.ref)
-            lease = self._leases.get(key)
-            if lease is None:
-                lease = self._leases[key] = SplitLease(self.writer, tracked.split, self.identity,
-                                                       self.lease_duration)
             try:
-                if not lease.acquire(self.clock()) or state.phase != "Progressing":
-                    continue
-                written += self.drive(tracked, lease)
+                written += self._tick_one(key, tracked)
             except Conflict:
                 continue
             except (KubeError, RolloutError) as exc:
-                self.log(f"{key}: {getattr(exc, 'message', None) or exc}")
+                self.log(f"{visible(key, 300)}: "
+                         f"{visible(getattr(exc, 'message', None) or exc, 300)}")
+            except Exception as exc:  # noqa: BLE001 - one object must not stop every plan
+                self.log(f"{visible(key, 300)}: skipped after an unexpected "
+                         f"{type(exc).__name__}: {visible(exc, 300)}")
+        self._skipped = skipped
         return written
+
+    def _tick_one(self, key: str, tracked: Tracked) -> int:
+        """Take or renew the split's Lease and, when held, drive its plan."""
+        lease = self._leases.get(key)
+        if lease is None:
+            lease = self._leases[key] = SplitLease(self.writer, tracked.split, self.identity,
+                                                   self.lease_duration)
+        if not lease.acquire(self.clock()):
+            return 0
+        return self.drive(tracked, lease)
 
     def drive(self, tracked: Tracked, lease: SplitLease) -> int:
         """Compute and write the next transition of one plan; returns 1 if one was written."""
@@ -124,8 +143,8 @@ class Runner:
         write_transition(self.writer, split, state, transition, "rollout-step")
         new = transition.state
         moved = f", canary -> {transition.set_weight}%" if transition.set_weight is not None else ""
-        self.log(f"{split.ref}: {new.where()}{moved}"
-                 f"{': ' + new.message if new.message else ''}")
+        self.log(visible(f"{split.ref}: {new.where()}{moved}"
+                         f"{': ' + new.message if new.message else ''}", 600))
         return 1
 
     def check(self, split: Split, state: PlanState) -> CheckResult:

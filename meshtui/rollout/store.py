@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from meshtui.model.plan_state import ANNOTATION, PlanState, PlanStateError, Transition
+from meshtui.model.plan_state import (
+    ANNOTATION,
+    PlanState,
+    Transition,
+    read_annotation,
+    state_problem,
+)
 from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, PlannedWrite
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.weight_writes import rule_percents, rules_write, split_target
@@ -44,14 +50,19 @@ class Tracked:
 
 
 def read_state(split: Split) -> Tracked:
-    """The plan state a split carries."""
+    """The plan state a split carries.
+
+    An annotation that does not fit the schema, or a running plan whose canary or stable is not a
+    backend of the split's first rule, gives no state and says why in `Tracked.error`: nothing
+    drives it, and the other splits are not affected.
+    """
     text = split.annotations.get(ANNOTATION)
-    if not text:
+    if text is None:
         return Tracked(split, None)
-    try:
-        return Tracked(split, PlanState.from_annotation(str(text)))
-    except PlanStateError as exc:
-        return Tracked(split, None, str(exc))
+    state, error = read_annotation(text)
+    if state is not None:
+        error = state_problem(state, _rule0(split))
+    return Tracked(split, None, error) if error else Tracked(split, state)
 
 
 def list_tracked(client: MeshClient, namespace: str | None) -> list[Tracked]:

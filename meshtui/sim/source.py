@@ -96,15 +96,19 @@ class SimulatorSource:
         seconds = parse_window(window)
         ring = self.traffic.snapshots()
         signals: dict[BackendKey, GoldenSignals] = {}
+        covered: float | None = 0.0
         if len(ring) >= 2:
             end_t, end = ring[-1]
             start_t, start = _at_or_before(ring, end_t - seconds)
+            # A ring younger than the window starts later: say how much the figures cover.
+            covered = end_t - start_t if end_t - start_t < seconds else None
             for key in _keys(targets):
                 index = self.traffic.index.get((key.namespace, key.service))
                 if index is not None:
                     signals[key] = signals_between(start, end, index, end_t - start_t)
         taken = ring[-1][0] if ring else time.time()
-        return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=0)
+        return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=0,
+                               covered=covered)
 
     def history(self, targets: Sequence[Any], window: str, step: float
                 ) -> dict[BackendKey, list[tuple[float, GoldenSignals]]]:

@@ -11,16 +11,21 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import HelpPanel
 
 from meshtui.metrics.source import MetricsSource
 from meshtui.ui.config import Settings
+from meshtui.ui.control.confirmation import quit_confirmation
+from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
+from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.screens.guarded import GuardedModal
 from meshtui.ui.themes import BUILTIN_THEMES, semantic_defaults
 
 
@@ -33,14 +38,18 @@ class MeshtuiApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Quit meshtui.", id="app.quit"),
         Binding("question_mark", "toggle_help", "Help", key_display="?", id="app.help",
                 tooltip="Show or hide the keys of the focused pane."),
+        # Priority: the dashboard's own escape (discard, clear the filter) would take it first.
+        Binding("escape", "hide_help_panel", "Close help", show=False, priority=True,
+                id="app.close-help", tooltip="Hide the help panel."),
         Binding("ctrl+p", "command_palette", "Commands", key_display="^p", id="app.commands",
                 tooltip="Search every command."),
     ]
     """
     | Key(s) | Description |
     | :- | :- |
-    | q | Quit. |
+    | q | Quit (asks first when weights are pending). |
     | ? | Show or hide the help panel. |
+    | escape | Close the help panel (when it shows). |
     | ctrl+p | Open the command palette. |
     """
 
@@ -79,11 +88,24 @@ class MeshtuiApp(App[None]):
         for theme in BUILTIN_THEMES.values():
             self.register_theme(theme)
         self._theme_problem: str | None = None
+        self._quit_question: ConfirmDialog | None = None
         if self.get_theme(self.settings.theme) is not None:
             self.theme = self.settings.theme
         else:
             self._theme_problem = f"config: unknown theme {self.settings.theme!r}; using meshtui"
             self.theme = "meshtui"
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Show a notification, always as literal text (`markup` is ignored).
+
+        Notifications carry data (split and backend names, API server and Prometheus errors),
+        and Textual would parse them as markup: ``[@click=…]`` would be a live action and
+        ``[/]`` a crash. So every notification, ours or Textual's, is drawn as it is written,
+        control characters escaped and its length bounded.
+        """
+        super().notify(visible(message, MESSAGE_LIMIT), title=visible(title, MESSAGE_LIMIT),
+                       severity=severity, timeout=timeout, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """meshtui's semantic variables (``$mesh-ok`` …), derived from the current theme."""
@@ -116,6 +138,37 @@ class MeshtuiApp(App[None]):
     def dashboard(self) -> DashboardScreen:
         """The dashboard screen (the bottom of the stack once mounted)."""
         return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Drop a key that arrived before the dialog on top was drawn (see `GuardedModal`)."""
+        if isinstance(event, events.Key) and isinstance(self.screen, GuardedModal) \
+                and self.screen.refuses(event):
+            return
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape closes the help only while it shows; otherwise it goes to the screen."""
+        if action == "hide_help_panel":
+            return bool(self.screen.query(HelpPanel))
+        return True
+
+    async def action_quit(self) -> None:
+        """Quit; with weights pending, ask first (quitting drops them)."""
+        dashboards = [s for s in self.screen_stack if isinstance(s, DashboardScreen)]
+        pending = dashboards[0].control.pending if dashboards else None
+        if pending is None or not pending.changed:
+            self.exit()
+            return
+        if self._quit_question is not None and self._quit_question in self.screen_stack:
+            return  # already asking
+
+        def answered(yes: bool | None) -> None:
+            self._quit_question = None
+            if yes:
+                self.exit()
+
+        self._quit_question = ConfirmDialog(quit_confirmation(pending))
+        self.push_screen(self._quit_question, answered)
 
     def action_toggle_help(self) -> None:
         """Show the help panel, or hide it when it is showing."""

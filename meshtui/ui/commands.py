@@ -10,9 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
 from meshtui.ui.config import WINDOWS
+from meshtui.ui.literal import literal_content, visible
+
+NAME_LIMIT = 120
+"""Characters of a split or namespace name listed in the palette."""
 
 
 @dataclass(frozen=True)
@@ -82,25 +87,43 @@ class DashboardCommands(Provider):
         state = getattr(screen, "state", None)
         if state is None:
             return
+        # Names are escaped here, so what is matched is what is shown.
         for split in state.splits():
-            yield (f"split: Show {split.namespace}/{split.name}",
-                   f"{split.kind} → {split.service}", partial(screen.select_split, split.ref))
+            yield (f"split: Show {visible(f'{split.namespace}/{split.name}', NAME_LIMIT)}",
+                   f"{split.kind} → {visible(split.service, NAME_LIMIT)}",
+                   partial(screen.select_split, split.ref))
         yield "scope: All namespaces", "Show every namespace", partial(screen.set_scope, None)
         for namespace in sorted(state.namespaces()):
-            yield (f"scope: Namespace {namespace}", f"Show only {namespace}",
+            shown = visible(namespace, NAME_LIMIT)
+            yield (f"scope: Namespace {shown}", f"Show only {shown}",
                    partial(screen.set_scope, namespace))
 
     async def discover(self) -> Hits:
         """List the static commands when the palette opens."""
         for command in COMMANDS:
-            yield DiscoveryHit(command.title, _runner(self.screen, command.action),
-                               help=command.help)
+            yield DiscoveryHit(literal_content(command.title), _runner(self.screen, command.action),
+                               text=command.title, help=command.help)
 
     async def search(self, query: str) -> Hits:
-        """Fuzzy-match every entry against what the user typed."""
+        """Fuzzy-match every entry against what the user typed.
+
+        Entries name splits and namespaces, and the palette parses a string prompt or help as
+        markup: the prompt is built as `Content`, and the help (always parsed) goes with it.
+        """
         matcher = self.matcher(query)
         for title, help_text, runnable in self._entries():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), runnable, text=title,  # type: ignore[arg-type]
-                          help=help_text)
+                prompt = Content("\n").join([highlight(matcher, title),
+                                              Content(help_text).stylize("dim")])
+                yield Hit(score, prompt, runnable, text=title)  # type: ignore[arg-type]
+
+
+def highlight(matcher: Matcher, title: str) -> Content:
+    """`Matcher.highlight` without its markup parsing: the matched letters of a literal title."""
+    content = Content(title)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -17,11 +17,18 @@ from typing import Any
 
 import platformdirs
 
+from meshtui.metrics.source import MAX_BODY_MIB, QUERY_TIMEOUT
+
 WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
 """The metric windows the dashboard cycles through, shortest first."""
 
 WINDOW_SECONDS: Mapping[str, float] = MappingProxyType({"1m": 60.0, "5m": 300.0, "15m": 900.0, "1h": 3600.0})
 """Length of each window in seconds (chart x-axis span)."""
+
+
+REFRESH_RANGE: tuple[float, float] = (0.5, 3600.0)
+"""Seconds between two metrics fetches: the least and the most ``refresh`` (and ``--refresh``)
+may say."""
 
 
 class ConfigError(ValueError):
@@ -52,6 +59,18 @@ class Settings:
     """A backend success rate below this is marked "warn"."""
     success_bad: float = 0.95
     """A backend success rate below this is marked "bad"."""
+    success_drop_points: float = 1.0
+    """A backend whose success rate is this many points below its stable backend's is failing."""
+    min_requests: int = 20
+    """Requests a backend needs in the window before its success rate is judged."""
+    latency_ratio: float = 2.0
+    """A p99 this many times the stable backend's is failing."""
+    latency_floor_ms: float = 10.0
+    """A p99 below this many milliseconds is never failing."""
+    latency_min_requests: int = 100
+    """Requests a backend needs in the window before its p99 is judged."""
+    confidence_z: float = 2.0
+    """Standard errors a success-rate gap must span to be a finding rather than noise."""
     step: int = 5
     """Percentage points `+`/`-` move the selected backend by."""
     production_context: str = "prod"
@@ -59,6 +78,11 @@ class Settings:
     needs the split's name typed to confirm."""
     read_only: bool = False
     """Never write to the cluster (like ``--read-only``)."""
+    prometheus_timeout: float = QUERY_TIMEOUT
+    """Seconds one Prometheus query may take in all (like ``--prometheus-timeout``); a slower or
+    dripping answer fails and metrics are shown as unavailable."""
+    prometheus_max_body_mib: float = MAX_BODY_MIB
+    """Largest Prometheus answer read, in MiB (like ``--prometheus-max-body-mib``)."""
 
     @property
     def stale_seconds(self) -> float:
@@ -104,7 +128,10 @@ def _keymap(data: Mapping[str, Any], *, where: str) -> Mapping[str, str]:
 
 KNOWN_KEYS = frozenset({"refresh", "window", "theme", "namespace", "keymap", "stale_after",
                         "mismatch_points", "mismatch_min_rps", "success_warn", "success_bad",
-                        "step", "production_context", "read_only"})
+                        "success_drop_points", "min_requests", "latency_ratio", "latency_floor_ms",
+                        "latency_min_requests", "confidence_z",
+                        "step", "production_context", "read_only", "prometheus_timeout",
+                        "prometheus_max_body_mib"})
 """Top-level keys the file may hold; anything else is reported rather than silently ignored."""
 
 
@@ -127,7 +154,8 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
     window = _text(data, "window", "1m", where=where)
     if window not in WINDOWS:
         raise ConfigError(f"{where}: 'window' must be one of {', '.join(WINDOWS)}, got {window!r}")
-    refresh = _number(data, "refresh", 2.0, low=0.5, high=3600, where=where)
+    refresh = _number(data, "refresh", 2.0, low=REFRESH_RANGE[0], high=REFRESH_RANGE[1],
+                      where=where)
     stale_after = data.get("stale_after")
     if stale_after is not None:
         stale_after = _number(data, "stale_after", 0, low=0.5, where=where)
@@ -147,9 +175,19 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
         mismatch_min_rps=_number(data, "mismatch_min_rps", 1.0, low=0, where=where),
         success_warn=success_warn,
         success_bad=success_bad,
+        success_drop_points=_number(data, "success_drop_points", 1.0, low=0, high=100, where=where),
+        min_requests=_whole(data, "min_requests", 20, where=where),
+        latency_ratio=_number(data, "latency_ratio", 2.0, low=1, where=where),
+        latency_floor_ms=_number(data, "latency_floor_ms", 10.0, low=0, where=where),
+        latency_min_requests=_whole(data, "latency_min_requests", 100, where=where),
+        confidence_z=_number(data, "confidence_z", 2.0, low=0, high=10, where=where),
         step=_step(data, where=where),
         production_context=_regex(data, "production_context", "prod", where=where),
         read_only=_flag(data, "read_only", where=where),
+        prometheus_timeout=_number(data, "prometheus_timeout", QUERY_TIMEOUT, low=0.1, high=600,
+                                   where=where),
+        prometheus_max_body_mib=_number(data, "prometheus_max_body_mib", MAX_BODY_MIB, low=1,
+                                        high=4096, where=where),
     )
 
 
@@ -157,6 +195,13 @@ def _step(data: Mapping[str, Any], *, where: str) -> int:
     value = _number(data, "step", 5, low=1, high=100, where=where)
     if value != int(value):
         raise ConfigError(f"{where}: 'step' must be a whole number of points, got {data['step']!r}")
+    return int(value)
+
+
+def _whole(data: Mapping[str, Any], key: str, default: int, *, where: str) -> int:
+    value = _number(data, key, default, low=1, high=1_000_000, where=where)
+    if value != int(value):
+        raise ConfigError(f"{where}: {key!r} must be a whole number, got {data[key]!r}")
     return int(value)
 
 
@@ -201,4 +246,6 @@ def load_settings(path: Path | None = None) -> Settings:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     return settings_from_mapping(data, where=str(path))

@@ -3,14 +3,16 @@
 A watch batch or a metrics answer usually touches a handful of a thousand splits. Each row is
 kept with what it was built from: the split (by identity, else its object by identity: a
 changed object is a new dict in `MeshState`), its resolved owner, the owner's Canary or Rollout
-object (by identity), the health policy and the signals of its own backends.
+object (by identity), the health policy, the metrics window, the signals of its own backends and
+whether its weights changed within the window (shares are not judged until a window after).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from meshtui.model.findings import Window
 from meshtui.model.health import HealthPolicy, backend_key
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
 from meshtui.model.signals import BackendKey, GoldenSignals
@@ -25,13 +27,20 @@ OWNER_RESOURCES: Mapping[str, str] = {FLAGGER: "canaries", ARGO_ROLLOUTS: "rollo
 class _Entry:
     """One split's row and what it was built from."""
 
-    __slots__ = ("split", "obj", "owner", "owner_obj", "policy", "keys", "signals", "values", "row")
+    __slots__ = ("split", "obj", "owner", "owner_obj", "policy", "keys", "signals", "values", "row",
+                 "window", "young")
 
     def __init__(self, split: Split, owner_obj: Any, policy: HealthPolicy,
                  signals: Mapping[BackendKey, GoldenSignals], keys: tuple[BackendKey, ...],
-                 values: tuple[GoldenSignals | None, ...], row: SplitList.Row) -> None:
+                 values: tuple[GoldenSignals | None, ...], row: SplitList.Row,
+                 window: Window, young: bool) -> None:
         self.split, self.obj, self.owner, self.owner_obj = split, split.obj, split.owner, owner_obj
         self.policy, self.keys, self.signals, self.values, self.row = policy, keys, signals, values, row
+        self.window, self.young = window, young
+
+
+def _never_changed(ref: Any) -> float | None:
+    return None
 
 
 class RowCache:
@@ -46,6 +55,9 @@ class RowCache:
         self._splits: list[Split] = []
         self._list: list[SplitList.Row] = []
         self._by_backend: dict[BackendKey, list[int]] | None = None
+        self._window = Window()
+        self._last_change: Callable[[Any], float | None] = _never_changed
+        self._now = 0.0
 
     def owner_state(self, state: Any, split: Split) -> tuple[Any, Any]:
         """(owner object, owner state) of `split`, parsed again only when that object changed."""
@@ -62,17 +74,31 @@ class RowCache:
         return cached
 
     def rows(self, state: Any, scope: str | None, signals: Mapping[BackendKey, GoldenSignals],
-             policy: HealthPolicy) -> list[SplitList.Row]:
+             policy: HealthPolicy, window: Window = Window(),
+             last_change: Callable[[Any], float | None] = _never_changed,
+             now: float = 0.0) -> list[SplitList.Row]:
         """The navigator rows of the splits in `scope`, reusing every row whose inputs are the same.
+
+        Args:
+            state: The `MeshState`.
+            scope: Namespace, or None for all.
+            signals: Latest signals per backend.
+            policy: Thresholds.
+            window: The window of `signals` and how much of it data covers.
+            last_change: Split ref → latest time its weights can have changed (None: unknown).
+            now: The clock `last_change` is measured on.
 
         Returns:
             The rows, in `MeshState.splits` order; the same list object when nothing changed.
         """
-        if self._last == (state, state.version, scope, policy):
+        self._last_change, self._now = last_change, now
+        if self._last == (state, state.version, scope, policy, window):
             if signals is not self._signals:
                 self._signals_changed(state, signals, policy)
+            self._aged(state, signals, policy)
             return self._list
-        self._last = (state, state.version, scope, policy)
+        self._window = window
+        self._last = (state, state.version, scope, policy, window)
         self._signals = signals
         self._splits = scoped(state.splits(), scope)
         self._by_backend = None
@@ -93,6 +119,21 @@ class RowCache:
                 for key in self._entries[split.ref].keys:
                     self._by_backend.setdefault(key, []).append(position)
         positions = sorted({p for key in changed for p in self._by_backend.get(key, ())})
+        self._rebuild(state, positions, signals, policy)
+
+    def _aged(self, state: Any, signals: Mapping[BackendKey, GoldenSignals],
+              policy: HealthPolicy) -> None:
+        """Rebuild the rows whose last weight change just left the window.
+
+        A change entering it comes with a new object, which rebuilds the row anyway.
+        """
+        entries = self._entries
+        positions = [position for position, split in enumerate(self._splits)
+                     if entries[split.ref].young and not self._young(split)]
+        self._rebuild(state, positions, signals, policy)
+
+    def _rebuild(self, state: Any, positions: list[int], signals: Mapping[BackendKey, GoldenSignals],
+                 policy: HealthPolicy) -> None:
         if not positions:
             return
         rows = list(self._list)
@@ -100,15 +141,26 @@ class RowCache:
             rows[position] = self._row(state, self._splits[position], signals, policy)
         self._list = rows
 
+    def _since_change(self, split: Split) -> float | None:
+        changed = self._last_change(split.ref)
+        return None if changed is None else self._now - changed
+
+    def _young(self, split: Split) -> bool:
+        """Whether the split's weights changed within the window (its shares are not judged)."""
+        since = self._since_change(split)
+        return since is not None and since < self._window.seconds
+
     def _row(self, state: Any, split: Split, signals: Mapping[BackendKey, GoldenSignals],
              policy: HealthPolicy) -> SplitList.Row:
         """The row of one split, from the cache when what it is built from is unchanged."""
         owner_obj, owner_state = self.owner_state(state, split)
         entry = self._entries.get(split.ref)
+        young = self._young(split)
         if entry is not None and (entry.split is split or (entry.obj is split.obj
                                                            and entry.owner == split.owner)):
             keys = entry.keys
-            if entry.owner_obj is owner_obj and entry.policy is policy:
+            if (entry.owner_obj is owner_obj and entry.policy is policy
+                    and entry.window == self._window and entry.young == young):
                 if entry.signals is signals:
                     return entry.row
                 values = tuple([signals.get(key) for key in keys])
@@ -118,6 +170,7 @@ class RowCache:
         else:
             keys = tuple([backend_key(backend) for backend in split.backends])
         values = tuple([signals.get(key) for key in keys])
-        row = split_row(split, owner_state, signals, policy)
-        self._entries[split.ref] = _Entry(split, owner_obj, policy, signals, keys, values, row)
+        row = split_row(split, owner_state, signals, policy, self._window, self._since_change(split))
+        self._entries[split.ref] = _Entry(split, owner_obj, policy, signals, keys, values, row,
+                                          self._window, young)
         return row

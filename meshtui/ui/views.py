@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from meshtui.model.findings import Window
 from meshtui.model.health import (
     HealthPolicy,
+    SplitHealth,
     backend_key,
     backend_role,
     observed_shares,
@@ -19,6 +21,7 @@ from meshtui.model.health import (
 )
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Split
+from meshtui.rollout.status import plan_status
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.split_list import SplitList
 
@@ -47,10 +50,24 @@ def backend_roles(split: Split, owner_state: Any) -> tuple[str, ...]:
     return tuple(backend_role(split, b, owner_state) for b in split.backends if b.rule == 0)
 
 
+def health_of(split: Split, owner_state: Any, signals: Mapping[BackendKey, GoldenSignals],
+              policy: HealthPolicy, window: Window = Window(),
+              since_change: float | None = None) -> SplitHealth:
+    """The verdict on one split, with its plan's approval state read from the split itself.
+
+    The navigator row, the attention count, the checks pane and the Promote dialog all take
+    their findings from here, so they never disagree.
+    """
+    status = plan_status(split)
+    return split_health(split, owner_state, signals, policy, window, since_change,
+                        awaiting_approval=status is not None and status.awaiting_approval)
+
+
 def split_row(split: Split, owner_state: Any, signals: Mapping[BackendKey, GoldenSignals],
-              policy: HealthPolicy) -> SplitList.Row:
+              policy: HealthPolicy, window: Window = Window(),
+              since_change: float | None = None) -> SplitList.Row:
     """The navigator row of one split."""
-    health = split_health(split, owner_state, signals, policy)
+    health = health_of(split, owner_state, signals, policy, window, since_change)
     return SplitList.Row(
         ref=split.ref,
         namespace=split.namespace,
@@ -67,8 +84,14 @@ def split_row(split: Split, owner_state: Any, signals: Mapping[BackendKey, Golde
 
 
 def backend_rows(split: Split, signals: Mapping[BackendKey, GoldenSignals],
-                 policy: HealthPolicy, owner_state: Any = None) -> list[BackendTable.Row]:
-    """One table row per backend, with observed shares and the mismatch flag."""
+                 policy: HealthPolicy, owner_state: Any = None,
+                 judge_shares: bool = True) -> list[BackendTable.Row]:
+    """One table row per backend, with observed shares and the mismatch flag.
+
+    Args:
+        judge_shares: False while the window is not yet full or still holds traffic from before
+            the last weight change: shares are shown but no gap is flagged.
+    """
     shares = observed_shares(split, signals, policy)
     rows = []
     for backend in split.backends:
@@ -80,7 +103,7 @@ def backend_rows(split: Split, signals: Mapping[BackendKey, GoldenSignals],
             configured=configured,
             observed=observed,
             signals=signals.get(backend_key(backend)),
-            mismatch=share_mismatch(configured, observed, policy),
+            mismatch=judge_shares and share_mismatch(configured, observed, policy),
         ))
     return rows
 
@@ -107,23 +130,20 @@ def chart_series(split: Split, history: Mapping[BackendKey, Sequence[tuple[float
     return series
 
 
-def share_findings(split: Split, signals: Mapping[BackendKey, GoldenSignals] | None,
-                   policy: HealthPolicy) -> list[str]:
-    """Backends whose observed share of requests strays from their configured weight.
+def current_figures(split: Split, signals: Mapping[BackendKey, GoldenSignals],
+                    field: str) -> dict[str, float | None]:
+    """Each backend's figure for one `GoldenSignals` field, scaled as `chart_series` scales it.
 
-    Returns:
-        Lines such as "web-canary: weight 50% but 2% of requests".
+    The chart legends show these, the backend table's own figures over the same window, rather
+    than the last chart point (a shorter rate interval that disagrees with the table).
     """
-    if not signals:
-        return []
-    shares = observed_shares(split, signals, policy)
-    findings = []
+    scale = 100.0 if field == "success_rate" else 1.0
+    figures: dict[str, float | None] = {}
     for backend in split.backends:
-        configured = backend.percent if backend.weight is not None else None
-        observed = shares.get(backend.name)
-        if share_mismatch(configured, observed, policy):
-            findings.append(f"{backend.name}: weight {configured:.0f}% but {observed:.0f}% of requests")
-    return findings
+        signals_of = signals.get(backend_key(backend))
+        value = getattr(signals_of, field) if signals_of is not None else None
+        figures.setdefault(backend.name, None if value is None else value * scale)
+    return figures
 
 
 def weights_signature(split: Split) -> tuple[tuple[str, float], ...]:

@@ -60,3 +60,36 @@ def test_torn_and_foreign_lines_are_skipped(tmp_path):
     _record(AuditLog(path), "conflict")
     assert [r["result"] for r in read_audit(path)] == ["ok", "conflict"]
     assert read_audit(tmp_path / "missing.log") == []
+
+
+@pytest.fixture
+def umask_zero():
+    """A process umask that takes nothing away from the modes meshtui asks for."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_directory_and_log_are_private_whatever_the_umask(umask_zero, tmp_path):
+    log = AuditLog()
+    _record(log)
+    assert oct(log.path.parent.stat().st_mode & 0o777) == "0o700"
+    assert oct(log.path.stat().st_mode & 0o777) == "0o600"
+
+    fresh = AuditLog(tmp_path / "new-dir" / "audit.log")
+    _record(fresh)
+    assert oct(fresh.path.parent.stat().st_mode & 0o777) == "0o700"
+    assert oct(fresh.path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_an_existing_readable_log_and_state_directory_are_made_private(umask_zero):
+    path = default_audit_path()
+    path.parent.mkdir(parents=True, mode=0o755)
+    path.write_text("")
+    path.chmod(0o644)
+    _record(AuditLog())
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert len(read_audit()) == 1

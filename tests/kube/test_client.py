@@ -128,3 +128,16 @@ def test_forbidden_write_is_translated(kube: KubeHarness) -> None:
         assert token not in error.message and token not in repr(error)
     finally:
         readonly.close()
+
+
+def test_answers_with_huge_numbers_or_the_wrong_shape_decode_or_fail_cleanly() -> None:
+    """A 5,000-digit integer (beyond int()'s limit) in one object must not fail the whole list."""
+    from meshtui.kube.transport import decode_object
+
+    body = '{"items": [{"spec": {"backends": [{"weight": ' + "9" * 5000 + '}, {"weight": 12}]}}]}'
+    backends = decode_object(body)["items"][0]["spec"]["backends"]
+    assert backends[0]["weight"] == float("inf") and backends[1]["weight"] == 12
+    assert decode_object('{"w": -' + "1" * 100 + "}")["w"] == -float("1" * 100)
+    for bad in ("[1, 2]", '"text"', "{not json"):
+        with pytest.raises(ValueError):
+            decode_object(bad)

@@ -8,11 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.metrics import aggregate, promql
-from meshtui.metrics.prometheus import PrometheusSource
+from meshtui.metrics.prometheus import QUERIES_PER_CALL, PrometheusSource
 from meshtui.metrics.quantiles import bucket_quantile, bucket_quantiles
 from meshtui.metrics.source import BackendTarget, RouteKey
 from meshtui.model.signals import BackendKey
 from tests.metrics.stub_prometheus import StubPrometheus
+from tests.model.hypothesis_settings import QUICK
 
 label_values = st.one_of(st.text(max_size=5), st.integers(), st.floats(allow_nan=False))
 values = st.one_of(st.sampled_from(["1.5", "0", "NaN", "+Inf", "-Inf", "1e3"]),
@@ -27,6 +28,7 @@ def _reference(result: list) -> list:
     return [(aggregate._labels(item), aggregate._pair(item.get("value"))[1]) for item in result]
 
 
+@QUICK
 @given(st.lists(series, max_size=6))
 def test_parse_vector_equals_the_checking_path(result: list) -> None:
     assert parse_equal(aggregate.parse_vector(result), _reference(result))
@@ -50,6 +52,7 @@ buckets = st.lists(st.tuples(st.sampled_from([0.0, 1.0, 5.0, 10.0, 50.0, math.in
                              st.one_of(st.floats(0, 1000), st.just(math.nan))), max_size=8)
 
 
+@QUICK
 @given(buckets, st.lists(st.sampled_from([0.0, 0.5, 0.95, 0.99, 1.0, -0.1, 1.1, math.nan]),
                          max_size=4))
 def test_bucket_quantiles_equal_one_quantile_at_a_time(pairs: list, qs: list) -> None:
@@ -93,7 +96,8 @@ def test_query_plans_follow_the_targets() -> None:
     finally:
         source.close()
         stub.stop()
-    assert len(queries) == 16
-    assert queries[0:4] == queries[4:8]
-    assert all('"a|c"' in q for q in queries[8:12] if "backend_name" in q or "dst_service" in q)
-    assert all("[5m]" in q and "Bad_Name" not in q for q in queries[12:16])
+    n = QUERIES_PER_CALL
+    assert len(queries) == 4 * n
+    assert queries[0:n] == queries[n:2 * n]
+    assert all('"a|c"' in q for q in queries[2 * n:3 * n] if "backend_name" in q or "dst_service" in q)
+    assert all("[5m" in q and "Bad_Name" not in q for q in queries[3 * n:4 * n])

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.metrics import promql
 from meshtui.metrics.promql import InvalidName, InvalidWindow, Matcher, Scope
+from tests.model.hypothesis_settings import FUZZ
 
 
 def test_validate_name_accepts_dns1123_names() -> None:
@@ -127,7 +128,7 @@ def _is_dns1123(name: str) -> bool:
         len(part) <= 63 for part in name.split(".")) and len(name) <= 253
 
 
-@settings(deadline=None)
+@FUZZ
 @given(st.lists(_NAMES, min_size=1, max_size=5))
 def test_fuzzed_names_are_refused_or_cannot_change_the_query(names: list[str]) -> None:
     try:
@@ -142,7 +143,7 @@ def test_fuzzed_names_are_refused_or_cannot_change_the_query(names: list[str]) -
     assert sorted(match["svc"].replace("\\\\.", ".").split("|")) == sorted(set(names))
 
 
-@settings(deadline=None)
+@FUZZ
 @given(st.text(max_size=40))
 def test_fuzzed_label_values_stay_inside_their_quotes(value: str) -> None:
     rendered = Matcher("x", "=", value).render()

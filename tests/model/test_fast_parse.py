@@ -10,15 +10,18 @@ from hypothesis import strategies as st
 
 from meshtui.model.quantity import QuantityError, parse_quantity
 from meshtui.model.split import _percent, _total, parse_split
+from tests.model.hypothesis_settings import QUICK
 
 fractions = st.fractions(min_value=0, max_value=10**6, max_denominator=10**4)
 
 
+@QUICK
 @given(st.lists(fractions, max_size=6))
 def test_total_is_the_exact_sum(weights: list[Fraction]) -> None:
     assert _total(weights) == sum(weights, Fraction(0))
 
 
+@QUICK
 @given(fractions, fractions)
 def test_percent_is_the_same_float(weight: Fraction, total: Fraction) -> None:
     expected = float(weight * 100 / total) if weight and total else 0.0

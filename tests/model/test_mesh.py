@@ -9,7 +9,6 @@ import pytest
 from meshtui.model import split as split_module
 from meshtui.model.mesh import MeshState
 from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.model.split import Owner, SplitRef
 
 
@@ -213,19 +212,6 @@ def test_checks_shadowing_profile_missing_service_and_smi() -> None:
     assert shadow.ref == SplitRef("HTTPRoute", "gateway.networking.k8s.io", "prod", "web-route")
     state.upsert("namespaces", namespace("linkerd-smi"))
     assert not any("linkerd-smi" in c.message for c in state.checks())
-
-
-def test_traffic_checks_flag_weighted_backends_without_requests() -> None:
-    """A backend with weight but zero requests is flagged; unmeasured ones and failed snapshots are not."""
-    state = MeshState()
-    state.replace("trafficsplits", [ts()])
-    primary, canary = BackendKey("prod", "web-primary"), BackendKey("prod", "web-canary")
-    snapshot = MetricsSnapshot(1.0, {primary: GoldenSignals(success_rate=1.0, rps=9.0),
-                                     canary: GoldenSignals(success_rate=None, rps=0.0)})
-    (check,) = state.traffic_checks(snapshot)
-    assert "web-canary" in check.message and "10%" in check.message
-    assert state.traffic_checks(MetricsSnapshot(1.0, {primary: GoldenSignals(rps=9.0)})) == []
-    assert state.traffic_checks(MetricsSnapshot(1.0, snapshot.signals, error="down")) == []
 
 
 def test_list_items_without_kind_are_still_splits() -> None:

@@ -45,3 +45,16 @@ def test_name_problems_name_the_reason() -> None:
     assert "control characters" in (name_problem("service", "a\x1b[2J") or "")
     problem = name_problem("service", "a" * (MAX_NAME_LENGTH + 1)) or ""
     assert "254 characters" in problem and "\x1b" not in problem
+
+
+def test_short_repr_never_raises_and_is_bounded() -> None:
+    from meshtui.model.text import short_repr
+
+    assert short_repr(10**5000) == "<an integer of about 5,000 digits>"
+    assert visible(10**5000) == "<an integer of about 5,000 digits>"
+    assert visible(10**100) == str(10**100)
+    assert short_repr([1, {"w": 10**5000}], 200) == "[1, {'w': <an integer of about 5,000 digits>}]"
+    assert short_repr("a\x1b[2J" + "x" * 1000) == "'a\\x1b[2J" + "x" * 30 + "…"
+    assert short_repr(list(range(100))) == "[0, 1, 2, 3, …]"
+    assert short_repr([[[[[1]]]]]) == "[[[…]]]"
+    assert short_repr(object()) == "<object>"

@@ -210,9 +210,22 @@ def test_validate_percent_accepts(text: object, expected: int) -> None:
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [("-1", "negative"), ("101", "exceed"), ("abc", "not a percentage"), ("2.5", "whole"),
-     (True, "not a percentage"), (None, "not a percentage"), (float("nan"), "not a percentage")],
+     (True, "not a percentage"), (None, "not a percentage"), (float("nan"), "not a percentage"),
+     ("60/2", "not a percentage"), ("\u0663\u0660", "not a percentage"),
+     ("\uff12\uff15", "not a percentage"), ("3_0", "not a percentage"),
+     ("1e99999999", "not a percentage"), ("nan", "not a percentage"),
+     ("inf", "not a percentage"), ("-5", "negative"), ("1.2.3", "not a percentage"),
+     ("100.00000", "too long"), pytest.param(" " * 100_000 + "5", "too long", id="100k-blanks"),
+     ("", "not a percentage"),
+     pytest.param(10**5000, "exceed", id="5000-digit-int")],
 )
 def test_validate_percent_refuses(text: object, fragment: str) -> None:
     """Negative, too large, fractional and non-numeric input get a clear message."""
     with pytest.raises(ValueError, match=fragment):
         validate_percent(text)
+
+
+def test_typed_percentages_are_ascii_digits_with_one_point() -> None:
+    """What the prompt and `meshtui weight` accept: up to 8 characters of digits and one point."""
+    assert [validate_percent(t) for t in ("5.", "050", "100.0000", "7%", " 30 ")] == \
+        [5, 50, 100, 7, 30]

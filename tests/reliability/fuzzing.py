@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 from meshtui.model.health import HealthPolicy
 from meshtui.model.mesh import MeshState
@@ -19,6 +19,7 @@ from meshtui.ui.widgets._split_rows import (
     haystack,
     visible_lines,
 )
+from tests.model.hypothesis_settings import seeded
 
 CASES: Counter[str] = Counter()
 """Generated cases run, by test (written to the figures at the end of the module)."""
@@ -28,9 +29,7 @@ RESOURCE_OF = {"TrafficSplit": "trafficsplits", "Canary": "canaries", "Rollout":
 
 def fuzz_settings(examples: int) -> settings:
     """Bounded, reproducible settings: a fixed number of examples, no deadline, no database."""
-    return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much])
+    return seeded(examples)
 
 
 def resource_of(obj: dict[str, Any]) -> str:

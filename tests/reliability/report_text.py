@@ -44,6 +44,12 @@ Fixed (each with the test that failed before it):
 - `meshtui/control_targets.py` (control CLI): typed percentages (`-5`, `101`, `abc`, `nan`,
   `50.5`) were refused only after discovery and a GET of the split (9 requests); they are refused
   before any request now (`test_input.py::test_bad_percentages_are_refused_before_any_request`).
+- `meshtui/metrics/prometheus.py`: an answer was read whole whatever its size (one query of a
+  256 MiB body: peak RSS 798 MiB, 15.9 s), a dripping answer never failed (one byte every 0.5 s:
+  still running after 30 s with a 1 s timeout), and `q` with such a query in flight left the
+  process running (still running 15 s later). Answers are now read in chunks up to
+  `prometheus_max_body_mib`, each query has a total deadline (`prometheus_timeout`), and quitting
+  abandons the queries in flight (`test_prometheus_bounds.py`, `tests/metrics/test_source_bounds.py`).
 
 Open: none.
 """
@@ -145,7 +151,7 @@ def _rows(figures: Figures) -> list[tuple[str, str, str]]:
 def _dashboard_rows(f: Figures) -> list[tuple[str, str, str]]:
     """Rows of the dashboard-level scenarios (`test_dashboard_faults.py`)."""
     g = lambda s, k: _get(f, s, k)  # noqa: E731 - local shorthand
-    r, m = "dashboard_restarts", "dashboard_metrics_faults"
+    r, m, b = "dashboard_restarts", "dashboard_metrics_faults", "prometheus_bounds"
     faults = "; ".join(
         f"{mode}: key latency median {g(m, f'{mode}_key_latency_median_ms')} ms, max "
         f"{g(m, f'{mode}_key_latency_max_ms')} ms over {g(m, f'{mode}_presses')} presses, "
@@ -185,6 +191,24 @@ def _dashboard_rows(f: Figures) -> list[tuple[str, str, str]]:
          f"phase {g('plan_kill', 'phase')}; canary weights "
          f"{' -> '.join(str(w) for w in g('plan_kill', 'weights') or [])}; steps repeated "
          f"{g('plan_kill', 'steps_repeated')}"),
+        ("16. Prometheus answering an oversized body (streamed) or dripping one byte at a time; "
+         "`q` on the dashboard while such answers are in flight",
+         "an answer past the size limit (default 32 MiB) fails with the memory of the limit; a "
+         "query fails at its deadline and the dashboard shows metrics unavailable with the "
+         "reason; `q` quits within a second and nothing is sent to Prometheus after it",
+         f"{g(b, 'oversized_mib')} MiB body: failed in {g(b, 'oversized_failed_s')} s at the "
+         f"{g(b, 'max_body_mib')} MiB limit, peak RSS of the process "
+         f"{g(b, 'oversized_peak_rss_mib')} MiB, {g(b, 'oversized_sent_mib')} MiB sent before "
+         f"the hang-up; dashboard keys with every answer oversized: median "
+         f"{g(b, 'oversized_key_latency_median_ms')} ms, max "
+         f"{g(b, 'oversized_key_latency_max_ms')} ms (healthy Prometheus, same run: median "
+         f"{g(b, 'healthy_key_latency_median_ms')} ms, max {g(b, 'healthy_key_latency_max_ms')} "
+         f"ms); drip: failed in {g(b, 'drip_failed_s')} s (deadline "
+         f"{g(b, 'drip_deadline_s')} s), dashboard showed unavailable after "
+         f"{g(b, 'drip_dashboard_unavailable_s')} s; `q` with {g(b, 'quit_in_flight')} queries "
+         f"in flight: app gone in {g(b, 'quit_s')} s, queries hung up on "
+         f"{g(b, 'quit_hung_up')}, requests after `q` {g(b, 'requests_after_quit')}; the "
+         f"real process in a terminal exited {g(b, 'process_exit_s')} s after `q`"),
     ]
 
 

@@ -164,6 +164,10 @@ def test_no_secret_in_cli_error_output(apiserver) -> None:
         ("pause", "web"),
         ("--prometheus-token-env", "MESHTUI_TEST_PROM_TOKEN", "--prometheus-url",
          f"http://grafana:{PROM_PASSWORD}@127.0.0.1:1", "get", "splits", "--context", "gone"),
+        # Builds the Prometheus client from the URL (the command above never does).
+        ("rollout", "run", "--max-ticks", "1", "--prometheus-url",
+         f"http://grafana:{PROM_PASSWORD}@127.0.0.1:1", "--context", "gone"),
+        ("--prometheus-url", f"http://grafana:{PROM_PASSWORD}@[::1", "get", "splits"),
         ("get", "splits", "--context", "no-such-context"),
     ]
     results = run_together(kubeconfig, *commands,
@@ -199,3 +203,36 @@ def test_no_secret_in_output_when_the_server_answers_garbage(tmp_path: Path) -> 
     for result in results:
         assert result.returncode != 0, result
         assert _leaks(result.stdout + result.stderr) == [], result
+
+
+def test_no_secret_when_a_command_queries_prometheus_with_a_password_url(apiserver,
+                                                                        tmp_path: Path) -> None:
+    # `rollout run` builds the Prometheus client from the URL and queries it for a plan's
+    # analysis: the password in the URL is sent (basic auth) and never printed or audited.
+    apiserver.store.create(trafficsplit("web", weights=(100, 0)))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("steps:\n  - analysis: {window: 1m, interval: 1s, successRate: \">= 99\", "
+                    "minRequests: 1, failureLimit: 5, count: 5}\n  - setWeight: 50\n")
+    stub = StubPrometheus(lambda path, query: (503, '{"status":"error","error":"overloaded"}'))
+    stub.start()
+    try:
+        started = run_together(apiserver.kubeconfig, ("rollout", "start", "ts/web", "--plan",
+                                                      str(plan)))[0]
+        assert started.returncode == 0, started.stderr
+        host = stub.url.removeprefix("http://")
+        result = run_together(apiserver.kubeconfig, (
+            "rollout", "run", "--max-ticks", "6", "--interval", "0.2", "--speed", "100",
+            "--prometheus-url", f"http://grafana:{PROM_PASSWORD}@{host}"))[0]
+    finally:
+        stub.stop()
+    sent = [value for seen in stub.seen for name, value in seen.headers.items()
+            if name.lower() == "authorization"]
+    assert f"Basic {_b64(f'grafana:{PROM_PASSWORD}')}" in sent, \
+        "the command must have built the client and queried with the password, or this test " \
+        "proves nothing"
+    assert "metrics unavailable" in result.stdout, "the failed query was reported"
+    assert _leaks(result.stdout + result.stderr) == [], result
+    stored = apiserver.store.get("split.smi-spec.io/v1alpha2", "TrafficSplit", "default", "web")
+    assert _leaks(str(stored)) == [], "nor in the plan state written to the split"
+    audit = run_together(None, ("audit", "-o", "json"))[0]
+    assert _leaks(audit.stdout + audit.stderr) == []

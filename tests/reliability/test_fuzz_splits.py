@@ -1,7 +1,8 @@
 """Scenario 6, splits: TrafficSplit (every SMI version) and HTTPRoute (both groups), fuzzed.
 
 Valid objects parse without problems; objects with one known defect carry at least one problem;
-any JSON in any field never crashes parsing, `MeshState` or the navigator's row building.
+any JSON in any field never crashes parsing, `MeshState` or the navigator's row building; hostile
+weights, names and plan annotations are problems on the split.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meshtui.model.split import parse_split
+from tests.model.hostile import Drawn, check_parse, hostile_splits
 from tests.reliability import figures
 from tests.reliability.fuzzing import CASES, fuzz_settings, parse_checked, render
 from tests.reliability.strategies import arbitrary_splits, defective, httproutes, trafficsplits
@@ -54,9 +55,12 @@ def test_arbitrary_json_never_crashes(objects) -> None:
     render(objects)
 
 
-@fuzz_settings(1500)
-@given(st.dictionaries(st.text(max_size=10), st.text(max_size=5) | st.integers() | st.none(),
-                       max_size=5))
-def test_any_mapping_parses(obj) -> None:
+@fuzz_settings(300)
+@given(hostile_splits())
+def test_any_mapping_parses(drawn: Drawn) -> None:
+    """Plausible split shapes (up to 64 backends, 16 rules) with hostile weights of any size,
+    names and plan annotations: parsing never raises, every weight is None or bounded, and
+    each bad weight, name or annotation is a problem on the split."""
     CASES["splits.any-mapping"] += 1
-    parse_split(obj)
+    check_parse(drawn)
+    render([drawn.obj])

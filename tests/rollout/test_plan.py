@@ -17,6 +17,7 @@ from meshtui.model.plan import (
     parse_duration,
     parse_plan,
 )
+from tests.model.hypothesis_settings import QUICK
 
 FULL = """\
 onFailure: pause
@@ -130,6 +131,7 @@ pauses = st.builds(Pause, duration=st.integers(1, 3600).map(float)) | st.just(
     Pause(until_approved=True))
 
 
+@QUICK
 @given(weights, st.lists(analyses | pauses, max_size=4), st.sampled_from(["rollback", "pause"]))
 def test_to_dict_round_trips_through_yaml(ws: list[int], others: list, on_failure: str) -> None:
     steps = tuple(SetWeight(w) for w in ws) + tuple(others)
@@ -137,3 +139,48 @@ def test_to_dict_round_trips_through_yaml(ws: list[int], others: list, on_failur
     again = parse_plan(yaml.safe_dump(plan.to_dict()))
     assert again == plan
     assert again.hash == plan.hash
+
+
+HUGE = "9" * 5000
+
+
+OVERSIZED = [
+    (f"- setWeight: {HUGE}\n", "steps[0].setWeight", "too long"),
+    ("- setWeight: 5\n- pause: {duration: 2001-02-30}\n", "steps[1].pause.duration",
+     "unreadable value"),
+    (f"- setWeight: 5\n- pause: {{duration: {HUGE}s}}\n", "steps[1].pause.duration", "too long"),
+    ("- setWeight: 5\n- pause: {duration: 721h}\n", "steps[1].pause.duration", "30 days"),
+    ("- setWeight: 5\n- pause: {duration: 1e999s}\n", "steps[1].pause.duration", "duration"),
+    ("- setWeight: 5\n- pause: {duration: 0.1ms}\n", "steps[1].pause.duration", "1ms"),
+    ("- setWeight: 5\n- pause: {duration: \u0663\u0660s}\n", "steps[1].pause.duration",
+     "duration"),
+    ("- setWeight: 5\n- analysis: {window: 1m, interval: 1s, latencyP99: '<= 3601s'}\n",
+     "steps[1].analysis.latencyP99", "at most 1h"),
+    ("- setWeight: 5\n- analysis: {window: 1m, interval: 1s, successRate: '>= 99.0000001'}\n",
+     "steps[1].analysis.successRate", "bound"),
+    (f"- setWeight: 5\n- analysis: {{window: 1m, interval: 1s, successRate: '>= 9', "
+     f"count: {HUGE}}}\n", "steps[1].analysis.count", "too long"),
+    ("steps: [{setWeight: 5}]\ncanary: \"web\\n\"\n", "canary", "not a backend name"),
+    ("steps: [{setWeight: 5}]\nstable: \"[red]web\"\n", "stable", "not a backend name"),
+    ("steps:\n" + "  - setWeight: 5\n" * 101, "steps", "at most 100"),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "words"), OVERSIZED,
+                         ids=[f"{i}-{case[1]}" for i, case in enumerate(OVERSIZED)])
+def test_plan_values_of_any_size_are_plan_errors(text: str, field: str, words: str) -> None:
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, source="p")
+    assert caught.value.field == field, str(caught.value)
+    assert words in str(caught.value) and len(str(caught.value)) < 200
+
+
+def test_long_durations_and_bounds_round_trip_without_an_exponent() -> None:
+    plan = Plan(steps=(SetWeight(5), Pause(duration=2_000_000.0),
+                       Analysis(window="1m", interval=1_500_000.0,
+                                latency_p99=Threshold("<=", 3_000_000.0))))
+    data = plan.to_dict()
+    assert data["steps"][1] == {"pause": {"duration": "2000000s"}}
+    assert data["steps"][2]["analysis"]["latencyP99"] == "<= 3000000ms"
+    again = parse_plan(yaml.safe_dump(data))
+    assert again == plan and again.hash == plan.hash

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.model.plan import parse_plan
 from meshtui.model.plan_state import CheckResult, PlanState, PlanStateError, advance, evaluate_check
 from meshtui.rollout import commands
+from tests.model.hypothesis_settings import FUZZ
 
 PLAN = parse_plan("""\
 steps:
@@ -145,7 +146,7 @@ events = st.lists(st.tuples(st.integers(1, 40), st.sampled_from(["pass", "fail",
                   max_size=60)
 
 
-@settings(max_examples=150, deadline=None)
+@FUZZ
 @given(events)
 def test_weights_only_go_up_and_steps_are_recorded_once(script: list[tuple[int, str]]) -> None:
     """Whatever checks and restarts happen, traffic follows the plan forward only."""

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.sim.apiserver.patch import PatchError, json_patch, merge_patch
+from tests.model.hypothesis_settings import QUICK
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
@@ -22,6 +23,7 @@ def test_merge_patch_replaces_lists_and_null_deletes() -> None:
     assert target == {"a": {"b": 1, "c": [1, 2]}, "d": 1}
 
 
+@QUICK
 @given(json_values, json_values)
 def test_merge_patch_is_idempotent(target: object, patch: object) -> None:
     once = merge_patch(target, patch)

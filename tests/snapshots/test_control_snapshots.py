@@ -31,7 +31,8 @@ def press_then(*keys: str, dialog: bool = False, row: int = 0,
         await pilot.press(*keys)
         app = pilot.app
         if dialog:
-            await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
+            await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.armed,
+                         message="the dialog, armed")
         else:
             def pending_shown() -> bool:
                 change = app.screen.control.pending if isinstance(app.screen, DashboardScreen) else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from meshtui.model.split import SplitRef
 from meshtui.sim.mesh import SimulatedMesh
@@ -11,6 +11,8 @@ from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.dashboard import DashboardScreen
 from meshtui.ui.widgets.split_list import SplitList
 from tests.waiting import settle
+
+T = TypeVar("T")
 
 SIZE = (140, 40)
 AUTHORS = SplitRef("TrafficSplit", "split.smi-spec.io", "booksapp", "authors-split")
@@ -59,9 +61,10 @@ async def open_split(pilot: Any, app: MeshtuiApp, ref: SplitRef) -> DashboardScr
 
 
 async def dialog(pilot: Any, app: MeshtuiApp) -> ConfirmDialog:
-    """Wait for the confirmation dialog."""
+    """Wait for the confirmation dialog, drawn and armed (before that it ignores `y`)."""
     try:
-        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the confirmation")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.armed,
+                     message="the confirmation")
     except AssertionError as error:
         said = [n.message for n in app._notifications]
         raise AssertionError(f"{error}; notifications: {said}") from None
@@ -74,3 +77,10 @@ async def written(pilot: Any, screen: DashboardScreen, ref: SplitRef, prefix: st
     await settle(pilot, lambda: screen.control.notes.get(ref, "").startswith(prefix),
                  message=f"a note starting {prefix!r} (now {screen.control.notes.get(ref)!r})")
     return screen.control.notes[ref]
+
+
+async def drawn(pilot: Any, app: MeshtuiApp, kind: type[T]) -> T:
+    """Wait for a dialog of `kind` on top, drawn: keys sent before that are dropped."""
+    return await settle(pilot, lambda: isinstance(app.screen, kind)
+                        and app.screen.drawn_at is not None and app.screen,  # type: ignore[attr-defined]
+                        message=f"{kind.__name__} drawn")

@@ -43,6 +43,17 @@ def test_values_are_read_and_typed() -> None:
     assert dict(settings.keymap) == {"app.quit": "ctrl+q"}
 
 
+def test_finding_thresholds_are_read() -> None:
+    """The verdicts' thresholds come from the file, defaults as documented."""
+    assert (Settings().success_drop_points, Settings().min_requests, Settings().latency_ratio) == (1.0, 20, 2.0)
+    settings = settings_from_mapping({"success_drop_points": 2, "min_requests": 50, "latency_ratio": 3,
+                                      "latency_floor_ms": 25, "latency_min_requests": 200,
+                                      "confidence_z": 3})
+    assert (settings.success_drop_points, settings.min_requests, settings.latency_ratio,
+            settings.latency_floor_ms, settings.latency_min_requests, settings.confidence_z) == \
+        (2.0, 50, 3.0, 25.0, 200, 3.0)
+
+
 def test_stale_threshold_defaults_to_two_refresh_intervals() -> None:
     """Without stale_after, data goes stale after two refresh intervals."""
     assert settings_from_mapping({"refresh": 3}).stale_seconds == 6.0
@@ -58,6 +69,9 @@ def test_stale_threshold_defaults_to_two_refresh_intervals() -> None:
     ({"keymap": "q"}, "'keymap'"),
     ({"success_bad": 0.999}, "'success_bad'"),
     ({"mismatch_points": 150}, "'mismatch_points'"),
+    ({"min_requests": 2.5}, "'min_requests'"),
+    ({"latency_ratio": 0.5}, "'latency_ratio'"),
+    ({"confidence_z": "high"}, "'confidence_z'"),
     ({"refrsh": 5}, "'refrsh'"),
 ])
 def test_bad_values_name_the_key(data: dict, key: str) -> None:

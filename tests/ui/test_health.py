@@ -76,13 +76,13 @@ def test_healthy_split_needs_no_attention() -> None:
 
 
 def test_failing_canary_needs_attention() -> None:
-    """A canary below the bad threshold marks the split bad and flags it."""
+    """A canary below the bad threshold marks the split bad and flags it, naming the figure."""
     split = traffic_split({"web": 90, "web-canary": 10})
     signals = {BackendKey("shop", "web"): sig(1.0, 9.0), BackendKey("shop", "web-canary"): sig(0.6, 1.0)}
     health = split_health(split, None, signals)
     assert health.mark == "bad"
     assert health.attention
-    assert health.reasons[0] == "canary failing"
+    assert health.reasons[0] == "canary success 60%"
 
 
 def test_paused_and_aborted_owners_need_attention() -> None:
@@ -128,7 +128,7 @@ def test_stable_below_warn_is_marked_but_not_flagged() -> None:
     assert (warn.mark, warn.attention) == ("warn", False)
     bad = split_health(split, None, {BackendKey("shop", "web"): sig(0.9, 9.0),
                                      BackendKey("shop", "web-canary"): canary_ok})
-    assert (bad.mark, bad.attention, bad.reasons) == ("bad", True, ("web failing",))
+    assert (bad.mark, bad.attention, bad.reasons) == ("bad", True, ("web success 90%",))
 
 
 def test_owner_state_names_the_canary() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from meshtui.model.findings import Window
 from meshtui.model.health import HealthPolicy
 from meshtui.model.mesh import MeshState
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
@@ -110,6 +111,23 @@ def test_owner_change_and_scope_change_are_seen() -> None:
     assert next(r for r in rows if r.name == "app-000").attention
     scoped_rows = cache.rows(state, "ns-2", {}, POLICY)
     assert scoped_rows == full_rows(state, {}, "ns-2") and {r.namespace for r in scoped_rows} == {"ns-2"}
+
+
+def test_a_change_leaving_the_window_rebuilds_the_row_with_the_same_signals() -> None:
+    """Shares are judged a window after a change: the row is rebuilt then, though no signal moved."""
+    state, cache = mesh(3), RowCache()
+    window = Window(60.0)
+    # app-001 at 90/10 gets half of its traffic on the canary: a gap, once it may be judged.
+    signals = {key("app-001", "primary"): GoldenSignals(success_rate=1.0, rps=5.0),
+               key("app-001"): GoldenSignals(success_rate=1.0, rps=5.0)}
+    changed = {SplitRef("TrafficSplit", "split.smi-spec.io", "ns-1", "app-001"): 1000.0}
+    young = cache.rows(state, None, signals, POLICY, window, changed.get, now=1030.0)
+    row = next(r for r in young if r.name == "app-001")
+    assert not row.attention, "30 s after the change the window still holds the old weights"
+    old = cache.rows(state, None, signals, POLICY, window, changed.get, now=1061.0)
+    row = next(r for r in old if r.name == "app-001")
+    assert row.attention and "gets 50%" in row.note, row.note
+    assert [r.name for r, before in zip(old, young, strict=True) if r is not before] == ["app-001"]
 
 
 def test_weight_log_looks_only_at_changed_objects(monkeypatch: Any) -> None:

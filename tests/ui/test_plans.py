@@ -14,8 +14,8 @@ from meshtui.ui.control.plans import shipped_plans
 from meshtui.ui.screens.plan_picker import PlanPicker
 from meshtui.ui.widgets.plan_timeline import PlanTimeline
 from tests.ui.conftest import mutating_requests
-from tests.ui.control_helpers import (AUTHORS, SIZE, dialog, open_split, stored, stored_weights,
-                                      written)
+from tests.ui.control_helpers import (AUTHORS, SIZE, dialog, drawn, open_split, stored,
+                                      stored_weights, written)
 from tests.waiting import settle
 
 
@@ -72,8 +72,7 @@ async def test_bad_plan_file_is_refused(make_control_app: Callable, mesh, tmp_pa
         await open_split(pilot, app, AUTHORS)
         before = len(mutating_requests(mesh))
         await pilot.press("R")
-        await settle(pilot, lambda: isinstance(app.screen, PlanPicker), message="the plan picker")
-        picker = app.screen
+        picker = await drawn(pilot, app, PlanPicker)
         picker.path_input.focus()
         picker.path_input.value = str(bad)
         await pilot.press("enter")

@@ -93,7 +93,7 @@ async def test_conflict_shows_the_new_state_and_asks_again(make_control_app: Cal
                          manager="kubectl-edit")
         await pilot.press("y")
         await written(pilot, screen, AUTHORS, "conflict")
-        again = await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog)
+        again = await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.armed
                              and app.screen is not first and app.screen, message="asked again")
         assert any("50% →  30%" in line for line in again.confirmation.lines)
         assert screen.control.pending.pending == (70, 30)

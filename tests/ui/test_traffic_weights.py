@@ -16,8 +16,17 @@ from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.weight_slider import WeightSlider
 from tests.ui.conftest import mutating_requests
-from tests.ui.control_helpers import (AUTHORS, SIZE, VOTING, dialog, open_split, stored,
-                                      stored_weights, written)
+from tests.ui.control_helpers import (
+    AUTHORS,
+    SIZE,
+    VOTING,
+    dialog,
+    drawn,
+    open_split,
+    stored,
+    stored_weights,
+    written,
+)
 from tests.waiting import settle
 
 
@@ -79,7 +88,7 @@ async def test_equals_sets_an_exact_percentage(make_control_app: Callable, mesh)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, AUTHORS)
         await pilot.press("equals_sign")
-        await settle(pilot, lambda: isinstance(app.screen, PercentPrompt), message="the prompt")
+        await drawn(pilot, app, PercentPrompt)
         await pilot.press("4", "0", "enter")
         await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
         assert screen.control.pending.pending == (60, 40)
@@ -100,8 +109,7 @@ async def test_equals_refuses_invalid_input(make_control_app: Callable, mesh, ty
         screen = await open_split(pilot, app, AUTHORS)
         before = len(mutating_requests(mesh))
         await pilot.press("equals_sign")
-        prompt = await settle(pilot, lambda: isinstance(app.screen, PercentPrompt) and app.screen,
-                              message="the prompt")
+        prompt = await drawn(pilot, app, PercentPrompt)
         await pilot.press(*typed, "enter")
         await settle(pilot, lambda: reason in str(prompt.error.render()), message="the refusal")
         assert app.screen is prompt, "the prompt stays open"
@@ -137,7 +145,7 @@ async def test_fifty_points_need_the_name_typed(make_control_app: Callable, mesh
         screen = await open_split(pilot, app, AUTHORS)
         before = len(mutating_requests(mesh))
         await pilot.press("equals_sign")
-        await settle(pilot, lambda: isinstance(app.screen, PercentPrompt), message="the prompt")
+        await drawn(pilot, app, PercentPrompt)
         await pilot.press("7", "5", "enter")
         await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
         await pilot.press("a")

@@ -3,7 +3,8 @@ whether the split's name must be typed, and the choices offered (pure, no I/O)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from meshtui.model.actions import PAUSE_STOPS_WEIGHTS, manual_weights_warning
 from meshtui.model.plans import ActionPlan
@@ -111,3 +112,24 @@ def plan_confirmation(split: Split, plan: ActionPlan, *, context: str, pattern: 
         if offer_full else ()
     return Confirmation(f"{plan.action.capitalize()} {split.ref}", lines,
                         tuple(warnings), split.name if typed else None, options, plan.action)
+
+
+def with_findings(confirmation: Confirmation, action: str, failing: Sequence[str]) -> Confirmation:
+    """Lead a promotion's warnings with what is failing, e.g. the canary's success rate.
+
+    Args:
+        confirmation: The dialog as planned.
+        action: The action confirmed; only promotions are warned.
+        failing: Findings on the split's backends (`Finding.message`), worst first.
+    """
+    if not action.startswith("promote") or not failing:
+        return confirmation
+    warnings = tuple(f"Promoting despite a failing check: {message}" for message in failing)
+    return replace(confirmation, warnings=warnings + confirmation.warnings)
+
+
+def quit_confirmation(change: PendingChange) -> Confirmation:
+    """The question before quitting with weights pending: they would be lost, nothing written."""
+    return Confirmation(f"Discard the pending change to {change.ref.name} and quit?",
+                        weight_lines(change), ("Nothing has been written; quitting drops it.",),
+                        confirm_label="quit")

@@ -13,12 +13,21 @@ from textual.widgets import Static
 
 from meshtui.model.split import Split
 from meshtui.rollout.status import PlanStatus, plan_status
+from meshtui.ui.literal import literal
 from meshtui.ui.panes._static import update_text
 from meshtui.ui.panes.weight_editor import EditorView, WeightEditor
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.owner_panel import OwnerPanel
 from meshtui.ui.widgets.plan_timeline import PlanTimeline
 from meshtui.ui.widgets.signal_chart import SignalChart
+
+
+TITLE_PART_LIMIT = 80
+"""Cells each name in the title may take, so the service and owner stay on screen."""
+CHECK_LIMIT = 240
+"""Cells of one finding (about three lines): a finding quoting a huge name stays readable."""
+SHOWN_CHECKS = 12
+"""Findings listed under the charts; the rest are counted (a split of 64 missing backends has 64)."""
 
 
 def _percent(value: float) -> str:
@@ -49,6 +58,8 @@ class ChartView:
     """Horizontal line (e.g. the success-rate warn level)."""
     roles: Mapping[str, str] = field(default_factory=dict)
     """Backend name → ``"stable"``/``"canary"``, so each series is drawn in its role's colour."""
+    current: Mapping[str, float | None] | None = None
+    """Backend name → the figure its legend shows: the table's, over the same window."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,20 @@ class DetailView:
     """Mesh and traffic findings for this split."""
     editor: EditorView | None = None
     """Live and pending weights for the weight sliders."""
+    coverage: str = ""
+    """Set while data covers only part of the metrics window, e.g. "1m of 5m"."""
+
+
+def detail_title(split: Split) -> Text:
+    """``TrafficSplit ns/name  → service  owned by Kind name``, every name drawn literally."""
+    title = Text.assemble((split.kind, "bold"), " ",
+                          literal(f"{split.namespace}/{split.name}", limit=TITLE_PART_LIMIT),
+                          "  → ", literal(split.service, limit=TITLE_PART_LIMIT), end="")
+    if split.owner:
+        title.append("  owned by ")
+        title.append_text(literal(f"{split.owner.kind} {split.owner.name}".rstrip(),
+                                  limit=TITLE_PART_LIMIT))
+    return title
 
 
 class SplitDetail(Vertical):
@@ -81,6 +106,7 @@ class SplitDetail(Vertical):
         yield Static("Select a split", id="detail-title")
         yield OwnerPanel(id="owner")
         yield Static("", id="figures-age")
+        yield Static("", id="coverage")
         yield BackendTable(id="backends")
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
@@ -104,19 +130,25 @@ class SplitDetail(Vertical):
             update_text(title, empty_text)
             return
         split = view.split
-        owner = f"  owned by {split.owner.kind} {split.owner.name}".rstrip() if split.owner else ""
-        update_text(title, f"[b]{split.kind}[/b] {split.namespace}/{split.name}  "
-                           f"→ {split.service}{owner}")
+        update_text(title, detail_title(split))
         gates = getattr(self.screen, "gate_states", {}).get(split.ref)
         self.query_one(OwnerPanel).show(split.owner, view.owner_state, gates)
+        coverage = self.query_one("#coverage", Static)
+        if view.coverage:
+            update_text(coverage, f"figures over {view.coverage}: metrics cover only part of the "
+                                  "window so far")
+        coverage.set_class(bool(view.coverage), "-partial")
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
         self.show_plan(split, status)
         self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
-        lines = [f"• {line}" for line in view.checks]
-        update_text(checks, "\n".join(lines) if lines else "No problems found")
+        lines = [Text.assemble("• ", literal(line, limit=CHECK_LIMIT))
+                 for line in view.checks[:SHOWN_CHECKS]]
+        if len(view.checks) > SHOWN_CHECKS:
+            lines.append(Text(f"+{len(view.checks) - SHOWN_CHECKS} more"))
+        update_text(checks, Text("\n").join(lines) if lines else Text("No problems found"))
         checks.set_class(bool(view.checks), "-problems")
 
     def show_data_age(self, text: str) -> None:
@@ -155,7 +187,7 @@ class SplitDetail(Vertical):
                 chart.set_series(content.series, start=content.start, end=content.end,
                                  markers=content.markers,
                                  threshold=bounds.get(chart_id, content.threshold),
-                                 roles=content.roles)
+                                 roles=content.roles, current=content.current)
             chart.state = view.chart_state
             chart.message = view.chart_message
 

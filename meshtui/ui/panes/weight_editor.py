@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from meshtui.ui.literal import MESSAGE_LIMIT, literal, visible
 from meshtui.ui.panes._static import update_text
 from meshtui.ui.widgets.weight_slider import WeightSlider
 
@@ -31,15 +33,23 @@ class EditorView:
     """Why the weights cannot be edited (read-only, no writer …), or empty."""
 
 
-def summary(view: EditorView) -> str:
+NAME_LIMIT = 40
+"""Cells a backend name may take in the pending diff."""
+
+
+def summary(view: EditorView) -> Text:
     """The header line: the diff of a pending change, or how to start one."""
     if view.pending != view.live:
-        parts = [f"{name} {before}→{after}%" for name, before, after
-                 in zip(view.names, view.live, view.pending, strict=False) if before != after]
-        return f"[b]pending[/b] {' · '.join(parts)}   [dim]a apply · esc discard[/dim]"
+        parts = [Text.assemble(literal(name, limit=NAME_LIMIT), f" {before}→{after}%")
+                 for name, before, after in zip(view.names, view.live, view.pending, strict=False)
+                 if before != after]
+        return Text.assemble(("pending", "bold"), " ", Text(" · ").join(parts), "   ",
+                             ("a apply · esc discard", "dim"), end="")
     if view.unavailable:
-        return f"[b]weights[/b] [dim]({view.unavailable})[/dim]"
-    return "[b]weights[/b] [dim]+/- shift · = set · 0 canary to 0% · click the track[/dim]"
+        return Text.assemble(("weights", "bold"), " ",
+                             (f"({visible(view.unavailable, MESSAGE_LIMIT)})", "dim"), end="")
+    return Text.assemble(("weights", "bold"), " ",
+                         ("+/- shift · = set · 0 canary to 0% · click the track", "dim"), end="")
 
 
 class WeightEditor(Vertical):
@@ -51,7 +61,8 @@ class WeightEditor(Vertical):
         padding: 0 1;
         margin-bottom: 1;
         & > #editor-header { height: 1; }
-        & > #editor-sliders { height: auto; }
+        /* One line per backend: a split of 64 backends scrolls here, not off the screen. */
+        & > #editor-sliders { height: auto; max-height: 8; overflow-y: auto; }
         & > #editor-note { height: auto; color: $warning; }
         &.-pending > #editor-header { color: $warning; }
     }
@@ -84,7 +95,7 @@ class WeightEditor(Vertical):
         self.set_class(view.pending != view.live, "-pending")
         update_text(self.query_one("#editor-header", Static), summary(view))
         note = self.query_one("#editor-note", Static)
-        update_text(note, view.note)
+        update_text(note, literal(view.note, limit=MESSAGE_LIMIT))
         note.display = bool(view.note)
 
     @property

@@ -71,6 +71,8 @@ class MetricsPipeline:
         """Latest successful metrics snapshot."""
         self.fetched_at: float | None = None
         """Clock time the latest snapshot arrived."""
+        self.window: str | None = None
+        """The window the latest snapshot's figures are over (the user may have changed it since)."""
         self.error: str | None = None
         """Why the latest metrics fetch failed, or None when it succeeded."""
         self.history: HistoryFetched | None = None
@@ -136,8 +138,21 @@ class MetricsPipeline:
             self._watch_set.stop(timeout=1.0)
             self._watch_set = None
 
+    def stop(self) -> None:
+        """Stop the watch and abandon the metrics queries in flight: nothing is sent after quit.
+
+        A worker blocked on a slow Prometheus would otherwise keep the process alive (Python
+        waits for worker threads at exit) and go on querying.
+        """
+        self.stop_watch()
+        close = getattr(self.metrics, "close", None)
+        if close is not None:
+            close()
+
     def _start(self, group: str, work: Any) -> bool:
         """Run `work` in a thread unless one of `group` is running; then remember to run again."""
+        if self._stopped.is_set():
+            return False
         if group in self._busy:
             self._again.add(group)
             return False
@@ -181,7 +196,7 @@ class MetricsPipeline:
         if not targets:
             if "metrics" not in self._busy:
                 self.metrics_done(MetricsSnapshot(taken_at=self.screen.clock(), signals={},
-                                                  source=self.metrics.name), None)
+                                                  source=self.metrics.name), None, self.screen.window)
             return
         self._start("metrics", partial(self._fetch_metrics, targets, self.screen.window))
 
@@ -194,10 +209,12 @@ class MetricsPipeline:
             return
         self.screen.post_message(MetricsFetched(snapshot, window))
 
-    def metrics_done(self, snapshot: MetricsSnapshot | None, error: str | None) -> None:
+    def metrics_done(self, snapshot: MetricsSnapshot | None, error: str | None,
+                     window: str | None = None) -> None:
         """Record a fetch's outcome (on the UI thread) and start the next one if asked for."""
         if snapshot is not None:
             self.snapshot = snapshot
+            self.window = window
             self.fetched_at = self.screen.clock()
             self.error = snapshot.error
         else:

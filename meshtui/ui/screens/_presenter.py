@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from meshtui.model.checks import traffic_checks
-from meshtui.model.health import backend_role
+from rich.text import Text
+
+from meshtui.model.findings import Window, shares_judged
+from meshtui.model.health import SplitHealth, backend_role
 from meshtui.ui.config import WINDOW_SECONDS
+from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
-from meshtui.ui.views import CHART_METRICS, backend_rows, chart_series, scoped, share_findings
+from meshtui.ui.views import (
+    CHART_METRICS,
+    backend_rows,
+    chart_series,
+    current_figures,
+    health_of,
+    scoped,
+)
 from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets.split_list import SplitList
 
@@ -30,7 +40,7 @@ class Presenter:
         self.screen = screen
         self.row_cache = RowCache()
         """Navigator rows kept between redraws (only changed splits are rebuilt)."""
-        self._title: str | None = None
+        self._title: Text | None = None
         self._detail: object = object()
         self._mesh_checks: tuple[object, list] = (None, [])
 
@@ -63,24 +73,59 @@ class Presenter:
             self.refresh_detail()
             self.refresh_status()
 
+    @property
+    def window(self) -> Window:
+        """The window the figures on screen are over, and how much of it data covers.
+
+        Until a fetch over a newly chosen window returns, the figures are still the old window's.
+        """
+        pipeline = self.screen.pipeline
+        snapshot = pipeline.snapshot
+        return Window(WINDOW_SECONDS[pipeline.window or self.screen.window],
+                      snapshot.covered if snapshot is not None else None)
+
+    def since_change(self, split: Split) -> float | None:
+        """Seconds since the split's weights can last have changed, None when nothing tells."""
+        changed = self.screen.weight_log.last_change(split.ref)
+        return None if changed is None else self.screen.clock() - changed
+
+    def health(self, split: Split) -> SplitHealth:
+        """The verdict on `split` from what is on screen (the navigator row's, worded in full)."""
+        screen = self.screen
+        return health_of(split, screen.state.owner_state(split), screen.pipeline.signals,
+                         screen.policy, self.window, self.since_change(split))
+
+    def failing(self, split: Split) -> list[str]:
+        """The success and latency findings on `split`'s backends, for a Promote dialog."""
+        return [finding.message for finding in self.health(split).findings
+                if finding.kind in ("success", "latency")]
+
     def refresh_navigator(self) -> None:
         """Rebuild the navigator rows for the scope."""
         screen = self.screen
-        rows = self.row_cache.rows(screen.state, screen.scope, screen.pipeline.signals, screen.policy)
+        rows = self.row_cache.rows(screen.state, screen.scope, screen.pipeline.signals, screen.policy,
+                                   self.window, screen.weight_log.last_change, screen.clock())
         screen.split_list.set_rows(rows)
         self.refresh_navigator_title()
         screen.query_one("#navigator").set_class(self.disconnected, "-disconnected")
 
     def refresh_navigator_title(self) -> None:
-        """Title: scope, number of splits, and how many need attention."""
-        split_list = self.screen.query_one(SplitList)
-        rows = split_list.rows
+        """Title: scope, number of splits, and how many need attention.
+
+        The attention view counts the rows it lists and the splits view counts both, each from
+        the same rows, so the two numbers can never disagree.
+        """
+        rows = self.screen.query_one(SplitList).rows
         attention = sum(1 for row in rows if row.attention)
         scope = self.screen.scope or "all namespaces"
-        view = "needs attention" if self.screen.attention_only else "splits"
-        title = f"[b]{view}[/b] ({len(rows)}) · {scope}"
-        if attention:
-            title += f" · [b]{attention}[/b] need attention"
+        if self.screen.attention_only:
+            title = Text.assemble(("needs attention", "bold"), f" ({attention} of {len(rows)}) · ",
+                                  literal(scope, limit=60), end="")
+        else:
+            title = Text.assemble(("splits", "bold"), f" ({len(rows)}) · ", literal(scope, limit=60),
+                                  end="")
+            if attention:
+                title.append_text(Text.assemble(" · ", (str(attention), "bold"), " need attention"))
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title
@@ -98,6 +143,7 @@ class Presenter:
         pipeline = screen.pipeline
         cluster = getattr(screen.mesh, "cluster", None)
         status.context = str(getattr(cluster, "context", "") or "")
+        status.insecure = getattr(cluster, "verify", True) is False
         status.scope = screen.scope or "all namespaces"
         if not screen.connections:
             status.connection, status.connection_detail = "connecting", ""
@@ -105,11 +151,11 @@ class Presenter:
             errors = sorted({error for connected, error in screen.connections.values()
                              if not connected and error})
             status.connection, status.connection_detail = "disconnected", "retrying"
-            status.tooltip = errors[0] if errors else None
+            status.tooltip = literal(errors[0], limit=MESSAGE_LIMIT) if errors else None
         else:
             status.connection, status.connection_detail = "connected", ""
             status.tooltip = None
-        status.metrics_source = (f"{pipeline.metrics.name} · {screen.window}"
+        status.metrics_source = (f"{pipeline.metrics.name} · {self.window.label}"
                                  if pipeline.metrics is not None else "no metrics source")
         status.metrics_state = self.metrics_state
         status.read_only = screen.control.read_only
@@ -156,12 +202,13 @@ class Presenter:
         self._show_detail(DetailView(
             split=split,
             owner_state=owner_state,
-            rows=backend_rows(split, signals, screen.policy, owner_state),
+            rows=backend_rows(split, signals, screen.policy, owner_state, self.judge_shares(split)),
             charts=self.charts(split),
             chart_state=state,
             chart_message=message,
             checks=self.checks(split),
             editor=screen.control.editor_view(split),
+            coverage="" if self.window.full else self.window.label,
         ))
 
     def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:
@@ -208,21 +255,23 @@ class Presenter:
         owner_state = self.screen.state.owner_state(split)
         roles = {backend.name: backend_role(split, backend, owner_state)
                  for backend in split.backends}
+        signals = self.screen.pipeline.signals
         return {chart_id: ChartView(chart_series(split, series, field), start, end,
                                     [m for m in markers if start <= m <= end],
-                                    warn if chart_id == "success" else None, roles)
+                                    warn if chart_id == "success" else None, roles,
+                                    current_figures(split, signals, field))
                 for chart_id, field in CHART_METRICS.items()}
 
+    def judge_shares(self, split: Split) -> bool:
+        """Whether observed shares are judged: a full window of data since the last change."""
+        return shares_judged(self.window, self.since_change(split))
+
     def checks(self, split: Split) -> list[str]:
-        """Problems of the object, mesh checks that concern it, and traffic findings."""
+        """Findings on the backends (naming the figure), problems of the object, mesh checks."""
         state = self.screen.state
-        findings = list(split.problems)
+        findings = [finding.message for finding in self.health(split).findings]
+        findings += split.problems
         if self._mesh_checks[0] != (state, state.version):
             self._mesh_checks = ((state, state.version), list(state.checks()))
-        checks = list(self._mesh_checks[1])
-        if self.screen.pipeline.snapshot is not None:
-            # Traffic checks concern one split each: only this one's are looked for.
-            checks += traffic_checks([split], self.screen.pipeline.snapshot)
-        findings += [check.message for check in checks if check.ref in (None, split.ref)]
-        findings += share_findings(split, self.screen.pipeline.signals, self.screen.policy)
+        findings += [check.message for check in self._mesh_checks[1] if check.ref in (None, split.ref)]
         return findings

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from meshtui.model.actions import ActionPlan, Unavailable
-from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
+from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST, with_findings
 from meshtui.ui.control.plans import active_plan
 from meshtui.ui.control.pending import NotEditable, PendingChange
 from meshtui.ui.screens.confirm import ConfirmDialog
@@ -288,7 +288,8 @@ class TrafficActions(TrafficWrites):
         if isinstance(plan, Unavailable) or confirmation is None:
             self.notify(f"{action}: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
             return
-        dialog = ConfirmDialog(confirmation)
+        failing = self.presenter.failing(split)  # type: ignore[attr-defined]
+        dialog = ConfirmDialog(with_findings(confirmation, action, failing))
         self.app.push_screen(dialog, partial(self._action_answered, split, plan, dialog))  # type: ignore[attr-defined]
 
     def _action_answered(self, split: Split, plan: ActionPlan, dialog: ConfirmDialog,

@@ -2,23 +2,35 @@
 
 `y` confirms, `n` or `escape` cancels. When the split's name must be typed (big changes,
 production contexts) `y` does nothing: the name is typed in the input and confirmed with enter.
+Keys typed before the dialog was drawn are dropped (`GuardedModal`), and nothing confirms until
+`ARM_DELAY` after that: a key already on its way when the dialog appeared never writes.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.reactive import var
 from textual.widgets import Button, Checkbox, Input, Static
 
 from meshtui.ui.control.confirmation import Confirmation
+from meshtui.ui.literal import MESSAGE_LIMIT, literal
+from meshtui.ui.screens.guarded import GuardedModal
+
+ARM_DELAY = 0.25
+"""Seconds between drawing a confirmation and accepting its `y`, button or typed name: longer
+than a burst of type-ahead takes to arrive, shorter than anyone reads the dialog."""
+
+TOO_EARLY = "{key} in a moment: the dialog has just opened; nothing was written"
+"""Said when the dialog is confirmed before it is armed (`key` is y, or enter for a typed name)."""
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(GuardedModal[bool]):
     """Asks before a write; dismisses with True to go ahead."""
 
     CSS_PATH = "confirm.tcss"
@@ -32,13 +44,20 @@ class ConfirmDialog(ModalScreen[bool]):
     """
     | Key(s) | Description |
     | :- | :- |
-    | y | Confirm (unless the name must be typed). |
+    | y | Confirm (unless the name must be typed), from `ARM_DELAY` after the dialog shows. |
     | n, escape | Cancel. |
     | c, f | Toggle the offered choice (pause the controller first; full promotion). |
     """
 
+    arm_delay: ClassVar[float] = ARM_DELAY
+    """Seconds from first drawn to armed (tests inject their own)."""
+
+    armed: var[bool] = var(False, init=False)
+    """Whether confirming is accepted yet."""
+
     typed_input = getters.query_one("#typed", Input)
     error = getters.query_one("#confirm-error", Static)
+    yes_button = getters.query_one("#confirm-yes", Button)
 
     def __init__(self, confirmation: Confirmation) -> None:
         """Create the dialog.
@@ -51,32 +70,55 @@ class ConfirmDialog(ModalScreen[bool]):
         """What the dialog shows."""
         self.chosen: set[str] = set()
         """Ids of the options ticked when the dialog closed."""
+        self._told_too_early = False
 
     def compose(self) -> ComposeResult:
         """Title, lines, warnings, options, typed input and buttons."""
         c = self.confirmation
         with Vertical(id="confirm-dialog"):
-            yield Static(f"[b]{c.title}[/b]", id="confirm-title", markup=True)
-            yield Static("\n".join(c.lines), id="confirm-lines", markup=False)
+            # Titles, lines and warnings name splits and backends: data, drawn literally.
+            yield Static(literal(c.title, "bold", limit=MESSAGE_LIMIT), id="confirm-title")
+            yield Static(Text("\n").join(literal(line, limit=MESSAGE_LIMIT) for line in c.lines),
+                         id="confirm-lines")
             if c.warnings:
-                yield Static("\n".join(f"⚠ {w}" for w in c.warnings), id="confirm-warnings",
-                             markup=False)
+                yield Static(Text("\n").join(Text.assemble("⚠ ", literal(w, limit=MESSAGE_LIMIT))
+                                             for w in c.warnings), id="confirm-warnings")
             for option in c.options:
-                yield Checkbox(f"{option.label} ({option.key})", id=f"option-{option.id}")
+                yield Checkbox(Text.assemble(literal(option.label, limit=MESSAGE_LIMIT),
+                                             f" ({option.key})"), id=f"option-{option.id}")
             if c.typed is not None:
-                yield Static(f"Type [b]{c.typed}[/b] and press enter to {c.confirm_label}.",
+                yield Static(Text.assemble("Type ", literal(c.typed, "bold", limit=MESSAGE_LIMIT),
+                                           f" and press enter to {c.confirm_label}."),
                              id="confirm-typed-hint")
                 yield Input(placeholder="the split's name", id="typed")
             yield Static("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 label = f"{c.confirm_label.capitalize()}" + ("" if c.typed else " (y)")
-                yield Button(label, variant="warning", id="confirm-yes")
+                yield Button(label, variant="warning", id="confirm-yes", classes="-unarmed")
                 yield Button("Cancel (n)", id="confirm-no")
 
     def on_mount(self) -> None:
         """Focus the input when a name must be typed."""
         if self.confirmation.typed is not None:
             self.typed_input.focus()
+
+    def first_drawn(self) -> None:
+        """Arm `ARM_DELAY` after the dialog is first on screen."""
+        if self.arm_delay > 0:
+            self.set_timer(self.arm_delay, self.arm)
+        else:
+            self.arm()
+
+    def arm(self) -> None:
+        """Accept confirmations from now on."""
+        self.armed = True
+
+    def watch_armed(self, armed: bool) -> None:
+        """The confirm button stops looking disabled; a too-early hint is no longer true."""
+        self.yes_button.set_class(not armed, "-unarmed")
+        if armed and self._told_too_early:
+            self._told_too_early = False
+            self.error.update("")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`y` only works when no name must be typed; option keys only for offered options."""
@@ -94,8 +136,8 @@ class ConfirmDialog(ModalScreen[bool]):
         return None
 
     def action_confirm(self) -> None:
-        """Go ahead."""
-        self._close(True)
+        """Go ahead (once armed)."""
+        self._confirm()
 
     def action_cancel(self) -> None:
         """Write nothing."""
@@ -115,18 +157,21 @@ class ConfirmDialog(ModalScreen[bool]):
     @on(Input.Submitted, "#typed")
     def check_typed(self, message: Input.Submitted) -> None:
         """Confirm only when exactly the split's name was typed."""
-        if message.value.strip() == self.confirmation.typed:
+        if not self.armed:
+            self._too_early()
+        elif message.value.strip() == self.confirmation.typed:
             self._close(True)
         else:
-            self.error.update(f"Type {self.confirmation.typed!r} exactly to confirm; "
-                              "nothing was written.")
+            self.error.update(Text.assemble("Type ", literal(repr(self.confirmation.typed),
+                                                             limit=MESSAGE_LIMIT),
+                                            " exactly to confirm; nothing was written."))
             self.typed_input.value = ""
 
     @on(Button.Pressed, "#confirm-yes")
     def confirm_clicked(self) -> None:
         """The confirm button acts like `y`, or like enter in the typed input."""
         if self.confirmation.typed is None:
-            self._close(True)
+            self._confirm()
         else:
             self.typed_input.action_submit()  # type: ignore[unused-coroutine]
 
@@ -134,6 +179,16 @@ class ConfirmDialog(ModalScreen[bool]):
     def cancel_clicked(self) -> None:
         """The cancel button."""
         self._close(False)
+
+    def _confirm(self) -> None:
+        if self.armed:
+            self._close(True)
+        else:
+            self._too_early()
+
+    def _too_early(self) -> None:
+        self._told_too_early = True
+        self.error.update(TOO_EARLY.format(key="y" if self.confirmation.typed is None else "enter"))
 
     def _close(self, result: bool) -> None:
         self.chosen = {option.id for option in self.confirmation.options

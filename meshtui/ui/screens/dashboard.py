@@ -61,7 +61,8 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     BINDING_GROUP_TITLE = "Dashboard"
     COMMANDS = {DashboardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", key_display="/", id="dashboard.filter",
+        # Priority: decided as the key arrives, so the keys right behind it reach the filter.
+        Binding("slash", "filter", "Filter", key_display="/", id="dashboard.filter", priority=True,
                 tooltip="Filter splits by namespace, name, service or owner as you type."),
         Binding("exclamation_mark", "toggle_attention", "Attention", key_display="!",
                 id="dashboard.attention", tooltip="Show only splits that need attention."),
@@ -130,9 +131,13 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         """Whether timers poll metrics and age the data."""
         self.state = MeshState()
         """Everything the watches have told us, applied on the UI thread only."""
-        self.policy = HealthPolicy(settings.success_warn, settings.success_bad,
-                                   settings.mismatch_points, settings.mismatch_min_rps)
-        """Thresholds for health marks and share mismatches."""
+        self.policy = HealthPolicy(
+            success_warn=settings.success_warn, success_bad=settings.success_bad,
+            mismatch_points=settings.mismatch_points, mismatch_min_rps=settings.mismatch_min_rps,
+            success_drop_points=settings.success_drop_points, min_requests=settings.min_requests,
+            latency_ratio=settings.latency_ratio, latency_floor_ms=settings.latency_floor_ms,
+            latency_min_requests=settings.latency_min_requests, confidence_z=settings.confidence_z)
+        """Thresholds for health marks, findings and share mismatches."""
         self.feed = EventFeed(self)
         """Inbox for watch events from the watch threads."""
         self.connections: dict[str, tuple[bool, str | None]] = {}
@@ -176,9 +181,9 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.pipeline.fetch_all()
 
     def on_unmount(self) -> None:
-        """Stop the watch threads; events arriving later are dropped."""
+        """Stop the watch threads and the metrics queries; events arriving later are dropped."""
         self.feed.close()
-        self.pipeline.stop_watch()
+        self.pipeline.stop()
 
     @on(MeshEventsReceived)
     def schedule_apply(self) -> None:
@@ -241,7 +246,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     @on(MetricsFetched)
     def store_metrics(self, message: MetricsFetched) -> None:
         """Keep the newest snapshot and redraw signals."""
-        self.pipeline.metrics_done(message.snapshot, None)
+        self.pipeline.metrics_done(message.snapshot, None, message.window)
         self.presenter.refresh_all()
 
     @on(MetricsFailed)
@@ -310,9 +315,14 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.presenter.refresh_navigator_title()
 
     def action_filter(self) -> None:
-        """Show and focus the filter box."""
+        """Show and focus the filter box.
+
+        Focus moves at once, not on a later cycle (`Widget.focus`): keys of the same burst are
+        already queued behind `/`, and the app forwards each to whatever has focus when it gets
+        to it. Run as a priority binding, this happens before the next key is forwarded.
+        """
         self.filter_input.add_class("-visible")
-        self.filter_input.focus()
+        self.set_focus(self.filter_input)
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the list."""
@@ -343,7 +353,10 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self.app.push_screen(NamespacePicker(namespaces, current=self.scope), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Traffic-control actions are dimmed when unavailable (read-only, no writer …)."""
+        """Traffic-control actions are dimmed when unavailable (read-only, no writer …); in the
+        filter its own key is typed (the binding has priority over the input)."""
+        if action == "filter" and self.focused is self.filter_input:
+            return False
         return self.check_control(action)
 
     def select_split(self, ref: SplitRef) -> None:

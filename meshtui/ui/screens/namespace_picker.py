@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from meshtui.ui.literal import literal
+
 ALL_NAMESPACES = "*"
 """What the picker returns for "every namespace" (not a valid namespace name)."""
 
@@ -50,7 +52,7 @@ class NamespacePicker(ModalScreen[str | None]):
         with Vertical(id="picker"):
             yield Static("Namespace scope", id="picker-title")
             options = [Option("all namespaces", id=ALL_NAMESPACES)]
-            options += [Option(name, id=name) for name in self.namespaces]
+            options += [Option(literal(name, limit=80), id=name) for name in self.namespaces]
             yield OptionList(*options)
 
     def on_mount(self) -> None:

@@ -1,20 +1,25 @@
-"""Asks for an exact percentage for one backend; refuses anything but a whole number 0..100."""
+"""Asks for an exact percentage for one backend; refuses anything but a whole number 0..100.
+
+Keys typed before the prompt was drawn are dropped (`GuardedModal`): the user had not seen it.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from meshtui.model.weights import validate_percent
+from meshtui.ui.screens.guarded import GuardedModal
+from meshtui.ui.literal import MESSAGE_LIMIT, literal
 
 
-class PercentPrompt(ModalScreen[int | None]):
+class PercentPrompt(GuardedModal[int | None]):
     """Dismisses with the percentage typed, or None when cancelled."""
 
     CSS_PATH = "confirm.tcss"
@@ -46,7 +51,8 @@ class PercentPrompt(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         """A title, the input and a line for errors."""
         with Vertical(id="confirm-dialog"):
-            yield Static(f"[b]Set {self.backend}[/b] (now {self.current}%): whole percent, 0-100",
+            yield Static(Text.assemble(("Set ", "bold"), literal(self.backend, "bold", limit=80),
+                                       f" (now {self.current}%): whole percent, 0-100"),
                          id="confirm-title")
             yield Input(placeholder=str(self.current), id="percent")
             yield Static("", id="percent-error")
@@ -61,7 +67,8 @@ class PercentPrompt(ModalScreen[int | None]):
         try:
             value = validate_percent(message.value)
         except ValueError as error:
-            self.error.update(f"{error}; nothing changed")
+            # The message quotes what was typed: `[/]` must be shown, not parsed.
+            self.error.update(Text.assemble(literal(error, limit=MESSAGE_LIMIT), "; nothing changed"))
             return
         self.dismiss(value)
 

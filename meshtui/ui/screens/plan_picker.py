@@ -14,15 +14,16 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from meshtui.model.plan import PlanError
 from meshtui.ui.control.plans import PlanChoice, load_plan_file, shipped_plans
+from meshtui.ui.screens.guarded import GuardedModal
+from meshtui.ui.literal import MESSAGE_LIMIT, literal
 
 
-class PlanPicker(ModalScreen[PlanChoice | None]):
+class PlanPicker(GuardedModal[PlanChoice | None]):
     """Dismisses with the chosen, validated plan, or None when cancelled."""
 
     DEFAULT_CSS = """
@@ -67,9 +68,10 @@ class PlanPicker(ModalScreen[PlanChoice | None]):
     def compose(self) -> ComposeResult:
         """Title, the shipped plans, a path input and a line for errors."""
         with Vertical(id="plan-dialog"):
-            yield Static(f"[b]Start a plan on {self.split_name}[/b]: pick a shipped plan or "
-                         "type a path", id="plan-title")
-            yield OptionList(*[Option(path.name, id=str(path)) for path in shipped_plans()],
+            yield Static(Text.assemble(("Start a plan on ", "bold"),
+                                       literal(self.split_name, "bold", limit=80),
+                                       ": pick a shipped plan or type a path"), id="plan-title")
+            yield OptionList(*[Option(literal(path.name), id=str(path)) for path in shipped_plans()],
                              id="plan-shipped")
             yield Input(placeholder="path/to/plan.yaml", id="plan-path")
             yield Static("", id="plan-error")
@@ -94,7 +96,7 @@ class PlanPicker(ModalScreen[PlanChoice | None]):
         try:
             choice = load_plan_file(path)
         except PlanError as error:
-            self.error.update(Text(f"{error}\nnothing written"))
+            self.error.update(Text.assemble(literal(error, limit=MESSAGE_LIMIT), "\nnothing written"))
             return
         self.dismiss(choice)
 

@@ -50,8 +50,11 @@ class BrailleCanvas:
             self._bits[row][col] |= DOT_BITS[y % 4][x % 2]
             self._layer[row][col] = layer
 
-    def line(self, x0: int, y0: int, x1: int, y1: int, layer: int) -> None:
+    def line(self, x0: int, y0: int, x1: int, y1: int, layer: int, *, dash: int = 0) -> None:
         """Draw a straight line of dots between two points, ends included (Bresenham).
+
+        With `dash`, the line is drawn `dash` dots on, `dash` dots off, so series that share a
+        colour still look different.
 
         Args:
             x0: Start column.
@@ -59,13 +62,15 @@ class BrailleCanvas:
             x1: End column.
             y1: End row.
             layer: Which series drew it.
+            dash: Length of the dashes in dots; 0 draws a solid line.
         """
         dx, dy = abs(x1 - x0), -abs(y1 - y0)
         sx, sy = (1 if x0 < x1 else -1), (1 if y0 < y1 else -1)
         err = dx + dy
         # Bounded by the line's length: each step moves x or y (or both) one dot closer.
-        for _ in range(dx - dy + 1):
-            self.plot(x0, y0, layer)
+        for step in range(dx - dy + 1):
+            if not dash or step // dash % 2 == 0:
+                self.plot(x0, y0, layer)
             if x0 == x1 and y0 == y1:
                 return
             doubled = 2 * err

@@ -6,6 +6,7 @@ the geometry here makes it testable with plain asserts and keeps the widget smal
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -22,6 +23,10 @@ Points = Sequence[tuple[float, float | None]]
 """``(time, value)`` samples; None is a gap (no data), never zero."""
 SERIES_COLOURS = 6
 """Series cycle through this many colour classes."""
+CYCLE_GLYPHS = ("●", "◆", "▲", "■", "★", "✚")
+"""The legend marker of each round through the colours, so series 1 and 7 (same colour) differ."""
+CYCLE_DASHES = (0, 2, 1)
+"""The line of each round through the colours: solid, dashed (2 dots on, 2 off), dotted."""
 
 
 @dataclass(frozen=True)
@@ -40,11 +45,30 @@ class ChartData:
     """A value drawn as a dashed horizontal line (an SLO or analysis limit)."""
     colours: tuple[int, ...] = ()
     """Colour index per series (0 stable, 1 canary...); empty means legend order."""
+    current: Mapping[str, float | None] | None = None
+    """The figure each series' legend shows (the table's, over the same window); None: each
+    series' last point."""
+
+    def legend_value(self, name: str) -> float | None:
+        """What the legend shows for series `name`."""
+        if self.current is not None:
+            return self.current.get(name)
+        return last_value(self.series.get(name, ()))
 
     def colour(self, layer: int) -> str:
         """The style key of series number `layer`."""
-        index = self.colours[layer] if layer < len(self.colours) else layer
-        return f"series-{index % SERIES_COLOURS + 1}"
+        return f"series-{self._index(layer) % SERIES_COLOURS + 1}"
+
+    def glyph(self, layer: int) -> str:
+        """The legend marker of series number `layer` (one per round through the colours)."""
+        return CYCLE_GLYPHS[self._index(layer) // SERIES_COLOURS % len(CYCLE_GLYPHS)]
+
+    def dash(self, layer: int) -> int:
+        """The dash length of series number `layer`'s line (0 is solid)."""
+        return CYCLE_DASHES[self._index(layer) // SERIES_COLOURS % len(CYCLE_DASHES)]
+
+    def _index(self, layer: int) -> int:
+        return self.colours[layer] if layer < len(self.colours) else layer
 
     @property
     def has_points(self) -> bool:
@@ -64,7 +88,8 @@ def role_colours(names: Sequence[str], roles: Mapping[str, str]) -> tuple[int, .
     """
     fixed = {"stable": 0, "canary": 1}
     taken = {fixed[roles[n]] for n in names if roles.get(n) in fixed}
-    free = (i for i in range(SERIES_COLOURS * 4) if i not in taken)
+    # Unbounded: a split may have any number of backends (an HTTPRoute of 16 rules has 32).
+    free = (i for i in itertools.count() if i not in taken)
     return tuple(fixed[roles[n]] if roles.get(n) in fixed else next(free) for n in names)
 
 
@@ -177,24 +202,27 @@ def distinct_labels(names: Sequence[str], width: int) -> list[str]:
     return [shorten_middle(str(index + 1), width) for index in range(len(names))]
 
 
-def legend_line(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None) -> Line:
+def legend_line(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None,
+                glyphs: Sequence[str] = ()) -> Line:
     """The legend: each series name in its colour with its last value, then the threshold.
 
     Every entry keeps its value; long names are shortened in the middle (canary names usually
     differ from the stable name only at the end) before any entry is dropped, and dropped entries
-    are counted (``+2``) so none silently disappears.
+    are counted (``+2 more``) so none silently disappears.
 
     Args:
         legend: ``(series style key, name, formatted last value)`` per series.
         width: Line width.
         threshold: The formatted threshold, shown as the last entry when set and there is room.
+        glyphs: The marker of each series (``●`` when not given).
 
     Returns:
         The line (empty when there is nothing to show).
     """
-    entries = list(legend)
-    limit = [("threshold", "limit", threshold)] if threshold is not None else []
-    longest = max((len(n) for _, n, _ in entries), default=0)
+    entries = [(key, name, value, glyphs[i] if i < len(glyphs) else "●")
+               for i, (key, name, value) in enumerate(legend)]
+    limit = [("threshold", "limit", threshold, "╌")] if threshold is not None else []
+    longest = max((len(n) for _, n, _, _ in entries), default=0)
     # The limit goes first: the axis marks it anyway, while a series has no other label.
     for with_limit, widths in ((True, (longest, 16, 10, 7)), (False, (longest, 16, 10, 7, 5, 3))):
         for name_width in widths:
@@ -202,21 +230,24 @@ def legend_line(legend: Sequence[tuple[str, str, str]], width: int, threshold: s
             if line is not None:
                 return line
     for keep in range(len(entries) - 1, -1, -1):
-        more = f"+{len(entries) - keep}"
+        more = f"+{len(entries) - keep} more"
+        if len(more) > width:
+            more = f"+{len(entries) - keep}"
         line = _legend_entries(entries[:keep], width - len(more) - 1, 3)
         if line is not None:
             return line + ([(" ", "")] if line else []) + [(more, "legend")]
     return []
 
 
-def _legend_entries(entries: Sequence[tuple[str, str, str]], width: int, name_width: int) -> Line | None:
+def _legend_entries(entries: Sequence[tuple[str, str, str, str]], width: int,
+                    name_width: int) -> Line | None:
     """Lay out legend entries with names cut to `name_width`, or None when they do not fit."""
     line: Line = []
     used = 0
-    series = [name for key, name, _ in entries if key != "threshold"]
+    series = [name for key, name, _, _ in entries if key != "threshold"]
     labels = iter(distinct_labels(series, name_width))
-    for key, name, value in entries:
-        glyph = "╌ " if key == "threshold" else "● "
+    for key, name, value, marker in entries:
+        glyph = f"{marker} "
         label = shorten_middle(name, name_width) if key == "threshold" else next(labels)
         size = (2 if line else 0) + len(glyph) + len(label) + 1 + len(value)
         if used + size > width:
@@ -266,6 +297,7 @@ def plot_lines(data: ChartData, low: float, high: float, fmt: Callable[[float], 
         return x, y
 
     for layer, points in enumerate(data.series.values()):
+        dash = data.dash(layer)
         previous: tuple[int, int] | None = None
         for t, v in points:
             if v is None or not math.isfinite(v) or not data.start <= t <= data.end:
@@ -275,7 +307,7 @@ def plot_lines(data: ChartData, low: float, high: float, fmt: Callable[[float], 
             if previous is None:
                 canvas.plot(*dot, layer)
             else:
-                canvas.line(*previous, *dot, layer)
+                canvas.line(*previous, *dot, layer, dash=dash)
             previous = dot
     marker_cols = sorted({to_dot(m, low)[0] // 2 for m in data.markers if data.start <= m <= data.end})
     threshold_row = to_dot(data.start, data.threshold)[1] // 4 if data.threshold is not None else -1

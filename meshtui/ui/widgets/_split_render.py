@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
+from meshtui.ui.literal import literal
 from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._split_rows import Columns, SplitRow
 from meshtui.ui.widgets.weight_bar import bar_runs
@@ -16,10 +18,31 @@ HEALTH_GLYPHS = {"ok": "●", "warn": "●", "bad": "●", "none": "○"}
 
 
 def fit(text: str, width: int) -> str:
-    """Pad or truncate `text` to exactly `width` cells, marking truncation with an ellipsis."""
-    if len(text) <= width:
-        return text.ljust(width)
-    return text[: max(0, width - 1)] + "…"
+    """Pad or truncate `text` to exactly `width` cells, marking truncation with an ellipsis.
+
+    `text` is data (a name, a service): its control characters are shown escaped, and wide
+    characters count twice, so a name never pushes the weights off the row.
+    """
+    shown = literal(text, limit=width).plain
+    return shown + " " * (width - cell_len(shown))
+
+
+def fit_note(note: str, width: int) -> str:
+    """Fit a note of comma-separated reasons: whole reasons first, the rest marked by an ellipsis.
+
+    "canary success 94%, canary p99 185 ms" in 20 cells reads "canary success 94% …" rather than
+    a cut figure.
+    """
+    if len(note) <= width:
+        return note.ljust(width)
+    reasons = note.split(", ")
+    for count in range(len(reasons) - 1, 0, -1):
+        head = ", ".join(reasons[:count])
+        if len(head) + 2 <= width:
+            return f"{head} …".ljust(width)
+        if len(head) == width:
+            return head
+    return fit(note, width)
 
 
 def bar_roles(roles: tuple[str, ...], count: int) -> list[str]:
@@ -71,8 +94,8 @@ def render_row(
     bar_styles = [base + style(role) for role in bar_roles(row.roles, len(row.percents))]
     bar = bar_runs(row.percents, cols.bar, styles=bar_styles, empty_style=base + style("none"))
     segments.extend(Segment(text, bar_style) for text, bar_style in bar)
-    segments.append(Segment(" " + format_split(row.percents).ljust(cols.split) + "  ", base))
+    segments.append(Segment(" " + fit(format_split(row.percents), cols.split) + "  ", base))
     if cols.note and row.note:
         note_style = style("attention" if row.attention else "note")
-        segments.append(Segment(fit(row.note, cols.note), base + note_style))
+        segments.append(Segment(fit_note(row.note, cols.note), base + note_style))
     return segments

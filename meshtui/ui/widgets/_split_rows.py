@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
 
 
+SPLIT_LABEL_WIDTH = 11
+"""Cells of the widest ``90/10`` label: one split of many backends must not narrow every row."""
+
+
 @dataclass(frozen=True)
 class SplitRow:
     """One split as the list shows it; the app derives these from the model."""
@@ -128,8 +132,8 @@ def visible_lines(
 
 def row_widths(row: SplitRow) -> tuple[int, int, int, int, int]:
     """One row's name, service, owner, ``90/10`` label and note widths (long ones capped)."""
-    return (min(32, len(row.name)), min(24, len(row.service)), len(row.owner_label),
-            len(format_split(row.percents)), min(24, len(row.note)))
+    return (min(32, len(row.name)), min(24, len(row.service)), min(12, len(row.owner_label)),
+            min(SPLIT_LABEL_WIDTH, len(format_split(row.percents))), min(24, len(row.note)))
 
 
 def widest(widths: Sequence[tuple[int, int, int, int, int]]) -> tuple[int, int, int, int, int]:
@@ -203,14 +207,19 @@ class Columns:
     note: int
 
 
+NOTE_MIN = 10
+"""Cells a note keeps before it is dropped: it says why a row has its `!`."""
+
+
 def fit_columns(
     name: int, service: int, owner: int, split: int, note: int, width: int
 ) -> Columns:
     """Choose column widths for a row of `width` cells, dropping the least useful first.
 
     The fixed prefix (cursor gutter, attention mark, health dot, kind) takes 7 cells and each
-    shown column is followed by a 2-cell gap. Service goes first, then owner, then the note;
-    the name shrinks but never below 8 cells.
+    shown column is followed by a 2-cell gap. Service goes first, then owner. For the note, which
+    says why a row needs attention, the bar then shrinks to 4 cells and the note itself to
+    `NOTE_MIN`, and the name to 8, before the note is dropped too.
 
     Args:
         name: Widest name (capped by the caller).
@@ -223,22 +232,29 @@ def fit_columns(
     Returns:
         The widths to use.
     """
-    bar = 10
-    cols = {"name": name, "service": service, "owner": owner, "note": note}
+    for keep_note in (True, False):
+        cols = {"name": name, "service": service, "owner": owner, "note": note if keep_note else 0}
+        bar = 10
 
-    def needed() -> int:
-        shown = sum(w + 2 for w in cols.values() if w)
-        return 7 + shown + bar + 1 + split
+        def needed() -> int:
+            shown = sum(w + 2 for w in cols.values() if w)
+            return 7 + shown + bar + 1 + split
 
-    for drop in ("service", "owner", "note"):
-        if needed() <= width:
+        for drop in ("service", "owner"):
+            if needed() <= width:
+                break
+            cols[drop] = 0
+        if cols["note"] and needed() > width:
+            # The ``90/10`` label still gives the weights when the bar is short.
+            bar = max(4, bar - (needed() - width))
+        if cols["note"] and needed() > width:
+            cols["note"] = max(min(note, NOTE_MIN), cols["note"] - (needed() - width))
+        if needed() > width:
+            cols["name"] = max(8, cols["name"] - (needed() - width))
+        if needed() > width:
+            bar = max(4, bar - (needed() - width))
+        if needed() <= width or not keep_note or not note:
             break
-        cols[drop] = 0
-    overflow = needed() - width
-    if overflow > 0:
-        cols["name"] = max(8, cols["name"] - overflow)
-    if needed() > width:
-        bar = max(4, bar - (needed() - width))
     if needed() < width and cols["note"]:
         cols["note"] += width - needed()
     return Columns(cols["name"], cols["service"], cols["owner"], bar, split, cols["note"])

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from meshtui.ui.literal import literal
 from meshtui.ui.widgets._format import (
     LATENCY_WIDTH,
     NO_DATA,
@@ -51,6 +52,9 @@ FIXED_WIDTHS: dict[str, int] = {
 }
 """Content widths of the numeric columns: wide enough for any value their format makes, so
 columns neither jump as values change nor cut units off (``"38m"`` for ``"38ms"``)."""
+NAME_LIMIT = 32
+"""Cells of the widest backend name shown whole; a longer one is cut in the middle, so the
+weights and signals stay on screen next to it."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,7 @@ class BackendTable(DataTable):
             observed_cell = number(observed)
         role_style = self._style(row.role) if row.role in ("stable", "canary") else Style()
         return (
-            Text(row.name, style=role_style if row.role == "canary" else ""),
+            literal(row.name, role_style if row.role == "canary" else "", limit=NAME_LIMIT, middle=True),
             Text(row.role, style=role_style),
             number(format_percent(row.configured)),
             observed_cell,

@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
+from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ PHASE_HEALTH = {
     "failed": "bad", "aborted": "bad", "terminating": "warn",
 }
 """How a controller phase is coloured (lower-cased phase → style name)."""
+NAME_LIMIT = 120
+"""Cells the owner's controller and name may take."""
 
 
 def _items(value: Any) -> list[str]:
@@ -126,7 +129,7 @@ class OwnerPanel(Widget):
             text.append("  ·  ", self._style("muted"))
         if label:
             text.append(f"{label} ", self._style("label"))
-        text.append(value, style)
+        text.append_text(literal(value, style, limit=MESSAGE_LIMIT))
 
     def render(self) -> RenderResult:
         """Draw the owner line and, when the state is known, the state line."""
@@ -137,9 +140,10 @@ class OwnerPanel(Widget):
             text.append("  weights are set by hand", self._style("muted"))
             return text
         controller = CONTROLLERS.get(owner.controller, owner.controller)
-        text.append(controller, self._style("controller"))
+        text.append_text(literal(controller, self._style("controller"), limit=NAME_LIMIT))
         text.append("  ·  ", self._style("muted"))
-        text.append(f"{owner.kind}/{owner.name or '(name not known yet)'}")
+        text.append_text(literal(f"{owner.kind}/{owner.name or '(name not known yet)'}",
+                                 limit=NAME_LIMIT))
         if owner.controller not in CONTROLLERS:
             text.append("  edits may be reverted by this owner", self._style("warn"))
         if state is None:
@@ -187,4 +191,4 @@ class OwnerPanel(Widget):
         message = str(getattr(state, "message", "") or "")
         if message:
             text.append("\n")
-            text.append(message, self._style("muted"))
+            text.append_text(literal(message, self._style("muted"), limit=MESSAGE_LIMIT))

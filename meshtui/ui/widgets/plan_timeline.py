@@ -11,6 +11,7 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from meshtui.ui.literal import MESSAGE_LIMIT, literal, visible
 from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets._styles import component_fg
 
@@ -103,20 +104,21 @@ class PlanTimeline(Widget):
         if status is None:
             return Text("")
         text = Text(no_wrap=False, end="")
-        text.append(f"Plan {status.plan_hash[:8]}", self._style("title"))
+        text.append(f"Plan {visible(status.plan_hash[:8])}", self._style("title"))
         text.append("  ")
-        text.append(status.phase, self._style(PHASE_STATES.get(status.phase, "muted")))
+        text.append_text(literal(status.phase, self._style(PHASE_STATES.get(status.phase, "muted")),
+                                 limit=MESSAGE_LIMIT))
         if status.total:
             text.append(f"  step {min(status.step + 1, status.total)}/{status.total}"
                         f"  canary {status.weight}%")
             if status.observed is not None and status.observed != status.weight:
                 text.append(f" (split {status.observed}%)", self._style("warn"))
-        text.append(f"\n{self.runner or 'runner unknown (its Lease is not read yet)'}",
-                    self._style("muted"))
+        runner = self.runner or "runner unknown (its Lease is not read yet)"
+        text.append(f"\n{visible(runner, MESSAGE_LIMIT)}", self._style("muted"))
         for step in status.steps:
             style = {"current": "current", "done": "ok"}.get(step.state, "muted")
-            text.append(f"\n {STEP_GLYPHS.get(step.state, '·')} {step.index + 1}. {step.description}",
-                        self._style(style))
+            text.append(f"\n {STEP_GLYPHS.get(step.state, '·')} {step.index + 1}. "
+                        f"{visible(step.description, MESSAGE_LIMIT)}", self._style(style))
             if step.finished_at is not None:
                 text.append(f"  {clock_time(step.finished_at)}", self._style("muted"))
             if step.state == "current":
@@ -125,10 +127,13 @@ class PlanTimeline(Widget):
             text.append("\n ⏸ awaiting approval: press v to approve", self._style("warn"))
         for entry in [h for h in status.history if h.kind == "check"][-SHOWN_CHECKS:]:
             outcome = {"pass": "ok", "fail": "bad"}.get(entry.result, "warn")
-            text.append(f"\n   {CHECK_GLYPHS.get(entry.result, '?')} {entry.result}", self._style(outcome))
-            text.append(f" {clock_time(entry.at)} step {entry.step + 1}: {entry.detail}")
+            text.append(f"\n   {CHECK_GLYPHS.get(entry.result, '?')} {visible(entry.result, 40)}",
+                        self._style(outcome))
+            text.append(f" {clock_time(entry.at)} step {entry.step + 1}: "
+                        f"{visible(entry.detail, MESSAGE_LIMIT)}")
         if status.message:
-            text.append(f"\n{status.message}", self._style(PHASE_STATES.get(status.phase, "muted")))
+            text.append(f"\n{visible(status.message, MESSAGE_LIMIT)}",
+                        self._style(PHASE_STATES.get(status.phase, "muted")))
         return text
 
     def _current_tail(self, status: PlanStatus) -> Text:
@@ -137,7 +142,8 @@ class PlanTimeline(Widget):
         if status.next_at is not None:
             left = status.next_at - self.now
             when = f"in {format_duration(left)}" if left > 0 else "due"
-            tail.append(f"  {status.next_what} {when}", self._style("warn" if left <= 0 else "muted"))
+            tail.append(f"  {visible(status.next_what, 80)} {when}",
+                        self._style("warn" if left <= 0 else "muted"))
         if status.failure_limit:
             tail.append(f"  passed {status.checks_passed}, failed {status.checks_failed}/"
                         f"{status.failure_limit}", self._style("muted"))

@@ -25,13 +25,13 @@ from meshtui.ui.widgets._chart_layout import (
     Line,
     axis_line,
     centred,
-    last_value,
     legend_line,
     plot_lines,
     role_colours,
     title_line,
     y_range,
 )
+from meshtui.ui.literal import visible
 from meshtui.ui.widgets._format import NO_DATA
 from meshtui.ui.widgets._styles import component_fg
 
@@ -183,6 +183,7 @@ class SignalChart(Widget):
         markers: Sequence[float] = (),
         threshold: float | None = None,
         roles: Mapping[str, str] | None = None,
+        current: Mapping[str, float | None] | None = None,
     ) -> None:
         """Replace what the chart shows.
 
@@ -194,6 +195,8 @@ class SignalChart(Widget):
             threshold: A value drawn as a dashed line, or None.
             roles: ``"stable"``/``"canary"`` per series name, so each is drawn in its role's
                 colour whatever its position; None colours the series in legend order.
+            current: The figure per series name the legend shows (the same the backend table
+                shows, over the same window); None shows each series' last point.
         """
         data = ChartData(
             {name: tuple(points) for name, points in series.items()},
@@ -202,6 +205,7 @@ class SignalChart(Widget):
             tuple(markers),
             threshold,
             role_colours(list(series), roles) if roles else (),
+            dict(current) if current is not None else None,
         )
         # Every metrics answer re-shows the detail; only new history needs a new picture.
         if data != self._data or list(data.series) != list(self._data.series):
@@ -232,18 +236,21 @@ class SignalChart(Widget):
         lines = [title_line(self.title, self.unit, width)]
         if state in ("ok", "stale") and height >= LEGEND_MIN_HEIGHT:
             legend = []
-            for index, (name, points) in enumerate(data.series.items()):
-                value = last_value(points)
-                legend.append((data.colour(index), name, NO_DATA if value is None else fmt(value)))
+            for index, name in enumerate(data.series):
+                value = data.legend_value(name)
+                # A name is data: escaped, and cut long before the legend's own fitting.
+                legend.append((data.colour(index), visible(name, width),
+                               NO_DATA if value is None else fmt(value)))
             threshold = fmt(data.threshold) if data.threshold is not None else None
-            lines.append(legend_line(legend, width, threshold))
+            glyphs = [data.glyph(index) for index in range(len(legend))]
+            lines.append(legend_line(legend, width, threshold, glyphs))
         body = height - len(lines)
         if body <= 0:
             return lines[:height]
         if state in ("unavailable", "empty"):
             text = "metrics unavailable" if state == "unavailable" else "no data yet"
             if self.message:
-                text = f"{text}: {self.message}"
+                text = f"{text}: {visible(self.message, width)}"
             blank: Line = [(" " * width, "")]
             for row in range(body):
                 lines.append(centred(text, state, width) if row == (body - 1) // 2 else blank)
@@ -253,7 +260,7 @@ class SignalChart(Widget):
         rows, left, marker_cols = plot_lines(data, low, high, fmt, width, plot_height)
         lines.extend(rows)
         if body >= 2:
-            message = self.message
+            message = visible(self.message, width)
             if state == "stale" and not message:
                 message = "stale"
             key = "stale" if state == "stale" else "message"

@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from meshtui.ui.literal import visible
 from meshtui.ui.widgets._split_cursor import SplitCursorActions
 from meshtui.ui.widgets._split_message import SplitMessage
 from meshtui.ui.widgets._split_render import render_row
@@ -303,6 +304,7 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
             if y != 1:
                 return Strip.blank(width, base)
             message = empty_message(bool(self._rows), self.empty_text, self.filter, self.attention_only)
+            message = visible(message, width)
             return Strip([Segment(f"  {message}", base + self._style("empty"))]).adjust_cell_length(width, base)
         if line >= len(self._lines):
             return Strip.blank(width, base)
@@ -322,7 +324,7 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         """Draw a namespace header with its count of visible splits."""
         style = self._style("header")
         segments = [
-            Segment(f" ▾ {header.namespace}", style),
+            Segment(f" ▾ {visible(header.namespace, width)}", style),
             Segment(f"  {header.count}", style + self._style("count")),
         ]
         return Strip(segments).adjust_cell_length(width, style)

@@ -10,6 +10,7 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from meshtui.ui.literal import visible
 from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets._styles import component_fg
 
@@ -17,6 +18,8 @@ CONNECTION_GLYPHS = {"connected": "●", "connecting": "◌", "disconnected": "�
 """Glyph per cluster connection state."""
 METRICS_GLYPHS = {"ok": "●", "stale": "◐", "unavailable": "✕", "none": "○"}
 """Glyph per metrics state."""
+FIELD_LIMIT = 200
+"""Characters kept of a free-form field (context, scope, detail, source) before it is fitted."""
 
 
 class StatusBar(Widget):
@@ -32,6 +35,7 @@ class StatusBar(Widget):
         "status-bar--muted",
         "status-bar--read-only",
         "status-bar--dry-run",
+        "status-bar--insecure",
     }
     """
     | Class | Description |
@@ -41,6 +45,7 @@ class StatusBar(Widget):
     | `status-bar--ok/warn/bad/muted` | States: connected, connecting/stale, down, no data. |
     | `status-bar--read-only` | The READ-ONLY badge. |
     | `status-bar--dry-run` | The DRY-RUN badge. |
+    | `status-bar--insecure` | The INSECURE-TLS badge. |
     """
 
     DEFAULT_CSS = """
@@ -57,6 +62,7 @@ class StatusBar(Widget):
         & > .status-bar--muted { color: $foreground-muted; }
         & > .status-bar--read-only { color: $background; background: $warning; text-style: bold; }
         & > .status-bar--dry-run { color: $background; background: $warning; text-style: bold; }
+        & > .status-bar--insecure { color: $background; background: $error; text-style: bold; }
     }
     """
 
@@ -78,10 +84,12 @@ class StatusBar(Widget):
     """Whether writes are disabled (shows a badge)."""
     dry_run: reactive[bool] = reactive(False)
     """Whether writes are only previewed by the server (shows a badge)."""
+    insecure: reactive[bool] = reactive(False)
+    """Whether the API server's TLS certificate goes unverified (shows a badge)."""
 
     def _style(self, name: str) -> Style:
         """A partial component style."""
-        if name in ("read-only", "dry-run"):
+        if name in ("read-only", "dry-run", "insecure"):
             return self.get_component_rich_style(f"status-bar--{name}")
         return component_fg(self, f"status-bar--{name}")
 
@@ -90,20 +98,20 @@ class StatusBar(Widget):
         sep: tuple[str, Style | str, int] = (" │ ", self._style("separator"), 0)
         pieces: list[tuple[str, Style | str, int]] = [
             (" ⎈ ", self._style("label"), 0),
-            (self.context or "no context", self._style("context"), 1),
+            (visible(self.context, FIELD_LIMIT) or "no context", self._style("context"), 1),
         ]
         if self.scope:
-            pieces += [sep, (self.scope, "", 1)]
+            pieces += [sep, (visible(self.scope, FIELD_LIMIT), "", 1)]
         state = {"connected": "ok", "connecting": "warn"}.get(self.connection, "bad")
         glyph = CONNECTION_GLYPHS.get(self.connection, "✕")
         pieces += [sep, (f"{glyph} {self.connection}", self._style(state), 0)]
         if self.connection_detail:
             detail_style = self._style("bad" if self.connection == "disconnected" else "muted")
-            pieces.append((f" {self.connection_detail}", detail_style, 3))
+            pieces.append((f" {visible(self.connection_detail, FIELD_LIMIT)}", detail_style, 3))
         metrics_style = {"ok": "ok", "stale": "warn", "unavailable": "bad"}.get(self.metrics_state, "muted")
         pieces += [sep, (f"{METRICS_GLYPHS.get(self.metrics_state, '○')} ", self._style(metrics_style), 0)]
         if self.metrics_source:
-            pieces.append((self.metrics_source, "", 2))
+            pieces.append((visible(self.metrics_source, FIELD_LIMIT), "", 2))
         else:
             pieces.append(("no metrics", self._style("muted"), 0))
         if self.metrics_state in ("stale", "unavailable"):
@@ -114,12 +122,15 @@ class StatusBar(Widget):
         return pieces
 
     def render(self) -> RenderResult:
-        """Draw the fields left to right and the read-only and dry-run badges on the right.
+        """Draw the fields left to right and the insecure, read-only and dry-run badges on the
+        right.
 
         When space is short, the free-form parts (connection detail, then metrics source, then
         context and scope) are shortened before any state is hidden.
         """
         badge = Text(end="")
+        if self.insecure:
+            badge.append(" INSECURE-TLS ", self._style("insecure"))
         if self.dry_run:
             badge.append(" DRY-RUN ", self._style("dry-run"))
         if self.read_only:

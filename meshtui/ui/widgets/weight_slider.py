@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from meshtui.ui.literal import literal
 from meshtui.ui.widgets._styles import component_fg
 
 LABEL_WIDTH = 22
@@ -184,8 +185,9 @@ class WeightSlider(Widget, can_focus=True):
         style = lambda name: component_fg(self, f"weight-slider--{name}")  # noqa: E731
         text = Text(no_wrap=True, end="")
         mark = "▸ " if self.selected else "  "
-        label = self.backend if len(self.backend) <= LABEL_WIDTH - 3 else self.backend[: LABEL_WIDTH - 4] + "…"
-        text.append(f"{mark}{label}".ljust(LABEL_WIDTH), style("label"))
+        label = literal(self.backend, limit=LABEL_WIDTH - 3, middle=True)
+        text.append(f"{mark}{label.plain}" + " " * (LABEL_WIDTH - len(mark) - label.cell_len),
+                    style("label"))
         width = self.track_width
         filled = track_cell(self.pending, width) + (1 if self.pending > 0 else 0)
         live_cell = track_cell(self.live, width)

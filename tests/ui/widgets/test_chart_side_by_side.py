@@ -94,7 +94,7 @@ def test_legend_shortens_names_before_dropping_entries() -> None:
     assert len(set(names)) == 2  # cut in the middle: stable and canary names stay apart
     many = [(f"series-{i + 1}", f"backend-{i}", "1.0") for i in range(6)]
     narrow = "".join(t for t, _ in legend_line(many, 30, "99.0%"))
-    assert len(narrow) <= 30 and narrow.endswith(tuple(f"+{n}" for n in range(1, 7)))
+    assert len(narrow) <= 30 and narrow.endswith(tuple(f"+{n} more" for n in range(1, 7)))
     assert legend_line([], 30, None) == []
 
 

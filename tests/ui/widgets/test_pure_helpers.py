@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 from meshtui.ui.widgets._braille import BrailleCanvas
 from meshtui.ui.widgets._chart_layout import ChartData, axis_line, plot_lines, y_range
 from meshtui.ui.widgets._format import format_duration, format_ms, format_ratio, format_rps, format_split
+from meshtui.ui.widgets._split_render import fit_note
 from meshtui.ui.widgets._split_rows import fit_columns, group_order, haystack, visible_lines
 from meshtui.ui.widgets.weight_bar import EIGHTHS, weight_bar
+from tests.model.hypothesis_settings import QUICK
 from tests.ui.widgets.harness import T0, row
 
 
@@ -33,6 +35,7 @@ def test_other_formats() -> None:
     assert format_split(()) == "—"
 
 
+@QUICK
 @given(st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False), min_size=1, max_size=5),
        st.integers(min_value=0, max_value=40))
 def test_weight_bar_is_always_exactly_width(percents: list[float], width: int) -> None:
@@ -87,6 +90,23 @@ def test_fit_columns_drops_service_then_owner_when_narrow() -> None:
     assert narrow.service == 0 and narrow.name >= 8
     tiny = fit_columns(20, 15, 7, 5, 10, 30)
     assert tiny.service == tiny.owner == tiny.note == 0
+
+
+def test_fit_columns_keep_the_note_before_the_bar() -> None:
+    """The note says why a row has its `!`: the bar shrinks before the note, which goes last."""
+    cols = fit_columns(13, 0, 0, 5, 24, 52)
+    assert cols.note == 18 and cols.bar == 4, "\"canary success 94%\" fits a 52-cell navigator"
+    assert fit_columns(13, 0, 0, 5, 0, 52).bar == 10, "no note, full bar"
+    assert fit_columns(13, 0, 0, 5, 24, 30).note == 0
+
+
+def test_fit_note_keeps_whole_reasons() -> None:
+    """A note too long for its cell keeps whole reasons and marks the rest, never a cut figure."""
+    note = "canary success 94%, canary p99 185 ms"
+    assert fit_note(note, 20) == "canary success 94% …"
+    assert fit_note(note, 18) == "canary success 94%"
+    assert fit_note(note, 40) == note.ljust(40)
+    assert fit_note("awaiting approval", 10) == "awaiting …"
 
 
 def test_y_range_fixed_and_automatic() -> None:

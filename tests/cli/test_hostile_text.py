@@ -1,0 +1,92 @@
+"""Cluster strings with terminal escape sequences are printed escaped by every text output.
+
+An object with escape sequences in its backend names, a plan message or a Rollout's status
+message must not clear the screen, set the title or blink text when its splits, weights or plan
+status are printed: no control character other than the newline reaches stdout or stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from meshtui.model.plan_state import ANNOTATION
+from tests.cli.helpers import run_main
+from tests.control.conftest import owner_ref, rollout
+from tests.plugins.apiserver import RunningApiServer, trafficsplit
+
+HOSTILE = "\x1b]0;owned\x07\x1b[2J\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x9b31m\x7f"
+SHOWN = "\\x1b]0;owned\\x07\\x1b[2J"
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _hostile_split(name: str, **kwargs) -> dict:
+    obj = trafficsplit(name, **kwargs)
+    obj["spec"]["service"] = f"svc{HOSTILE}"
+    obj["spec"]["backends"][1]["service"] = f"canary{HOSTILE}"
+    return obj
+
+
+@pytest.fixture
+def hostile(apiserver: RunningApiServer, tmp_path: Path,
+            capsys: pytest.CaptureFixture[str]) -> RunningApiServer:
+    """Splits, a plan and a Rollout whose strings carry escape sequences."""
+    apiserver.store.create(_hostile_split("evil", weights=(90, 10)))
+    apiserver.store.create(trafficsplit("planned"))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("steps:\n  - pause: {untilApproved: true}\n  - setWeight: 50\n")
+    started = run_main(["rollout", "start", "ts/planned", "--plan", str(plan),
+                        "--kubeconfig", str(apiserver.kubeconfig)], capsys)
+    assert started.returncode == 0, started.stderr
+    api = "split.smi-spec.io/v1alpha2"
+    obj = apiserver.store.get(api, "TrafficSplit", "default", "planned")
+    state = json.loads(obj["metadata"]["annotations"][ANNOTATION])
+    state["message"] = HOSTILE
+    obj["metadata"]["annotations"][ANNOTATION] = json.dumps(state)
+    apiserver.store.update(obj)
+    books = _hostile_split("books", service="books", weights=(80, 20))
+    books["metadata"]["ownerReferences"] = owner_ref("Rollout", "books")
+    apiserver.store.create(books)
+    argo = rollout()
+    argo["status"]["message"] = HOSTILE
+    argo["status"]["conditions"] = [{"type": "Progressing", "status": "True",
+                                     "reason": HOSTILE, "message": HOSTILE}]
+    apiserver.store.create(argo)
+    return apiserver
+
+
+@pytest.mark.parametrize("argv", [
+    ["get", "splits"], ["get", "splits", "-A"],
+    ["weight", "ts/evil", "podinfo-primary=50"],
+    ["weight", "ts/evil", "nope=50"],
+    ["weight", "ts/evil", "podinfo-primary=50", "--dry-run"],
+    ["rollout", "status"], ["rollout", "status", "ts/planned"],
+    ["rollout", "pause", "ts/planned"],
+    ["promote", "ts/books", "--dry-run"], ["abort", "ts/books", "--dry-run"],
+    ["pause", "ts/books", "--dry-run"], ["resume", "ts/books"],
+    ["audit"],
+], ids=" ".join)
+def test_no_control_character_reaches_the_terminal(hostile: RunningApiServer, argv: list[str],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    kube = [] if argv[0] == "audit" else ["--kubeconfig", str(hostile.kubeconfig)]
+    result = run_main([*argv, *kube], capsys)
+    for stream in (result.stdout, result.stderr):
+        assert not CONTROL.search(stream), (argv, stream)
+    assert "Traceback" not in result.stderr
+    if argv[0] in ("get", "weight"):
+        assert SHOWN in result.stdout + result.stderr, (argv, result)
+
+
+def test_json_output_keeps_the_exact_strings(hostile: RunningApiServer,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_main(["rollout", "status", "-o", "json", "--kubeconfig",
+                       str(hostile.kubeconfig)], capsys)
+    assert not CONTROL.search(result.stdout)
+    assert [s["message"] for s in json.loads(result.stdout)] == [HOSTILE]
+    splits = run_main(["get", "splits", "-o", "json", "--kubeconfig",
+                       str(hostile.kubeconfig)], capsys)
+    assert not CONTROL.search(splits.stdout)
+    assert f"svc{HOSTILE}" in [s.get("service") for s in json.loads(splits.stdout)]
