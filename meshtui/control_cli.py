@@ -83,6 +83,9 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser | None =
                         help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
     weight.add_argument("assignments", nargs="+", metavar="BACKEND=PERCENT")
     weight.add_argument("--rule", type=int, default=1, help="HTTPRoute rule, from 1 (default 1)")
+    weight.add_argument("--force", action="store_true",
+                        help="write even though Flagger or Argo Rollouts owns the split (it sets "
+                             "the weights back)")
     _add_common(weight, common_parent)
     weight.set_defaults(control="weight")
     for name, text in (("pause", "pause the canary's progressive plan"),
@@ -143,7 +146,7 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
         namespace = _opt(args, "namespace") or cluster.namespace
         split = resolve_split(MeshClient(cluster), namespace, *target)
         if getattr(args, "control", "") == "weight":
-            return command(args, split, writer, assignments)
+            return command(args, split, writer, assignments, MeshClient(cluster))
         return command(args, split, writer, MeshClient(cluster))
     finally:
         cluster.close()
@@ -158,12 +161,25 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> N
 
 
 def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
-                assignments: dict[str, str]) -> int:
+                assignments: dict[str, str], client: MeshClient) -> int:
+    from meshtui.model.actions import manual_weights_warning
+    from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
     from meshtui.model.split import parse_split
     from meshtui.model.weight_writes import rule_percents
 
     rule = args.rule - 1
     plan = weights_from_assignments(split, assignments, rule)
+    if plan.before == plan.after:
+        return _unchanged(args, split, rule, plan)
+    owner = split.owner
+    # A suspended Flagger Canary leaves its weights alone; a paused Rollout does not.
+    if owner is not None and owner.controller in (FLAGGER, ARGO_ROLLOUTS) and not (
+            owner.controller == FLAGGER and getattr(owner_state(client, split), "suspended", False)):
+        warning = manual_weights_warning(owner, pause_hint=f"(meshtui pause {args.target})",
+                                         move_hint=f"(meshtui promote / abort {args.target})")
+        if not getattr(args, "force", False):
+            raise ControlError(f"{warning} Nothing written; --force writes anyway.")
+        print(f"warning: {warning}", file=sys.stderr)
     result = writer.set_weights(split, list(plan.after), rule)
     written = parse_split(result.obj) if result.obj else split
     after = rule_percents(written, rule)
@@ -181,6 +197,17 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
     lines += [f"  {n:<{width}}  {b:>3}% -> {a:>3}%"
               for n, b, a in zip(names, plan.before, after, strict=True)]
     _emit(args, data, lines)
+    return 0
+
+
+def _unchanged(args: argparse.Namespace, split: Split, rule: int, plan: Any) -> int:
+    """Weights already as asked: say so and write nothing (no request, no audit record)."""
+    names = list(plan.names)
+    _emit(args, {"object": str(split.ref), "rule": rule + 1, "changed": False,
+                 "weights": dict(zip(names, plan.after, strict=True)),
+                 "resourceVersion": split.resource_version},
+          [f"{split.ref}: unchanged, nothing written",
+           *(f"  {n}  {p:>3}%" for n, p in zip(names, plan.after, strict=True))])
     return 0
 
 

@@ -311,6 +311,35 @@ class ClusterWriter:
         except (ValueError, RecursionError):
             return {}
 
+    def read_gate(self, target: ProxyPost, body: Any) -> bool:
+        """Whether a Flagger load tester gate is open: its ``/gate/check`` or ``/rollback/check``
+        answers 200 when open, 403 when closed. A check changes nothing, so it is not audited;
+        it is still a POST, so read-only mode sends none.
+
+        Raises:
+            ReadOnly: In read-only mode.
+            KubeError: When the answer says neither (the proxy refused, the service is down).
+        """
+        from kubernetes.client.exceptions import ApiException
+
+        if self.read_only:
+            raise ReadOnly(f"read-only mode: not checking {target}")
+
+        try:
+            self._post(target, body)
+        except ApiException as exc:
+            text = (exc.body or b"") if isinstance(exc.body, bytes) else str(exc.body or "")
+            text = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+            # The load tester's own 403 is plain text; the API server's is a JSON Status.
+            if exc.status == 403 and not text.lstrip().startswith("{"):
+                return False
+            raise self._translate(exc, PlannedWrite(target, body, JSON, "", str(target)),
+                                  "create") from None
+        except Exception as exc:  # noqa: BLE001 - translated like any other failure
+            raise self._translate(exc, PlannedWrite(target, body, JSON, "", str(target)),
+                                  "create") from None
+        return True
+
     def _post(self, target: ProxyPost, body: Any) -> dict[str, Any]:
         from meshtui.kube.transport import open_response
 

@@ -9,6 +9,7 @@ size and time (`transport`), and `close` abandons the queries in flight.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -58,6 +59,24 @@ def _strip_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
     return urlunsplit((parts.scheme, netloc, path, parts.query, "")), creds
 
 
+_SERVICE_PROXY = re.compile(
+    r"/api/v1/namespaces/(?P<ns>[^/]+)/services/(?:(?P<scheme>https?):)?(?P<svc>[^/:]+)"
+    r"(?::(?P<port>[^/]+))?/proxy(?P<rest>/.*)?$")
+
+
+def source_name(base: str) -> str:
+    """What the status bar calls a Prometheus: the service behind an API-server service proxy
+    (``prometheus linkerd-viz/prometheus:9090 via <apiserver>``), else host and any path."""
+    parts = urlsplit(base)
+    proxied = _SERVICE_PROXY.match(parts.path.rstrip("/"))
+    if proxied is not None:
+        port = f":{proxied['port']}" if proxied["port"] else ""
+        rest = (proxied["rest"] or "").rstrip("/")
+        return f"prometheus {proxied['ns']}/{proxied['svc']}{port}{rest} via {parts.netloc}"
+    path = parts.path.rstrip("/")
+    return f"prometheus {parts.netloc}{path}"
+
+
 class PrometheusSource:
     """Golden signals per backend from Prometheus (directly, or through the API server proxy).
 
@@ -86,7 +105,7 @@ class PrometheusSource:
         self.url = base
         self.timeout = timeout
         self.max_body = max_body
-        self.name = f"prometheus {urlsplit(base).netloc}"
+        self.name = source_name(base)
         all_headers = dict(headers or {})
         if bearer_token:
             all_headers["Authorization"] = f"Bearer {bearer_token}"

@@ -22,22 +22,54 @@ def canary_writes(state: CanaryState, action: str) -> list[PlannedWrite] | Unava
         return [PlannedWrite(target, {"spec": {"suspend": suspend}}, MERGE_PATCH, "",
                              f"{verb} Canary {state.namespace}/{state.name} "
                              f"(spec.suspend: {str(suspend).lower()})")]
+    if action in ("promote", "abort"):
+        reason = gate_unread(state)
+        if reason:
+            return Unavailable(action, reason)
     if action == "promote":
-        return _gate(state, "confirm-promotion", "/gate/check", "/gate/open", "open the promotion gate")
+        return _gate(state, "confirm-promotion", "open the promotion gate")
     if action == "abort":
-        return _gate(state, "rollback", "/rollback/check", "/rollback/open", "open the rollback gate")
+        return _gate(state, "rollback", "open the rollback gate")
     if action == "promote-full":
         return Unavailable(action, "Flagger has no full promotion; promote opens the confirm-promotion gate")
     return Unavailable(action, "Flagger retries by itself when the canary's target changes")
 
 
-def _gate(state: CanaryState, hook_type: str, check_path: str, open_path: str,
-          what: str) -> list[PlannedWrite] | Unavailable:
-    """A POST that opens the Flagger load tester gate behind a webhook of `hook_type`."""
-    action = "promote" if hook_type == "confirm-promotion" else "abort"
+GATE_PHASES = ("", "Progressing", "WaitingPromotion", "Promoting")
+"""Canary phases in which Flagger reads its gates (empty: not known yet, so not refused)."""
+GATES = {"confirm-promotion": ("/gate/check", "/gate/open"),
+         "rollback": ("/rollback/check", "/rollback/open")}
+"""Load tester gate paths (check, open) per webhook type."""
+
+
+def gate_unread(state: CanaryState) -> str:
+    """Why Flagger would not read a gate opened now (empty when it would)."""
+    if state.suspended:
+        return (f"Canary {state.name} is suspended: Flagger reads no gate until it is resumed "
+                "(p), so opening one now changes nothing")
+    if state.phase not in GATE_PHASES:
+        return (f"Canary {state.name} is {state.phase}: Flagger reads its gates only while it "
+                "analyses a new revision, so opening one now changes nothing")
+    return ""
+
+
+def gate_checks(state: CanaryState) -> dict[str, ProxyPost]:
+    """The load tester check of each gate the Canary has (webhook type → POST), to read its state."""
+    checks = {}
+    for hook_type, (check_path, _open) in GATES.items():
+        found = _gate_service(state, hook_type, check_path)
+        if isinstance(found, ProxyPost):
+            checks[hook_type] = found
+    return checks
+
+
+def _gate_service(state: CanaryState, hook_type: str, path: str) -> ProxyPost | str:
+    """The load tester service behind the webhook of `hook_type` (as a POST to `path`), or why
+    there is none."""
     hooks = state.hooks(hook_type)
+    check_path = GATES[hook_type][0]
     if not hooks:
-        return Unavailable(action, f"Canary {state.name} has no {hook_type} webhook to open")
+        return f"Canary {state.name} has no {hook_type} webhook to open"
     for hook in hooks:
         parts = urlsplit(hook.url)
         if parts.path.rstrip("/") != check_path:
@@ -51,11 +83,21 @@ def _gate(state: CanaryState, hook_type: str, check_path: str, open_path: str,
             continue
         if not (_DNS_LABEL.fullmatch(service) and _DNS_LABEL.fullmatch(namespace)):
             continue
-        body = {"name": state.name, "namespace": state.namespace}
-        return [PlannedWrite(ProxyPost(namespace, service, port, open_path), body, JSON, "",
-                             f"{what} of Canary {state.namespace}/{state.name} on {service}.{namespace}")]
-    return Unavailable(action, f"the {hook_type} webhook of Canary {state.name} is not a load tester "
-                               f"{check_path} gate, so meshtui cannot open it")
+        return ProxyPost(namespace, service, port, path)
+    return (f"the {hook_type} webhook of Canary {state.name} is not a load tester "
+            f"{check_path} gate, so meshtui cannot open it")
+
+
+def _gate(state: CanaryState, hook_type: str, what: str) -> list[PlannedWrite] | Unavailable:
+    """A POST that opens the Flagger load tester gate behind a webhook of `hook_type`."""
+    action = "promote" if hook_type == "confirm-promotion" else "abort"
+    target = _gate_service(state, hook_type, GATES[hook_type][1])
+    if isinstance(target, str):
+        return Unavailable(action, target)
+    body = {"name": state.name, "namespace": state.namespace}
+    return [PlannedWrite(target, body, JSON, "",
+                         f"{what} of Canary {state.namespace}/{state.name} on "
+                         f"{target.service}.{target.namespace}")]
 
 
 def rollout_writes(state: RolloutState, action: str) -> list[PlannedWrite] | Unavailable:

@@ -11,10 +11,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_str
-from meshtui.model._owner_actions import canary_writes, rollout_writes
+from meshtui.model._owner_actions import canary_writes, gate_checks, rollout_writes
 from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
+from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
 from meshtui.model.plans import (
+    MERGE_PATCH,
     ActionPlan,
     ObjectTarget,
     PlannedWrite,
@@ -22,13 +23,14 @@ from meshtui.model.plans import (
     Unavailable,
     WeightPlan,
 )
-from meshtui.model.roles import stable_and_canary
+from meshtui.model.roles import STABLE_ANNOTATION, stable_and_canary
 from meshtui.model.split import Split
-from meshtui.model.weight_writes import rule_percents, weight_write
+from meshtui.model.weight_writes import rule_percents, split_target, weight_write
 from meshtui.model.weights import all_to
 
 __all__ = [
     "ACTIONS",
+    "PAUSE_STOPS_WEIGHTS",
     "ActionPlan",
     "ObjectTarget",
     "PlannedWrite",
@@ -36,6 +38,9 @@ __all__ = [
     "Unavailable",
     "WeightPlan",
     "detect_revert",
+    "gate_checks",
+    "manual_weights_warning",
+    "plan_mark_stable",
     "plan_action",
 ]
 
@@ -43,6 +48,29 @@ ACTIONS = ("pause", "resume", "promote", "promote-full", "abort", "retry")
 """Every action meshtui offers."""
 
 _MANAGER_NAMES = {"rollouts-controller": ARGO_ROLLOUTS}
+
+PAUSE_STOPS_WEIGHTS = frozenset({FLAGGER})
+"""Controllers whose pause stops them setting the weights (Flagger's `spec.suspend`). A paused
+Argo Rollout keeps setting them to its current step."""
+
+
+def manual_weights_warning(owner: Owner, pause_hint: str = "", move_hint: str = "") -> str:
+    """What a manual weight change on a split `owner` drives will come to, and what works instead.
+
+    Args:
+        owner: The split's owner (Flagger or Argo Rollouts).
+        pause_hint: How to suspend Flagger first, e.g. "(c)", where that is offered.
+        move_hint: How to promote or abort, e.g. "(P / A)".
+    """
+    who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
+    if owner.controller in PAUSE_STOPS_WEIGHTS:
+        hint = f" {pause_hint}" if pause_hint else ""
+        return (f"{who} owns this split: Flagger will take it over and set the weights back on "
+                f"its next analysis, unless it is suspended first{hint}.")
+    hint = f" {move_hint}" if move_hint else ""
+    return (f"{who} owns this split: Argo Rollouts will set the weights back to the Rollout's "
+            "current step within seconds, even while it is paused. To move traffic, promote "
+            f"or abort the Rollout{hint}.")
 
 
 def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,
@@ -70,7 +98,38 @@ def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,
     if isinstance(writes, Unavailable):
         return writes
     summary = "; ".join(write.description for write in writes)
-    return ActionPlan(action, split.ref, controller, summary[:1].upper() + summary[1:], tuple(writes))
+    notes: tuple[str, ...] = ()
+    if controller == FLAGGER and action in ("promote", "abort"):
+        then = "promotes the canary" if action == "promote" else "rolls the canary back"
+        notes = (f"Opening the gate changes no traffic by itself: Flagger {then} when it next "
+                 "checks the gate (each analysis interval).",)
+    return ActionPlan(action, split.ref, controller, summary[:1].upper() + summary[1:],
+                      tuple(writes), notes=notes)
+
+
+def plan_mark_stable(split: Split, owner_state: CanaryState | RolloutState | None,
+                     backend: str) -> ActionPlan | Unavailable:
+    """Record `backend` as the split's stable backend (`meshtui.io/stable`), guarded by its
+    resourceVersion. Roles then follow it: the canary is another backend, `0` sends all to it.
+
+    Args:
+        split: The split as read.
+        owner_state: Its owner's state: an owner's declared stable service wins, so no mark.
+        backend: The backend to mark (first rule).
+    """
+    owner = split.owner
+    if owner is not None and owner.controller in (FLAGGER, ARGO_ROLLOUTS):
+        who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
+        return Unavailable("mark-stable", f"{who} decides which backend of {split.ref} is stable")
+    stable, _ = stable_and_canary(split, owner_state)
+    if stable is not None and split.backends[stable].name == backend:
+        return Unavailable("mark-stable", f"{backend} is already the stable backend")
+    patch = {"metadata": {"resourceVersion": split.resource_version,
+                          "annotations": {STABLE_ANNOTATION: backend}}}
+    write = PlannedWrite(split_target(split), patch, MERGE_PATCH, "",
+                         f"set {STABLE_ANNOTATION}={backend} on {split.ref}")
+    return ActionPlan("mark-stable", split.ref, "none",
+                      f"Mark {backend} as the stable backend of {split.ref}", (write,))
 
 
 def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
@@ -106,7 +165,8 @@ def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
 
 
 def detect_revert(written: Sequence[int], current: Sequence[int],
-                  managed_fields: Sequence[Mapping[str, Any]] | None, elapsed: float) -> str | None:
+                  managed_fields: Sequence[Mapping[str, Any]] | None, elapsed: float, *,
+                  before: Sequence[int] | None = None, wrote: bool = True) -> str | None:
     """Tell whether weights meshtui wrote were changed back, and by whom.
 
     Args:
@@ -114,6 +174,8 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
         current: Percentages the object has now.
         managed_fields: `metadata.managedFields` of the current object.
         elapsed: Seconds since the write.
+        before: Percentages before the write, when known: whoever set them back reverted it.
+        wrote: False when `written` are weights meshtui only saw, not wrote: nothing to revert.
 
     Returns:
         E.g. "reverted by argo-rollouts after 2 s", or None when the weights are still as written.
@@ -122,8 +184,9 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
         return None
     manager = _last_other_manager(managed_fields or ())
     who = f"by {manager}" if manager else "by another writer"
-    verb = "reverted" if manager in (FLAGGER, ARGO_ROLLOUTS) else "changed"
-    return f"{verb} {who} after {max(0.0, elapsed):.0f} s"
+    back = before is not None and list(before) == list(current)
+    verb = "reverted" if wrote and (back or manager in (FLAGGER, ARGO_ROLLOUTS)) else "changed"
+    return f"{verb} {who} after {max(1, round(elapsed))} s"  # under a second reads "1 s"
 
 
 def _last_other_manager(managed_fields: Sequence[Mapping[str, Any]]) -> str:

@@ -110,6 +110,9 @@ class PlanState:
     checks_failed: int = 0
     approved: bool = False
     history: tuple[HistoryEntry, ...] = field(default=())
+    speed: float = 1.0
+    """How many times faster than written the runner plays pauses and check intervals (the
+    demo's runner, tests), so countdowns read from the state are true."""
 
     @property
     def plan_hash(self) -> str:
@@ -125,6 +128,12 @@ class PlanState:
     def current(self) -> Any:
         """The step being carried out, or None when all are done."""
         return self.plan.steps[self.step] if self.step < len(self.plan.steps) else None
+
+    def where(self) -> str:
+        """Phase and step, e.g. ``Progressing at step 4/6``, ``Succeeded at step 8/8``."""
+        total = len(self.plan.steps)
+        approved = ", approved" if self.approved else ""
+        return f"{self.phase} at step {min(self.step + 1, total)}/{total}{approved}"
 
     def check_due(self, now: float, speed: float = 1.0) -> bool:
         """True when the current step is an analysis whose next check is due."""
@@ -143,6 +152,7 @@ class PlanState:
             "stepStartedAt": self.step_started_at, "updatedAt": self.updated_at,
             "lastCheckAt": self.last_check_at, "checksPassed": self.checks_passed,
             "checksFailed": self.checks_failed, "approved": self.approved,
+            **({"speed": self.speed} if self.speed != 1.0 else {}),
             "history": [{"at": h.at, "kind": h.kind, "step": h.step, "result": h.result,
                          "detail": h.detail, "weight": h.weight, "by": h.by}
                         for h in self.history],
@@ -261,7 +271,15 @@ def _read(text: str) -> PlanState:
         checks_passed=_int(data, "checksPassed", 0, MAX_COUNT, 0),
         checks_failed=_int(data, "checksFailed", 0, MAX_COUNT, 0),
         approved=_bool(data, "approved", False),
-        history=tuple(_entry(item, i, steps) for i, item in enumerate(history)))
+        history=tuple(_entry(item, i, steps) for i, item in enumerate(history)),
+        speed=_speed(data))
+
+
+def _speed(data: dict[str, Any]) -> float:
+    value = _get(data, "speed", 1.0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
+        raise _bad("speed", f"expected a number above 0 and at most 1000, got {short_repr(value)}")
+    return float(value)
 
 
 _REQUIRED: Any = object()
@@ -404,7 +422,7 @@ def advance(state: PlanState, *, now: float, observed: int, check: CheckResult |
             if step.weight < new.weight:
                 # Traffic never moves backwards: a plan started (or resumed) above this step's
                 # weight passes it where it is.
-                new = _next(new.note(now, "step", "done", f"{step.describe()}: canary already "
+                new = _next(new.note(now, "step", "skipped", f"{step.describe()}: canary already "
                                      f"at {new.weight}%", by), now)
                 continue
             if weight is not None:
@@ -435,7 +453,14 @@ def advance(state: PlanState, *, now: float, observed: int, check: CheckResult |
         if new.checks_passed < step.count:
             break
         new = _next(new.note(now, "step", "done", f"{step.describe()}: passed", by), now)
-    return Transition(new, weight)
+    return _with_speed(state, Transition(new, weight), speed)
+
+
+def _with_speed(state: PlanState, transition: Transition, speed: float) -> Transition:
+    """Record the runner's speed with a transition it writes anyway (never a write of its own)."""
+    if transition.state is state or transition.state.speed == speed:
+        return transition
+    return replace(transition, state=replace(transition.state, speed=speed))
 
 
 def _next(state: PlanState, now: float) -> PlanState:

@@ -14,8 +14,9 @@ def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | No
     """Pick the stable and the canary backend of a split's first rule.
 
     Stable is, in order: the owner's stable service (`<apex>-primary` for Flagger, the Rollout's
-    `stableService`), the split's own apex service, the backend named by the `meshtui.io/stable`
-    annotation, `<apex>-primary` or `<apex>-stable`, else the backend with the most weight.
+    `stableService`), the backend named by the `meshtui.io/stable` annotation (a user's choice),
+    the split's own apex service, `<apex>-primary` or `<apex>-stable`, else the backend with the
+    most weight.
     The canary is the owner's canary service, else `<apex>-canary`, else the other backend of a
     pair, else the heaviest non-stable one.
 
@@ -31,7 +32,7 @@ def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | No
     first_rule = split.backends[0].rule
     candidates = [i for i, backend in enumerate(split.backends) if backend.rule == first_rule]
     stable_names, canary_name = _owner_names(owner_state)
-    stable_names += [split.service, split.annotations.get(STABLE_ANNOTATION, "")]
+    stable_names += [split.annotations.get(STABLE_ANNOTATION, ""), split.service]
     if split.service:
         # Flagger's and Argo's naming conventions, for splits whose owner is not (yet) known.
         stable_names += [f"{split.service}-primary", f"{split.service}-stable"]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.errors import Conflict, KubeError
 from meshtui.model.plan import Analysis
-from meshtui.model.plan_state import CheckResult, advance, evaluate_check
+from meshtui.model.plan_state import ACTIVE, CheckResult, advance, evaluate_check
 from meshtui.model.text import visible
 from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.store import (
@@ -99,7 +99,8 @@ class Runner:
                 if self._skipped.get(key) != tracked.error:
                     self.log(f"{visible(key, 300)}: skipped: {visible(tracked.error, 300)}")
             state = tracked.state
-            if state is None or state.phase != "Progressing":
+            # A paused plan keeps its runner: the Lease says who resumes it.
+            if state is None or state.phase not in ACTIVE:
                 continue
             try:
                 written += self._tick_one(key, tracked)
@@ -142,7 +143,7 @@ class Runner:
         write_transition(self.writer, split, state, transition, "rollout-step")
         new = transition.state
         moved = f", canary -> {transition.set_weight}%" if transition.set_weight is not None else ""
-        self.log(visible(f"{split.ref}: {new.phase} step {new.step}/{len(new.plan.steps)}{moved}"
+        self.log(visible(f"{split.ref}: {new.where()}{moved}"
                          f"{': ' + new.message if new.message else ''}", 600))
         return 1
 

@@ -26,7 +26,8 @@ class StepStatus:
     index: int
     description: str
     state: str
-    """``done``, ``current``, ``pending`` or ``skipped`` (after an abort or promotion)."""
+    """``done``, ``current``, ``pending`` or ``skipped`` (passed over: after an abort or
+    promotion, or a setWeight below the canary's weight)."""
     finished_at: float | None = None
 
 
@@ -117,9 +118,12 @@ def plan_status(split: Split) -> PlanStatus | None:
     except (ValueError, IndexError):
         observed = None
     finished = {h.step: h.at for h in state.history if h.kind == "step"}
+    passed = {h.step for h in state.history if h.kind == "step" and h.result == "skipped"}
     steps = []
     for i, step in enumerate(state.plan.steps):
-        if i in finished:
+        if i in passed:
+            status = "skipped"
+        elif i in finished:
             status = "done"
         elif i == state.step and not state.done:
             status = "current"
@@ -131,10 +135,11 @@ def plan_status(split: Split) -> PlanStatus | None:
     analysis = later[0] if later else earlier[-1] if earlier else None
     current = state.current
     next_at, next_what = None, ""
+    # The runner plays durations `speed` times faster (the demo's does): so does the countdown.
     if state.phase == "Progressing" and isinstance(current, Pause) and current.duration:
-        next_at, next_what = state.step_started_at + current.duration, "pause ends"
+        next_at, next_what = state.step_started_at + current.duration / state.speed, "pause ends"
     elif state.phase == "Progressing" and isinstance(current, Analysis):
-        next_at = (state.last_check_at or state.step_started_at) + current.interval
+        next_at = (state.last_check_at or state.step_started_at) + current.interval / state.speed
         next_what = "next check"
     return PlanStatus(
         split=str(split.ref), namespace=split.namespace, name=split.name, phase=state.phase,

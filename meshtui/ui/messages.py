@@ -98,6 +98,8 @@ class WeightsApplied(Message, bubble=False):
     """True when the write undid the previous change."""
     obj: dict[str, Any] = field(default_factory=dict)
     """The object the server returned."""
+    base_version: str = ""
+    """The resourceVersion that guarded the write (the split as it was read)."""
 
 
 @dataclass
@@ -160,3 +162,13 @@ class PlanRunnerRead(Message, bubble=False):
     """The split."""
     runner: str
     """``driven by runner X (lease)``, ``no runner`` or why the Lease could not be read."""
+
+
+@dataclass
+class GatesRead(Message, bubble=False):
+    """The state of a Flagger Canary's load tester gates, as just read."""
+
+    ref: SplitRef
+    """The split the Canary drives."""
+    gates: dict[str, str]
+    """Webhook type → ``open``, ``closed`` or ``unknown (why)``."""

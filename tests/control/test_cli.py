@@ -138,3 +138,26 @@ def test_promote_and_abort_by_owner(apiserver):
     status = apiserver.store.get("argoproj.io/v1alpha1", "Rollout", "default", "books")["status"]
     assert status["abort"] is True and "pauseConditions" not in status
     assert "not manually paused" in refused
+
+
+def test_weight_on_an_owned_split_needs_force_and_a_no_op_writes_nothing(apiserver):
+    """Argo sets a paused Rollout's weights back: `weight` says so and writes only with --force;
+    weights already as asked send no request at all."""
+    split = trafficsplit("books", service="books", weights=(80, 20))
+    split["metadata"]["ownerReferences"] = owner_ref("Rollout", "books")
+    apiserver.store.create(split)
+    apiserver.store.create(rollout(phase="Paused"))
+    apiserver.store.create(trafficsplit("web", weights=(90, 10)))
+
+    refused, same = meshtui_together(apiserver, ("weight", "ts/books", "books-canary=25"),
+                                     ("weight", "ts/web", "podinfo-canary=10"))
+    line = _one_error_line(refused)
+    assert "set the weights back" in line and "even while it is paused" in line and "--force" in line
+    assert same.returncode == 0, same.stderr
+    assert "unchanged, nothing written" in same.stdout
+    assert mutating(apiserver.server) == [] and read_audit() == []
+
+    forced = meshtui(apiserver, "weight", "ts/books", "books-canary=25", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stderr.startswith("warning: ") and "promote / abort" in forced.stderr
+    assert _percents(apiserver, "split.smi-spec.io/v1alpha2", "TrafficSplit", "books") == [75, 25]

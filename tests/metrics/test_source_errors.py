@@ -136,7 +136,9 @@ def test_base_url_with_path_bearer_token_and_constant_query_count(stub: StubFact
     assert {s.path for s in server.seen} == {prefix + "/api/v1/query"}
     assert all(s.headers.get("Authorization") == f"Bearer {TOKEN}" for s in server.seen)
     assert all_.signals[BackendKey("ns-3", "svc-3")] == GoldenSignals(None, None, None, None, None)
-    assert source.name == f"prometheus {server.url.removeprefix('http://')}"
+    # Named after the service behind the proxy; the API server only carries the queries.
+    assert source.name == ("prometheus linkerd-viz/prometheus:9090 via "
+                           f"{server.url.removeprefix('http://')}")
 
 
 def test_invalid_names_are_never_sent_and_get_no_data(stub: StubFactory) -> None:

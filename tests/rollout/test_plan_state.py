@@ -94,6 +94,17 @@ def test_a_plan_started_above_a_step_never_moves_traffic_back() -> None:
     t = advance(state, now=1, observed=30)
     assert t.set_weight is None and t.state.step == 1
     assert "already at 30%" in t.state.history[-1].detail
+    assert t.state.history[-1].result == "skipped"
+
+
+def test_where_names_the_step_out_of_the_total_and_the_speed_is_kept() -> None:
+    """A finished plan is at its last step, never one past it; the runner's speed is recorded
+    with a transition and read back from the annotation."""
+    done = dataclasses.replace(started(), phase="Succeeded", step=len(PLAN.steps))
+    assert done.where() == "Succeeded at step 6/6"
+    assert started().where() == "Progressing at step 1/6"
+    moved = advance(started(), now=1, observed=0, speed=6.0).state
+    assert moved.speed == 6.0 and PlanState.from_annotation(moved.to_annotation()).speed == 6.0
 
 
 def test_commands() -> None:

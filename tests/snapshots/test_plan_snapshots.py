@@ -44,8 +44,8 @@ def timeline_shown(step: int):
     async def run_before(pilot) -> None:
         screen = await ready(pilot, 4)
         timeline = screen.query_one(PlanTimeline)
-        await settle(pilot, lambda: timeline.status is not None and timeline.status.step == step,
-                     message="the timeline")
+        await settle(pilot, lambda: timeline.status is not None and timeline.status.step == step
+                     and timeline.runner, message="the timeline and its runner (the Lease read)")
         # The plan's p99 bound reaches the chart in a later redraw than the timeline; without a
         # plan that chart has no threshold at all.
         p99 = screen.query_one("#chart-p99", SignalChart)

@@ -19,11 +19,13 @@ AUTHORS = SplitRef("TrafficSplit", "split.smi-spec.io", "booksapp", "authors-spl
 """SMI v1alpha1, no owner, authors 75% (stable, the apex) / authors-v2 25%."""
 BOOKS = SplitRef("TrafficSplit", "split.smi-spec.io", "booksapp", "books")
 """SMI v1alpha2 owned by the Argo Rollout books: books-canary 20% / books-stable 80%."""
+VOTING = SplitRef("HTTPRoute", "policy.linkerd.io", "emojivoto", "voting-split")
+"""Linkerd HTTPRoute, no owner: voting-svc 90% (the parent service, stable) / voting-v2-svc 10%."""
 PODINFO = SplitRef("HTTPRoute", "gateway.networking.k8s.io", "test", "podinfo")
 """Gateway API HTTPRoute owned by the Flagger Canary podinfo: primary 90% / canary 10%."""
 
 API_VERSIONS = {AUTHORS: "split.smi-spec.io/v1alpha1", BOOKS: "split.smi-spec.io/v1alpha2",
-                PODINFO: "gateway.networking.k8s.io/v1"}
+                PODINFO: "gateway.networking.k8s.io/v1", VOTING: "policy.linkerd.io/v1beta3"}
 
 
 def stored(mesh: SimulatedMesh, ref: SplitRef) -> dict[str, Any]:

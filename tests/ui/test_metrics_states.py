@@ -126,3 +126,69 @@ async def test_fetch_is_batched_over_the_scope(make_app: Callable[..., MeshtuiAp
         await settle(pilot, lambda: len(source.fetches) > calls, message="a scoped fetch")
         assert {t.key.namespace for t in source.fetches[-1][0]} == {"test"}
         assert len(app.screen.query_one(SplitList).rows) == 1
+
+
+async def test_stale_figures_are_labelled_with_their_age(make_app: Callable[..., MeshtuiApp],
+                                                         mesh: SimulatedMesh) -> None:
+    """When the metrics source stops answering, the table's old figures say how old they are and
+    why, and the label keeps ageing; fresh figures carry no label."""
+    now = [mesh.traffic.now]
+    source = SwitchableMetrics(mesh.source())
+    app = make_app(metrics=source, clock=lambda: now[0], settings=Settings(refresh=5))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await rows_listed(pilot, app)
+        await settle(pilot, lambda: screen.pipeline.snapshot is not None, message="metrics")
+        screen.select_split(PODINFO)
+        label = screen.detail.query_one("#figures-age")
+        await settle(pilot, lambda: screen.detail.query_one("#chart-rps", SignalChart).state == "ok",
+                     message="fresh figures")
+        assert not label.display
+        source.failing = MetricsError("cannot reach Prometheus at 127.0.0.1:9")
+        now[0] += 11
+        screen.pipeline.fetch_all()
+        await settle(pilot, lambda: screen.pipeline.error is not None, message="the failed fetch")
+        screen.presenter.refresh_freshness()
+        await settle(pilot, lambda: "figures from 11s ago" in str(label.render()),
+                     message=f"the age label (now {str(label.render())!r})")
+        assert label.display and "cannot reach Prometheus" in str(label.render())
+        now[0] += 60
+        screen.presenter.refresh_freshness()
+        assert "figures from 71s ago" in str(label.render())
+
+
+class SwitchableMetrics(CountingSource):
+    """The simulator's metrics until `failing` is set, then that error on every call."""
+
+    failing: Exception | None = None
+
+    def fetch(self, targets, window):  # noqa: ANN001, ANN201
+        if self.failing is not None:
+            raise self.failing
+        return super().fetch(targets, window)
+
+    def history(self, targets, window, step):  # noqa: ANN001, ANN201
+        if self.failing is not None:
+            raise self.failing
+        return super().history(targets, window, step)
+
+
+async def test_status_bar_names_prometheus_behind_the_service_proxy(
+        make_app: Callable[..., MeshtuiApp], mesh: SimulatedMesh) -> None:
+    """Metrics through the API server's service proxy: the status bar names linkerd-viz's
+    Prometheus service, not the API server's address as if it were Prometheus's."""
+    from meshtui.metrics.prometheus import PrometheusSource
+
+    apiserver = mesh.server.url.rstrip("/")
+    source = PrometheusSource(f"{apiserver}/api/v1/namespaces/linkerd-viz/services/"
+                              "prometheus:9090/proxy/", timeout=1)
+    app = make_app(metrics=source)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await rows_listed(pilot, app)
+            status = app.screen.query_one(StatusBar)
+            host = apiserver.split("://", 1)[1]
+            await settle(pilot, lambda: status.metrics_source.startswith(
+                f"prometheus linkerd-viz/prometheus:9090 via {host}"),
+                message=f"the Prometheus named (shown: {status.metrics_source!r})")
+    finally:
+        source.close()

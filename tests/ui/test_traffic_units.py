@@ -14,9 +14,10 @@ import meshtui
 from meshtui.cli import build_parser
 from meshtui.model.split import parse_split
 from meshtui.ui.config import ConfigError, Settings, settings_from_mapping
-from meshtui.ui.control.confirmation import PAUSE_FIRST, weights_confirmation
+from meshtui.ui.control.confirmation import weights_confirmation
 from meshtui.ui.control.pending import needs_typed_confirmation, production, shifted, start_edit
-from meshtui.ui.control.reverts import RevertWatcher
+from meshtui.model.plan_state import ANNOTATION as PLAN_ANNOTATION
+from meshtui.ui.control.reverts import SplitStatus
 from meshtui.ui.widgets.weight_slider import track_cell, track_percent
 
 
@@ -52,39 +53,67 @@ def test_typed_confirmation_rules() -> None:
     assert production("anything", "(")  # a broken pattern errs on the safe side
 
 
-def test_confirmation_of_an_owned_split_warns_and_offers_pause() -> None:
-    """A controller-owned split: the warning names the controller; pause-first is offered."""
+def test_confirmation_of_an_argo_split_says_pausing_does_not_help() -> None:
+    """An Argo-owned split: the Rollout sets the weights back even when paused, so pause-first is
+    not offered; promote and abort are named instead."""
     split = parse_split(split_obj(owner=True))
     change = shifted(start_edit(split), 1, 5, stable=0)
     dialog = weights_confirmation(split, change, context="dev", pattern="prod", dry_run=False,
                                   can_pause=True)
-    assert any("Argo will take it over" in w for w in dialog.warnings)
-    assert [o.id for o in dialog.options] == [PAUSE_FIRST]
+    assert any("set the weights back" in w and "even while it is paused" in w
+               and "promote or abort the Rollout (P / A)" in w for w in dialog.warnings), dialog.warnings
+    assert dialog.options == ()
     assert dialog.typed is None
     assert dialog.lines == ("web-stable   80% →  75%  (-5)", "web-canary   20% →  25%  (+5)")
 
 
-def test_revert_watcher_needs_its_own_write_first() -> None:
-    """A late event from before the write is not a revert; a change after it is, with its author."""
-    watcher = RevertWatcher(window=10)
+def test_status_line_ignores_the_split_before_the_write() -> None:
+    """The split at the version the write was guarded by predates it; any later version that
+    sets the weights back is a revert, named after its field manager, even unseen writes between."""
+    status = SplitStatus(ttl=120)
     ref = parse_split(split_obj()).ref
-    watcher.expect(ref, 0, (75, 25), "9", at=100.0)
+    status.wrote(ref, "applied: web-canary 20% → 25%", 100.0, before=(80, 20), after=(75, 25),
+                 base_version="8")
     objects = {ref: parse_split(split_obj(("80", "20"), rv="8"))}
-    assert watcher.check(objects.get, 101.0) == []
-    objects[ref] = parse_split(split_obj(("75", "25"), rv="9"))
-    assert watcher.check(objects.get, 101.5) == []
+    assert status.check(objects.get, 101.0) == []
     objects[ref] = parse_split(split_obj(("80", "20"), rv="10", managers=("meshtui", "rollouts-controller")))
-    assert watcher.check(objects.get, 102.0) == [(ref, "reverted by argo-rollouts after 2 s")]
-    assert not watcher.watching(ref)
+    [(_, line)] = status.check(objects.get, 102.0)
+    assert line.text == "⚠ weights reverted by argo-rollouts after 2 s: web-stable 75% → 80%, web-canary 25% → 20%"
+    assert status.texts() == {ref: line.text}
 
 
-def test_revert_watcher_forgets_after_the_window() -> None:
-    """Changes after the window are nobody's revert."""
-    watcher = RevertWatcher(window=10)
+def test_status_line_names_other_writers_and_ages_out() -> None:
+    """A change to other weights by someone else says so; every line ages out."""
+    status = SplitStatus(ttl=120)
     ref = parse_split(split_obj()).ref
-    watcher.expect(ref, 0, (75, 25), "9", at=0.0)
-    assert watcher.check(lambda _ref: parse_split(split_obj(rv="12")), 11.0) == []
-    assert not watcher.watching(ref)
+    status.wrote(ref, "applied", 0.0, before=(80, 20), after=(75, 25), base_version="8")
+    changed = {ref: parse_split(split_obj(("60", "40"), rv="12", managers=("kubectl-edit",)))}
+    [(_, line)] = status.check(changed.get, 5.0)
+    assert line.text.startswith("⚠ weights changed by kubectl-edit after 5 s")
+    assert status.check(changed.get, 100.0) == []
+    assert status.check(changed.get, 126.0) == [] and status.get(ref) is None
+
+
+def test_status_line_says_the_plan_moved_the_weights() -> None:
+    """"applied" is replaced as soon as the split's plan moves the weights."""
+    status = SplitStatus(ttl=120)
+    ref = parse_split(split_obj()).ref
+    status.wrote(ref, "applied", 0.0, before=(80, 20), after=(75, 25), base_version="8")
+    obj = split_obj(("50", "50"), rv="12", managers=("meshtui",))
+    obj["metadata"]["annotations"] = {PLAN_ANNOTATION: "{}"}
+    [(_, line)] = status.check({ref: parse_split(obj)}.get, 3.0)
+    assert line.text == "weights moved by the plan: web-stable 75% → 50%, web-canary 25% → 50%"
+
+
+def test_a_move_after_an_owner_action_is_news_not_a_revert() -> None:
+    """"done: promote" then Argo moving the weights: the line says Argo changed them, no warning."""
+    status = SplitStatus(ttl=120)
+    ref = parse_split(split_obj()).ref
+    status.say(ref, "done: promote Rollout shop/web", 0.0, parse_split(split_obj(rv="8")))
+    moved = {ref: parse_split(split_obj(("60", "40"), rv="9", managers=("rollouts-controller",)))}
+    [(_, line)] = status.check(moved.get, 4.0)
+    assert line.text.startswith("weights changed by argo-rollouts after 4 s")
+    assert line.severity == "information"
 
 
 def test_track_geometry_round_trips() -> None:

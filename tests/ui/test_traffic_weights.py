@@ -13,11 +13,13 @@ from meshtui.kube.audit import read_audit
 from meshtui.model.roles import STABLE_ANNOTATION
 from meshtui.ui.screens.dashboard import DashboardScreen
 from meshtui.ui.screens.percent_prompt import PercentPrompt
+from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.weight_slider import WeightSlider
 from tests.ui.conftest import mutating_requests
 from tests.ui.control_helpers import (
     AUTHORS,
     SIZE,
+    VOTING,
     dialog,
     drawn,
     open_split,
@@ -178,3 +180,48 @@ async def test_undo_writes_the_weights_before(make_control_app: Callable, mesh, 
         assert isinstance(app.screen, DashboardScreen), "nothing left to undo"
     assert stored_weights(mesh, AUTHORS) == ["75", "25"]
     assert [r["result"] for r in read_audit(tmp_path / "audit.log")] == ["ok", "ok"]
+
+
+def shown_roles(screen) -> dict[str, str]:
+    """Backend → ROLE, as the backend table shows them."""
+    table = screen.detail.query_one(BackendTable)
+    rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    return {row[0]: row[1] for row in rows}
+
+
+async def test_mark_stable_is_a_confirmed_write_and_zero_follows_role(make_control_app: Callable,
+                                                                     mesh) -> None:
+    """voting-split at 100/0, ▸ on voting-v2-svc: `s` asks first; Escape changes nothing, so `0`
+    still moves traffic away from the canary ROLE shows; confirmed, the annotation is written,
+    ROLE shows voting-v2-svc as stable and `0` sends everything to it."""
+    mesh.store.patch("policy.linkerd.io/v1beta3", "HTTPRoute", "emojivoto", "voting-split",
+                     [{"op": "replace", "path": "/spec/rules/0/backendRefs/0/weight", "value": 100},
+                      {"op": "replace", "path": "/spec/rules/0/backendRefs/1/weight", "value": 0}],
+                     patch_type="json")
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        await settle(pilot, lambda: shown_roles(screen).get("voting-svc") == "stable",
+                     message=f"ROLE shown (now {shown_roles(screen)})")
+        while screen.control.selected_index(screen.current_split()) != 1:
+            await pilot.press("b")
+        before = len(mutating_requests(mesh))
+        await pilot.press("s")
+        confirm = await dialog(pilot, app)
+        assert any("voting-v2-svc" in line for line in confirm.confirmation.warnings)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="dialog closed")
+        assert screen.control.pending is None and len(mutating_requests(mesh)) == before
+        await pilot.press("0")
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen)
+                     and any("equal the live" in n.message for n in app._notifications),
+                     message="0: nothing to do, all traffic already on voting-svc (stable)")
+        await pilot.press("s")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, lambda: shown_roles(screen).get("voting-v2-svc") == "stable",
+                     message=f"ROLE follows the mark (now {shown_roles(screen)})")
+        assert stored(mesh, VOTING)["metadata"]["annotations"][STABLE_ANNOTATION] == "voting-v2-svc"
+        await pilot.press("0")
+        confirm = await dialog(pilot, app)
+        assert screen.control.pending.pending == (0, 100), confirm.confirmation.lines

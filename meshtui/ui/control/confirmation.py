@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from meshtui.model.actions import PAUSE_STOPS_WEIGHTS, manual_weights_warning
 from meshtui.model.plans import ActionPlan
 from meshtui.model.split import Split
 from meshtui.ui.control.pending import PendingChange, needs_typed_confirmation, production
@@ -17,8 +18,6 @@ FULL_PROMOTION = "full"
 
 CONTROLLER_NAMES = {"flagger": "Flagger", "argo-rollouts": "Argo"}
 """How controllers are named in dialogs."""
-
-
 @dataclass(frozen=True)
 class ConfirmOption:
     """A choice the user can tick in the dialog."""
@@ -70,17 +69,19 @@ def weights_confirmation(split: Split, change: PendingChange, *, context: str, p
         context: The kube context written to.
         pattern: The production-context regular expression.
         dry_run: Whether the writer only previews.
-        can_pause: Whether the owner can be paused first (offered for controller-owned splits).
+        can_pause: Whether the owner can be paused first (offered only where pausing stops
+            the controller setting the weights).
         title: Start of the title line.
     """
     warnings: list[str] = []
     options: tuple[ConfirmOption, ...] = ()
     owner = split.owner
     if owner is not None and owner.controller in CONTROLLER_NAMES:
-        name = CONTROLLER_NAMES[owner.controller]
-        warnings.append(f"{owner.kind} {owner.name} owns this split: {name} will take it over "
-                        "and may set the weights back on its next reconcile.")
+        can_pause = can_pause and owner.controller in PAUSE_STOPS_WEIGHTS
+        warnings.append(manual_weights_warning(owner, pause_hint="(c)" if can_pause else "",
+                                               move_hint="(P / A)"))
         if can_pause:
+            name = CONTROLLER_NAMES[owner.controller]
             options = (ConfirmOption(PAUSE_FIRST, f"Pause {name} first, then apply", "c"),)
     points = change.plan().points_moved
     typed = needs_typed_confirmation(points, context, pattern)

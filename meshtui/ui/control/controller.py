@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from meshtui.model.actions import ActionPlan, Unavailable, plan_action
+from meshtui.model.actions import ActionPlan, Unavailable, plan_action, plan_mark_stable
 from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.plan_state import ANNOTATION as PLAN_ANNOTATION
 from meshtui.model.roles import STABLE_ANNOTATION
 from meshtui.model.split import Split, SplitRef
 from meshtui.ui.control.confirmation import Confirmation, plan_confirmation, weights_confirmation
@@ -26,7 +28,7 @@ from meshtui.ui.control.pending import (
     stable_index,
     start_edit,
 )
-from meshtui.ui.control.reverts import RevertWatcher
+from meshtui.ui.control.reverts import SplitStatus, StatusLine
 from meshtui.ui.panes.weight_editor import EditorView
 
 if TYPE_CHECKING:
@@ -59,14 +61,10 @@ class TrafficControl:
         """The edit in progress (one split at a time)."""
         self.selected: dict[SplitRef, int] = {}
         """Backend index the keys act on, per split (default: the canary)."""
-        self.stable_marks: dict[SplitRef, str] = {}
-        """Backends the user marked as stable, recorded with the next write."""
         self.undo_stack: dict[SplitRef, list[tuple[int, ...]]] = {}
         """Weights before each applied change, newest last."""
-        self.notes: dict[SplitRef, str] = {}
-        """The latest write outcome per split, shown in the detail."""
-        self.reverts = RevertWatcher()
-        """Recent writes watched for reverts."""
+        self.status = SplitStatus()
+        """One status line per split (the latest write outcome, kept true), shown in the detail."""
 
     @property
     def read_only(self) -> bool:
@@ -99,13 +97,7 @@ class TrafficControl:
         return 0 if index is None else index
 
     def stable_of(self, split: Split) -> int | None:
-        """The stable backend's index within the first rule (a user's mark wins)."""
-        mark = self.stable_marks.get(split.ref)
-        if mark is not None:
-            try:
-                return editable_backends(split)[1].index(mark)
-            except (NotEditable, ValueError):
-                pass
+        """The stable backend's index within the first rule: the one ROLE shows."""
         return stable_index(split, self.owner_state(split))
 
     def edit(self, split: Split) -> PendingChange:
@@ -164,9 +156,27 @@ class TrafficControl:
         pending, self.pending = self.pending, None
         return pending
 
+    def mark_stable(self, split: Split) -> tuple[ActionPlan | Unavailable, Confirmation | None]:
+        """Plan recording the selected backend as stable, and its confirmation."""
+        try:
+            name = editable_backends(split)[1][self.selected_index(split)]
+        except NotEditable as error:
+            return Unavailable("mark-stable", str(error)), None
+        plan = plan_mark_stable(split, self.owner_state(split), name)
+        if isinstance(plan, Unavailable):
+            return plan, None
+        stable = self.stable_of(split)
+        now = editable_backends(split)[1][stable] if stable is not None else "none"
+        confirmation = plan_confirmation(split, plan, context=self.context,
+                                         pattern=self.settings.production_context,
+                                         dry_run=self.dry_run, offer_full=False)
+        notes = (f"Stable now: {now}. Afterwards ROLE shows {name} as stable, and 0 (canary to "
+                 f"0%) sends all traffic to {name}.",)
+        return plan, replace(confirmation, title=f"Mark stable in {split.ref}",
+                             warnings=notes + confirmation.warnings, confirm_label="mark")
+
     def annotations_for(self, split: Split) -> dict[str, str]:
-        """`meshtui.io/stable` when the split does not record its stable backend yet (or the
-        user marked another one)."""
+        """`meshtui.io/stable` when the split does not record its stable backend yet."""
         stable = self.stable_of(split)
         if stable is None:
             return {}
@@ -210,12 +220,26 @@ class TrafficControl:
                                        pattern=self.settings.production_context,
                                        dry_run=self.dry_run, offer_full=offer_full)
 
+    @property
+    def notes(self) -> dict[SplitRef, str]:
+        """The status line of each split, as text."""
+        return self.status.texts()
+
+    def say(self, ref: SplitRef, text: str, severity: str = "information") -> None:
+        """Set a split's status line, true of the split as the dashboard knows it now."""
+        self.status.say(ref, text, self.monotonic(), self.lookup(ref), severity)
+
     def applied(self, ref: SplitRef, before: tuple[int, ...], after: tuple[int, ...], *,
-                undo: bool, dry_run: bool, rule: int, resource_version: str) -> None:
-        """Record a write the server accepted: undo history, pending cleared, revert watch."""
+                undo: bool, dry_run: bool, text: str, base_version: str) -> None:
+        """Record a write the server accepted: undo history, pending cleared, status line.
+
+        `base_version` is the resourceVersion that guarded the write: the split seen at any other
+        version is at or after it, so a move away from `after` is someone else's.
+        """
         if self.pending is not None and self.pending.ref == ref:
             self.pending = None
         if dry_run:
+            self.say(ref, text)
             return
         stack = self.undo_stack.setdefault(ref, [])
         if undo and stack:
@@ -223,14 +247,14 @@ class TrafficControl:
         elif not undo:
             stack.append(tuple(before))
             del stack[:-UNDO_DEPTH]
-        self.reverts.expect(ref, rule, after, resource_version, self.monotonic())
+        split = self.lookup(ref)
+        plan = str(split.annotations.get(PLAN_ANNOTATION) or "") if split is not None else ""
+        self.status.wrote(ref, text, self.monotonic(), before=tuple(before), after=tuple(after),
+                          base_version=base_version, plan=plan)
 
-    def check_reverts(self) -> list[tuple[SplitRef, str]]:
-        """Reverts of recent writes seen in the current state; each is also kept as a note."""
-        found = self.reverts.check(self.lookup, self.monotonic())
-        for ref, message in found:
-            self.notes[ref] = f"⚠ weights {message}"
-        return found
+    def check_status(self) -> list[tuple[SplitRef, StatusLine]]:
+        """Age the status lines and replace those whose split moved on (reverts among them)."""
+        return self.status.check(self.lookup, self.monotonic())
 
     def editor_view(self, split: Split) -> EditorView | None:
         """What the weight editor shows for `split` (None when its weights cannot be edited)."""

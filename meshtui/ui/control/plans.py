@@ -1,8 +1,8 @@
 """Progressive plans from the dashboard: transitions, their confirmations and the retried write.
 
 Pure decisions plus one blocking function (`write_plan_change`) that thread workers call. The
-dashboard never drives a plan (``meshtui rollout run`` does); it only records what a user asked:
-start, pause, resume, approve, promote, abort.
+dashboard never drives a plan (a runner, ``meshtui rollout run``, does); it only records what a
+user asked: start, pause, resume, approve, promote, abort.
 """
 
 from __future__ import annotations
@@ -105,9 +105,8 @@ def confirmation(split: Split, action: str, before: PlanState | None, change: Tr
                  context: str, pattern: str, dry_run: bool) -> Confirmation:
     """The dialog for a plan change: phase and step before and after, and any traffic moved."""
     state = change.state
-    was = f"{before.phase} at step {before.step + 1}" if before is not None else "no plan"
-    lines = [f"• plan {state.plan_hash}: {was} → {state.phase} at step "
-             f"{min(state.step, len(state.plan.steps) - 1) + 1}/{len(state.plan.steps)}"]
+    was = before.where() if before is not None else "no plan"
+    lines = [f"• plan {state.plan_hash}: {was} → {state.where()}"]
     points = 0
     if change.set_weight is not None:
         now = canary_percent(split, state.canary)
@@ -116,7 +115,8 @@ def confirmation(split: Split, action: str, before: PlanState | None, change: Tr
                      f"{state.stable} {100 - now}% → {100 - change.set_weight}%")
     if action == "start":
         lines += [f"  {i + 1}. {step.describe()}" for i, step in enumerate(state.plan.steps)]
-    warnings = ["The dashboard does not drive plans: `meshtui rollout run` does."] \
+    warnings = ["A runner drives the plan (`meshtui rollout run`, or the demo's own); the "
+                "timeline shows the one holding the plan's Lease, or that there is none."] \
         if action == "start" else []
     if production(context, pattern):
         warnings.append(f"Context {context!r} is a production context.")

@@ -1,4 +1,10 @@
-"""Watch a split for a while after meshtui wrote its weights, and tell who changed them back."""
+"""One status line per split: what meshtui last did to it or saw happen, kept true as it changes.
+
+A line is tied to the first rule's weights it is true of. When the split's weights move away from
+them, the line is replaced by who moved them: the split's plan (its annotation changed), or the
+field manager that wrote last (``managedFields``), e.g. "reverted by argo-rollouts after 1 s".
+Every line ages out, so "applied: ..." never lingers over a split that has moved on.
+"""
 
 from __future__ import annotations
 
@@ -6,76 +12,121 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from meshtui.model.actions import detect_revert
+from meshtui.model.plan_state import ANNOTATION
 from meshtui.model.split import Split, SplitRef
 from meshtui.model.weight_writes import rule_percents
 
-REVERT_WINDOW = 10.0
-"""Seconds after a write during which a change back is reported."""
+STATUS_TTL = 120.0
+"""Seconds a status line is shown (the next change of the split replaces it sooner)."""
 
 
-@dataclass
-class _Watch:
-    """One recent write: what was written, the resourceVersion it produced, and when."""
+@dataclass(frozen=True)
+class StatusLine:
+    """What one split's status line says, and what it is true of."""
 
-    rule: int
-    written: tuple[int, ...]
-    resource_version: str
+    text: str
     at: float
-    seen: bool = False
+    """When it was said (the controller's monotonic clock)."""
+    severity: str = "information"
+    weights: tuple[int, ...] | None = None
+    """The first rule's percentages the line is true of (None: not tied to weights)."""
+    before: tuple[int, ...] | None = None
+    """Percentages before meshtui's write: a return to them is a revert."""
+    base_version: str = ""
+    """resourceVersion the write was guarded by: the split at it predates the write."""
+    plan: str = ""
+    """The split's plan annotation when the line was said (a change means the plan moved it)."""
 
 
-class RevertWatcher:
-    """Remembers meshtui's recent weight writes and compares the splits as they change."""
+def _first_rule(split: Split) -> tuple[int, tuple[str, ...], tuple[int, ...]] | None:
+    if not split.backends:
+        return None
+    rule = split.backends[0].rule
+    backends = [b for b in split.backends if b.rule == rule]
+    if any(b.weight is None for b in backends):
+        return None
+    return rule, tuple(b.name for b in backends), tuple(rule_percents(split, rule))
 
-    def __init__(self, window: float = REVERT_WINDOW) -> None:
-        """Create an empty watcher.
 
-        Args:
-            window: Seconds after a write during which changes are reported.
-        """
-        self.window = window
-        self._watches: dict[SplitRef, _Watch] = {}
+def _diff(names: tuple[str, ...], old: tuple[int, ...], new: tuple[int, ...]) -> str:
+    return ", ".join(f"{name} {a}% → {b}%" for name, a, b in zip(names, old, new, strict=False)
+                     if a != b)
 
-    def expect(self, ref: SplitRef, rule: int, written: tuple[int, ...], resource_version: str,
-               at: float) -> None:
-        """Start watching a split meshtui just wrote (`resource_version` is the one it produced)."""
-        self._watches[ref] = _Watch(rule, tuple(written), resource_version, at)
 
-    def watching(self, ref: SplitRef) -> bool:
-        """Whether a recent write of `ref` is being watched."""
-        return ref in self._watches
+class SplitStatus:
+    """The status line of every split meshtui wrote or acted on.
 
-    def check(self, lookup: Callable[[SplitRef], Split | None], now: float) -> list[tuple[SplitRef, str]]:
-        """Compare every watched split with its written weights.
+    Args:
+        ttl: Seconds a line is kept.
+    """
 
-        A split is judged only once meshtui's own write has been seen (so a late event from
-        before the write is not taken for a revert).
+    def __init__(self, ttl: float = STATUS_TTL) -> None:
+        self.ttl = ttl
+        self._lines: dict[SplitRef, StatusLine] = {}
+
+    def say(self, ref: SplitRef, text: str, now: float, split: Split | None = None,
+            severity: str = "information") -> None:
+        """Set a split's line; tied to `split`'s weights as they are now, when given."""
+        first = _first_rule(split) if split is not None else None
+        plan = str(split.annotations.get(ANNOTATION) or "") if split is not None else ""
+        self._lines[ref] = StatusLine(text, now, severity, first[2] if first else None, plan=plan)
+
+    def wrote(self, ref: SplitRef, text: str, now: float, *, before: tuple[int, ...],
+              after: tuple[int, ...], base_version: str, plan: str = "") -> None:
+        """Set the line of a weight write the server accepted (`base_version` guarded it)."""
+        self._lines[ref] = StatusLine(text, now, "information", tuple(after), tuple(before),
+                                      base_version, plan)
+
+    def get(self, ref: SplitRef) -> StatusLine | None:
+        """The split's line, or None."""
+        return self._lines.get(ref)
+
+    def texts(self) -> dict[SplitRef, str]:
+        """Every line's text, by split."""
+        return {ref: line.text for ref, line in self._lines.items()}
+
+    def check(self, lookup: Callable[[SplitRef], Split | None], now: float
+              ) -> list[tuple[SplitRef, StatusLine]]:
+        """Age lines out and replace those whose split's weights moved on.
 
         Args:
             lookup: Split by ref, as the dashboard knows it now.
-            now: The same clock the writes were timed with.
+            now: The clock the lines were said with.
 
         Returns:
-            ``(ref, "reverted by argo-rollouts after 2 s")`` for each split changed back.
+            The new lines (a revert, a change by someone else, a move by the plan).
         """
-        found: list[tuple[SplitRef, str]] = []
-        for ref, watch in list(self._watches.items()):
-            elapsed = now - watch.at
-            if elapsed > self.window:
-                del self._watches[ref]
+        found: list[tuple[SplitRef, StatusLine]] = []
+        for ref, line in list(self._lines.items()):
+            if now - line.at > self.ttl:
+                del self._lines[ref]
                 continue
             split = lookup(ref)
-            if split is None:
+            if split is None or line.weights is None or split.resource_version == line.base_version:
                 continue
-            current = tuple(rule_percents(split, watch.rule))
-            if split.resource_version == watch.resource_version or current == watch.written:
-                watch.seen = True
+            first = _first_rule(split)
+            if first is None or first[2] == line.weights:
                 continue
-            if not watch.seen:
-                continue
-            managed = (split.obj.get("metadata") or {}).get("managedFields")
-            message = detect_revert(watch.written, current, managed, elapsed)
-            if message:
-                found.append((ref, message))
-                del self._watches[ref]
+            _rule, names, current = first
+            new = self._moved(split, line, names, current, now)
+            self._lines[ref] = new
+            found.append((ref, new))
         return found
+
+    @staticmethod
+    def _moved(split: Split, line: StatusLine, names: tuple[str, ...], current: tuple[int, ...],
+               now: float) -> StatusLine:
+        """The line saying who moved the weights away from `line.weights`."""
+        plan = str(split.annotations.get(ANNOTATION) or "")
+        diff = _diff(names, line.weights or (), current)
+        if plan and plan != line.plan:
+            return StatusLine(f"weights moved by the plan: {diff}", now, "information", current,
+                              plan=plan)
+        managed = (split.obj.get("metadata") or {}).get("managedFields")
+        wrote = line.before is not None
+        said = detect_revert(line.weights or (), current, managed, now - line.at, before=line.before,
+                             wrote=wrote)
+        if not wrote:
+            # After an owner action or a line of its own, a move is news, not an undoing.
+            return StatusLine(f"weights {said}: {diff}", now, "information", current, plan=plan)
+        return StatusLine(f"⚠ weights {said}: {diff}", now, "warning", current, plan=plan)

@@ -105,6 +105,7 @@ class SplitDetail(Vertical):
         """Lay out the title, owner, table, charts and checks."""
         yield Static("Select a split", id="detail-title")
         yield OwnerPanel(id="owner")
+        yield Static("", id="figures-age")
         yield Static("", id="coverage")
         yield BackendTable(id="backends")
         yield WeightEditor(id="editor")
@@ -130,7 +131,8 @@ class SplitDetail(Vertical):
             return
         split = view.split
         update_text(title, detail_title(split))
-        self.query_one(OwnerPanel).show(split.owner, view.owner_state)
+        gates = getattr(self.screen, "gate_states", {}).get(split.ref)
+        self.query_one(OwnerPanel).show(split.owner, view.owner_state, gates)
         coverage = self.query_one("#coverage", Static)
         if view.coverage:
             update_text(coverage, f"figures over {view.coverage}: metrics cover only part of the "
@@ -148,6 +150,13 @@ class SplitDetail(Vertical):
             lines.append(Text(f"+{len(view.checks) - SHOWN_CHECKS} more"))
         update_text(checks, Text("\n").join(lines) if lines else Text("No problems found"))
         checks.set_class(bool(view.checks), "-problems")
+
+    def show_data_age(self, text: str) -> None:
+        """Say over the table how old its figures are and why (hidden when they are fresh)."""
+        note = self.query_one("#figures-age", Static)
+        if str(note.content) != text:
+            note.update(Text(text))  # literal: the error comes from the metrics source
+        note.display = bool(text)
 
     def show_plan(self, split: Split, status: PlanStatus | None) -> None:
         """Show the split's plan timeline (hidden when it has none).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import work
 from textual.binding import Binding
 
 from meshtui.kube.errors import KubeError
@@ -24,6 +24,7 @@ from meshtui.ui.control.confirmation import with_findings
 from meshtui.ui.messages import PlanChanged, PlanRunnerRead, WriteFailed
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.plan_picker import PlanPicker
+from meshtui.ui.widgets._format import format_duration
 
 if TYPE_CHECKING:
     from meshtui.model.plan import Plan
@@ -48,10 +49,12 @@ class PlanActions:
     state: Any
     selected: Any
     plan_runners: dict[SplitRef, str]
+    gate_states: dict[SplitRef, dict[str, str]]
 
     def start_plans(self) -> None:
         """Tick countdowns and re-read the runner's Lease while live (called on mount)."""
         self.plan_runners = {}
+        self.gate_states = {}
         if getattr(self, "live", False):
             self.set_interval(1.0, self.tick_plan)  # type: ignore[attr-defined]
             self.set_interval(RUNNER_REFRESH, self.read_runner)  # type: ignore[attr-defined]
@@ -78,14 +81,18 @@ class PlanActions:
         except Exception as error:  # noqa: BLE001 - shown, never a traceback
             runner = f"runner unknown ({type(error).__name__})"
         else:
-            if hold is None or hold.expired(time.time()):
-                runner = "no runner"  # the timeline default: a missing Lease changes nothing shown
+            now = time.time()
+            if hold is None or not hold.holder:
+                runner = "no runner (nobody holds the plan's Lease)"
+            elif hold.expired(now):
+                age = format_duration(now - hold.renewed_at - hold.duration)
+                runner = f"no runner: the Lease of {hold.holder} expired {age} ago"
             else:
                 runner = f"driven by runner {hold.holder} (lease)"
         self.post_message(PlanRunnerRead(split.ref, runner))  # type: ignore[attr-defined]
 
-    @on(PlanRunnerRead)
-    def store_runner(self, message: PlanRunnerRead) -> None:
+    # Handlers by name, not @on: `on` registers only on a MessagePump class, and this is a mixin.
+    def on_plan_runner_read(self, message: PlanRunnerRead) -> None:
         """Keep who drives the plan and redraw the detail."""
         if self.plan_runners.get(message.ref) != message.runner:
             self.plan_runners[message.ref] = message.runner
@@ -165,8 +172,7 @@ class PlanActions:
             obj = written.obj if written is not split and not dry else {}
             self.post_message(PlanChanged(split.ref, action, obj, dry))  # type: ignore[attr-defined]
 
-    @on(PlanChanged)
-    def plan_changed(self, message: PlanChanged) -> None:
+    def on_plan_changed(self, message: PlanChanged) -> None:
         """Show the written plan state at once and say what happened."""
         if message.obj.get("kind"):
             self.state.upsert(message.ref.resource_key, message.obj)
@@ -176,7 +182,7 @@ class PlanActions:
                 if message.dry_run else
                 f"plan {message.action}: {status.phase if status else '?'}"
                 f"{': ' + status.message if status and status.message else ''}")
-        self.control.notes[message.ref] = text
+        self.control.say(message.ref, text)
         self.notify(text)  # type: ignore[attr-defined]
         self.presenter.refresh_all()  # type: ignore[attr-defined]
         self.read_runner()

@@ -24,6 +24,7 @@ from meshtui.ui.views import (
     health_of,
     scoped,
 )
+from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -167,12 +168,30 @@ class Presenter:
         self.refresh_status()
         if was_stale != self.stale:
             self.refresh_detail()
+        else:
+            self.screen.detail.show_data_age(self.figures_age())
+
+    def figures_age(self) -> str:
+        """Why the figures on screen may not be true now, with their age; empty when fresh."""
+        screen = self.screen
+        notes = []
+        age = self.data_age
+        error = screen.pipeline.error
+        snapshot = screen.pipeline.snapshot
+        shown = snapshot is not None and bool(snapshot.signals)
+        if age is not None and shown and (self.stale or error is not None):
+            why = f": {error}" if error else ": no newer answer from the metrics source"
+            notes.append(f"⚠ figures from {format_duration(age)} ago{why}")
+        if self.disconnected:
+            notes.append("⚠ API server unreachable: weights and owners as last seen")
+        return "\n".join(notes)
 
     def refresh_detail(self) -> None:
         """Show the selected split, or an overview when there is none."""
         screen = self.screen
         split = screen.state.split(screen.selected) if screen.selected is not None else None
         screen.detail.set_class(self.stale, "-stale")
+        screen.detail.show_data_age(self.figures_age())
         screen.sync_bindings()
         if split is None:
             self._show_detail(None, self.overview())

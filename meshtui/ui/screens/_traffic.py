@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 from meshtui.model.actions import ActionPlan, Unavailable
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST, with_findings
 from meshtui.ui.control.plans import active_plan
-from meshtui.ui.control.pending import NotEditable, PendingChange, editable_backends
+from meshtui.ui.control.pending import NotEditable, PendingChange
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens._traffic_writes import TrafficWrites
 from meshtui.ui.screens.percent_prompt import PercentPrompt
@@ -43,7 +43,7 @@ CONTROL_BINDINGS = [
     Binding("0", "canary_to_zero", "Canary→0", id="control.zero",
             tooltip="Incident button: canary to 0%, stable to 100% (after a confirmation)."),
     Binding("s", "mark_stable", "Mark stable", show=False, id="control.stable",
-            tooltip="Mark the selected backend as the stable one."),
+            tooltip="Record the selected backend as the stable one (after a confirmation)."),
     Binding("p", "pause_resume", "Pause/resume", show=False, id="control.pause",
             tooltip="Pause or resume the split's plan, or its Flagger or Argo controller."),
     Binding("P", "promote", "Promote", id="control.promote", tooltip="Promote the canary."),
@@ -190,19 +190,16 @@ class TrafficActions(TrafficWrites):
         self.refresh_control()
 
     def action_mark_stable(self) -> None:
-        """Mark the selected backend as stable (recorded in meshtui.io/stable with the next write)."""
+        """Record the selected backend as stable (meshtui.io/stable), after a confirmation."""
         split = self.current_split()
-        if split is None:
+        if split is None or not self.owners_ready():
             return
-        try:
-            name = editable_backends(split)[1][self.control.selected_index(split)]
-        except NotEditable as error:
-            self.notify(str(error), severity="warning")  # type: ignore[attr-defined]
+        plan, confirmation = self.control.mark_stable(split)
+        if isinstance(plan, Unavailable) or confirmation is None:
+            self.notify(f"mark stable: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
             return
-        self.control.stable_marks[split.ref] = name
-        self.notify(f"marked {name} as the stable backend of {split.name} "  # type: ignore[attr-defined]
-                    "(recorded with the next applied change)")
-        self.refresh_control()
+        dialog = ConfirmDialog(confirmation)
+        self.app.push_screen(dialog, partial(self._action_answered, split, plan, dialog))  # type: ignore[attr-defined]
 
     def action_apply_weights(self) -> None:
         """Confirm and write the pending weights of the selected split."""
@@ -285,6 +282,8 @@ class TrafficActions(TrafficWrites):
         """Plan an owner action; say why it is unavailable, or confirm and apply it."""
         if not self.owners_ready():
             return
+        if action in ("promote", "abort"):
+            self.read_gates()  # shown with the owner: what the action would change
         plan, confirmation = self.control.plan(split, action)
         if isinstance(plan, Unavailable) or confirmation is None:
             self.notify(f"{action}: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
@@ -335,9 +334,12 @@ class TrafficActions(TrafficWrites):
             self.refresh_control()
 
     def note_reverts(self) -> None:
-        """Announce weights changed back after a write (called when watch events arrive)."""
-        found = self.control.check_reverts()
-        for ref, _message in found:
-            self.notify(f"{ref.name}: {self.control.notes[ref]}", severity="warning", timeout=10)  # type: ignore[attr-defined]
-        if found:
+        """Keep the status lines true: announce weights set back or moved since a write, and age
+        lines out (called when watch events arrive and every second)."""
+        before = self.control.notes
+        found = self.control.check_status()
+        for ref, line in found:
+            if line.severity == "warning":  # a plan's or owner's routine move is shown, not announced
+                self.notify(f"{ref.name}: {line.text}", severity="warning", timeout=10)  # type: ignore[attr-defined]
+        if found or self.control.notes != before:
             self.refresh_control()

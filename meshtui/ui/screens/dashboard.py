@@ -177,6 +177,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         if self.live:
             self.set_interval(self.settings.refresh, self.pipeline.fetch_all)
             self.set_interval(1.0, self.presenter.refresh_freshness)
+            self.set_interval(1.0, self.note_reverts)
         self.pipeline.fetch_all()
 
     def on_unmount(self) -> None:

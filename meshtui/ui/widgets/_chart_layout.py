@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -120,9 +121,14 @@ def y_range(data: ChartData, y_min: float | None, y_max: float | None) -> tuple[
     return low, high
 
 
-def last_value(points: Points) -> float | None:
-    """The most recent real value of a series, or None."""
-    for _, value in reversed(points):
+CURRENT_SAMPLES = 2
+"""Latest samples a legend value may come from: an older one is not the value now."""
+
+
+def last_value(points: Points, recent: int = CURRENT_SAMPLES) -> float | None:
+    """The value of a series now: its latest real value among the last `recent` samples, or
+    None (a backend whose traffic stopped has no p99 now, whatever it had before)."""
+    for _, value in reversed(points[-recent:] if recent else points):
         if value is not None:
             return value
     return None
@@ -163,6 +169,37 @@ def shorten_middle(text: str, width: int) -> str:
     head = (width - 1) // 2
     tail = width - 1 - head
     return f"{text[:head]}…{text[-tail:]}"
+
+
+_SEPARATORS = re.compile(r"([-_.])")
+
+
+def distinct_labels(names: Sequence[str], width: int) -> list[str]:
+    """Labels of at most `width` cells that tell `names` apart.
+
+    Names cut in the middle are used when they stay distinct; otherwise the part that differs
+    (``voting-svc``/``voting-v2-svc`` → ``voting``/``v2``, ``podinfo-primary``/``podinfo-canary``
+    → ``primary``/``canary``), and numbers as the last resort, so no two legend entries read alike.
+    """
+    labels = [shorten_middle(name, width) for name in names]
+    if len(set(labels)) == len(labels):
+        return labels
+    tokens = [[t for t in _SEPARATORS.split(name) if t] for name in names]
+    shortest = min((len(t) for t in tokens), default=0)
+    head = 0
+    while head < shortest and len({tuple(t[:head + 1]) for t in tokens}) == 1:
+        head += 1
+    tail = 0
+    while tail < shortest - head and len({tuple(t[len(t) - tail - 1:]) for t in tokens}) == 1:
+        tail += 1
+    parts = []
+    for name, parts_of in zip(names, tokens, strict=True):
+        middle = "".join(parts_of[head:len(parts_of) - tail]).strip("-_.")
+        parts.append(middle or "".join(parts_of[:len(parts_of) - tail]).strip("-_.") or name)
+    labels = [shorten_middle(part, width) for part in parts]
+    if len(set(labels)) == len(labels):
+        return labels
+    return [shorten_middle(str(index + 1), width) for index in range(len(names))]
 
 
 def legend_line(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None,
@@ -207,9 +244,11 @@ def _legend_entries(entries: Sequence[tuple[str, str, str, str]], width: int,
     """Lay out legend entries with names cut to `name_width`, or None when they do not fit."""
     line: Line = []
     used = 0
+    series = [name for key, name, _, _ in entries if key != "threshold"]
+    labels = iter(distinct_labels(series, name_width))
     for key, name, value, marker in entries:
         glyph = f"{marker} "
-        label = shorten_middle(name, name_width)
+        label = shorten_middle(name, name_width) if key == "threshold" else next(labels)
         size = (2 if line else 0) + len(glyph) + len(label) + 1 + len(value)
         if used + size > width:
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
@@ -92,6 +93,7 @@ class OwnerPanel(Widget):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._owner: Owner | None = None
         self._state: Any = None
+        self._gates: dict[str, str] = {}
         self._shown = False
 
     @property
@@ -99,18 +101,21 @@ class OwnerPanel(Widget):
         """The owner last shown."""
         return self._owner
 
-    def show(self, owner: Owner | None, state: Any) -> None:
+    def show(self, owner: Owner | None, state: Any, gates: Mapping[str, str] | None = None) -> None:
         """Show an owner and its rollout state.
 
         Args:
             owner: The owner of the split, or None for a split edited by hand.
             state: The owner's `CanaryState` or `RolloutState`, or None when not (yet) known.
+            gates: Flagger gate states as last read (webhook type → "open", "closed"...).
         """
-        if self._shown and (owner, state) == (self._owner, self._state):
+        gates = dict(gates or {})
+        if self._shown and (owner, state, gates) == (self._owner, self._state, self._gates):
             return  # shown again on every metrics answer; a reflow costs the whole screen
         self._shown = True
         self._owner = owner
         self._state = state
+        self._gates = gates
         self.set_class(owner is None, "-unowned")
         self.refresh(layout=True)
 
@@ -175,9 +180,10 @@ class OwnerPanel(Widget):
         if getattr(state, "paused", False) or conditions:
             self._field(text, "paused", ", ".join(conditions) or "yes", self._style("warn"))
         gates = [
-            f"{hook.name} ({hook.type})"
+            f"{hook.name} ({hook.type}{': ' + self._gates[hook.type] if hook.type in self._gates else ''})"
             for hook in getattr(state, "webhooks", ()) or ()
             if str(getattr(hook, "type", "")).startswith("confirm-")
+            or getattr(hook, "type", "") == "rollback"
         ]
         if gates:
             text.append("\n")

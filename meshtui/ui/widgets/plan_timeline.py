@@ -76,7 +76,7 @@ class PlanTimeline(Widget):
         self.status: PlanStatus | None = None
         """The plan shown, or None (hidden)."""
         self.runner = ""
-        """Who drives it: ``runner X (lease)`` or ``no runner``."""
+        """Who drives it, as read from the plan's Lease (empty until read)."""
         self.add_class("-none")
 
     def show(self, status: PlanStatus | None, *, now: float, runner: str = "") -> None:
@@ -113,7 +113,8 @@ class PlanTimeline(Widget):
                         f"  canary {status.weight}%")
             if status.observed is not None and status.observed != status.weight:
                 text.append(f" (split {status.observed}%)", self._style("warn"))
-        text.append(f"\n{visible(self.runner or 'no runner', MESSAGE_LIMIT)}", self._style("muted"))
+        runner = self.runner or "runner unknown (its Lease is not read yet)"
+        text.append(f"\n{visible(runner, MESSAGE_LIMIT)}", self._style("muted"))
         for step in status.steps:
             style = {"current": "current", "done": "ok"}.get(step.state, "muted")
             text.append(f"\n {STEP_GLYPHS.get(step.state, '·')} {step.index + 1}. "
