@@ -16,10 +16,17 @@ from typing import TextIO
 
 from meshtui.model.text import visible
 
-__all__ = ["ERROR_LIMIT", "entry_point", "error", "error_text", "say"]
+__all__ = ["ERROR_LIMIT", "MESSAGE_LIMIT", "NAME_LIMIT", "entry_point", "error", "error_text",
+           "say"]
 
 ERROR_LIMIT = 2000
 """Longest ``error:`` line: a server or file can put anything in a message, one line stays one."""
+NAME_LIMIT = 63
+"""Widest name of a Service, backend or namespace in a text line, cut with an ellipsis beyond.
+Kubernetes allows 63 characters for each, so only a name no cluster could use is ever cut; JSON
+output has every name whole."""
+MESSAGE_LIMIT = 300
+"""Widest status message, plan message or problem in a text line (JSON output has it whole)."""
 
 
 def say(*lines: str | Iterable[str], file: TextIO | None = None, flush: bool = False) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from meshtui.model.plan_state import ANNOTATION
+from meshtui.model.text import visible
+from meshtui.output import ERROR_LIMIT
 from tests.cli.helpers import run_main
 from tests.control.conftest import owner_ref, rollout
 from tests.plugins.apiserver import RunningApiServer, trafficsplit
@@ -90,3 +92,76 @@ def test_json_output_keeps_the_exact_strings(hostile: RunningApiServer,
                        str(hostile.kubeconfig)], capsys)
     assert not CONTROL.search(splits.stdout)
     assert f"svc{HOSTILE}" in [s.get("service") for s in json.loads(splits.stdout)]
+
+
+LONG = 100_000
+"""Characters in each oversized name and message: far more than any terminal line."""
+LINE_LIMIT = len("error: ") + ERROR_LIMIT
+"""The widest text line any command may print: the longest ``error:`` line."""
+
+
+def _long(prefix: str) -> str:
+    return (prefix + HOSTILE + "[/]" + prefix * LONG)[:LONG]
+
+
+@pytest.fixture
+def oversized(apiserver: RunningApiServer, tmp_path: Path,
+              capsys: pytest.CaptureFixture[str]) -> RunningApiServer:
+    """Splits with 100,000-character names, a 5,000-digit weight and 64 backends, a plan whose
+    message is 100,000 characters, an unreadable plan, and a Rollout with such a message."""
+    wide = trafficsplit("wide", version="v1alpha1")
+    wide["spec"]["service"] = _long("s")
+    wide["spec"]["backends"] = [{"service": _long("p"), "weight": "9" * 5000},
+                                {"service": _long("c"), "weight": "10"}] + [
+        {"service": f"b{i}{'x' * 200}", "weight": str(i)} for i in range(62)]
+    apiserver.store.create(wide)
+    long = trafficsplit("long", weights=(90, 10))
+    long["spec"]["backends"][0]["service"] = _long("p")
+    long["spec"]["backends"][1]["service"] = _long("c")
+    apiserver.store.create(long)
+    apiserver.store.create(trafficsplit("planned"))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("steps:\n  - pause: {untilApproved: true}\n  - setWeight: 50\n")
+    started = run_main(["rollout", "start", "ts/planned", "--plan", str(plan),
+                        "--kubeconfig", str(apiserver.kubeconfig)], capsys)
+    assert started.returncode == 0, started.stderr
+    api = "split.smi-spec.io/v1alpha2"
+    obj = apiserver.store.get(api, "TrafficSplit", "default", "planned")
+    state = json.loads(obj["metadata"]["annotations"][ANNOTATION])
+    state["message"] = _long("m")
+    obj["metadata"]["annotations"][ANNOTATION] = json.dumps(state)
+    apiserver.store.update(obj)
+    broken = trafficsplit("broken")
+    broken["metadata"]["annotations"] = {ANNOTATION: json.dumps({**state, "weight": 1e999})}
+    apiserver.store.create(broken)
+    books = trafficsplit("books", service="books", weights=(80, 20))
+    books["spec"]["backends"][1]["service"] = _long("c")
+    books["metadata"]["ownerReferences"] = owner_ref("Rollout", "books")
+    apiserver.store.create(books)
+    argo = rollout()
+    argo["status"]["message"] = _long("r")
+    argo["status"]["conditions"] = [{"type": "Progressing", "status": "True",
+                                     "reason": _long("q"), "message": _long("r")}]
+    apiserver.store.create(argo)
+    return apiserver
+
+
+OVERSIZED_VERBS = [
+    ["get", "splits"], ["get", "splits", "-A"],
+]
+
+
+@pytest.mark.parametrize("argv", OVERSIZED_VERBS,
+                         ids=lambda argv: visible(" ".join(a[:20] for a in argv)))
+def test_oversized_names_and_messages_keep_every_line_bounded(
+        oversized: RunningApiServer, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    kube = [] if argv[0] == "audit" else ["--kubeconfig", str(oversized.kubeconfig)]
+    result = run_main([*argv, *kube], capsys)
+    assert "Traceback" not in result.stderr
+    for stream in (result.stdout, result.stderr):
+        assert not CONTROL.search(stream), (argv[:2], stream[:300])
+        widths = [len(line) for line in stream.splitlines()]
+        assert max(widths, default=0) <= LINE_LIMIT, (argv[:2], widths)
+    if argv[0] == "get":
+        wide = next(line for line in result.stdout.splitlines() if " wide " in line)
+        assert "s\\x1b]0;owned\\x07" in wide and "…" in wide and "+56 more" in wide, wide[:500]
