@@ -222,12 +222,22 @@ def _cmd_status(args: argparse.Namespace, client: Any, namespace: str | None) ->
     if not found:
         say("no meshtui plans")
     for status in found:
-        say(f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
-            f"{status.total}  {status.canary} {status.observed}%  {status.message}")
-        for step in status.steps:
-            mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-"}[step.state]
-            say(f"  [{mark}] {step.index + 1}. {step.description}")
+        say(_status_lines(status))
     return 0
+
+
+def _status_lines(status: Any) -> list[str]:
+    """The text of one plan's status: a summary line, then one line per step."""
+    if status.phase == "Invalid":
+        # Nothing of the plan can be read: no step, canary or percentage to show, only why.
+        return [f"{status.split}  Invalid  —  {status.message}"]
+    observed = "—" if status.observed is None else status.observed
+    lines = [f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
+             f"{status.total}  {status.canary} {observed}%  {status.message}"]
+    for step in status.steps:
+        mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-"}[step.state]
+        lines.append(f"  [{mark}] {step.index + 1}. {step.description}")
+    return lines
 
 
 def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str | None,

@@ -73,6 +73,10 @@ def test_rollout_run_skips_an_invalid_plan_and_drives_the_valid_one(kube: KubeHa
     phases = {s["name"]: (s["phase"], s["message"]) for s in json.loads(status.stdout)}
     assert phases["podinfo"][0] == "Progressing"
     assert phases["bad-plan"][0] == "Invalid" and "weight" in phases["bad-plan"][1]
+    text = run_cli("rollout", "status", "-A", *config)
+    assert text.returncode == 0, text.stderr[-2000:]
+    invalid = [line for line in text.stdout.splitlines() if "bad-plan" in line]
+    assert invalid == [f"trafficsplit/other/bad-plan  Invalid  —  {phases['bad-plan'][1]}"]
 
     # Each tick moves traffic at most once: 20%, then 100%, then Succeeded; a few spare ticks.
     ran = run_cli("rollout", "run", "-A", "--interval", "0.05", "--max-ticks", "8",
