@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,20 @@ def test_no_control_character_reaches_the_terminal(hostile: RunningApiServer, ar
     assert "Traceback" not in result.stderr
     if argv[0] in ("get", "weight"):
         assert SHOWN in result.stdout + result.stderr, (argv, result)
+
+
+def test_the_runner_error_line_is_escaped_like_every_other() -> None:
+    from meshtui.kube.errors import KubeError
+    from meshtui.rollout.runner import Runner
+
+    class Failing:
+        def list_splits(self, namespace: str | None) -> list:
+            raise KubeError(f"cannot list splits: {HOSTILE}")
+
+    lines: list[str] = []
+    Runner(Failing(), None, identity="r", log=lines.append).run(threading.Event(), 0, max_ticks=2)
+    assert len(lines) == 2 and all(line.startswith("error: cannot list splits: ") for line in lines)
+    assert not CONTROL.search("".join(lines)) and SHOWN in lines[0], lines
 
 
 def test_json_output_keeps_the_exact_strings(hostile: RunningApiServer,
