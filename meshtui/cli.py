@@ -254,8 +254,6 @@ def cmd_get_splits(args: argparse.Namespace) -> int:
     return 0
 
 
-BACKENDS_SHOWN = 8
-"""Backends listed in one row of the table; the rest are counted (``-o json`` lists them all)."""
 PROBLEMS_SHOWN = 2
 """Problems listed in one row of the table; the rest are counted (``-o json`` lists them all)."""
 WEIGHT_WIDTH = 20
@@ -269,19 +267,19 @@ def splits_table(splits: Sequence[Any], *, with_namespace: bool) -> str:
     neither a row nor a column wider than a few hundred characters.
     """
     from meshtui.model.text import MAX_NAME_LENGTH, visible
-    from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT
+    from meshtui.output import BACKENDS_SHOWN, MESSAGE_LIMIT, NAME_LIMIT, listed
 
     header = (["NAMESPACE"] if with_namespace else []) + [
         "KIND", "NAME", "SERVICE", "BACKENDS", "OWNER", "PROBLEMS"]
     rows = [header]
     for split in splits:
-        backends = _listed([f"{visible(b.name, NAME_LIMIT)}={_weight(b.raw_weight)}"
-                            f"({b.percent:.0f}%)" for b in split.backends[:BACKENDS_SHOWN]],
-                           len(split.backends), BACKENDS_SHOWN, ", ")
+        backends = listed([f"{visible(b.name, NAME_LIMIT)}={_weight(b.raw_weight)}"
+                           f"({b.percent:.0f}%)" for b in split.backends[:BACKENDS_SHOWN]],
+                          len(split.backends)) or "-"
         owner = (f"{visible(split.owner.kind, NAME_LIMIT)}/{visible(split.owner.name, NAME_LIMIT)}"
                  if split.owner else "-")
-        problems = _listed([visible(p, MESSAGE_LIMIT) for p in split.problems[:PROBLEMS_SHOWN]],
-                           len(split.problems), PROBLEMS_SHOWN, "; ")
+        problems = listed([visible(p, MESSAGE_LIMIT) for p in split.problems[:PROBLEMS_SHOWN]],
+                          len(split.problems), "; ") or "-"
         # A split's own name is one the API server accepted (at most 253 characters): kept whole,
         # so it can be copied into the next command.
         rows.append(([visible(split.namespace, NAME_LIMIT)] if with_namespace else []) + [
@@ -290,12 +288,6 @@ def splits_table(splits: Sequence[Any], *, with_namespace: bool) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = ["   ".join([c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]) for row in rows]
     return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def _listed(cells: list[str], total: int, shown: int, sep: str) -> str:
-    """The first `shown` of `total` cells joined, with a count of any left out."""
-    more = [f"+{total - shown} more"] if total > shown else []
-    return sep.join([*cells, *more]) or "-"
 
 
 def _weight(raw: Any) -> str:

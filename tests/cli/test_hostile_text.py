@@ -13,12 +13,16 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
+from meshtui.kube.audit import default_audit_path
 from meshtui.model.plan_state import ANNOTATION
 from meshtui.model.text import visible
 from meshtui.output import ERROR_LIMIT
 from tests.cli.helpers import run_main
 from tests.control.conftest import owner_ref, rollout
+from tests.model.hostile import Drawn, check_parse, hostile_splits
+from tests.model.hypothesis_settings import FUZZ
 from tests.plugins.apiserver import RunningApiServer, trafficsplit
 
 HOSTILE = "\x1b]0;owned\x07\x1b[2J\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x9b31m\x7f"
@@ -97,6 +101,23 @@ def test_the_runner_error_line_is_escaped_like_every_other() -> None:
     assert not CONTROL.search("".join(lines)) and SHOWN in lines[0], lines
 
 
+@FUZZ
+@given(hostile_splits())
+def test_the_text_formatters_escape_and_bound_any_split(drawn: Drawn) -> None:
+    """The formatters of ``get splits`` and ``rollout status`` on hostile splits (any names,
+    weights of any size, up to 64 backends and 16 rules, fuzzed plan annotations)."""
+    from meshtui.cli import splits_table
+    from meshtui.rollout.cli import _status_lines
+    from meshtui.rollout.status import plan_status
+
+    split = check_parse(drawn)
+    status = plan_status(split)
+    lines = splits_table([split], with_namespace=True).splitlines() + (
+        _status_lines(status) if status is not None else [])
+    for line in lines:
+        assert not CONTROL.search(line) and len(line) <= LINE_LIMIT, (len(line), line[:300])
+
+
 def test_json_output_keeps_the_exact_strings(hostile: RunningApiServer,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     result = run_main(["rollout", "status", "-o", "json", "--kubeconfig",
@@ -158,11 +179,29 @@ def oversized(apiserver: RunningApiServer, tmp_path: Path,
     argo["status"]["conditions"] = [{"type": "Progressing", "status": "True",
                                      "reason": _long("q"), "message": _long("r")}]
     apiserver.store.create(argo)
+    # Records of any shape in the audit log: a file is data too.
+    audit = default_audit_path()
+    audit.parent.mkdir(parents=True, exist_ok=True)
+    audit.write_text("\n".join([
+        json.dumps({"time": {"at": 1}, "result": ["ok"], "action": 7, "object": ["x"],
+                    "identity": _long("i"), "message": _long("a")}),
+        json.dumps({"result": "ok", "object": {"kind": {"k": HOSTILE}, "name": _long("n")},
+                    "context": HOSTILE}).replace('"ok"', "9" * 4000, 1),
+    ]) + "\n")
     return apiserver
 
 
 OVERSIZED_VERBS = [
     ["get", "splits"], ["get", "splits", "-A"],
+    ["weight", "ts/long", f"{_long('c')}=50"],
+    ["weight", "ts/long", "nope=50"],
+    ["weight", "ts/long", f"{_long('c')}=50", "--dry-run"],
+    ["weight", "ts/wide", "b1" + "x" * 200 + "=50"],
+    ["rollout", "status"], ["rollout", "status", "ts/planned"], ["rollout", "status", "ts/broken"],
+    ["rollout", "pause", "ts/planned"], ["rollout", "abort", "ts/broken"],
+    ["promote", "ts/books", "--dry-run"], ["abort", "ts/books", "--dry-run"],
+    ["pause", "ts/books", "--dry-run"], ["resume", "ts/books"],
+    ["audit"],
 ]
 
 
@@ -177,6 +216,11 @@ def test_oversized_names_and_messages_keep_every_line_bounded(
         assert not CONTROL.search(stream), (argv[:2], stream[:300])
         widths = [len(line) for line in stream.splitlines()]
         assert max(widths, default=0) <= LINE_LIMIT, (argv[:2], widths)
+    if argv[1:] == ["ts/long", "nope=50"]:
+        assert "(backends: p\\x1b]0;owned\\x07" in result.stderr and "…" in result.stderr
+        assert len(result.stderr) < 300, result.stderr
+    if argv[0] == "audit":
+        assert len(result.stdout.splitlines()) == 2, result.stdout
     if argv[0] == "get":
         wide = next(line for line in result.stdout.splitlines() if " wide " in line)
         assert "s\\x1b]0;owned\\x07" in wide and "…" in wide and "+56 more" in wide, wide[:500]
