@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,16 @@ from tests.control.conftest import owner_ref, rollout
 from tests.model.hostile import Drawn, check_parse, hostile_splits
 from tests.model.hypothesis_settings import FUZZ
 from tests.plugins.apiserver import RunningApiServer, trafficsplit
+from tests.reliability import figures
+
+SWEPT: Counter[str] = Counter()
+"""Command runs and examples that passed below, and the widest line printed, for the report."""
+
+
+def teardown_module() -> None:
+    """Record what was swept."""
+    figures.record("hostile_text", **SWEPT)
+
 
 HOSTILE = "\x1b]0;owned\x07\x1b[2J\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x9b31m\x7f"
 SHOWN = "\\x1b]0;owned\\x07\\x1b[2J"
@@ -85,6 +96,7 @@ def test_no_control_character_reaches_the_terminal(hostile: RunningApiServer, ar
     assert "Traceback" not in result.stderr
     if argv[0] in ("get", "weight"):
         assert SHOWN in result.stdout + result.stderr, (argv, result)
+    SWEPT["escape runs"] += 1
 
 
 def test_the_runner_error_line_is_escaped_like_every_other() -> None:
@@ -116,6 +128,7 @@ def test_the_text_formatters_escape_and_bound_any_split(drawn: Drawn) -> None:
         _status_lines(status) if status is not None else [])
     for line in lines:
         assert not CONTROL.search(line) and len(line) <= LINE_LIMIT, (len(line), line[:300])
+    SWEPT["formatter examples"] += 1
 
 
 def test_json_output_keeps_the_exact_strings(hostile: RunningApiServer,
@@ -221,6 +234,9 @@ def test_oversized_names_and_messages_keep_every_line_bounded(
         assert len(result.stderr) < 300, result.stderr
     if argv[0] == "audit":
         assert len(result.stdout.splitlines()) == 2, result.stdout
+    SWEPT["oversized runs"] += 1
+    lines = (result.stdout + result.stderr).splitlines()
+    SWEPT["widest line"] = max(SWEPT["widest line"], *map(len, lines))
     if argv[0] == "get":
         wide = next(line for line in result.stdout.splitlines() if " wide " in line)
         assert "s\\x1b]0;owned\\x07" in wide and "…" in wide and "+56 more" in wide, wide[:500]
