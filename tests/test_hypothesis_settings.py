@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 TESTS = Path(__file__).parent
-SHARED = {"QUICK", "FUZZ", "LONG_RUNS", "DEFAULT", "SEEDED", "seeded", "fuzz_settings"}
+SHARED = {"QUICK", "FUZZ", "LONG_RUNS", "DEFAULT", "SEEDED", "seeded", "fuzz_settings", "PILOT"}
 """Decorators that apply a shared profile (`fuzz_settings` is the reliability tests' `seeded`)."""
 
 
