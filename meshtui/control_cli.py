@@ -24,7 +24,8 @@ from meshtui.control_targets import (
     resolve_split,
     weights_from_assignments,
 )
-from meshtui.output import entry_point, error, say
+from meshtui.model.text import MAX_NAME_LENGTH, visible
+from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
@@ -192,10 +193,11 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
         "after": dict(zip(names, after, strict=True)),
         "resourceVersion": written.resource_version,
     }
-    width = max(len(n) for n in names)
+    shown = [visible(n, NAME_LIMIT) for n in names]
+    width = max(len(n) for n in shown)
     lines = [f"{split.ref}{' (dry run: nothing stored)' if result.dry_run else ''}"]
     lines += [f"  {n:<{width}}  {b:>3}% -> {a:>3}%"
-              for n, b, a in zip(names, plan.before, after, strict=True)]
+              for n, b, a in zip(shown, plan.before, after, strict=True)]
     _emit(args, data, lines)
     return 0
 
@@ -221,14 +223,15 @@ def _cmd_action(args: argparse.Namespace, split: Split, writer: Any, client: Mes
     results = writer.apply(plan)
     dry = any(r.dry_run for r in results)
     writes = []
-    lines = [f"{plan.summary}{' (dry run: nothing changed)' if dry else ''}"]
+    lines = [visible(plan.summary, MESSAGE_LIMIT) + (" (dry run: nothing changed)" if dry else "")]
     for planned, result in zip(plan.writes, results, strict=True):
         sub = f"/{planned.subresource}" if planned.subresource else ""
         writes.append({"target": f"{planned.target}{sub}", "patchType": planned.patch_type,
                        "patch": planned.patch, "description": planned.description,
                        "result": result.audit_record.get("result")})
-        lines.append(f"  {result.audit_record.get('result')}: {planned.description}")
-    lines += [f"  note: {note}" for note in plan.notes]
+        lines.append(f"  {result.audit_record.get('result')}: "
+                     f"{visible(planned.description, MESSAGE_LIMIT)}")
+    lines += [f"  note: {visible(note, MESSAGE_LIMIT)}" for note in plan.notes]
     _emit(args, {"action": action, "object": str(split.ref), "controller": plan.controller,
                  "summary": plan.summary, "dryRun": dry, "writes": writes,
                  "notes": list(plan.notes)}, lines)
@@ -251,14 +254,26 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if not records:
         say(f"no writes recorded ({default_audit_path()})")
         return 0
-    for rec in records:
-        obj = rec.get("object") or {}
-        kind = str(obj.get("kind", "")).lower()
-        what = f"{kind}/{obj.get('namespace', '')}/{obj.get('name', '')}"
-        message = f"  {rec.get('message')}" if rec.get("message") else ""
-        say(f"{rec.get('time', '')}  {rec.get('result', ''):<9} {rec.get('action', ''):<12} "
-            f"{what}  {rec.get('identity') or '-'}@{rec.get('context') or '-'}{message}")
+    say(_audit_line(rec) for rec in records)
     return 0
+
+
+def _audit_line(rec: dict[str, Any]) -> str:
+    """One audit record as a line; any field of the file may hold anything, or be missing."""
+    obj = rec.get("object")
+    obj = obj if isinstance(obj, dict) else {}
+    what = "/".join([_field(obj.get("kind"), NAME_LIMIT).lower(),
+                     _field(obj.get("namespace"), NAME_LIMIT),
+                     _field(obj.get("name"), MAX_NAME_LENGTH)])
+    message = f"  {_field(rec.get('message'), MESSAGE_LIMIT)}" if rec.get("message") else ""
+    return (f"{_field(rec.get('time'), 40)}  {_field(rec.get('result'), 20):<9} "
+            f"{_field(rec.get('action'), 40):<12} {what}  "
+            f"{_field(rec.get('identity'), NAME_LIMIT) or '-'}@"
+            f"{_field(rec.get('context'), NAME_LIMIT) or '-'}{message}")
+
+
+def _field(value: Any, limit: int) -> str:
+    return "" if value is None else visible(value, limit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,10 +20,6 @@ __all__ = ["ControlError", "owner_state", "parse_assignments", "parse_target", "
            "weights_from_assignments"]
 
 
-class ControlError(Exception):
-    """A request the command line refuses before talking to the cluster."""
-
-
 _KINDS = {
     "trafficsplit": ("trafficsplits",), "trafficsplits": ("trafficsplits",),
     "ts": ("trafficsplits",),
@@ -127,22 +123,25 @@ def weights_from_assignments(split: Split, assignments: dict[str, str], rule: in
             values over 100, all named but not summing to 100, or all zero.
     """
     from meshtui.model.plans import WeightPlan
+    from meshtui.model.text import short_repr, visible
     from meshtui.model.weight_writes import rule_percents
     from meshtui.model.weights import validate_percent
+    from meshtui.output import BACKENDS_SHOWN, NAME_LIMIT, listed
 
     names = [b.name for b in split.backends if b.rule == rule]
     if not names:
         raise ControlError(f"{split.ref} has no rule {rule + 1} with backends")
     for backend in assignments:
         if backend not in names:
-            raise ControlError(f"unknown backend {backend!r} in {split.ref} "
-                               f"(backends: {', '.join(names)})")
+            shown = [visible(n, NAME_LIMIT) for n in names[:BACKENDS_SHOWN]]
+            raise ControlError(f"unknown backend {short_repr(backend, NAME_LIMIT)} in {split.ref} "
+                               f"(backends: {listed(shown, len(names))})")
     wanted = {}
     for backend, value in assignments.items():
         try:
             wanted[backend] = validate_percent(value)
         except ValueError as exc:
-            raise ControlError(f"{backend}: {exc}") from None
+            raise ControlError(f"{visible(backend, NAME_LIMIT)}: {exc}") from None
     total = sum(wanted.values())
     before = rule_percents(split, rule)
     if total > 100:

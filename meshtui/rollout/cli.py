@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from meshtui.cli import Parser, UsageError, add_request_timeout, check_url
-from meshtui.output import entry_point, error, say
+from meshtui.model.text import visible
+from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
 __all__ = ["add_parsers", "main", "run"]
 
@@ -167,7 +168,7 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
             continue
         status = plan_status(written)
         say(f"{split.ref}: {status.phase if status else '?'}: "
-            f"{status.message if status else ''}")
+            f"{visible(status.message, MESSAGE_LIMIT) if status else ''}")
         return 0
     raise PlanStateError("unreachable")
 
@@ -222,12 +223,23 @@ def _cmd_status(args: argparse.Namespace, client: Any, namespace: str | None) ->
     if not found:
         say("no meshtui plans")
     for status in found:
-        say(f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
-            f"{status.total}  {status.canary} {status.observed}%  {status.message}")
-        for step in status.steps:
-            mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-"}[step.state]
-            say(f"  [{mark}] {step.index + 1}. {step.description}")
+        say(_status_lines(status))
     return 0
+
+
+def _status_lines(status: Any) -> list[str]:
+    """The text of one plan's status: a summary line, then one line per step."""
+    if status.phase == "Invalid":
+        # Nothing of the plan can be read: no step, canary or percentage to show, only why.
+        return [f"{status.split}  Invalid  —  {visible(status.message, MESSAGE_LIMIT)}"]
+    observed = "—" if status.observed is None else status.observed
+    lines = [f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
+             f"{status.total}  {visible(status.canary, NAME_LIMIT)} {observed}%  "
+             f"{visible(status.message, MESSAGE_LIMIT)}"]
+    for step in status.steps:
+        mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-"}[step.state]
+        lines.append(f"  [{mark}] {step.index + 1}. {visible(step.description, MESSAGE_LIMIT)}")
+    return lines
 
 
 def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str | None,

@@ -21,6 +21,7 @@ from meshtui.kube.errors import Conflict, KubeError
 from meshtui.model.plan import Analysis
 from meshtui.model.plan_state import ACTIVE, CheckResult, advance, evaluate_check
 from meshtui.model.text import visible
+from meshtui.output import error_text
 from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.store import (
     RolloutError,
@@ -183,7 +184,7 @@ class Runner:
                 try:
                     self.tick()
                 except KubeError as exc:
-                    self.log(f"error: {exc.message}")
+                    self.log(error_text(exc.message))
                 ticks += 1
                 stop.wait(interval)
         finally:

@@ -38,7 +38,7 @@ def test_bad_config_file_stops_every_command_before_any_request(
     assert_one_line_error(result, str(config_path()))
     assert "\x1b" not in result.stderr
     assert apiserver.server.requests == [], "the config file must be checked first"
-    figures.record("cli_bad_input", **{f"config {name}": "one line, no request"})
+    figures.record("cli_bad_input", **{f"config {name}: {argv[0]}": "one line, no request"})
 
 
 def test_bad_config_file_stops_the_dashboard(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,6 +95,7 @@ def test_kubeconfig_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     path.write_bytes(b"apiVersion: v1\ncurrent-context: \xff\xfe\x9b2J\n")
     assert_one_line_error(run_main(["get", "splits", "--kubeconfig", str(path)], capsys),
                           "not UTF-8")
+    figures.record("cli_bad_input", **{"kubeconfig not UTF-8": "one line"})
 
 
 @pytest.mark.parametrize(("url", "fragment"), [
@@ -113,7 +114,8 @@ def test_malformed_prometheus_url_before_any_request(apiserver: RunningApiServer
     assert_one_line_error(result, fragment)
     assert "\x1b" not in result.stderr
     assert apiserver.server.requests == []
-    figures.record("cli_bad_input", **{f"prometheus url {url!r}": "one line, no request"})
+    figures.record("cli_bad_input", **{
+        f"prometheus url {url!r}: {' '.join(command) or 'dashboard'}": "one line, no request"})
 
 
 def test_malformed_url_error_hides_the_password(capsys: pytest.CaptureFixture[str]) -> None:
@@ -137,6 +139,7 @@ def test_closed_pipe_is_quiet(apiserver: RunningApiServer, argv: list[str], modu
     _, err = proc.communicate(timeout=60)
     assert err == b"", err.decode()
     assert proc.returncode == 0
+    figures.record("cli_bad_input", **{f"closed pipe: {module} {' '.join(argv)}": "quiet, exit 0"})
 
 
 @pytest.mark.parametrize(("argv", "fragment"), [
@@ -150,3 +153,4 @@ def test_weight_checks_needing_no_cluster_come_before_any_request(
     result = run_main([*argv, "--kubeconfig", str(apiserver.kubeconfig)], capsys)
     assert_one_line_error(result, fragment)
     assert apiserver.server.requests == []
+    figures.record("cli_bad_input", **{f"weight {' '.join(argv[2:])}": "one line, no request"})

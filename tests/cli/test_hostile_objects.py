@@ -12,6 +12,7 @@ from meshtui.model.split import parse_split
 from meshtui.rollout import commands
 from tests.cli.helpers import closed_port, run_cli
 from tests.kube.harness import KubeHarness, traffic_split
+from tests.reliability import figures
 
 HUGE = "9" * 5000
 """More digits than Python turns into an int."""
@@ -55,6 +56,12 @@ def test_a_5000_digit_weight_is_a_problem_not_a_crash(kube: KubeHarness) -> None
     status = run_cli("rollout", "status", "-A", *config)
     assert status.returncode == 0, status.stderr[-2000:]
     assert "Traceback" not in status.stderr
+    table = run_cli("get", "splits", "-A", *config)
+    assert table.returncode == 0, table.stderr[-2000:]
+    widest = max(len(line) for line in table.stdout.splitlines())
+    assert widest < 400, table.stdout
+    figures.record("oversized_inputs", huge_weight_digits=len(HUGE), huge_weight_commands_ok=3,
+                   huge_weight_table_widest=widest, splits_listed=len(splits))
 
 
 def test_rollout_run_skips_an_invalid_plan_and_drives_the_valid_one(kube: KubeHarness,
@@ -73,6 +80,10 @@ def test_rollout_run_skips_an_invalid_plan_and_drives_the_valid_one(kube: KubeHa
     phases = {s["name"]: (s["phase"], s["message"]) for s in json.loads(status.stdout)}
     assert phases["podinfo"][0] == "Progressing"
     assert phases["bad-plan"][0] == "Invalid" and "weight" in phases["bad-plan"][1]
+    text = run_cli("rollout", "status", "-A", *config)
+    assert text.returncode == 0, text.stderr[-2000:]
+    invalid = [line for line in text.stdout.splitlines() if "bad-plan" in line]
+    assert invalid == [f"trafficsplit/other/bad-plan  Invalid  —  {phases['bad-plan'][1]}"]
 
     # Each tick moves traffic at most once: 20%, then 100%, then Succeeded; a few spare ticks.
     ran = run_cli("rollout", "run", "-A", "--interval", "0.05", "--max-ticks", "8",
@@ -87,3 +98,5 @@ def test_rollout_run_skips_an_invalid_plan_and_drives_the_valid_one(kube: KubeHa
     assert len(skipped) == 1 and "skipped" in skipped[0], ran.stdout
     untouched = kube.store.get("split.smi-spec.io/v1alpha2", "TrafficSplit", "other", "bad-plan")
     assert "1e999" in untouched["metadata"]["annotations"][ANNOTATION]
+    figures.record("oversized_inputs", inf_plan_ticks=8, inf_plan_skip_lines=len(skipped),
+                   inf_plan_valid_phase=state.phase, inf_plan_left_unchanged=True)

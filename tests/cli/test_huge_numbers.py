@@ -30,7 +30,8 @@ def _answer(path: str, query: dict) -> tuple[int, str]:
             "name": "trafficsplits", "namespaced": True, "kind": "TrafficSplit",
             "verbs": ["get", "list", "watch", "patch"]}]})
     if path == f"/apis/{GROUP}/trafficsplits":
-        items = ", ".join([_split("huge", "9" * 5000), _split("plain", "90")])
+        items = ", ".join([_split("huge", "9" * 5000), _split("plain", "90"),
+                           _split("quoted", '"%s"' % ("9" * 5000))])
         return 200, '{"kind": "TrafficSplitList", "metadata": {"resourceVersion": "5"}, ' \
                     f'"items": [{items}]}}'
     return 404, json.dumps({"kind": "Status", "code": 404, "message": "not found"})
@@ -49,6 +50,12 @@ def test_a_5000_digit_weight_is_one_split_with_a_problem(tmp_path: Path,
         server.stop()
     assert table.returncode == 0, table.stderr
     names = [line.split()[2] for line in table.stdout.splitlines()[1:]]
-    assert names == ["huge", "plain"]
+    assert names == ["huge", "plain", "quoted"]
+    # The quoted weight is shown cut: the problem says how long it is.
+    assert max(len(line) for line in table.stdout.splitlines()) < 300, table.stdout
+    assert "web-primary=99999999999999999999…" not in table.stdout
+    assert "web-primary=9999999999999999999…(0%)" in table.stdout
     assert as_json.returncode == 0, as_json.stderr
-    assert [s["name"] for s in json.loads(as_json.stdout)] == ["huge", "plain"]
+    listed = json.loads(as_json.stdout)
+    assert [s["name"] for s in listed] == ["huge", "plain", "quoted"]
+    assert any("5,000 characters" in p for p in listed[2]["problems"]), listed[2]

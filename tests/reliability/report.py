@@ -1,7 +1,8 @@
 """Run the reliability suite and regenerate docs/reliability.md from the figures it measured.
 
-Usage: ``python -m tests.reliability.report`` (runs ``pytest tests/reliability``, then writes the
-document); ``--no-run`` rewrites the document from the figures of the last run only.
+Usage: ``python -m tests.reliability.report`` (runs ``pytest tests/reliability`` and
+`HOSTILE_INPUT_TESTS`, then writes the document); ``--no-run`` rewrites the document from the
+figures of the last run only.
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from tests.reliability.report_text import ROLES, render
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "reliability.md"
+HOSTILE_INPUT_TESTS = ("tests/ui/test_hostile_strings.py", "tests/cli/test_hostile_text.py",
+                       "tests/cli/test_hostile_objects.py", "tests/cli/test_read_only.py",
+                       "tests/cli/test_bad_input.py")
+"""Tests outside tests/reliability that record figures for the document (rows 17 to 20)."""
 
 
 def run_suite() -> tuple[int, str, float]:
     """Run the suite from scratch; return its exit status, summary line and duration (s)."""
     shutil.rmtree(FIGURES_DIR, ignore_errors=True)
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "pytest", "tests/reliability", "-q",
+    result = subprocess.run([sys.executable, "-m", "pytest", "tests/reliability",
+                             *HOSTILE_INPUT_TESTS, "-q",
                              "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started

@@ -12,13 +12,14 @@ Figures = dict[str, dict[str, Any]]
 HEADER = """# Reliability and security
 
 What meshtui does when things go wrong below the UI, and what it refuses to do with bad or hostile
-input. Every figure here is measured by the suite in `tests/reliability/` against real parts (the
-Kubernetes API emulator over HTTP, kubectl, a real Prometheus, real subprocesses), never mocks.
+input. Every figure here is measured by the suite in `tests/reliability/` (and, for rows 17 to 20,
+the hostile-input tests `report.py` runs with it) against real parts (the Kubernetes API emulator
+over HTTP, kubectl, a real Prometheus, real subprocesses, the real dashboard), never mocks.
 
-Regenerate this file (runs the suite, about 2 to 4 minutes on 2 cores):
+Regenerate this file (runs the suite, about 4 to 7 minutes on 2 cores):
 
 ```
-python -m tests.reliability.report            # run tests/reliability, then rewrite this file
+python -m tests.reliability.report            # run the suite, then rewrite this file
 python -m tests.reliability.report --no-run   # rewrite from the last run's figures
 ```
 
@@ -50,6 +51,15 @@ Fixed (each with the test that failed before it):
   process running (still running 15 s later). Answers are now read in chunks up to
   `prometheus_max_body_mib`, each query has a total deadline (`prometheus_timeout`), and quitting
   abandons the queries in flight (`test_prometheus_bounds.py`, `tests/metrics/test_source_bounds.py`).
+- `meshtui/cli.py` (`get splits`): a weight written as a 5,000-digit string was printed whole (a
+  5,000-character line) and a 100,000-character name set the width of its column (lines of
+  318,000 characters); every cell is bounded now (`tests/cli/test_huge_numbers.py`,
+  `tests/cli/test_hostile_text.py`).
+- `meshtui/control_cli.py`: `weight` padded its table to the longest backend name (lines of
+  100,034 characters), and `audit` raised `TypeError` (a traceback) on a record whose `result` is
+  not a string; both bounded and shape-proof now (`tests/cli/test_hostile_text.py`).
+- `meshtui/rollout/cli.py`: `rollout status` printed an unreadable plan as `step 0/0  None%`; it
+  shows `Invalid  —  <reason>` now (`tests/cli/test_hostile_objects.py`).
 
 Open: none.
 """
@@ -145,6 +155,7 @@ def _rows(figures: Figures) -> list[tuple[str, str, str]]:
          f"{g('rbac', 'read_only_mode_commands')} commands, mutating requests "
          f"{g('rbac', 'read_only_mode_mutating_requests')}"),
         *_dashboard_rows(f),
+        *_hostile_input_rows(f),
     ]
 
 
@@ -209,6 +220,69 @@ def _dashboard_rows(f: Figures) -> list[tuple[str, str, str]]:
          f"in flight: app gone in {g(b, 'quit_s')} s, queries hung up on "
          f"{g(b, 'quit_hung_up')}, requests after `q` {g(b, 'requests_after_quit')}; the "
          f"real process in a terminal exited {g(b, 'process_exit_s')} s after `q`"),
+    ]
+
+
+def _keys(f: Figures, scenario: str, prefix: str) -> list[str]:
+    """The recorded keys of `scenario` that start with `prefix`."""
+    return [key for key in f.get(scenario, {}) if key.startswith(prefix)]
+
+
+def _hostile_input_rows(f: Figures) -> list[tuple[str, str, str]]:
+    """Rows of the hostile-input tests outside tests/reliability (`HOSTILE_INPUT_TESTS`)."""
+    g = lambda s, k: _get(f, s, k)  # noqa: E731 - local shorthand
+    h, t, o, c, bad = "hostile_strings", "hostile_text", "oversized_inputs", "config_read_only", \
+        "cli_bad_input"
+    kinds = ", ".join(f"{key.removeprefix('payload ')} {value}"
+                      for key, value in sorted(f.get(h, {}).items()) if key.startswith("payload "))
+    configs = _keys(f, bad, "config ")
+    urls = _keys(f, bad, "prometheus url ")
+    digits = g(o, "huge_weight_digits")
+    digits = f"{digits:,}" if isinstance(digits, int) else digits
+    return [
+        ("17. Hostile strings from the cluster (markup such as `[@click=…]` and `[/]`, terminal "
+         "escapes, bidi and zero-width characters, 100,000-character names) drawn by the real "
+         "dashboard (Pilot, Hypothesis) and printed by the CLI verbs",
+         "shown as written with control characters escaped; no control byte, link or click "
+         "action reaches the terminal; no exception",
+         f"dashboard: {g(h, 'examples trafficsplit')} TrafficSplit and "
+         f"{g(h, 'examples httproute')} HTTPRoute examples with {g(h, 'strings')} strings "
+         f"({kinds or 'not measured'}), and {g(h, 'fixed cases')} fixed cases (the issue's "
+         "payloads, notifications, dialogs and the `=` prompt, owner and plan messages, palette, "
+         "namespace picker and status bar): all inert; CLI: "
+         f"{g(t, 'escape runs')} command runs on objects whose names, plan and Rollout messages "
+         f"carry escape sequences, and the text formatters on {g(t, 'formatter examples')} "
+         "fuzzed hostile splits: control bytes 0"),
+        ("18. Oversized inputs: a 5,000-digit weight in one namespace, a plan annotation with "
+         "`\"weight\": 1e999`, 64 backends and 16 rules in the dashboard, 100,000-character "
+         "names and messages in CLI output",
+         "a problem on that object, never an exception; the other objects still listed and "
+         "driven; every backend drawn; CLI lines bounded",
+         f"{digits} digits: `get splits -A` (table and JSON) and `rollout "
+         f"status -A` exit 0, widest table line {g(o, 'huge_weight_table_widest')} characters; "
+         f"1e999: `rollout run -A` ({g(o, 'inf_plan_ticks')} ticks) drove the valid plan to "
+         f"{g(o, 'inf_plan_valid_phase')}, skipped the invalid one with "
+         f"{g(o, 'inf_plan_skip_lines')} log line and left it unchanged; dashboard: up to "
+         f"{g(h, 'max backends')} backends and {g(h, 'max rules')} rules drawn; CLI: widest line "
+         f"{g(t, 'widest line')} characters over {g(t, 'oversized runs')} command runs"),
+        ("19. `read_only = true` in config.toml: every writing CLI verb, enumerated from the "
+         "parser, on a cluster with plans",
+         "each refused with one `error:` line naming read-only; zero mutating requests",
+         f"writing verbs {g(c, 'writing_verbs')}, refused {g(c, 'refused')}; mutating requests "
+         f"{g(c, 'mutating_requests')}; objects changed {g(c, 'objects_changed')}"),
+        ("20. CLI bad inputs: broken config files, kubeconfigs of the wrong shape or encoding, "
+         "malformed `--prometheus-url`, weights refused without the cluster, a closed pipe",
+         "one `error:` line and exit 1 (config files, URLs and weights before any request); a "
+         "closed pipe quiet",
+         f"config files {len({k.split(':')[0] for k in configs})} kinds x "
+         f"{len({k.split(': ')[-1] for k in configs})} commands = {len(configs)} runs, "
+         f"kubeconfigs {len(_keys(f, bad, 'kubeconfig '))}, Prometheus URLs "
+         f"{len({k.rsplit(': ', 1)[0] for k in urls})} x "
+         f"{len({k.rsplit(': ', 1)[-1] for k in urls})} commands = {len(urls)} runs, weights "
+         f"{len(_keys(f, bad, 'weight '))}: each one `error:` line and exit 1, requests before "
+         f"a config, URL or weight refusal 0; closed pipes {len(_keys(f, bad, 'closed pipe'))}: "
+         "quiet, exit 0"
+         if bad in f else "not measured"),
     ]
 
 

@@ -9,7 +9,7 @@ from tests.reliability.report_text import ROLES, render
 def test_render_without_figures_says_not_measured() -> None:
     text = render({}, {})
     assert "not measured" in text
-    for number in range(1, 11):
+    for number in range(1, 21):
         assert f"| {number}. " in text
     assert "kind: ClusterRole" in ROLES and "meshtui-read-only" in ROLES
 
@@ -21,6 +21,19 @@ def test_render_with_figures_shows_them(tmp_path) -> None:
     assert "restarts survived: 20/20" in text and "max 1.5 s" in text
     assert "12 generated cases" in text
     assert "`3 passed`" in text
+
+
+def test_render_of_the_hostile_input_rows() -> None:
+    measured = {"hostile_strings": {"examples trafficsplit": 3, "payload markup": 2,
+                                    "max backends": 64},
+                "oversized_inputs": {"huge_weight_digits": 5000},
+                "cli_bad_input": {"config binary: get": "x", "config binary: pause": "x",
+                                  "prometheus url 'http://': dashboard": "x"}}
+    text = render(measured, {})
+    assert "3 TrafficSplit" in text and "(markup 2)" in text and "up to 64 backends" in text
+    assert "5,000 digits" in text
+    assert "config files 1 kinds x 2 commands = 2 runs" in text
+    assert "Prometheus URLs 1 x 1 commands = 1 runs" in text
 
 
 def test_figures_merge_and_summary(tmp_path, monkeypatch) -> None:

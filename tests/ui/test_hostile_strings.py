@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from dataclasses import replace
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
@@ -39,8 +41,10 @@ from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 from meshtui.ui.widgets.weight_slider import LABEL_WIDTH, WeightSlider
 from tests.model.hypothesis_settings import PILOT
+from tests.reliability import figures
 from tests.ui.control_helpers import dialog
 from tests.ui.hostile import (
+    CONTROL,
     FRAGMENTS,
     HOSTILE,
     harmful_segments,
@@ -58,6 +62,30 @@ MakeApp = Callable[..., MeshtuiApp]
 ROWS = 4
 """Splits of the default scenario."""
 _names = itertools.count()
+DRAWN: Counter[str] = Counter()
+"""What the tests below drew and found inert, for docs/reliability.md."""
+_BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+LONG = "[@click=app.quit]" + "\x1b[2J" + "y" * 99_989
+"""A 100,000-character name with markup and an escape at its start."""
+
+
+def teardown_module() -> None:
+    """Record what was drawn."""
+    figures.record("hostile_strings", **DRAWN)
+
+
+def note_drawn(test: str, strings: list[str], backends: int, rules: int = 1) -> None:
+    """Count one example that passed every check, and the kinds of payload it carried."""
+    DRAWN[f"examples {test}"] += 1
+    DRAWN["strings"] += len(strings)
+    for kind, found in (("markup", lambda t: "[" in t or "]" in t),
+                        ("click or link markup", lambda t: "[@click" in t or "[link" in t),
+                        ("terminal escapes", lambda t: CONTROL.search(t) is not None),
+                        ("bidi or zero-width", lambda t: _BIDI.search(t) is not None),
+                        ("100,000 characters", lambda t: len(t) >= 100_000)):
+        DRAWN[f"payload {kind}"] += sum(1 for t in strings if found(t))
+    DRAWN["max backends"] = max(DRAWN["max backends"], backends)
+    DRAWN["max rules"] = max(DRAWN["max rules"], rules)
 
 
 def head(text: str, cells: int) -> str:
@@ -149,6 +177,7 @@ def check_controls_in_place(screen: DashboardScreen, lines: list[str]) -> None:
 
 @PILOT
 @given(service=HOSTILE, first=HOSTILE, others=st.lists(FRAGMENTS, max_size=63))
+@example(service=LONG, first=LONG, others=[f"b{i}[/]\x1b]0;x\x07\u202e" for i in range(63)])
 def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app: MakeApp,
                                                    service: str, first: str, others: list[str]) -> None:
     """Markup, escapes, bidi and zero-width characters and 100,000-character names, up to 64
@@ -164,6 +193,7 @@ def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app
         assert not prefix.strip() or any(f"→ {prefix}" in line for line in lines), prefix
         check_backends(screen)
         check_controls_in_place(screen, lines)
+        note_drawn("trafficsplit", [service, *backends], len(backends))
 
     run_dashboard(mesh, make_app, trafficsplit(name, service, backends), check)
 
@@ -171,6 +201,7 @@ def test_a_hostile_trafficsplit_is_drawn_literally(mesh: SimulatedMesh, make_app
 @PILOT
 @given(parent=HOSTILE,
        rules=st.lists(st.lists(FRAGMENTS, min_size=2, max_size=2), min_size=1, max_size=16))
+@example(parent=LONG, rules=[[f"a{i}[@click=app.quit]", f"b{i}\x1b[5m"] for i in range(16)])
 def test_a_hostile_httproute_of_many_rules_is_drawn(mesh: SimulatedMesh, make_app: MakeApp,
                                                     parent: str, rules: list[list[str]]) -> None:
     """Up to 16 rules of 2 backendRefs (a valid Gateway API object) with hostile names draw."""
@@ -179,6 +210,8 @@ def test_a_hostile_httproute_of_many_rules_is_drawn(mesh: SimulatedMesh, make_ap
     def check(screen: DashboardScreen, lines: list[str]) -> None:
         assert head(visible(parent), 40) in screen.query_one("#detail-title", Static).content.plain
         check_backends(screen)
+        names = [backend for rule in rules for backend in rule]
+        note_drawn("httproute", [parent, *names], len(names), len(rules))
 
     run_dashboard(mesh, make_app, httproute(name, parent, rules), check)
 
@@ -209,6 +242,7 @@ async def test_the_reported_payloads_are_shown_not_obeyed(mesh: SimulatedMesh, m
         lines = assert_inert(app)
         assert any("b\\x1b]0;pwned\\x07" in line for line in lines)
         assert any("→ svc[/]" in line for line in lines)
+    DRAWN["fixed cases"] += 1
 
 
 async def test_notifications_are_literal(make_app: MakeApp) -> None:
@@ -223,6 +257,7 @@ async def test_notifications_are_literal(make_app: MakeApp) -> None:
         lines = assert_inert(app)
         assert any("[@click=app.quit]q[/] \\x1b[2J" in line for line in lines)
         assert any("[b]t[/b]" in line for line in lines)
+    DRAWN["fixed cases"] += 1
 
 
 async def test_dialogs_and_prompts_show_names_literally(make_app: MakeApp) -> None:
@@ -254,6 +289,7 @@ async def test_dialogs_and_prompts_show_names_literally(make_app: MakeApp) -> No
         assert any("Set [red]stable[/red]\\x1b[2J" in line for line in lines)
         assert any("nothing changed" in line for line in lines)
         assert app.is_running
+    DRAWN["fixed cases"] += 1
 
 
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x1b[0m [/]"
@@ -291,6 +327,7 @@ async def test_owner_and_plan_messages_are_escaped(mesh: SimulatedMesh, make_app
                      message="the plan's check")
         lines = assert_inert(app)
         assert sum("\\x1b]0;pwned\\x07" in line for line in lines) >= 2
+    DRAWN["fixed cases"] += 1
 
 
 async def test_palette_entries_are_literal(mesh: SimulatedMesh, make_app: MakeApp) -> None:
@@ -306,6 +343,7 @@ async def test_palette_entries_are_literal(mesh: SimulatedMesh, make_app: MakeAp
                                         for line in screen_lines(screen_strips(app))), message="the hit")
         assert_inert(app)
         assert app.is_running
+    DRAWN["fixed cases"] += 1
 
 
 async def test_namespace_picker_and_status_bar_are_literal() -> None:
@@ -323,3 +361,4 @@ async def test_namespace_picker_and_status_bar_are_literal() -> None:
         lines = assert_inert(app)
         for name in ("[red]ns[/red]", "a\\x1b[2J", "x[/]"):
             assert any(name in line for line in lines), name
+    DRAWN["fixed cases"] += 1
