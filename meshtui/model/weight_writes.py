@@ -68,7 +68,7 @@ def rules_write(split: Split, percents_by_rule: Mapping[int, Sequence[int]]) -> 
         weights = to_weights(checked, choose_scale([backend.weight for backend in backends]))
         planned.append((rule, backends,
                         [encode_weight(weight, split.kind, split.api_version) for weight in weights]))
-        summary = ", ".join(f"{backend.name} {percent}%"
+        summary = ", ".join(_backend_summary(backend, percent)
                             for backend, percent in zip(backends, checked, strict=True))
         many = len(percents_by_rule) > 1 or rule
         summaries.append(f"rule {rule + 1}: {summary}" if many else summary)
@@ -90,3 +90,11 @@ def rules_write(split: Split, percents_by_rule: Mapping[int, Sequence[int]]) -> 
                         "path": f"/spec/rules/{rule}/backendRefs/{backend.position}/weight",
                         "value": value})
     return PlannedWrite(split_target(split), ops, JSON_PATCH, "", description)
+
+
+def _backend_summary(backend: Backend, percent: int) -> str:
+    """`name N%`, saying so when the write replaces a weight that could not be read: the dialog,
+    the CLI and the audit log must not let it pass as an ordinary change."""
+    if backend.weight is None and backend.raw_weight is not None:
+        return f"{backend.name} {percent}% (replacing an unreadable weight)"
+    return f"{backend.name} {percent}%"

@@ -79,3 +79,13 @@ def test_rules_write_sets_several_rules_behind_one_test_op() -> None:
         rules_write(parse_split(route), {})
     with pytest.raises(ValueError, match="one rule"):
         rules_write(parse_split(trafficsplit("v1alpha2", [90, 10])), {1: [50, 50]})
+
+
+def test_a_write_over_an_unreadable_weight_says_so() -> None:
+    """A 5,000-digit weight reads as unknown; a write that replaces it names it in its description
+    (shown in the confirmation, printed by the CLI, kept in the audit log)."""
+    split = parse_split(trafficsplit("v1alpha1", ["1" * 5000, "100"]))
+    assert split.backends[0].weight is None
+    write = weight_write(split, [0, 100])
+    assert "a 0% (replacing an unreadable weight)" in write.description
+    assert "b 100%" in write.description and "b 100% (" not in write.description
