@@ -22,10 +22,11 @@ async def test_click_and_drag_on_the_track_set_the_pending_share(make_control_ap
         width = slider.track_width
         half = track_percent(track_cell(50, width), width)
         assert abs(half - 50) <= 2
-        await pilot.click(slider, offset=(LABEL_WIDTH + track_cell(50, width), 0))
+        assert await pilot.click(slider, offset=(LABEL_WIDTH + track_cell(50, width), 0)), \
+            "the click landed on the track (the pane was laid out before the click)"
         await settle(pilot, lambda: screen.control.pending is not None
                      and screen.control.pending.pending == (100 - half, half), message="~50% pending")
-        await pilot.mouse_down(slider, offset=(LABEL_WIDTH + track_cell(50, width), 0))
+        assert await pilot.mouse_down(slider, offset=(LABEL_WIDTH + track_cell(50, width), 0))
         await pilot.hover(slider, offset=(LABEL_WIDTH + track_cell(10, width), 0))
         await pilot.mouse_up(slider, offset=(LABEL_WIDTH + track_cell(10, width), 0))
         tenth = track_percent(track_cell(10, width), width)

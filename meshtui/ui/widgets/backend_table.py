@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from meshtui.ui.literal import literal
@@ -192,6 +193,11 @@ class BackendTable(DataTable):
                 if column.auto_width:
                     column.content_width = max([column.label.cell_len,
                                                 *(cells[key][index].cell_len for key in keys)])
+            # Sized here as well: until DataTable idles it keeps the old height, so the pane is
+            # laid out with the weight sliders below on the wrong lines (clicks miss them).
+            header = self.header_height if self.show_header else 0
+            self.virtual_size = Size(sum(column.get_render_width(self) for column in self.columns.values()),
+                                     header + sum(row.height for row in self.rows.values()))
             if cursor_key in keys:
                 self.move_cursor(row=keys.index(cursor_key), animate=False)
         self._row_keys = keys

@@ -73,6 +73,24 @@ async def test_backend_column_fits_the_split_on_screen_not_the_longest_ever_show
         assert backend.get_render_width(table) == fits
 
 
+async def test_new_rows_give_the_table_its_height_at_once() -> None:
+    """A split with more backends than the last one: the table is as tall as its rows right away.
+
+    Left to DataTable, the height follows only when the table idles: the detail pane is laid out
+    (and drawn) with the weight sliders too high, then they jump, and a click aimed at one lands
+    on the line above it.
+    """
+    app = WidgetApp(lambda: [BackendTable()], lambda a: a.query_one(BackendTable).set_rows([NO_SIGNALS]))
+    async with app.run_test(size=(100, 8)) as pilot:
+        table = app.query_one(BackendTable)
+        await settle(pilot, until=lambda: table.size.height == 2, message="header and one row")
+        table.set_rows([NO_SIGNALS, NO_SIGNALS_CANARY])
+        assert table.virtual_size.height == 3
+        width = table.virtual_size.width
+        await settle(pilot, until=lambda: table.size.height == 3, message="header and two rows")
+        assert table.virtual_size == (width, 3), "the table's own measure agrees once it idled"
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (0.25, "250µs"), (9.6, "9.6ms"), (9.96, "10ms"), (63.2, "63ms"), (999.4, "999ms"), (999.6, "1.0s"),
     (1250.0, "1.2s"), (12_000.0, "12s"),
