@@ -46,7 +46,7 @@ QUIT_BOUND = 1.0
 """Seconds `q` may take with queries in flight (the issue's requirement)."""
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from meshtui.metrics.prometheus import PrometheusSource
 from meshtui.metrics.source import BackendTarget, MetricsError
 from meshtui.model.signals import BackendKey
@@ -57,8 +57,12 @@ try:
     error = None
 except MetricsError as exc:
     error = str(exc)
+# VmHWM belongs to this process's own memory map; ru_maxrss does not: Linux carries it across
+# exec, so a child of a large pytest process would report the parent's peak as its own.
+status = open("/proc/self/status").read()
+peak_kib = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
 print(json.dumps({"error": error, "elapsed_s": round(time.monotonic() - started, 3),
-                  "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                  "peak_rss_mib": round(peak_kib / 1024)}))
 """
 
 
