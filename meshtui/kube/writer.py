@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube import errors
-from meshtui.kube.errors import Forbidden, Invalid, KubeError
+from meshtui.kube.errors import Conflict, Forbidden, Invalid, KubeError
 from meshtui.kube.transport import decode_object
 from meshtui.model.plans import (
     JSON,
@@ -39,18 +39,6 @@ FIELD_MANAGER = "meshtui"
 
 class ReadOnly(KubeError):
     """meshtui runs read-only: the write was refused before any request was sent."""
-
-
-class Conflict(errors.Conflict):
-    """The object changed since it was read (409, or a failed resourceVersion `test`).
-
-    Attributes:
-        live: The object as it is now (None when it could not be read back).
-    """
-
-    def __init__(self, message: str, live: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.live = live
 
 
 class PartialWrite(KubeError):
@@ -266,7 +254,7 @@ class ClusterWriter:
                 answer = self._patch(target, planned)
         except Exception as exc:  # noqa: BLE001 - every failure is translated and audited
             error = self._translate(exc, planned, verb)
-            result = ("conflict" if isinstance(error, errors.Conflict) else
+            result = ("conflict" if isinstance(error, Conflict) else
                       "forbidden" if isinstance(error, Forbidden) else "error")
             audit(result, error.message, before)
             raise error from None
@@ -402,7 +390,7 @@ def create_object(writer: ClusterWriter, target: ObjectTarget, body: dict[str, A
 
     Raises:
         ReadOnly: In read-only mode.
-        errors.Conflict: When the object already exists (409).
+        Conflict: When the object already exists (409).
         Forbidden, KubeError: See the module docstring.
     """
     from kubernetes.client import CustomObjectsApi
@@ -428,7 +416,7 @@ def create_object(writer: ClusterWriter, target: ObjectTarget, body: dict[str, A
             target.group, target.version, target.namespace, _plural(target), body, **kwargs)
     except Exception as exc:  # noqa: BLE001 - every failure is translated and audited
         error = writer._translate(exc, planned, "create")  # noqa: SLF001 - same module
-        result = ("conflict" if isinstance(error, errors.Conflict) else
+        result = ("conflict" if isinstance(error, Conflict) else
                   "forbidden" if isinstance(error, Forbidden) else "error")
         audit(result, error.message)
         raise error from None
