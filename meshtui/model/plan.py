@@ -29,13 +29,12 @@ from typing import Any
 import yaml
 
 from meshtui.model.text import short_repr, visible
+from meshtui.model.windows import WINDOWS
 
 __all__ = ["MAX_DURATION", "MAX_LATENCY_MS", "MAX_STEPS", "WINDOWS", "Analysis", "Pause", "Plan",
            "PlanError", "SetWeight", "Step", "Threshold", "format_duration", "is_backend_name",
            "parse_duration", "parse_plan"]
 
-WINDOWS = ("1m", "5m", "15m", "1h")
-"""Analysis windows: the rate windows the metrics layer serves."""
 ON_FAILURE = ("rollback", "pause")
 MAX_STEPS = 100
 """The most steps a plan may have."""

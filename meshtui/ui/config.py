@@ -18,13 +18,7 @@ from typing import Any
 import platformdirs
 
 from meshtui.metrics.source import MAX_BODY_MIB, QUERY_TIMEOUT
-
-WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
-"""The metric windows the dashboard cycles through, shortest first."""
-
-WINDOW_SECONDS: Mapping[str, float] = MappingProxyType({"1m": 60.0, "5m": 300.0, "15m": 900.0, "1h": 3600.0})
-"""Length of each window in seconds (chart x-axis span)."""
-
+from meshtui.model.windows import WINDOWS
 
 REFRESH_RANGE: tuple[float, float] = (0.5, 3600.0)
 """Seconds between two metrics fetches: the least and the most ``refresh`` (and ``--refresh``)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from meshtui.model.findings import Window, shares_judged
 from meshtui.model.health import SplitHealth, backend_role
-from meshtui.ui.config import WINDOW_SECONDS
+from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
