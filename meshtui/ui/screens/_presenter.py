@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
 from meshtui.model.health import SplitHealth, backend_role
 from meshtui.model.windows import WINDOW_SECONDS
@@ -24,7 +25,6 @@ from meshtui.ui.views import (
     health_of,
     scoped,
 )
-from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
