@@ -2,7 +2,7 @@
 
 A runner takes the Lease when it is free or expired (``renewTime + leaseDurationSeconds`` is past),
 renews it while it drives, and drives only while its own hold is fresh. Every Lease write goes
-through `ClusterWriter` (creates through `create_object`) and updates carry the Lease's
+through `ClusterWriter.write` (a create is a plain JSON body) and updates carry the Lease's
 resourceVersion, so two runners racing for it cannot both win.
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.errors import Conflict, KubeError, NotFound, translate
-from meshtui.model.plans import MERGE_PATCH, ObjectTarget, PlannedWrite
+from meshtui.model.plans import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite
 
 if TYPE_CHECKING:
     from meshtui.kube.writer import ClusterWriter
@@ -154,12 +154,11 @@ class SplitLease:
         return spec
 
     def _create(self, now: float) -> bool:
-        from meshtui.kube.writer import create_object
-
         body = {"apiVersion": f"{GROUP}/{VERSION}", "kind": "Lease",
                 "metadata": {"name": self.name, "namespace": self.namespace},
                 "spec": self._spec(now, 0, True)}
-        result = create_object(self.writer, self._target, body, "rollout-lease-acquire")
+        result = self.writer.write(PlannedWrite(self._target, body, JSON, "", f"create {self._target}"),
+                                   "rollout-lease-acquire")
         self.hold = _hold(result.obj) or LeaseHold(self.identity, now, self.duration, "")
         return True
 
