@@ -12,8 +12,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from meshtui.model._fields import as_dict, as_list, as_str, metadata, parse_time
+from meshtui.model._fields import as_dict, as_list, as_str, metadata
 from meshtui.model.durations import format_duration
+from meshtui.model.kubetime import parse_time
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Backend, Split

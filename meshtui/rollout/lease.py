@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.errors import Conflict, KubeError, NotFound, translate
+from meshtui.model.kubetime import micro_time, parse_time
 from meshtui.model.plans import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite
 
 if TYPE_CHECKING:
@@ -31,21 +31,6 @@ def lease_name(split: Split) -> str:
     digest = hashlib.sha256(f"{split.ref.resource_key}/{split.name}".encode()).hexdigest()[:8]
     base = re.sub(r"[^a-z0-9-]", "-", split.name)[:200].strip("-")
     return f"meshtui-rollout-{base}-{digest}"
-
-
-def micro_time(now: float) -> str:
-    """A Kubernetes MicroTime (RFC 3339 with microseconds, UTC)."""
-    return datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_time(text: Any) -> float | None:
-    """Epoch seconds of a Kubernetes Time or MicroTime, None when absent or malformed."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
