@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-WINDOWS = ("1m", "5m", "15m", "1h")
+from meshtui.model.windows import WINDOWS
 
 
 class UsageError(Exception):

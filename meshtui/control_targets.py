@@ -125,7 +125,7 @@ def weights_from_assignments(split: Split, assignments: dict[str, str], rule: in
     from meshtui.model.plans import WeightPlan
     from meshtui.model.text import short_repr, visible
     from meshtui.model.weight_writes import rule_percents
-    from meshtui.model.weights import validate_percent
+    from meshtui.model.weights import apportion, validate_percent
     from meshtui.output import BACKENDS_SHOWN, NAME_LIMIT, listed
 
     names = [b.name for b in split.backends if b.rule == rule]
@@ -157,22 +157,11 @@ def weights_from_assignments(split: Split, assignments: dict[str, str], rule: in
         if not any(shares):
             shares = [1] * len(rest)
         after = [wanted.get(n, 0) for n in names]
-        for i, part in zip(rest, _apportion(shares, 100 - total), strict=True):
+        for i, part in zip(rest, apportion(shares, 100 - total), strict=True):
             after[i] = part
     if sum(after) != 100:
         raise ControlError(f"the percentages add up to {sum(after)}, not 100")
     return WeightPlan(split.ref, rule, tuple(before), tuple(after), tuple(names))
-
-
-def _apportion(shares: Sequence[int], total: int) -> list[int]:
-    """Split `total` in proportion to `shares` (largest remainder, ties to the first)."""
-    whole = sum(shares)
-    exact = [share * total / whole for share in shares]
-    result = [int(part) for part in exact]
-    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - result[i]), i))
-    for i in order[: total - sum(result)]:
-        result[i] += 1
-    return result
 
 
 def owner_state(client: MeshClient, split: Split) -> CanaryState | RolloutState | None:

@@ -69,7 +69,15 @@ class NotFound(KubeError):
 
 
 class Conflict(KubeError):
-    """The write lost a race (409): the object changed since it was read, or already exists."""
+    """The write lost a race (409): the object changed since it was read, or already exists.
+
+    Attributes:
+        live: The object as it is now, when the writer read it back (None otherwise).
+    """
+
+    def __init__(self, message: str, live: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.live = live
 
 
 class Invalid(KubeError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube import errors
-from meshtui.kube.errors import Forbidden, Invalid, KubeError
+from meshtui.kube.errors import Conflict, Forbidden, Invalid, KubeError
 from meshtui.kube.transport import decode_object
 from meshtui.model.plans import (
     JSON,
@@ -39,18 +39,6 @@ FIELD_MANAGER = "meshtui"
 
 class ReadOnly(KubeError):
     """meshtui runs read-only: the write was refused before any request was sent."""
-
-
-class Conflict(errors.Conflict):
-    """The object changed since it was read (409, or a failed resourceVersion `test`).
-
-    Attributes:
-        live: The object as it is now (None when it could not be read back).
-    """
-
-    def __init__(self, message: str, live: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.live = live
 
 
 class PartialWrite(KubeError):
@@ -235,9 +223,12 @@ class ClusterWriter:
         """Send one planned write; `before`/`after` override what the audit log shows.
 
         Without `before`, the values the patch overwrites are read from the live object first.
+        A plain JSON body to an object (`JSON`) creates it: it is not there to be read or
+        guarded by a resourceVersion, and a 409 (it already exists) raises `Conflict`.
         """
         target = planned.target
-        verb = "create" if isinstance(target, ProxyPost) else "patch"
+        creates = isinstance(target, ObjectTarget) and planned.patch_type == JSON
+        verb = "create" if isinstance(target, ProxyPost) or creates else "patch"
         obj = self._audit_object(planned)
         shown_after = planned.patch if after is None else after
 
@@ -255,18 +246,20 @@ class ClusterWriter:
                 record = audit("dry-run", f"would POST {target.path} (not sent: the service "
                                           "proxy has no dry run)")
                 return WriteResult({"status": None, "body": planned.patch}, True, record)
-        elif before is None:
+        elif before is None and not creates:
             live = self._get_live(target)
             before = None if live is None else _project(live, planned.patch) \
                 if planned.patch_type != JSON_PATCH else None
         try:
             if isinstance(target, ProxyPost):
                 answer = self._post(target, planned.patch)
+            elif creates:
+                answer = self._create(target, planned.patch)
             else:
                 answer = self._patch(target, planned)
         except Exception as exc:  # noqa: BLE001 - every failure is translated and audited
             error = self._translate(exc, planned, verb)
-            result = ("conflict" if isinstance(error, errors.Conflict) else
+            result = ("conflict" if isinstance(error, Conflict) else
                       "forbidden" if isinstance(error, Forbidden) else "error")
             audit(result, error.message, before)
             raise error from None
@@ -286,6 +279,16 @@ class ClusterWriter:
         if planned.subresource:
             obj["subresource"] = planned.subresource
         return obj
+
+    def _create(self, target: ObjectTarget, body: dict[str, Any]) -> dict[str, Any]:
+        from kubernetes.client import CustomObjectsApi
+
+        kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER}
+        if self.dry_run:
+            kwargs["dry_run"] = "All"
+        answer = CustomObjectsApi(self.cluster.api_client).create_namespaced_custom_object(
+            target.group, target.version, target.namespace, _plural(target), body, **kwargs)
+        return answer if isinstance(answer, dict) else {}
 
     def _patch(self, target: ObjectTarget, planned: PlannedWrite) -> dict[str, Any]:
         from kubernetes.client import CustomObjectsApi
@@ -391,48 +394,3 @@ class ClusterWriter:
                                 "the new state and try again", live)
         return errors.translate(exc, verb=verb, resource=resource, name=name,
                                 server=self.cluster.server)
-
-
-def create_object(writer: ClusterWriter, target: ObjectTarget, body: dict[str, Any],
-                  action: str) -> WriteResult:
-    """Create one object (a ``coordination.k8s.io`` Lease for plan runners) through the writer.
-
-    The same gates as every write: read-only refuses before any request, dry run sends
-    ``dryRun=All``, every attempt is audited, failures are translated.
-
-    Raises:
-        ReadOnly: In read-only mode.
-        errors.Conflict: When the object already exists (409).
-        Forbidden, KubeError: See the module docstring.
-    """
-    from kubernetes.client import CustomObjectsApi
-
-    planned = PlannedWrite(target, body, JSON, "", f"create {target}")
-    obj = {"kind": target.kind, "namespace": target.namespace, "name": target.name,
-           "resourceVersion": None}
-
-    def audit(result: str, message: str = "") -> dict[str, Any]:
-        return writer.audit.record(context=writer.cluster.context, identity=writer.identity,
-                                   verb="create", obj=obj, action=action, before=None,
-                                   after=body, result=result, message=message)
-
-    if writer.read_only:
-        message = f"read-only mode: refused to create {target}"
-        audit("read-only", message)
-        raise ReadOnly(message)
-    kwargs: dict[str, Any] = {"field_manager": FIELD_MANAGER}
-    if writer.dry_run:
-        kwargs["dry_run"] = "All"
-    try:
-        answer = CustomObjectsApi(writer.cluster.api_client).create_namespaced_custom_object(
-            target.group, target.version, target.namespace, _plural(target), body, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - every failure is translated and audited
-        error = writer._translate(exc, planned, "create")  # noqa: SLF001 - same module
-        result = ("conflict" if isinstance(error, errors.Conflict) else
-                  "forbidden" if isinstance(error, Forbidden) else "error")
-        audit(result, error.message)
-        raise error from None
-    answer = answer if isinstance(answer, dict) else {}
-    if writer.dry_run:
-        return WriteResult(answer, True, audit("dry-run", f"dry run of create {target}"))
-    return WriteResult(answer, False, audit("ok"))

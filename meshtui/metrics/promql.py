@@ -14,10 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
-"""The rate windows the UI offers."""
-
-WINDOW_SECONDS: dict[str, int] = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600}
+from meshtui.model.windows import WINDOW_SECONDS, WINDOWS
 
 MAX_REGEX_CHARS = 2000
 """Beyond this, a name filter is dropped (fetch everything, pick client-side) to keep URLs short."""

@@ -7,7 +7,6 @@ read says what it expects and falls back to an empty value instead of raising.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 
@@ -69,13 +68,3 @@ def metadata(obj: Mapping[str, Any]) -> dict[str, Any]:
 def string_map(value: Any) -> dict[str, str]:
     """Return a labels/annotations mapping keeping only string keys and string values."""
     return {key: item for key, item in as_dict(value).items() if isinstance(item, str)}
-
-
-def parse_time(text: Any) -> float | None:
-    """Epoch seconds of a Kubernetes Time or MicroTime, None when absent or malformed."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None

@@ -12,12 +12,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from meshtui.model._fields import as_dict, as_list, as_str, metadata, parse_time
+from meshtui.model._fields import as_dict, as_list, as_str, metadata
+from meshtui.model.durations import format_duration
+from meshtui.model.kubetime import parse_time
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Backend, Split
 
-__all__ = ["Finding", "HealthPolicy", "Window", "duration", "shares_judged", "split_findings", "written_at"]
+__all__ = ["Finding", "HealthPolicy", "Window", "shares_judged", "split_findings", "written_at"]
 
 COVERED_SLACK = 0.95
 """Share of a window data must cover for the window to count as full (scrapes are not exact)."""
@@ -73,8 +75,8 @@ class Window:
     def label(self) -> str:
         """E.g. ``"5m"``, or ``"1m of 5m"`` while the window is only partly covered."""
         if self.full:
-            return duration(self.seconds)
-        return f"{duration(self.span)} of {duration(self.seconds)}"
+            return format_duration(self.seconds)
+        return f"{format_duration(self.span)} of {format_duration(self.seconds)}"
 
     def requests(self, signals: GoldenSignals | None) -> float:
         """How many requests `signals` stand for over the covered span (0 without data)."""
@@ -95,17 +97,6 @@ class Finding:
     """E.g. "voting-v2-svc: success 91.2% vs stable 99.1% (5m, 412 req)"."""
     reason: str
     """Short form for a navigator row, e.g. "canary success 91.2%"."""
-
-
-def duration(seconds: float) -> str:
-    """``"45s"``, ``"1m"``, ``"2m30s"`` or ``"1h"``."""
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600}h"
-    minutes, rest = divmod(seconds, 60)
-    return f"{minutes}m{rest}s" if rest else f"{minutes}m"
 
 
 def split_findings(split: Split, owner_state: object,

@@ -8,7 +8,9 @@ controller writes the weights; the owning object's name is then left empty for `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_list, as_str, split_api_version, string_map
@@ -16,8 +18,10 @@ from meshtui.model._fields import as_dict, as_list, as_str, split_api_version, s
 __all__ = [
     "ARGO_GATEWAY_LABEL",
     "ARGO_ROLLOUTS",
+    "CONTROLLER_NAMES",
     "FLAGGER",
     "OTHER",
+    "ControllerName",
     "Owner",
     "controller_of",
     "owner_from_metadata",
@@ -29,6 +33,23 @@ ARGO_ROLLOUTS = "argo-rollouts"
 """Controller name of Argo Rollouts."""
 OTHER = "other"
 """Controller name of any owner meshtui does not know how to drive."""
+
+
+@dataclass(frozen=True)
+class ControllerName:
+    """How a controller meshtui drives is named on screen."""
+
+    full: str
+    """The product's name, e.g. "Argo Rollouts"."""
+    short: str
+    """A name for narrow columns, e.g. "Argo"."""
+
+
+CONTROLLER_NAMES: Mapping[str, ControllerName] = MappingProxyType({
+    FLAGGER: ControllerName("Flagger", "Flagger"),
+    ARGO_ROLLOUTS: ControllerName("Argo Rollouts", "Argo"),
+})
+"""Display names of the controllers meshtui drives, by controller name."""
 
 ARGO_GATEWAY_LABEL = "rollouts.argoproj.io/gatewayapi-canary"
 """Label Argo's Gateway API plugin puts on a route while a canary is in progress."""

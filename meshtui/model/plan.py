@@ -28,14 +28,14 @@ from typing import Any
 
 import yaml
 
+from meshtui.model.durations import format_duration
 from meshtui.model.text import short_repr, visible
+from meshtui.model.windows import WINDOWS
 
 __all__ = ["MAX_DURATION", "MAX_LATENCY_MS", "MAX_STEPS", "WINDOWS", "Analysis", "Pause", "Plan",
            "PlanError", "SetWeight", "Step", "Threshold", "format_duration", "is_backend_name",
            "parse_duration", "parse_plan"]
 
-WINDOWS = ("1m", "5m", "15m", "1h")
-"""Analysis windows: the rate windows the metrics layer serves."""
 ON_FAILURE = ("rollback", "pause")
 MAX_STEPS = 100
 """The most steps a plan may have."""
@@ -109,17 +109,6 @@ def parse_duration(value: Any) -> float:
     if seconds > MAX_DURATION:
         raise ValueError(f"duration is longer than 30 days: {short_repr(value)}")
     return seconds
-
-
-def format_duration(seconds: float) -> str:
-    """``90`` -> ``1m30s``; ``0.5`` -> ``500ms``."""
-    if seconds < 1:
-        return f"{round(seconds * 1000)}ms"
-    whole = round(seconds)
-    minutes, secs = divmod(whole, 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
-    return "".join(parts) or "0s"
 
 
 @dataclass(frozen=True)

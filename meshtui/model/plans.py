@@ -27,7 +27,7 @@ MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
 """Content type of a JSON Patch (RFC 6902)."""
 JSON = "application/json"
-"""Content type of a plain JSON POST body (load tester gates)."""
+"""Content type of a plain JSON POST body (load tester gates, and objects created)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_HTTPROUTE_WEIGHT",
     "MAX_PERCENT_LENGTH",
     "all_to",
+    "apportion",
     "choose_scale",
     "encode_weight",
     "set_percent",
@@ -47,7 +48,7 @@ def to_percents(weights: Sequence[Fraction | int | float | None]) -> list[int]:
         Whole percentages summing to exactly 100, or all zeros when every weight is zero.
     """
     exact = [_as_fraction(weight) for weight in weights]
-    return _apportion(exact, 100)
+    return apportion(exact, 100)
 
 
 def set_percent(percents: Sequence[int], index: int, value: int) -> list[int]:
@@ -76,7 +77,7 @@ def set_percent(percents: Sequence[int], index: int, value: int) -> list[int]:
     others = [Fraction(max(0, p)) if i != index else Fraction(0) for i, p in enumerate(percents)]
     if not any(others):
         others = [Fraction(1) if i != index else Fraction(0) for i in range(len(percents))]
-    result = _apportion(others, 100 - value)
+    result = apportion(others, 100 - value)
     result[index] = value
     return result
 
@@ -220,12 +221,16 @@ def _whole_percent(number: Fraction, value: object) -> int:
     return int(number)
 
 
-def _apportion(shares: Sequence[Fraction], total: int) -> list[int]:
-    """Split `total` into integers proportional to `shares` (largest remainder; ties to lower index)."""
-    whole = sum(shares, Fraction(0))
+def apportion(shares: Sequence[Fraction | int | float], total: int) -> list[int]:
+    """Split `total` into integers proportional to `shares` (largest remainder; ties to lower index).
+
+    The arithmetic is exact, so ties are real ties. All shares zero or less gives all zeros.
+    """
+    exact_shares = [Fraction(share) for share in shares]
+    whole = sum(exact_shares, Fraction(0))
     if whole <= 0:
         return [0] * len(shares)
-    exact = [share * total / whole for share in shares]
+    exact = [share * total / whole for share in exact_shares]
     result = [math.floor(part) for part in exact]
     order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - result[i]), i))
     for i in order[: total - sum(result)]:

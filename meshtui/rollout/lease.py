@@ -2,7 +2,7 @@
 
 A runner takes the Lease when it is free or expired (``renewTime + leaseDurationSeconds`` is past),
 renews it while it drives, and drives only while its own hold is fresh. Every Lease write goes
-through `ClusterWriter` (creates through `create_object`) and updates carry the Lease's
+through `ClusterWriter.write` (a create is a plain JSON body) and updates carry the Lease's
 resourceVersion, so two runners racing for it cannot both win.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.errors import Conflict, KubeError, NotFound, translate
-from meshtui.model.plans import MERGE_PATCH, ObjectTarget, PlannedWrite
+from meshtui.model.kubetime import micro_time, parse_time
+from meshtui.model.plans import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite
 
 if TYPE_CHECKING:
     from meshtui.kube.writer import ClusterWriter
@@ -31,21 +31,6 @@ def lease_name(split: Split) -> str:
     digest = hashlib.sha256(f"{split.ref.resource_key}/{split.name}".encode()).hexdigest()[:8]
     base = re.sub(r"[^a-z0-9-]", "-", split.name)[:200].strip("-")
     return f"meshtui-rollout-{base}-{digest}"
-
-
-def micro_time(now: float) -> str:
-    """A Kubernetes MicroTime (RFC 3339 with microseconds, UTC)."""
-    return datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_time(text: Any) -> float | None:
-    """Epoch seconds of a Kubernetes Time or MicroTime, None when absent or malformed."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -154,12 +139,11 @@ class SplitLease:
         return spec
 
     def _create(self, now: float) -> bool:
-        from meshtui.kube.writer import create_object
-
         body = {"apiVersion": f"{GROUP}/{VERSION}", "kind": "Lease",
                 "metadata": {"name": self.name, "namespace": self.namespace},
                 "spec": self._spec(now, 0, True)}
-        result = create_object(self.writer, self._target, body, "rollout-lease-acquire")
+        result = self.writer.write(PlannedWrite(self._target, body, JSON, "", f"create {self._target}"),
+                                   "rollout-lease-acquire")
         self.hold = _hold(result.obj) or LeaseHold(self.identity, now, self.duration, "")
         return True
 

@@ -21,6 +21,7 @@ from meshtui.kube.errors import Conflict, KubeError
 from meshtui.model.plan import Analysis
 from meshtui.model.plan_state import ACTIVE, CheckResult, advance, evaluate_check
 from meshtui.model.text import visible
+from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.output import error_text
 from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.store import (
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Runner", "default_identity"]
 
-WINDOW_SECONDS = {"1m": 60, "5m": 300, "15m": 900, "1h": 3600}
 MAX_TICKS_FOREVER = 10**12
 
 

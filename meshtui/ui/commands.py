@@ -13,7 +13,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from meshtui.ui.config import WINDOWS
+from meshtui.model.windows import WINDOWS
 from meshtui.ui.literal import literal_content, visible
 
 NAME_LIMIT = 120

@@ -18,13 +18,11 @@ from typing import Any
 import platformdirs
 
 from meshtui.metrics.source import MAX_BODY_MIB, QUERY_TIMEOUT
+from meshtui.model.findings import HealthPolicy
+from meshtui.model.windows import WINDOWS
 
-WINDOWS: tuple[str, ...] = ("1m", "5m", "15m", "1h")
-"""The metric windows the dashboard cycles through, shortest first."""
-
-WINDOW_SECONDS: Mapping[str, float] = MappingProxyType({"1m": 60.0, "5m": 300.0, "15m": 900.0, "1h": 3600.0})
-"""Length of each window in seconds (chart x-axis span)."""
-
+_POLICY = HealthPolicy()
+"""The model's default thresholds: the defaults of the matching settings."""
 
 REFRESH_RANGE: tuple[float, float] = (0.5, 3600.0)
 """Seconds between two metrics fetches: the least and the most ``refresh`` (and ``--refresh``)
@@ -51,25 +49,25 @@ class Settings:
     """Binding id to keys (e.g. ``{"app.quit": "ctrl+q"}``), applied with `App.set_keymap`."""
     stale_after: float | None = None
     """Seconds after which data on screen is marked stale; None means two refresh intervals."""
-    mismatch_points: float = 10.0
+    mismatch_points: float = _POLICY.mismatch_points
     """Configured vs observed share difference (percentage points) that raises a flag."""
-    mismatch_min_rps: float = 1.0
+    mismatch_min_rps: float = _POLICY.mismatch_min_rps
     """Total requests per second a split needs before shares are compared at all."""
-    success_warn: float = 0.99
+    success_warn: float = _POLICY.success_warn
     """A backend success rate below this is marked "warn"."""
-    success_bad: float = 0.95
+    success_bad: float = _POLICY.success_bad
     """A backend success rate below this is marked "bad"."""
-    success_drop_points: float = 1.0
+    success_drop_points: float = _POLICY.success_drop_points
     """A backend whose success rate is this many points below its stable backend's is failing."""
-    min_requests: int = 20
+    min_requests: int = _POLICY.min_requests
     """Requests a backend needs in the window before its success rate is judged."""
-    latency_ratio: float = 2.0
+    latency_ratio: float = _POLICY.latency_ratio
     """A p99 this many times the stable backend's is failing."""
-    latency_floor_ms: float = 10.0
+    latency_floor_ms: float = _POLICY.latency_floor_ms
     """A p99 below this many milliseconds is never failing."""
-    latency_min_requests: int = 100
+    latency_min_requests: int = _POLICY.latency_min_requests
     """Requests a backend needs in the window before its p99 is judged."""
-    confidence_z: float = 2.0
+    confidence_z: float = _POLICY.confidence_z
     """Standard errors a success-rate gap must span to be a finding rather than noise."""
     step: int = 5
     """Percentage points `+`/`-` move the selected backend by."""
@@ -159,8 +157,8 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
     stale_after = data.get("stale_after")
     if stale_after is not None:
         stale_after = _number(data, "stale_after", 0, low=0.5, where=where)
-    success_warn = _number(data, "success_warn", 0.99, low=0, high=1, where=where)
-    success_bad = _number(data, "success_bad", 0.95, low=0, high=1, where=where)
+    success_warn = _number(data, "success_warn", _POLICY.success_warn, low=0, high=1, where=where)
+    success_bad = _number(data, "success_bad", _POLICY.success_bad, low=0, high=1, where=where)
     if success_bad > success_warn:
         raise ConfigError(f"{where}: 'success_bad' ({success_bad:g}) must not exceed 'success_warn' "
                           f"({success_warn:g})")
@@ -171,16 +169,22 @@ def settings_from_mapping(data: Mapping[str, Any], *, where: str = "config") -> 
         namespace=_text(data, "namespace", None, where=where),
         keymap=_keymap(data, where=where),
         stale_after=stale_after,
-        mismatch_points=_number(data, "mismatch_points", 10.0, low=0, high=100, where=where),
-        mismatch_min_rps=_number(data, "mismatch_min_rps", 1.0, low=0, where=where),
+        mismatch_points=_number(data, "mismatch_points", _POLICY.mismatch_points, low=0, high=100,
+                                where=where),
+        mismatch_min_rps=_number(data, "mismatch_min_rps", _POLICY.mismatch_min_rps, low=0,
+                                 where=where),
         success_warn=success_warn,
         success_bad=success_bad,
-        success_drop_points=_number(data, "success_drop_points", 1.0, low=0, high=100, where=where),
-        min_requests=_whole(data, "min_requests", 20, where=where),
-        latency_ratio=_number(data, "latency_ratio", 2.0, low=1, where=where),
-        latency_floor_ms=_number(data, "latency_floor_ms", 10.0, low=0, where=where),
-        latency_min_requests=_whole(data, "latency_min_requests", 100, where=where),
-        confidence_z=_number(data, "confidence_z", 2.0, low=0, high=10, where=where),
+        success_drop_points=_number(data, "success_drop_points", _POLICY.success_drop_points,
+                                    low=0, high=100, where=where),
+        min_requests=_whole(data, "min_requests", _POLICY.min_requests, where=where),
+        latency_ratio=_number(data, "latency_ratio", _POLICY.latency_ratio, low=1, where=where),
+        latency_floor_ms=_number(data, "latency_floor_ms", _POLICY.latency_floor_ms, low=0,
+                                 where=where),
+        latency_min_requests=_whole(data, "latency_min_requests", _POLICY.latency_min_requests,
+                                    where=where),
+        confidence_z=_number(data, "confidence_z", _POLICY.confidence_z, low=0, high=10,
+                             where=where),
         step=_step(data, where=where),
         production_context=_regex(data, "production_context", "prod", where=where),
         read_only=_flag(data, "read_only", where=where),

@@ -19,14 +19,12 @@ from meshtui.model.health import (
     share_mismatch,
     split_health,
 )
+from meshtui.model.ownership import CONTROLLER_NAMES
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Split
 from meshtui.rollout.status import plan_status
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.split_list import SplitList
-
-OWNER_LABELS: Mapping[str, str] = {"flagger": "Flagger", "argo-rollouts": "Argo", "other": "other"}
-"""Short owner names for the navigator column, by controller."""
 
 KIND_LABELS: Mapping[str, str] = {"TrafficSplit": "TS", "HTTPRoute": "HR"}
 """Two-letter kind labels for the navigator column."""
@@ -36,7 +34,8 @@ def owner_label(split: Split) -> str:
     """"Flagger", "Argo", "other" or "" for a split without owner."""
     if split.owner is None:
         return ""
-    return OWNER_LABELS.get(split.owner.controller, split.owner.controller)
+    known = CONTROLLER_NAMES.get(split.owner.controller)
+    return known.short if known is not None else split.owner.controller
 
 
 def first_rule_percents(split: Split) -> tuple[float, ...]:

@@ -173,3 +173,25 @@ def test_read_only_refuses_the_lease(apiserver: RunningApiServer, tmp_path: Path
     assert not [r for r in apiserver.server.requests if r.method in ("POST", "PATCH")]
     assert ANNOTATION not in str(apiserver.store.get("split.smi-spec.io/v1alpha2", "TrafficSplit",
                                                      "default", "web"))
+
+
+def test_the_lease_create_goes_through_the_write_path(apiserver: RunningApiServer,
+                                                      tmp_path: Path) -> None:
+    """Creating the Lease is audited like any write, and a dry run creates nothing."""
+    apiserver.store.create(trafficsplit("web"))
+    cluster = load_cluster(str(apiserver.kubeconfig))
+    try:
+        split = parse_split(MeshClient(cluster).get("trafficsplits", "default", "web"))
+        dry = ClusterWriter(cluster, audit=AuditLog(tmp_path / "dry.log"), dry_run=True)
+        assert SplitLease(dry, split, "runner", 5).acquire(1.0)
+        assert [(r["verb"], r["result"]) for r in read_audit(tmp_path / "dry.log")] == \
+            [("create", "dry-run")]
+        assert SplitLease(dry, split, "runner", 5).read() is None, "a dry run created the Lease"
+        real = ClusterWriter(cluster, audit=AuditLog(tmp_path / "real.log"))
+        assert SplitLease(real, split, "runner", 5).acquire(1.0)
+        [record] = read_audit(tmp_path / "real.log")
+        assert (record["verb"], record["result"], record["action"]) == \
+            ("create", "ok", "rollout-lease-acquire")
+        assert record["object"]["kind"] == "Lease" and record["before"] is None
+    finally:
+        cluster.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from meshtui.model.findings import HealthPolicy
 from meshtui.ui.config import ConfigError, Settings, config_path, load_settings, settings_from_mapping
 
 
@@ -94,3 +96,11 @@ def test_file_errors_carry_the_path() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings()
     assert str(path) in str(caught.value) and "'window'" in str(caught.value)
+
+
+def test_threshold_defaults_are_the_models() -> None:
+    """An empty file judges exactly as the model's default policy: one source for each default."""
+    policy = HealthPolicy()
+    for settings in (Settings(), settings_from_mapping({})):
+        assert {f.name: getattr(settings, f.name) for f in fields(HealthPolicy)} == \
+            {f.name: getattr(policy, f.name) for f in fields(HealthPolicy)}

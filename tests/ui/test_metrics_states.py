@@ -153,7 +153,7 @@ async def test_stale_figures_are_labelled_with_their_age(make_app: Callable[...,
         assert label.display and "cannot reach Prometheus" in str(label.render())
         now[0] += 60
         screen.presenter.refresh_freshness()
-        assert "figures from 71s ago" in str(label.render())
+        assert "figures from 1m11s ago" in str(label.render())
 
 
 class SwitchableMetrics(CountingSource):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from meshtui.model.actions import PAUSE_STOPS_WEIGHTS, manual_weights_warning
+from meshtui.model.ownership import CONTROLLER_NAMES
 from meshtui.model.plans import ActionPlan
 from meshtui.model.split import Split
 from meshtui.ui.control.pending import PendingChange, needs_typed_confirmation, production
@@ -16,8 +17,7 @@ PAUSE_FIRST = "pause-first"
 FULL_PROMOTION = "full"
 """Option: promote an Argo Rollout fully (skip the remaining steps)."""
 
-CONTROLLER_NAMES = {"flagger": "Flagger", "argo-rollouts": "Argo"}
-"""How controllers are named in dialogs."""
+
 @dataclass(frozen=True)
 class ConfirmOption:
     """A choice the user can tick in the dialog."""
@@ -81,7 +81,7 @@ def weights_confirmation(split: Split, change: PendingChange, *, context: str, p
         warnings.append(manual_weights_warning(owner, pause_hint="(c)" if can_pause else "",
                                                move_hint="(P / A)"))
         if can_pause:
-            name = CONTROLLER_NAMES[owner.controller]
+            name = CONTROLLER_NAMES[owner.controller].full
             options = (ConfirmOption(PAUSE_FIRST, f"Pause {name} first, then apply", "c"),)
     points = change.plan().points_moved
     typed = needs_typed_confirmation(points, context, pattern)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from meshtui.kube.events import ConnectionChanged
 from meshtui.metrics.source import BackendTarget, MetricsError, RouteKey
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
-from meshtui.ui.config import WINDOW_SECONDS
+from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.messages import HistoryFailed, HistoryFetched, MetricsFailed, MetricsFetched
 from meshtui.ui.views import scoped
 

@@ -15,6 +15,7 @@ from textual import work
 from textual.binding import Binding
 
 from meshtui.kube.errors import KubeError
+from meshtui.model.durations import format_duration
 from meshtui.model.plan_state import PlanStateError
 from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.status import plan_status
@@ -24,7 +25,6 @@ from meshtui.ui.control.confirmation import with_findings
 from meshtui.ui.messages import PlanChanged, PlanRunnerRead, WriteFailed
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.plan_picker import PlanPicker
-from meshtui.ui.widgets._format import format_duration
 
 if TYPE_CHECKING:
     from meshtui.model.plan import Plan

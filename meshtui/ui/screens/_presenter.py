@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
 from meshtui.model.health import SplitHealth, backend_role
-from meshtui.ui.config import WINDOW_SECONDS
+from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
@@ -24,7 +25,6 @@ from meshtui.ui.views import (
     health_of,
     scoped,
 )
-from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:

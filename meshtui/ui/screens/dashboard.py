@@ -21,9 +21,10 @@ from textual.widgets import Footer, Input, Static
 
 from meshtui.model.health import HealthPolicy
 from meshtui.model.mesh import MeshState
+from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.control.controller import TrafficControl
-from meshtui.ui.config import WINDOWS, Settings
+from meshtui.ui.config import Settings
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import (
     FirstListsLoaded,

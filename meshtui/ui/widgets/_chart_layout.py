@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from meshtui.model.durations import format_duration
 from meshtui.ui.widgets._braille import BrailleCanvas
-from meshtui.ui.widgets._format import format_duration
 
 Run = tuple[str, str]
 """A piece of text and the short name of its style."""

@@ -90,25 +90,6 @@ RPS_WIDTH = 6
 """Cells a `format_rps` text needs (``"9999.9"`` fits; the function itself stays within 5)."""
 
 
-def format_duration(seconds: float) -> str:
-    """Format a span of time as the largest sensible unit (``"45s"``, ``"15m"``, ``"2h30m"``).
-
-    Args:
-        seconds: The span in seconds (negative is treated as zero).
-
-    Returns:
-        The text.
-    """
-    seconds = max(0, round(seconds))
-    if seconds < 120:
-        return f"{seconds}s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m" if secs == 0 or minutes >= 10 else f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h" if minutes == 0 else f"{hours}h{minutes:02d}m"
-
-
 def format_split(percents: Sequence[float]) -> str:
     """Format a weight split as ``"90/10"``; an empty split is the no-data dash.
 

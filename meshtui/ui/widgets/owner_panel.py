@@ -9,14 +9,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
+from meshtui.model.ownership import CONTROLLER_NAMES
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
     from meshtui.model.ownership import Owner
 
-CONTROLLERS = {"flagger": "Flagger", "argo-rollouts": "Argo Rollouts"}
-"""Display names of the controllers meshtui knows."""
 PHASE_HEALTH = {
     "succeeded": "ok", "healthy": "ok", "initialized": "ok", "completed": "ok",
     "progressing": "active", "promoting": "active", "finalising": "active",
@@ -139,12 +138,13 @@ class OwnerPanel(Widget):
             text.append("No controller", self._style("controller"))
             text.append("  weights are set by hand", self._style("muted"))
             return text
-        controller = CONTROLLERS.get(owner.controller, owner.controller)
+        known = CONTROLLER_NAMES.get(owner.controller)
+        controller = known.full if known is not None else owner.controller
         text.append_text(literal(controller, self._style("controller"), limit=NAME_LIMIT))
         text.append("  ·  ", self._style("muted"))
         text.append_text(literal(f"{owner.kind}/{owner.name or '(name not known yet)'}",
                                  limit=NAME_LIMIT))
-        if owner.controller not in CONTROLLERS:
+        if known is None:
             text.append("  edits may be reverted by this owner", self._style("warn"))
         if state is None:
             text.append("\n")

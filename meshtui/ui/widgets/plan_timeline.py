@@ -11,8 +11,8 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from meshtui.model.durations import format_duration
 from meshtui.ui.literal import MESSAGE_LIMIT, literal, visible
-from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from meshtui.model.durations import format_duration
 from meshtui.ui.literal import visible
-from meshtui.ui.widgets._format import format_duration
 from meshtui.ui.widgets._styles import component_fg
 
 CONNECTION_GLYPHS = {"connected": "●", "connecting": "◌", "disconnected": "✕"}

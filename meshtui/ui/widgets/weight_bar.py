@@ -16,6 +16,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from meshtui.model.weights import apportion
 from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._styles import component_fg
 
@@ -37,14 +38,7 @@ def _units(percents: Sequence[float], total: int) -> list[int]:
     Any backend with a non-zero share gets at least one eighth, so a 1% canary stays visible.
     """
     clean = [max(0.0, float(p)) for p in percents]
-    whole = sum(clean)
-    if whole <= 0:
-        return [0] * len(clean)
-    exact = [p / whole * total for p in clean]
-    units = [int(e) for e in exact]
-    order = sorted(range(len(exact)), key=lambda i: exact[i] - units[i], reverse=True)
-    for i in order[: total - sum(units)]:
-        units[i] += 1
+    units = apportion(clean, total)
     for i, p in enumerate(clean):
         if p > 0 and units[i] == 0:
             donor = max(range(len(units)), key=units.__getitem__)
