@@ -162,6 +162,21 @@ async def test_fifty_points_need_the_name_typed(make_control_app: Callable, mesh
     assert stored_weights(mesh, AUTHORS) == ["25", "75"]
 
 
+async def test_equals_prompt_tells_the_live_share_from_a_pending_one(make_control_app: Callable) -> None:
+    """After `+` the prompt says the cluster's 25% and the pending 30%, not "now 30%"."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, AUTHORS)
+        await pilot.press("equals_sign")
+        prompt = await drawn(pilot, app, PercentPrompt)
+        assert "(now 25%)" in str(prompt.query_one("#confirm-title").render())
+        await pilot.press("escape")
+        await pilot.press("plus", "equals_sign")
+        prompt = await drawn(pilot, app, PercentPrompt)
+        title = str(prompt.query_one("#confirm-title").render())
+        assert "(now 25%, pending 30%)" in title, title
+
+
 async def test_a_typed_name_dialog_names_the_cancel_key_that_works(
         make_control_app: Callable, mesh) -> None:
     """The name input takes `n` as a letter, so the cancel button names escape, which closes it."""

@@ -181,7 +181,8 @@ class TrafficActions(TrafficWrites):
             if value is not None:
                 self._edit(lambda s: self.control.set_exact(s, value, index))
 
-        self.app.push_screen(PercentPrompt(change.names[index], change.pending[index]), chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(PercentPrompt(change.names[index], change.pending[index],  # type: ignore[attr-defined]
+                                          change.live[index]), chosen)
 
     def action_discard(self) -> None:
         """Drop the pending weights; nothing is written."""
