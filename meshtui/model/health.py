@@ -36,6 +36,8 @@ class SplitHealth:
     """Short reasons, most important first (e.g. "canary success 91.2%", "paused", "2 problems")."""
     findings: tuple[Finding, ...] = ()
     """The verdicts on the backends behind the first reasons, with their full wording."""
+    owner_reasons: tuple[str, ...] = ()
+    """What the owner reports among the reasons (e.g. "failed", "5 failed checks", "paused")."""
 
     @property
     def note(self) -> str:
@@ -154,7 +156,7 @@ def split_health(split: Split, owner_state: Any = None,
     if split.problems or owner_failed:
         mark = worst([mark, "bad" if owner_failed else "warn"])
     return SplitHealth(mark=mark, attention=bool(reasons), reasons=tuple(dict.fromkeys(reasons)),
-                       findings=findings)
+                       findings=findings, owner_reasons=tuple(owner_reasons))
 
 
 _NO_SIGNALS = GoldenSignals()

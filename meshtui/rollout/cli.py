@@ -237,7 +237,7 @@ def _status_lines(status: Any) -> list[str]:
              f"{status.total}  {visible(status.canary, NAME_LIMIT)} {observed}%  "
              f"{visible(status.message, MESSAGE_LIMIT)}"]
     for step in status.steps:
-        mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-"}[step.state]
+        mark = {"done": "x", "current": ">", "pending": " ", "skipped": "-", "failed": "!"}[step.state]
         lines.append(f"  [{mark}] {step.index + 1}. {visible(step.description, MESSAGE_LIMIT)}")
     return lines
 

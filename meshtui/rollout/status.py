@@ -26,8 +26,9 @@ class StepStatus:
     index: int
     description: str
     state: str
-    """``done``, ``current``, ``pending`` or ``skipped`` (passed over: after an abort or
-    promotion, or a setWeight below the canary's weight)."""
+    """``done``, ``current``, ``pending``, ``failed`` (the analysis that rolled the plan back) or
+    ``skipped`` (passed over: after an abort or promotion, or a setWeight below the canary's
+    weight)."""
     finished_at: float | None = None
 
 
@@ -127,6 +128,8 @@ def plan_status(split: Split) -> PlanStatus | None:
             status = "done"
         elif i == state.step and not state.done:
             status = "current"
+        elif i == state.step and state.phase == "RolledBack":
+            status = "failed"
         else:
             status = "skipped" if state.phase in TERMINAL else "pending"
         steps.append(StepStatus(i, step.describe(), status, finished.get(i)))

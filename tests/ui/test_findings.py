@@ -107,6 +107,19 @@ async def test_attention_count_has_one_source(app: MeshtuiApp) -> None:
                      message=f"the title counts the {len(marked)} rows listed")
 
 
+async def test_an_owner_reason_of_the_bang_is_listed_in_the_detail(app: MeshtuiApp) -> None:
+    """books' `!` says "paused" (its Rollout): the detail lists that, not "No problems found"."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot, app)
+        assert rows(app)[BOOKS].note == "paused"
+        assert checks(screen, BOOKS) == ["Rollout books: paused"]
+        screen.select_split(BOOKS)
+        checks_pane = screen.detail.query_one("#checks")
+        await settle(pilot, lambda: "Rollout books: paused" in str(checks_pane.render()),
+                     message="the owner's reason in the checks pane")
+        assert "No problems found" not in str(checks_pane.render())
+
+
 @pytest.mark.parametrize("mesh", [2], indirect=True)
 async def test_no_false_positive_in_the_first_minute(app: MeshtuiApp, mesh: SimulatedMesh) -> None:
     """Two seconds in and every ten seconds after: no share gap, no "no requests", no healthy canary flagged."""

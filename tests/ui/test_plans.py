@@ -173,3 +173,23 @@ async def test_plan_wording_countdown_and_skipped_steps(make_control_app: Callab
         rendered = str(timeline.render())
         assert "– 1. setWeight 10" in rendered, rendered  # 25% already: passed over, not done
         assert "pause ends in 5s" in rendered, rendered
+
+
+async def test_the_analysis_that_rolled_back_is_shown_failed(make_control_app: Callable, mesh) -> None:
+    """A plan rolled back by its step-3 analysis marks that step ✗, not "–" like the steps never run."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await start(pilot, app, mesh, "canary-basic.yaml")
+        # Roll the plan back at its first analysis (step 3), as a runner would have.
+        obj = stored(mesh, AUTHORS)
+        state = plan_state(mesh)
+        state.update(step=2, phase="RolledBack", weight=0)
+        obj["metadata"]["annotations"][ANNOTATION] = json.dumps(state)
+        mesh.store.update(obj)
+        timeline = screen.query_one(PlanTimeline)
+        await settle(pilot, lambda: timeline.status is not None and timeline.status.phase == "RolledBack",
+                     message="the rolled-back plan")
+        rendered = str(timeline.render())
+        assert "✗ 3. analysis" in rendered, rendered
+        assert "– 4. setWeight" in rendered, rendered

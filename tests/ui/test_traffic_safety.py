@@ -121,3 +121,27 @@ async def test_dry_run_previews_and_changes_nothing(make_control_app: Callable, 
     assert len(patches) == 1 and patches[0].query.get("dryRun") in ("All", ["All"])
     assert stored_weights(mesh, AUTHORS) == ["1500m", "500m"]
     assert [r["result"] for r in read_audit(tmp_path / "audit.log")] == ["dry-run"]
+
+
+async def test_a_write_asked_while_disconnected_says_the_figures_are_as_last_seen(
+        make_control_app: Callable, mesh) -> None:
+    """With the API server gone, `+ a` still asks, but says its before-figures are as last seen."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        await pilot.press("plus", "a")
+        connected = await dialog(pilot, app)
+        assert not any("unreachable" in w for w in connected.confirmation.warnings)
+        await pilot.press("n")
+        await settle(pilot, lambda: app.screen is screen, message="the dialog closed")
+        status = screen.query_one(StatusBar)
+        mesh.server.stop()
+        try:
+            await settle(pilot, lambda: status.connection == "disconnected", timeout=20,
+                         message="disconnected in the status bar")
+            await pilot.press("a")
+            confirm = await dialog(pilot, app)
+            said = confirm.confirmation.warnings
+            assert said and "unreachable" in said[0] and "as last seen" in said[0], said
+        finally:
+            mesh.server.start()

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 
 import pytest
+from textual.widgets import Button
 
 from meshtui.kube.audit import read_audit
 from meshtui.model.roles import STABLE_ANNOTATION
@@ -159,6 +160,44 @@ async def test_fifty_points_need_the_name_typed(make_control_app: Callable, mesh
         await pilot.press(*"authors-split", "enter")
         await written(pilot, screen, AUTHORS, "applied")
     assert stored_weights(mesh, AUTHORS) == ["25", "75"]
+
+
+async def test_equals_prompt_tells_the_live_share_from_a_pending_one(make_control_app: Callable) -> None:
+    """After `+` the prompt says the cluster's 25% and the pending 30%, not "now 30%"."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, AUTHORS)
+        await pilot.press("equals_sign")
+        prompt = await drawn(pilot, app, PercentPrompt)
+        assert "(now 25%)" in str(prompt.query_one("#confirm-title").render())
+        await pilot.press("escape")
+        await pilot.press("plus", "equals_sign")
+        prompt = await drawn(pilot, app, PercentPrompt)
+        title = str(prompt.query_one("#confirm-title").render())
+        assert "(now 25%, pending 30%)" in title, title
+
+
+async def test_a_typed_name_dialog_names_the_cancel_key_that_works(
+        make_control_app: Callable, mesh) -> None:
+    """The name input takes `n` as a letter, so the cancel button names escape, which closes it."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("equals_sign")
+        await drawn(pilot, app, PercentPrompt)
+        await pilot.press("7", "5", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
+        await pilot.press("a")
+        confirm = await dialog(pilot, app)
+        assert confirm.confirmation.typed == "authors-split"
+        label = str(confirm.query_one("#confirm-no", Button).label)
+        assert "(n)" not in label and "esc" in label, label
+        await pilot.press("n")
+        assert app.screen is confirm and confirm.typed_input.value == "n", "n is typed, not a cancel"
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is screen, message="escape cancelled")
+        assert mutating_requests(mesh)[before:] == []
 
 
 async def test_undo_writes_the_weights_before(make_control_app: Callable, mesh, tmp_path) -> None:

@@ -128,6 +128,18 @@ def with_findings(confirmation: Confirmation, action: str, failing: Sequence[str
     return replace(confirmation, warnings=warnings + confirmation.warnings)
 
 
+DISCONNECTED = ("The API server is unreachable: the figures above are as last seen; the write "
+                "is refused if the split has changed since.")
+"""Said before a write while the watches report the API server unreachable."""
+
+
+def as_last_seen(confirmation: Confirmation, disconnected: bool) -> Confirmation:
+    """Lead the warnings with `DISCONNECTED` while the API server is unreachable."""
+    if not disconnected:
+        return confirmation
+    return replace(confirmation, warnings=(DISCONNECTED,) + confirmation.warnings)
+
+
 def quit_confirmation(change: PendingChange) -> Confirmation:
     """The question before quitting with weights pending: they would be lost, nothing written."""
     return Confirmation(f"Discard the pending change to {change.ref.name} and quit?",

@@ -21,7 +21,7 @@ from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.status import plan_status
 from meshtui.rollout.store import RolloutError
 from meshtui.ui.control import plans
-from meshtui.ui.control.confirmation import with_findings
+from meshtui.ui.control.confirmation import as_last_seen, with_findings
 from meshtui.ui.messages import PlanChanged, PlanRunnerRead, WriteFailed
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.plan_picker import PlanPicker
@@ -144,10 +144,10 @@ class PlanActions:
         if change.state is before:
             self.notify(f"{action}: nothing to do ({before.phase if before else 'no plan'})")  # type: ignore[attr-defined]
             return
-        dialog = ConfirmDialog(with_findings(plans.confirmation(
+        dialog = ConfirmDialog(as_last_seen(with_findings(plans.confirmation(
             split, action, before, change, context=self.control.context,
             pattern=self.control.settings.production_context, dry_run=self.control.dry_run),
-            action, self.presenter.failing(split)))  # type: ignore[attr-defined]
+            action, self.presenter.failing(split)), self.presenter.disconnected))  # type: ignore[attr-defined]
 
         def answered(yes: bool | None) -> None:
             if yes:

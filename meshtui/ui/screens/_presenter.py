@@ -267,9 +267,13 @@ class Presenter:
         return shares_judged(self.window, self.since_change(split))
 
     def checks(self, split: Split) -> list[str]:
-        """Findings on the backends (naming the figure), problems of the object, mesh checks."""
+        """Findings on the backends (naming the figure), what the owner reports, problems of the
+        object, mesh checks: every reason behind the navigator's `!` is listed."""
         state = self.screen.state
-        findings = [finding.message for finding in self.health(split).findings]
+        health = self.health(split)
+        findings = [finding.message for finding in health.findings]
+        if health.owner_reasons and split.owner:
+            findings.append(f"{split.owner.kind} {split.owner.name}: {', '.join(health.owner_reasons)}")
         findings += split.problems
         if self._mesh_checks[0] != (state, state.version):
             self._mesh_checks = ((state, state.version), list(state.checks()))

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from meshtui.model.actions import ActionPlan, Unavailable
-from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST, with_findings
+from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST, as_last_seen, with_findings
 from meshtui.ui.control.plans import active_plan
 from meshtui.ui.control.pending import NotEditable, PendingChange
 from meshtui.ui.screens.confirm import ConfirmDialog
@@ -181,7 +181,8 @@ class TrafficActions(TrafficWrites):
             if value is not None:
                 self._edit(lambda s: self.control.set_exact(s, value, index))
 
-        self.app.push_screen(PercentPrompt(change.names[index], change.pending[index]), chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(PercentPrompt(change.names[index], change.pending[index],  # type: ignore[attr-defined]
+                                          change.live[index]), chosen)
 
     def action_discard(self) -> None:
         """Drop the pending weights; nothing is written."""
@@ -198,7 +199,7 @@ class TrafficActions(TrafficWrites):
         if isinstance(plan, Unavailable) or confirmation is None:
             self.notify(f"mark stable: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
             return
-        dialog = ConfirmDialog(confirmation)
+        dialog = ConfirmDialog(as_last_seen(confirmation, self.presenter.disconnected))  # type: ignore[attr-defined]
         self.app.push_screen(dialog, partial(self._action_answered, split, plan, dialog))  # type: ignore[attr-defined]
 
     def action_apply_weights(self) -> None:
@@ -242,7 +243,8 @@ class TrafficActions(TrafficWrites):
         if not change.changed:
             self.notify("the pending weights equal the live ones: nothing to apply")  # type: ignore[attr-defined]
             return
-        dialog = ConfirmDialog(self.control.weights_dialog(split, change, undo=undo))
+        dialog = ConfirmDialog(as_last_seen(self.control.weights_dialog(split, change, undo=undo),
+                                            self.presenter.disconnected))  # type: ignore[attr-defined]
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -289,7 +291,8 @@ class TrafficActions(TrafficWrites):
             self.notify(f"{action}: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
             return
         failing = self.presenter.failing(split)  # type: ignore[attr-defined]
-        dialog = ConfirmDialog(with_findings(confirmation, action, failing))
+        dialog = ConfirmDialog(as_last_seen(with_findings(confirmation, action, failing),
+                                            self.presenter.disconnected))  # type: ignore[attr-defined]
         self.app.push_screen(dialog, partial(self._action_answered, split, plan, dialog))  # type: ignore[attr-defined]
 
     def _action_answered(self, split: Split, plan: ActionPlan, dialog: ConfirmDialog,

@@ -95,7 +95,8 @@ class ConfirmDialog(GuardedModal[bool]):
             with Horizontal(id="confirm-buttons"):
                 label = f"{c.confirm_label.capitalize()}" + ("" if c.typed else " (y)")
                 yield Button(label, variant="warning", id="confirm-yes", classes="-unarmed")
-                yield Button("Cancel (n)", id="confirm-no")
+                # The name input takes `n` as a letter: only escape cancels there.
+                yield Button("Cancel (esc)" if c.typed else "Cancel (n)", id="confirm-no")
 
     def on_mount(self) -> None:
         """Focus the input when a name must be typed."""

@@ -35,24 +35,34 @@ class PercentPrompt(GuardedModal[int | None]):
     value_input = getters.query_one("#percent", Input)
     error = getters.query_one("#percent-error", Static)
 
-    def __init__(self, backend: str, current: int) -> None:
+    def __init__(self, backend: str, current: int, live: int | None = None) -> None:
         """Create the prompt.
 
         Args:
             backend: Name of the backend whose share is set.
             current: Its pending percentage now.
+            live: Its percentage on the cluster, when known (None: the same as `current`).
         """
         super().__init__()
         self.backend = backend
         """The backend whose share is set."""
         self.current = current
         """Its pending percentage when the prompt opened."""
+        self.live = current if live is None else live
+        """Its percentage on the cluster when the prompt opened."""
+
+    @property
+    def shares(self) -> str:
+        """``now 25%``, or ``now 25%, pending 0%`` while an unapplied change differs."""
+        if self.live == self.current:
+            return f"now {self.current}%"
+        return f"now {self.live}%, pending {self.current}%"
 
     def compose(self) -> ComposeResult:
         """A title, the input and a line for errors."""
         with Vertical(id="confirm-dialog"):
             yield Static(Text.assemble(("Set ", "bold"), literal(self.backend, "bold", limit=80),
-                                       f" (now {self.current}%): whole percent, 0-100"),
+                                       f" ({self.shares}): whole percent, 0-100"),
                          id="confirm-title")
             yield Input(placeholder=str(self.current), id="percent")
             yield Static("", id="percent-error")

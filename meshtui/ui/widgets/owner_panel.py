@@ -189,6 +189,7 @@ class OwnerPanel(Widget):
             text.append("\n")
             self._field(text, "gates", ", ".join(gates))
         message = str(getattr(state, "message", "") or "")
-        if message:
+        # Argo's message is often just the pause condition, already shown after "paused".
+        if message and message != ", ".join(conditions):
             text.append("\n")
             text.append_text(literal(message, self._style("muted"), limit=MESSAGE_LIMIT))

@@ -18,7 +18,7 @@ from meshtui.ui.widgets._styles import component_fg
 if TYPE_CHECKING:
     from meshtui.rollout.status import PlanStatus
 
-STEP_GLYPHS = {"done": "✓", "current": "▶", "pending": "·", "skipped": "–"}
+STEP_GLYPHS = {"done": "✓", "current": "▶", "pending": "·", "skipped": "–", "failed": "✗"}
 """Glyph per step state."""
 CHECK_GLYPHS = {"pass": "✓", "fail": "✗", "inconclusive": "?"}
 """Glyph per analysis check outcome."""
@@ -116,7 +116,7 @@ class PlanTimeline(Widget):
         runner = self.runner or "runner unknown (its Lease is not read yet)"
         text.append(f"\n{visible(runner, MESSAGE_LIMIT)}", self._style("muted"))
         for step in status.steps:
-            style = {"current": "current", "done": "ok"}.get(step.state, "muted")
+            style = {"current": "current", "done": "ok", "failed": "bad"}.get(step.state, "muted")
             text.append(f"\n {STEP_GLYPHS.get(step.state, '·')} {step.index + 1}. "
                         f"{visible(step.description, MESSAGE_LIMIT)}", self._style(style))
             if step.finished_at is not None:

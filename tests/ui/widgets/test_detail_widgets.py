@@ -127,6 +127,7 @@ async def test_owner_panel_states() -> None:
         panel.show(Owner("Rollout", "web", "argoproj.io/v1alpha1", "argo-rollouts"), rollout_state())
         text = rendered(panel)
         assert "Argo Rollouts" in text and "step 3/8" in text and "paused CanaryPauseStep" in text
+        assert text.count("CanaryPauseStep") == 1, "a message repeating the pause reason is said once"
         panel.show(Owner("Rollout", "web", "argoproj.io/v1alpha1", "argo-rollouts"),
                    rollout_state(phase="Degraded", aborted=True, paused=False, pause_conditions=()))
         assert "aborted" in rendered(panel)
