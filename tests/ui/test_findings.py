@@ -197,3 +197,30 @@ async def test_promote_dialog_names_the_failing_figure(mesh: SimulatedMesh, mesh
         assert warnings and warnings[0].startswith("Promoting despite a failing check: voting-v2-svc: "), warnings
         assert " vs stable " in warnings[0]
         await pilot.press("escape")
+
+
+async def test_weight_dialog_warns_before_sending_traffic_to_a_failing_backend(
+        mesh: SimulatedMesh, mesh_client: MeshClient, make_control_app: Callable) -> None:
+    """`+` on the degraded canary then `a`: the dialog leads with its failing figure; `-` (the
+    canary loses traffic) carries no such warning."""
+    _, writer = make_control_app()
+    app = MeshtuiApp(mesh_client, mesh.source(), Settings(), writer=writer,
+                     clock=lambda: mesh.traffic.now, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot, app)
+        await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list")
+        screen.select_split(VOTING)
+        await settle(pilot, lambda: screen.selected == VOTING
+                     and screen.presenter.failing(screen.state.split(VOTING)),
+                     message="voting-split selected, its canary failing")
+        for key, warned in (("+", True), ("-", False)):
+            await pilot.press("escape", key, "a")
+            await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
+            names = app.screen.confirmation.lines
+            warnings = app.screen.confirmation.warnings
+            gaining = [w for w in warnings if w.startswith("Sending more traffic to a failing backend")]
+            assert bool(gaining) == warned, (key, names, warnings)
+            if warned:
+                assert gaining[0].startswith("Sending more traffic to a failing backend: voting-v2-svc: ")
+            await pilot.press("escape")
+            await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="back")

@@ -128,6 +128,22 @@ def with_findings(confirmation: Confirmation, action: str, failing: Sequence[str
     return replace(confirmation, warnings=warnings + confirmation.warnings)
 
 
+def with_gaining_findings(confirmation: Confirmation, gaining: Sequence[str]) -> Confirmation:
+    """Lead a weight change's warnings with the findings of the backends it sends more traffic to.
+
+    The incident button and a stable mark both move traffic; neither should send it to a backend
+    that is failing without saying so.
+
+    Args:
+        confirmation: The dialog as planned.
+        gaining: Findings (`Finding.message`) on the backends whose share goes up.
+    """
+    if not gaining:
+        return confirmation
+    warnings = tuple(f"Sending more traffic to a failing backend: {message}" for message in gaining)
+    return replace(confirmation, warnings=warnings + confirmation.warnings)
+
+
 DISCONNECTED = ("The API server is unreachable: the figures above are as last seen; the write "
                 "is refused if the split has changed since.")
 """Said before a write while the watches report the API server unreachable."""

@@ -6,6 +6,7 @@ Kept apart from the screen so the screen reads as "what happens when", and this 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -95,10 +96,12 @@ class Presenter:
         return health_of(split, screen.state.owner_state(split), screen.pipeline.signals,
                          screen.policy, self.window, self.since_change(split))
 
-    def failing(self, split: Split) -> list[str]:
-        """The success and latency findings on `split`'s backends, for a Promote dialog."""
+    def failing(self, split: Split, backends: Collection[str] | None = None) -> list[str]:
+        """The success and latency findings on `split`'s backends (only `backends` when given),
+        for the dialogs that would promote or send traffic to them."""
         return [finding.message for finding in self.health(split).findings
-                if finding.kind in ("success", "latency")]
+                if finding.kind in ("success", "latency")
+                and (backends is None or finding.backend in backends)]
 
     def refresh_navigator(self) -> None:
         """Rebuild the navigator rows for the scope."""

@@ -13,7 +13,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from meshtui.model.actions import ActionPlan, Unavailable
-from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST, as_last_seen, with_findings
+from meshtui.ui.control.confirmation import (
+    FULL_PROMOTION,
+    PAUSE_FIRST,
+    as_last_seen,
+    with_findings,
+    with_gaining_findings,
+)
 from meshtui.ui.control.plans import active_plan
 from meshtui.ui.control.pending import NotEditable, PendingChange
 from meshtui.ui.screens.confirm import ConfirmDialog
@@ -243,8 +249,11 @@ class TrafficActions(TrafficWrites):
         if not change.changed:
             self.notify("the pending weights equal the live ones: nothing to apply")  # type: ignore[attr-defined]
             return
-        dialog = ConfirmDialog(as_last_seen(self.control.weights_dialog(split, change, undo=undo),
-                                            self.presenter.disconnected))  # type: ignore[attr-defined]
+        gaining = {name for name, before, after in zip(change.names, change.live, change.pending,
+                                                       strict=True) if after > before}
+        confirmation = with_gaining_findings(self.control.weights_dialog(split, change, undo=undo),
+                                             self.presenter.failing(split, gaining))  # type: ignore[attr-defined]
+        dialog = ConfirmDialog(as_last_seen(confirmation, self.presenter.disconnected))  # type: ignore[attr-defined]
 
         def answered(yes: bool | None) -> None:
             if not yes:
