@@ -224,3 +224,23 @@ async def test_weight_dialog_warns_before_sending_traffic_to_a_failing_backend(
                 assert gaining[0].startswith("Sending more traffic to a failing backend: voting-v2-svc: ")
             await pilot.press("escape")
             await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="back")
+
+
+async def test_marking_a_failing_backend_stable_warns(mesh: SimulatedMesh, mesh_client: MeshClient,
+                                                      make_control_app: Callable) -> None:
+    """`s` on the degraded canary: the dialog says it is failing and what `0` would then do."""
+    _, writer = make_control_app()
+    app = MeshtuiApp(mesh_client, mesh.source(), Settings(), writer=writer,
+                     clock=lambda: mesh.traffic.now, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot, app)
+        await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list")
+        screen.select_split(VOTING)
+        await settle(pilot, lambda: screen.selected == VOTING
+                     and screen.presenter.failing(screen.state.split(VOTING)),
+                     message="voting-split selected, its canary failing")
+        await pilot.press("s")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
+        warnings = app.screen.confirmation.warnings
+        assert warnings[0].startswith("Marking a failing backend stable (0 would then send it all "
+                                      "traffic): voting-v2-svc: "), warnings

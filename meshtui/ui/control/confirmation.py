@@ -128,7 +128,8 @@ def with_findings(confirmation: Confirmation, action: str, failing: Sequence[str
     return replace(confirmation, warnings=warnings + confirmation.warnings)
 
 
-def with_gaining_findings(confirmation: Confirmation, gaining: Sequence[str]) -> Confirmation:
+def with_gaining_findings(confirmation: Confirmation, gaining: Sequence[str],
+                          lead: str = "Sending more traffic to a failing backend") -> Confirmation:
     """Lead a weight change's warnings with the findings of the backends it sends more traffic to.
 
     The incident button and a stable mark both move traffic; neither should send it to a backend
@@ -137,10 +138,11 @@ def with_gaining_findings(confirmation: Confirmation, gaining: Sequence[str]) ->
     Args:
         confirmation: The dialog as planned.
         gaining: Findings (`Finding.message`) on the backends whose share goes up.
+        lead: What the change does to them, before each finding.
     """
     if not gaining:
         return confirmation
-    warnings = tuple(f"Sending more traffic to a failing backend: {message}" for message in gaining)
+    warnings = tuple(f"{lead}: {message}" for message in gaining)
     return replace(confirmation, warnings=warnings + confirmation.warnings)
 
 

@@ -96,6 +96,13 @@ class TrafficControl:
         index = canary_index(split, self.owner_state(split))
         return 0 if index is None else index
 
+    def selected_name(self, split: Split) -> str | None:
+        """The name of the backend the keys act on, None when the weights are not editable."""
+        try:
+            return editable_backends(split)[1][self.selected_index(split)]
+        except (NotEditable, IndexError):
+            return None
+
     def stable_of(self, split: Split) -> int | None:
         """The stable backend's index within the first rule: the one ROLE shows."""
         return stable_index(split, self.owner_state(split))

@@ -205,6 +205,11 @@ class TrafficActions(TrafficWrites):
         if isinstance(plan, Unavailable) or confirmation is None:
             self.notify(f"mark stable: {getattr(plan, 'reason', 'unavailable')}", severity="warning")  # type: ignore[attr-defined]
             return
+        # The backend marked is where `0` will send everything: say so if it is failing.
+        marked = self.control.selected_name(split)
+        confirmation = with_gaining_findings(
+            confirmation, self.presenter.failing(split, {marked}) if marked else [],  # type: ignore[attr-defined]
+            lead="Marking a failing backend stable (0 would then send it all traffic)")
         dialog = ConfirmDialog(as_last_seen(confirmation, self.presenter.disconnected))  # type: ignore[attr-defined]
         self.app.push_screen(dialog, partial(self._action_answered, split, plan, dialog))  # type: ignore[attr-defined]
 
