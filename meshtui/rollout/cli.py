@@ -64,7 +64,9 @@ def add_parsers(subparsers: Any) -> None:
         _common(action)
     runner = sub.add_parser("run", help="drive every plan in scope (headless, e.g. in a pod)")
     _common(runner, all_namespaces=True)
-    runner.add_argument("--prometheus-url", metavar="URL", default=None,
+    # SUPPRESS: the value given before `rollout` (the main parser's option) stands when this
+    # one is not repeated after `run`.
+    runner.add_argument("--prometheus-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Prometheus (default: linkerd-viz through the API server proxy)")
     runner.add_argument("--interval", type=float, default=1.0, help="seconds between ticks")
     runner.add_argument("--lease-duration", type=int, default=15, help="Lease seconds")
@@ -252,7 +254,7 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
         # Every tick of a runner is a write (Lease, plan state, weights): refuse it whole rather
         # than start a loop whose every write is refused.
         raise ReadOnly("read-only mode: refused to run plans (every step of a plan writes)")
-    if args.prometheus_url:
+    if getattr(args, "prometheus_url", None):
         source = PrometheusSource(args.prometheus_url)
     else:
         from meshtui.launch import viz_prometheus

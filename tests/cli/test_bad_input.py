@@ -118,6 +118,18 @@ def test_malformed_prometheus_url_before_any_request(apiserver: RunningApiServer
         f"prometheus url {url!r}: {' '.join(command) or 'dashboard'}": "one line, no request"})
 
 
+def test_prometheus_url_before_the_rollout_verb_is_the_one_used(
+        apiserver: RunningApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    # A subcommand's own default must not replace the value given before the verb: the runner
+    # drove plans on linkerd-viz's Prometheus while the operator had named another (and a
+    # malformed one was never checked).
+    apiserver.server.clear_requests()
+    result = run_main(["--prometheus-url", "http://[::1", "rollout", "run", "--kubeconfig",
+                       str(apiserver.kubeconfig)], capsys)
+    assert_one_line_error(result, "malformed")
+    assert apiserver.server.requests == []
+
+
 def test_malformed_url_error_hides_the_password(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_main(["--prometheus-url", "http://me:hunter2@[::1"], capsys)
     assert_one_line_error(result, "malformed")
