@@ -146,3 +146,20 @@ def test_a_running_plan_whose_canary_is_gone_is_a_problem() -> None:
     split = parse_split(_annotated({ANNOTATION: state.to_annotation()}))
     assert any("web-gone" in p and "not a backend" in p for p in split.problems), split.problems
     assert read_state(split).state is None
+
+
+@pytest.mark.parametrize("value", [1e300, 10**40, -(10**40), 2**63, 10**5000],
+                         ids=["1e300", "10**40", "-10**40", "2**63", "10**5000"])
+def test_owner_status_counters_out_of_int64_are_unread(value: object) -> None:
+    # A Canary's failedChecks of 1e300 was drawn as a 301-digit number in the owner panel and
+    # the navigator; no Kubernetes integer field holds more than int64.
+    from meshtui.model.owners import CanaryState, RolloutState
+
+    canary = CanaryState.from_object({
+        "metadata": {"name": "c", "namespace": "n"},
+        "status": {"failedChecks": value, "iterations": value, "canaryWeight": value}})
+    assert (canary.failed_checks, canary.iterations, canary.canary_weight) == (0, 0, None)
+    rollout = RolloutState.from_object({
+        "metadata": {"name": "r", "namespace": "n"}, "status": {"currentStepIndex": value},
+        "spec": {"strategy": {"canary": {"steps": [{"setWeight": 20}]}}}})
+    assert len(str(rollout)) < 2000
