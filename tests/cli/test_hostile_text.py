@@ -36,9 +36,11 @@ def teardown_module() -> None:
     figures.record("hostile_text", **SWEPT)
 
 
-HOSTILE = "\x1b]0;owned\x07\x1b[2J\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x9b31m\x7f"
+HOSTILE = ("\x1b]0;owned\x07\x1b[2J\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x9b31m\x7f"
+           "\u202eelbats\u202c\u200b")
 SHOWN = "\\x1b]0;owned\\x07\\x1b[2J"
-CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Bidi overrides and zero-width characters too: "\u202eelbats" is drawn as "stable".
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _hostile_split(name: str, **kwargs) -> dict:

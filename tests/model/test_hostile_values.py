@@ -69,7 +69,7 @@ def test_httproute_weight_the_gateway_api_refuses_is_none(weight: object) -> Non
 
 
 NAMES = ["svc[/]", "[@click=app.quit]x", "[red]stable[/red]", "a\x1b[2Jb", "a\nb", "\x9b2J",
-         "x" * 254, "y" * 100_000]
+         "x" * 254, "y" * 100_000, "\u202eelbats\u202c", "authors\u200b", "a\u2066b"]
 
 
 @pytest.mark.parametrize("name", NAMES, ids=lambda n: repr(n[:20]))
