@@ -163,3 +163,18 @@ def test_owner_status_counters_out_of_int64_are_unread(value: object) -> None:
         "metadata": {"name": "r", "namespace": "n"}, "status": {"currentStepIndex": value},
         "spec": {"strategy": {"canary": {"steps": [{"setWeight": 20}]}}}})
     assert len(str(rollout)) < 2000
+
+
+@pytest.mark.parametrize("url", ["http://\x1b[2J\x1b]0;x\x07/gate/check", "http://[::1/gate/check",
+                                 "http://[x]:80/gate/check", "http://a:99999/gate/check"])
+def test_a_canary_webhook_url_of_any_text_is_no_gate(url: str) -> None:
+    # Pressing P on a Canary whose confirm-promotion URL was "http://\x1b[2J…" crashed the
+    # dashboard: urlsplit raises on a malformed bracketed host.
+    from meshtui.model._owner_actions import gate_checks
+    from meshtui.model.owners import CanaryState
+
+    canary = CanaryState.from_object({
+        "metadata": {"name": "c", "namespace": "n"}, "status": {"phase": "Progressing"},
+        "spec": {"analysis": {"webhooks": [{"name": "g", "type": "confirm-promotion", "url": url},
+                                           {"name": "r", "type": "rollback", "url": url}]}}})
+    assert gate_checks(canary) == {}
