@@ -105,14 +105,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     from meshtui.kube.client import MeshClient
     from meshtui.launch import build_writer, cluster_from_args, config_settings
     from meshtui.model.plan import parse_plan
+    from meshtui.rollout.plan_file import read_plan_text
 
     command = args.rollout_command
     if getattr(args, "prometheus_url", None) is not None:
         check_url(args.prometheus_url, "--prometheus-url")
     plan = None
     if command == "start":
-        with open(args.plan, encoding="utf-8") as handle:
-            plan = parse_plan(handle.read(), source=args.plan)
+        plan = parse_plan(read_plan_text(args.plan), source=args.plan)
     config_settings(args)
     cluster = cluster_from_args(args)
     try:

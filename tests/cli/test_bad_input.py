@@ -166,3 +166,31 @@ def test_weight_checks_needing_no_cluster_come_before_any_request(
     assert_one_line_error(result, fragment)
     assert apiserver.server.requests == []
     figures.record("cli_bad_input", **{f"weight {' '.join(argv[2:])}": "one line, no request"})
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "fifo", "directory", "binary"])
+def test_a_plan_path_that_names_no_plan_file_is_one_error_line(tmp_path: Path, kind: str) -> None:
+    # /dev/zero filled memory until MemoryError (a traceback), a FIFO blocked forever.
+    import os
+    import resource
+
+    path = {"/dev/zero": "/dev/zero", "fifo": str(tmp_path / "fifo"),
+            "directory": str(tmp_path), "binary": str(tmp_path / "plan.bin")}[kind]
+    if kind == "fifo":
+        os.mkfifo(path)
+    if kind == "binary":
+        Path(path).write_bytes(b"\xff\xfe\x00steps: []\x1b[2J")
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    try:
+        done = subprocess.run([sys.executable, "-m", "meshtui", "rollout", "start", "ts/web",
+                               "--plan", path, "--kubeconfig", str(tmp_path / "none")],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"rollout start --plan {kind} still running after 60 s")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert "\x1b" not in done.stderr and done.stdout == ""
