@@ -16,7 +16,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli import Parser, UsageError, add_request_timeout, check_url
+from meshtui.cli import Parser, UsageError, add_request_timeout, check_url, number_in
+from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
@@ -68,12 +69,17 @@ def add_parsers(subparsers: Any) -> None:
     # one is not repeated after `run`.
     runner.add_argument("--prometheus-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Prometheus (default: linkerd-viz through the API server proxy)")
-    runner.add_argument("--interval", type=float, default=1.0, help="seconds between ticks")
-    runner.add_argument("--lease-duration", type=int, default=15, help="Lease seconds")
+    # Bounded: --interval 1e999 overflowed the wait (a traceback), nan made it spin, a speed over
+    # MAX_SPEED wrote plan states their reader refuses, and a Lease longer than int32 is refused.
+    runner.add_argument("--interval", type=number_in(0.01, 3600), default=1.0,
+                        help="seconds between ticks")
+    runner.add_argument("--lease-duration", type=number_in(1, 86400, integer=True), default=15,
+                        help="Lease seconds")
     runner.add_argument("--identity", default=None, help="Lease holder identity")
-    runner.add_argument("--speed", type=float, default=1.0,
+    runner.add_argument("--speed", type=number_in(0.001, MAX_SPEED), default=1.0,
                         help="divide pause durations and analysis intervals (testing)")
-    runner.add_argument("--max-ticks", type=int, default=None, help="stop after N ticks")
+    runner.add_argument("--max-ticks", type=number_in(1, 10**9, integer=True), default=None,
+                        help="stop after N ticks")
     rollout.set_defaults(command="rollout")
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from meshtui.ui.config import config_path
-from tests.cli.helpers import assert_one_line_error, run_main
+from tests.cli.helpers import assert_one_line_error, run_cli, run_main
 from tests.plugins.apiserver import RunningApiServer, trafficsplit
 from tests.reliability import figures
 
@@ -194,3 +194,18 @@ def test_a_plan_path_that_names_no_plan_file_is_one_error_line(tmp_path: Path, k
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
     assert "\x1b" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("option", [["--interval", "1e999"], ["--interval", "nan"],
+                                    ["--speed", "0"], ["--speed", "5000"], ["--speed", "nan"],
+                                    ["--lease-duration", "99999999999999999999"],
+                                    ["--max-ticks", "-1"]], ids=" ".join)
+def test_runner_options_out_of_range_before_any_request(
+        apiserver: RunningApiServer, option: list[str]) -> None:
+    # --interval 1e999 ended in an OverflowError traceback after the first tick, nan spun, and a
+    # speed over 1000 wrote plan states that their reader refuses.
+    apiserver.server.clear_requests()
+    ticks = [] if option[0] == "--max-ticks" else ["--max-ticks", "1"]
+    result = run_cli("rollout", "run", *option, *ticks, "--kubeconfig", str(apiserver.kubeconfig))
+    assert_one_line_error(result, option[0])
+    assert apiserver.server.requests == []
