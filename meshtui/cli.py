@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from meshtui.model.windows import WINDOWS
@@ -56,6 +56,21 @@ def _positive_float(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number: {text[:40]!r}")
     return value
+
+
+def number_in(low: float, high: float, *, integer: bool = False) -> Callable[[str], float]:
+    """An argparse type: a number (whole when `integer`) from `low` to `high`, else one error."""
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            kind = "a whole number" if integer else "a number"
+            raise argparse.ArgumentTypeError(f"not {kind}: {text[:40]!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:g} to {high:g}, got {text[:40]!r}")
+        return value
+
+    return parse
 
 
 def _port(text: str) -> int:

@@ -36,14 +36,20 @@ def as_str(value: Any, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+_MAX_INT = 2**63 - 1
+"""Kubernetes stores integer fields as int64: a larger value is no count or index (1e300 as a
+Canary's failedChecks was drawn as a 301-digit number)."""
+
+
 def as_int(value: Any, default: int | None = None) -> int | None:
-    """Return `value` as an int if it is an int (not a bool) or an integral float, else `default`."""
+    """Return `value` as an int if it is an int (not a bool) or an integral float within int64,
+    else `default`."""
     if isinstance(value, bool):
         return default
-    if isinstance(value, int):
+    if isinstance(value, float) and value.is_integer() and abs(value) <= _MAX_INT:
+        value = int(value)
+    if isinstance(value, int) and -_MAX_INT - 1 <= value <= _MAX_INT:
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     return default
 
 

@@ -71,7 +71,11 @@ def _gate_service(state: CanaryState, hook_type: str, path: str) -> ProxyPost | 
     if not hooks:
         return f"Canary {state.name} has no {hook_type} webhook to open"
     for hook in hooks:
-        parts = urlsplit(hook.url)
+        try:
+            parts = urlsplit(hook.url)
+        except ValueError:
+            # The URL is the Canary's, anybody's text: "http://[x" made P crash the dashboard.
+            continue
         if parts.path.rstrip("/") != check_path:
             continue
         host = (parts.hostname or "").split(".")

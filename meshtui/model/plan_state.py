@@ -30,7 +30,7 @@ from meshtui.model.plan import (
 )
 from meshtui.model.text import short_repr, visible
 
-__all__ = ["ACTIVE", "ANNOTATION", "MAX_ANNOTATION_LENGTH", "TERMINAL", "CheckResult",
+__all__ = ["ACTIVE", "ANNOTATION", "MAX_ANNOTATION_LENGTH", "MAX_SPEED", "TERMINAL", "CheckResult",
            "HistoryEntry", "PlanState", "PlanStateError", "Transition", "advance", "evaluate_check",
            "read_annotation", "state_problem"]
 
@@ -50,6 +50,8 @@ MAX_TEXT = 2_000
 """Messages, details and names in the history are cut to this many characters when read."""
 MAX_COUNT = 1_000_000
 """The largest check counter read back (a step passes or fails after at most 1,000 checks)."""
+MAX_SPEED = 1000.0
+"""The largest runner speed (pauses and intervals divided by it) a state records and is read with."""
 MAX_TIMESTAMP = 253_402_300_799.0
 """The end of year 9999, in epoch seconds: the latest time read back."""
 
@@ -277,8 +279,9 @@ def _read(text: str) -> PlanState:
 
 def _speed(data: dict[str, Any]) -> float:
     value = _get(data, "speed", 1.0)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
-        raise _bad("speed", f"expected a number above 0 and at most 1000, got {short_repr(value)}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_SPEED:
+        raise _bad("speed", f"expected a number above 0 and at most {MAX_SPEED:g}, "
+                            f"got {short_repr(value)}")
     return float(value)
 
 

@@ -20,12 +20,19 @@ ELLIPSIS = "…"
 
 # C0 controls, DEL and C1 controls. C1 matters as much as C0: a terminal may take U+009B as CSI.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Characters that draw nothing or reorder what follows: bidi overrides, embeddings and isolates,
+# marks, zero-width spaces and joiners, word joiner and invisible operators, BOM, soft hyphen, line
+# and paragraph separators. "\u202eelbats" is drawn as "stable" by a terminal doing bidi and
+# "authors\u200b" as "authors": another name than the real one, so they are shown escaped too.
+_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
-    return _SHORT_ESCAPES.get(char) or f"\\x{ord(char):02x}"
+    code = ord(char)
+    return _SHORT_ESCAPES.get(char) or (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
 
 
 def visible(value: object, limit: int | None = None) -> str:
@@ -36,14 +43,15 @@ def visible(value: object, limit: int | None = None) -> str:
         limit: When given, the result is cut to at most this many characters, ending in "…".
 
     Returns:
-        The string with each C0/C1 control and DEL written as `\\x1b`, `\\n`, `\\t` and so on.
+        The string with each C0/C1 control and DEL written as `\\x1b`, `\\n`, `\\t` and so on,
+        and each invisible or direction-changing character as `\\u202e` and so on.
     """
     text = value if isinstance(value, str) else _str(value)
     if limit is not None and len(text) > limit * 4 + 16:
         # Escaping can only lengthen the text, so a long input is cut before the work is done.
         text = text[: limit * 4 + 16]
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(_escape, text)
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(_escape, text)
     return clip(text, limit) if limit is not None else text
 
 
@@ -65,6 +73,8 @@ def name_problem(what: str, name: str) -> str | None:
     reasons = []
     if _CONTROL.search(name):
         reasons.append("control characters")
+    if re.search(f"[{_INVISIBLE}]", name):
+        reasons.append("invisible or direction-changing characters")
     if "[" in name or "]" in name:
         reasons.append("markup brackets")
     if len(name) > MAX_NAME_LENGTH:

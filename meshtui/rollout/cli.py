@@ -16,7 +16,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli import Parser, UsageError, add_request_timeout, check_url
+from meshtui.cli import Parser, UsageError, add_request_timeout, check_url, number_in
+from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
@@ -64,14 +65,21 @@ def add_parsers(subparsers: Any) -> None:
         _common(action)
     runner = sub.add_parser("run", help="drive every plan in scope (headless, e.g. in a pod)")
     _common(runner, all_namespaces=True)
-    runner.add_argument("--prometheus-url", metavar="URL", default=None,
+    # SUPPRESS: the value given before `rollout` (the main parser's option) stands when this
+    # one is not repeated after `run`.
+    runner.add_argument("--prometheus-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Prometheus (default: linkerd-viz through the API server proxy)")
-    runner.add_argument("--interval", type=float, default=1.0, help="seconds between ticks")
-    runner.add_argument("--lease-duration", type=int, default=15, help="Lease seconds")
+    # Bounded: --interval 1e999 overflowed the wait (a traceback), nan made it spin, a speed over
+    # MAX_SPEED wrote plan states their reader refuses, and a Lease longer than int32 is refused.
+    runner.add_argument("--interval", type=number_in(0.01, 3600), default=1.0,
+                        help="seconds between ticks")
+    runner.add_argument("--lease-duration", type=number_in(1, 86400, integer=True), default=15,
+                        help="Lease seconds")
     runner.add_argument("--identity", default=None, help="Lease holder identity")
-    runner.add_argument("--speed", type=float, default=1.0,
+    runner.add_argument("--speed", type=number_in(0.001, MAX_SPEED), default=1.0,
                         help="divide pause durations and analysis intervals (testing)")
-    runner.add_argument("--max-ticks", type=int, default=None, help="stop after N ticks")
+    runner.add_argument("--max-ticks", type=number_in(1, 10**9, integer=True), default=None,
+                        help="stop after N ticks")
     rollout.set_defaults(command="rollout")
 
 
@@ -103,14 +111,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     from meshtui.kube.client import MeshClient
     from meshtui.launch import build_writer, cluster_from_args, config_settings
     from meshtui.model.plan import parse_plan
+    from meshtui.rollout.plan_file import read_plan_text
 
     command = args.rollout_command
     if getattr(args, "prometheus_url", None) is not None:
         check_url(args.prometheus_url, "--prometheus-url")
     plan = None
     if command == "start":
-        with open(args.plan, encoding="utf-8") as handle:
-            plan = parse_plan(handle.read(), source=args.plan)
+        plan = parse_plan(read_plan_text(args.plan), source=args.plan)
     config_settings(args)
     cluster = cluster_from_args(args)
     try:
@@ -252,7 +260,7 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
         # Every tick of a runner is a write (Lease, plan state, weights): refuse it whole rather
         # than start a loop whose every write is refused.
         raise ReadOnly("read-only mode: refused to run plans (every step of a plan writes)")
-    if args.prometheus_url:
+    if getattr(args, "prometheus_url", None):
         source = PrometheusSource(args.prometheus_url)
     else:
         from meshtui.launch import viz_prometheus

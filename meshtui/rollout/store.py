@@ -18,8 +18,10 @@ from meshtui.model.plan_state import (
     read_annotation,
     state_problem,
 )
+from meshtui.model.plan import is_backend_name
 from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, PlannedWrite
 from meshtui.model.roles import stable_and_canary
+from meshtui.model.text import short_repr
 from meshtui.model.weight_writes import rule_percents, rules_write, split_target
 
 if TYPE_CHECKING:
@@ -97,6 +99,10 @@ def choose_roles(split: Split, plan: Plan) -> tuple[str, str]:
         if name not in names:
             raise RolloutError(f"{role} backend {name!r} is not a backend of {split.ref} "
                                f"(backends: {', '.join(names)})")
+        if not is_backend_name(name):
+            # The plan state's reader refuses it, so the plan would be written only to be skipped.
+            raise RolloutError(f"{role} backend {short_repr(name, 60)} of {split.ref} is not a "
+                               "name Kubernetes accepts: no plan can run on it")
     if canary == stable:
         raise RolloutError(f"canary and stable are the same backend {canary!r}")
     return canary, stable

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from meshtui.ui.config import config_path
-from tests.cli.helpers import assert_one_line_error, run_main
+from tests.cli.helpers import assert_one_line_error, run_cli, run_main
 from tests.plugins.apiserver import RunningApiServer, trafficsplit
 from tests.reliability import figures
 
@@ -118,6 +118,18 @@ def test_malformed_prometheus_url_before_any_request(apiserver: RunningApiServer
         f"prometheus url {url!r}: {' '.join(command) or 'dashboard'}": "one line, no request"})
 
 
+def test_prometheus_url_before_the_rollout_verb_is_the_one_used(
+        apiserver: RunningApiServer, capsys: pytest.CaptureFixture[str]) -> None:
+    # A subcommand's own default must not replace the value given before the verb: the runner
+    # drove plans on linkerd-viz's Prometheus while the operator had named another (and a
+    # malformed one was never checked).
+    apiserver.server.clear_requests()
+    result = run_main(["--prometheus-url", "http://[::1", "rollout", "run", "--kubeconfig",
+                       str(apiserver.kubeconfig)], capsys)
+    assert_one_line_error(result, "malformed")
+    assert apiserver.server.requests == []
+
+
 def test_malformed_url_error_hides_the_password(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_main(["--prometheus-url", "http://me:hunter2@[::1"], capsys)
     assert_one_line_error(result, "malformed")
@@ -154,3 +166,46 @@ def test_weight_checks_needing_no_cluster_come_before_any_request(
     assert_one_line_error(result, fragment)
     assert apiserver.server.requests == []
     figures.record("cli_bad_input", **{f"weight {' '.join(argv[2:])}": "one line, no request"})
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "fifo", "directory", "binary"])
+def test_a_plan_path_that_names_no_plan_file_is_one_error_line(tmp_path: Path, kind: str) -> None:
+    # /dev/zero filled memory until MemoryError (a traceback), a FIFO blocked forever.
+    import os
+    import resource
+
+    path = {"/dev/zero": "/dev/zero", "fifo": str(tmp_path / "fifo"),
+            "directory": str(tmp_path), "binary": str(tmp_path / "plan.bin")}[kind]
+    if kind == "fifo":
+        os.mkfifo(path)
+    if kind == "binary":
+        Path(path).write_bytes(b"\xff\xfe\x00steps: []\x1b[2J")
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    try:
+        done = subprocess.run([sys.executable, "-m", "meshtui", "rollout", "start", "ts/web",
+                               "--plan", path, "--kubeconfig", str(tmp_path / "none")],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"rollout start --plan {kind} still running after 60 s")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert "\x1b" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("option", [["--interval", "1e999"], ["--interval", "nan"],
+                                    ["--speed", "0"], ["--speed", "5000"], ["--speed", "nan"],
+                                    ["--lease-duration", "99999999999999999999"],
+                                    ["--max-ticks", "-1"]], ids=" ".join)
+def test_runner_options_out_of_range_before_any_request(
+        apiserver: RunningApiServer, option: list[str]) -> None:
+    # --interval 1e999 ended in an OverflowError traceback after the first tick, nan spun, and a
+    # speed over 1000 wrote plan states that their reader refuses.
+    apiserver.server.clear_requests()
+    ticks = [] if option[0] == "--max-ticks" else ["--max-ticks", "1"]
+    result = run_cli("rollout", "run", *option, *ticks, "--kubeconfig", str(apiserver.kubeconfig))
+    assert_one_line_error(result, option[0])
+    assert apiserver.server.requests == []

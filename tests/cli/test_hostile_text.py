@@ -36,9 +36,11 @@ def teardown_module() -> None:
     figures.record("hostile_text", **SWEPT)
 
 
-HOSTILE = "\x1b]0;owned\x07\x1b[2J\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x9b31m\x7f"
+HOSTILE = ("\x1b]0;owned\x07\x1b[2J\x1b[5mROLLOUT HEALTHY - SAFE TO PROMOTE\x9b31m\x7f"
+           "\u202eelbats\u202c\u200b")
 SHOWN = "\\x1b]0;owned\\x07\\x1b[2J"
-CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Bidi overrides and zero-width characters too: "\u202eelbats" is drawn as "stable".
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _hostile_split(name: str, **kwargs) -> dict:
@@ -240,3 +242,18 @@ def test_oversized_names_and_messages_keep_every_line_bounded(
     if argv[0] == "get":
         wide = next(line for line in result.stdout.splitlines() if " wide " in line)
         assert "s\\x1b]0;owned\\x07" in wide and "…" in wide and "+56 more" in wide, wide[:500]
+
+
+def test_a_plan_is_not_started_on_a_backend_that_is_not_a_name(
+        hostile: RunningApiServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # rollout start wrote a plan whose canary held an escape sequence; the plan state reader then
+    # refused it, so the split carried an Invalid plan that no runner drives.
+    plan = tmp_path / "evil.yaml"
+    plan.write_text("steps:\n  - setWeight: 50\n")
+    result = run_main(["rollout", "start", "ts/evil", "--plan", str(plan),
+                       "--kubeconfig", str(hostile.kubeconfig)], capsys)
+    assert result.returncode == 1
+    assert "not a name Kubernetes accepts" in result.stderr
+    assert not CONTROL.search(result.stderr) and result.stderr.count("\n") == 1
+    obj = hostile.store.get("split.smi-spec.io/v1alpha2", "TrafficSplit", "default", "evil")
+    assert ANNOTATION not in (obj["metadata"].get("annotations") or {})

@@ -69,7 +69,7 @@ def test_httproute_weight_the_gateway_api_refuses_is_none(weight: object) -> Non
 
 
 NAMES = ["svc[/]", "[@click=app.quit]x", "[red]stable[/red]", "a\x1b[2Jb", "a\nb", "\x9b2J",
-         "x" * 254, "y" * 100_000]
+         "x" * 254, "y" * 100_000, "\u202eelbats\u202c", "authors\u200b", "a\u2066b"]
 
 
 @pytest.mark.parametrize("name", NAMES, ids=lambda n: repr(n[:20]))
@@ -146,3 +146,35 @@ def test_a_running_plan_whose_canary_is_gone_is_a_problem() -> None:
     split = parse_split(_annotated({ANNOTATION: state.to_annotation()}))
     assert any("web-gone" in p and "not a backend" in p for p in split.problems), split.problems
     assert read_state(split).state is None
+
+
+@pytest.mark.parametrize("value", [1e300, 10**40, -(10**40), 2**63, 10**5000],
+                         ids=["1e300", "10**40", "-10**40", "2**63", "10**5000"])
+def test_owner_status_counters_out_of_int64_are_unread(value: object) -> None:
+    # A Canary's failedChecks of 1e300 was drawn as a 301-digit number in the owner panel and
+    # the navigator; no Kubernetes integer field holds more than int64.
+    from meshtui.model.owners import CanaryState, RolloutState
+
+    canary = CanaryState.from_object({
+        "metadata": {"name": "c", "namespace": "n"},
+        "status": {"failedChecks": value, "iterations": value, "canaryWeight": value}})
+    assert (canary.failed_checks, canary.iterations, canary.canary_weight) == (0, 0, None)
+    rollout = RolloutState.from_object({
+        "metadata": {"name": "r", "namespace": "n"}, "status": {"currentStepIndex": value},
+        "spec": {"strategy": {"canary": {"steps": [{"setWeight": 20}]}}}})
+    assert len(str(rollout)) < 2000
+
+
+@pytest.mark.parametrize("url", ["http://\x1b[2J\x1b]0;x\x07/gate/check", "http://[::1/gate/check",
+                                 "http://[x]:80/gate/check", "http://a:99999/gate/check"])
+def test_a_canary_webhook_url_of_any_text_is_no_gate(url: str) -> None:
+    # Pressing P on a Canary whose confirm-promotion URL was "http://\x1b[2J…" crashed the
+    # dashboard: urlsplit raises on a malformed bracketed host.
+    from meshtui.model._owner_actions import gate_checks
+    from meshtui.model.owners import CanaryState
+
+    canary = CanaryState.from_object({
+        "metadata": {"name": "c", "namespace": "n"}, "status": {"phase": "Progressing"},
+        "spec": {"analysis": {"webhooks": [{"name": "g", "type": "confirm-promotion", "url": url},
+                                           {"name": "r", "type": "rollback", "url": url}]}}})
+    assert gate_checks(canary) == {}

@@ -21,7 +21,13 @@ def test_escape_sequences_are_shown_not_sent() -> None:
 
 def test_plain_and_unicode_text_is_unchanged() -> None:
     assert visible("authors-v2") == "authors-v2"
-    assert visible("שלום\u200b") == "שלום\u200b"
+    assert visible("שלום é e\u0301 界") == "שלום é e\u0301 界"
+
+
+def test_invisible_and_direction_changing_characters_are_shown() -> None:
+    # A terminal doing bidi draws "\u202eelbats" as "stable"; "authors\u200b" looks like "authors".
+    assert visible("\u202eelbats\u202c") == "\\u202eelbats\\u202c"
+    assert visible("authors\u200b\ufeff") == "authors\\u200b\\ufeff"
 
 
 def test_limit_cuts_with_an_ellipsis() -> None:

@@ -362,3 +362,20 @@ async def test_namespace_picker_and_status_bar_are_literal() -> None:
         for name in ("[red]ns[/red]", "a\\x1b[2J", "x[/]"):
             assert any(name in line for line in lines), name
     DRAWN["fixed cases"] += 1
+
+
+def test_a_long_backend_name_keeps_the_confirmed_percentages_in_the_weights_dialog() -> None:
+    # A 100,000-character backend name filled the Apply dialog and its "50% → 45%" was cut off:
+    # the operator confirmed a change the dialog no longer showed.
+    from meshtui.model.split import SplitRef
+    from meshtui.ui.control.confirmation import weight_lines
+    from meshtui.ui.control.pending import PendingChange
+
+    names = ("x" * 100_000, "plain", "\x1b[2J\u202estable")
+    change = PendingChange(SplitRef("TrafficSplit", "split.smi-spec.io", "ns", "s"), 0, names, (50, 50, 0),
+                           (45, 55, 0))
+    lines = weight_lines(change)
+    assert [line.split()[-4:] for line in lines] == [
+        ["50%", "→", "45%", "(-5)"], ["50%", "→", "55%", "(+5)"], ["0%", "→", "0%", "(unchanged)"]]
+    assert len({line.index("%") for line in lines}) == 1
+    assert all(cell_len(line) <= 80 and visible(line) == line for line in lines)

@@ -6,16 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rich.cells import cell_len
+
 from meshtui.model.actions import PAUSE_STOPS_WEIGHTS, manual_weights_warning
 from meshtui.model.ownership import CONTROLLER_NAMES
 from meshtui.model.plans import ActionPlan
 from meshtui.model.split import Split
 from meshtui.ui.control.pending import PendingChange, needs_typed_confirmation, production
+from meshtui.ui.literal import literal
 
 PAUSE_FIRST = "pause-first"
 """Option: pause the owning controller, then write the weights."""
 FULL_PROMOTION = "full"
 """Option: promote an Argo Rollout fully (skip the remaining steps)."""
+
+NAME_CELLS = 48
+"""Widest backend name in a weights dialog: the line's percentages still fit beside it."""
 
 
 @dataclass(frozen=True)
@@ -49,13 +55,18 @@ class Confirmation:
 
 
 def weight_lines(change: PendingChange) -> tuple[str, ...]:
-    """One line per backend: ``name  20% → 25%`` (unchanged ones say so)."""
-    width = max((len(name) for name in change.names), default=0)
+    """One line per backend: ``name  20% → 25%`` (unchanged ones say so).
+
+    Names are escaped and cut in the middle to `NAME_CELLS` first, so that a long one cannot push
+    the percentages being confirmed out of the dialog, and the columns line up as drawn.
+    """
+    names = [literal(name, limit=NAME_CELLS, middle=True).plain for name in change.names]
+    width = max((cell_len(name) for name in names), default=0)
     lines = []
-    for name, before, after in zip(change.names, change.live, change.pending, strict=True):
+    for name, before, after in zip(names, change.live, change.pending, strict=True):
         delta = after - before
         tail = f"  ({delta:+d})" if delta else "  (unchanged)"
-        lines.append(f"{name:<{width}}  {before:>3}% → {after:>3}%{tail}")
+        lines.append(f"{name}{' ' * (width - cell_len(name))}  {before:>3}% → {after:>3}%{tail}")
     return tuple(lines)
 
 

@@ -16,6 +16,7 @@ from meshtui.model.plan import Plan, PlanError, parse_plan
 from meshtui.model.plan_state import PlanState, PlanStateError, Transition
 from meshtui.model.split import Split, parse_split
 from meshtui.rollout import commands
+from meshtui.rollout.plan_file import read_plan_text
 from meshtui.rollout.status import PlanStatus, plan_status
 from meshtui.rollout.store import RolloutError, canary_percent, choose_roles, read_state, write_transition
 from meshtui.ui.control.confirmation import Confirmation
@@ -52,12 +53,7 @@ def load_plan_file(path: str) -> PlanChoice:
         PlanError: The file cannot be read or is not a valid plan (the message names the line
             and the field, e.g. ``plan.yaml:7: steps[2].analysis.window: ...``).
     """
-    location = Path(path).expanduser()
-    try:
-        text = location.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PlanError(f"{path}: cannot read ({error.strerror or type(error).__name__})") from None
-    return PlanChoice(parse_plan(text, source=path), path)
+    return PlanChoice(parse_plan(read_plan_text(path), source=path), path)
 
 
 def active_plan(split: Split | None) -> PlanStatus | None:
