@@ -2,8 +2,9 @@
 
 A label is chosen from the backends' names and roles alone, never from a chart's width, so one
 backend reads the same in the success, rps and p99 legends: ``stable``/``canary`` where the split
-has those roles, else the name when it is short, else the part of the name that differs
-(``voting-svc``/``voting-v2-svc`` → ``voting``/``v2``). No two backends share a label.
+has those roles, else the part of the name that differs (``voting-svc``/``voting-v2-svc`` →
+``voting``/``v2``, short enough for both entries to fit a narrow chart). No two backends share a
+label.
 """
 
 from __future__ import annotations
@@ -36,16 +37,13 @@ def legend_labels(names: Sequence[str], roles: Mapping[str, str] | None = None) 
     shown = [literal(name, limit=NAME_LIMIT, middle=True).plain for name in names]
     role_of = [(roles or {}).get(name, "") for name in names]
     unique = {role for role in ROLES if role_of.count(role) == 1}
-    own = _fitted(shown) if all(len(name) <= LABEL_WIDTH for name in shown) else None
-    parts = _fitted(distinct_parts(shown))
-    for choice in (own, parts):
-        if choice is None:
-            continue
+    parts, own = _fitted(distinct_parts(shown)), _fitted(shown)
+    for choice in (parts, own):
         labels = [role if role in unique else label for role, label in zip(role_of, choice, strict=True)]
         if _distinct(labels):
             return labels
-    for choice in (own, parts):
-        if choice is not None and _distinct(choice):
+    for choice in (parts, own):
+        if _distinct(choice):
             return choice
     return [str(index + 1) for index in range(len(names))]
 
