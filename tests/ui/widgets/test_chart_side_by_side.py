@@ -93,7 +93,7 @@ def test_legend_keeps_labels_whole_and_counts_what_cannot_fit() -> None:
     assert text == "● stable 12.3  ● canary 0.4  ╌ limit 99.0%"
     text = "".join(t for t, _ in legend_line(legend, 28, "99.0%"))
     assert text == "● stable 12.3  ● canary 0.4"
-    text = "".join(t for t, _ in legend_line(legend, 20, "99.0%"))
+    text = "".join(t for t, _ in legend_line(legend, 21, "99.0%"))
     assert text == "● stable 12.3 +1 more"
     many = [(f"series-{i + 1}", f"backend-{i}", "1.0") for i in range(6)]
     narrow = "".join(t for t, _ in legend_line(many, 30, "99.0%"))
