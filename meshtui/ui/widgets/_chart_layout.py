@@ -165,54 +165,72 @@ def shorten(text: str, width: int) -> str:
 
 def legend_line(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None,
                 glyphs: Sequence[str] = ()) -> Line:
+    """The legend on one line (see `legend_lines`)."""
+    return next(iter(legend_lines(legend, width, threshold, glyphs)), [])
+
+
+def legend_lines(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None,
+                 glyphs: Sequence[str] = (), rows: int = 1) -> list[Line]:
     """The legend: each series' label in its colour with its value, then the threshold.
 
     Labels are drawn as given, never cut to the chart's width, so a backend reads the same in
-    every chart (`legend_labels` chooses them short). The threshold goes first when room is
-    short, then the last entries, counted (``+2 more``) so none silently disappears.
+    every chart (`legend_labels` chooses them short); entries wrap onto up to `rows` lines. When
+    room is short the threshold goes first, then the last entries, counted (``+2 more``) so none
+    silently disappears.
 
     Args:
         legend: ``(series style key, label, formatted value)`` per series.
         width: Line width.
         threshold: The formatted threshold, shown as the last entry when set and there is room.
         glyphs: The marker of each series (``●`` when not given).
+        rows: Most lines the legend may take.
 
     Returns:
-        The line (empty when there is nothing to show).
+        The lines (none when there is nothing to show).
     """
     entries = [(key, label, value, glyphs[i] if i < len(glyphs) else "●")
                for i, (key, label, value) in enumerate(legend)]
     limit = [("threshold", "limit", threshold, "╌")] if threshold is not None else []
     # The limit goes first: the axis marks it anyway, while a series has no other label.
     for shown in (entries + limit, entries):
-        line = _legend_entries(shown, width)
-        if line is not None:
-            return line
+        lines = _wrapped(shown, width, rows, 0)
+        if lines is not None:
+            return lines
     for keep in range(len(entries) - 1, -1, -1):
         more = f"+{len(entries) - keep} more"
         if len(more) > width:
             more = f"+{len(entries) - keep}"
-        line = _legend_entries(entries[:keep], width - len(more) - 1)
-        if line is not None:
-            return line + ([(" ", "")] if line else []) + [(more, "legend")]
+        lines = _wrapped(entries[:keep], width, rows, len(more) + 1)
+        if lines is not None:
+            last = lines[-1] if lines else []
+            return lines[:-1] + [last + ([(" ", "")] if last else []) + [(more, "legend")]]
     return []
 
 
-def _legend_entries(entries: Sequence[tuple[str, str, str, str]], width: int) -> Line | None:
-    """Lay out legend entries, or None when they do not fit in `width` cells."""
+def _wrapped(entries: Sequence[tuple[str, str, str, str]], width: int, rows: int,
+             reserve: int) -> list[Line] | None:
+    """Lay out legend entries on at most `rows` lines, keeping `reserve` cells free at the end
+    of the last, or None when they do not fit."""
+    lines: list[Line] = []
     line: Line = []
     used = 0
     for key, label, value, marker in entries:
         glyph = f"{marker} "
-        size = (2 if line else 0) + len(glyph) + cell_len(label) + 1 + len(value)
-        if used + size > width:
+        size = len(glyph) + cell_len(label) + 1 + len(value)
+        room = width - (reserve if len(lines) == rows - 1 else 0)
+        if line and used + 2 + size > room:
+            lines.append(line)
+            line, used = [], 0
+            room = width - (reserve if len(lines) == rows - 1 else 0)
+        if len(lines) >= rows or size > room:
             return None
         if line:
             line.append(("  ", ""))
+            used += 2
         name_key = "legend" if key == "threshold" else key
         line.extend([(glyph, key), (label, name_key), (" ", ""), (value, "value")])
         used += size
-    return line
+    return lines + [line] if line else lines
 
 
 def centred(text: str, key: str, width: int) -> Line:

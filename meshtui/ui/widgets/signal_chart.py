@@ -25,7 +25,7 @@ from meshtui.ui.widgets._chart_layout import (
     Line,
     axis_line,
     centred,
-    legend_line,
+    legend_lines,
     plot_lines,
     role_colours,
     title_line,
@@ -42,6 +42,9 @@ GUTTER = 2
 """Blank cells kept at the right edge, between this plot and whatever is drawn next to it."""
 LEGEND_MIN_HEIGHT = 6
 """Below this height the legend line gives its row to the plot."""
+LEGEND_WRAP_HEIGHT = 12
+"""From this height a legend that does not fit one line wraps onto a second rather than hide
+entries behind "+N more" (three charts side by side at 140 columns are 25 cells wide)."""
 
 
 def default_format(value: float) -> str:
@@ -252,7 +255,8 @@ class SignalChart(Widget):
                 legend.append((data.colour(index), label, NO_DATA if value is None else fmt(value)))
             threshold = fmt(data.threshold) if data.threshold is not None else None
             glyphs = [data.glyph(index) for index in range(len(legend))]
-            lines.append(legend_line(legend, width, threshold, glyphs))
+            rows = 2 if height >= LEGEND_WRAP_HEIGHT else 1
+            lines.extend(legend_lines(legend, width, threshold, glyphs, rows) or [[]])
         body = height - len(lines)
         if body <= 0:
             return lines[:height]
