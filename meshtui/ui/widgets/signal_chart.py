@@ -42,9 +42,10 @@ GUTTER = 2
 """Blank cells kept at the right edge, between this plot and whatever is drawn next to it."""
 LEGEND_MIN_HEIGHT = 6
 """Below this height the legend line gives its row to the plot."""
-LEGEND_WRAP_HEIGHT = 12
-"""From this height a legend that does not fit one line wraps onto a second rather than hide
-entries behind "+N more" (three charts side by side at 140 columns are 25 cells wide)."""
+LEGEND_WRAP_HEIGHT = 8
+"""From this height a legend that does not fit one line wraps onto a second rather than hide a
+backend behind "+N more" (three charts side by side at 140 columns are 25 cells wide); the plot
+keeps at least three rows."""
 
 
 def default_format(value: float) -> str:
