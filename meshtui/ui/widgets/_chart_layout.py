@@ -201,9 +201,13 @@ def legend_lines(legend: Sequence[tuple[str, str, str]], width: int, threshold: 
         if len(more) > width:
             more = f"+{len(entries) - keep}"
         lines = _wrapped(entries[:keep], width, rows, len(more) + 1)
-        if lines is not None:
-            last = lines[-1] if lines else []
+        if lines is None:
+            continue
+        last = lines[-1] if lines else []
+        if sum(cell_len(text) for text, _ in last) + len(more) + 1 <= width:
             return lines[:-1] + [last + ([(" ", "")] if last else []) + [(more, "legend")]]
+        if len(lines) < rows:
+            return lines + [[(more, "legend")]]
     return []
 
 
