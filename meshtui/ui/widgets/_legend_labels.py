@@ -70,8 +70,10 @@ def distinct_parts(names: Sequence[str]) -> list[str]:
 
 
 def _fitted(labels: Sequence[str]) -> list[str]:
-    """`labels` cut in the middle to `LABEL_WIDTH` cells."""
-    return [fit_cells(label, LABEL_WIDTH, middle=True) for label in labels]
+    """`labels` cut in the middle to `LABEL_WIDTH` cells (and a bounded number of characters:
+    a run of zero-width characters takes no cell)."""
+    return [fit_cells(label, LABEL_WIDTH, middle=True, cut=len(label) > 2 * LABEL_WIDTH)
+            for label in labels]
 
 
 def _distinct(labels: Sequence[str]) -> bool:
