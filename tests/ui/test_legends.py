@@ -13,8 +13,9 @@ from tests.waiting import settle
 
 
 def legend(chart: SignalChart) -> str:
-    """The chart's legend line as drawn."""
-    return "".join(segment.text for segment in chart.render_line(1))
+    """The chart's legend lines as drawn (a legend too wide for one line wraps onto a second)."""
+    lines = ["".join(segment.text for segment in chart.render_line(y)) for y in (1, 2)]
+    return "  ".join(line.rstrip() for line in lines if "●" in line or "+" in line)
 
 
 def legend_names(chart: SignalChart) -> list[str]:
@@ -61,3 +62,23 @@ async def test_no_legend_value_for_a_backend_without_traffic(make_app: Callable[
         row = [str(c) for c in app.dashboard.detail.query_one("#backends").get_row_at(1)]
         assert row[0] == "voting-v2-svc" and row[-1] == "—", row
         assert "—" in v2, legend(chart)
+
+
+async def test_the_three_legends_label_a_backend_alike(make_app: Callable[..., MeshtuiApp]) -> None:
+    """At 140x40, voting-split's success, rps and p99 legends all name both backends, by their
+    roles and with the same words, never cut to "a…s" or hidden behind "+1 more"."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot, app)
+        screen.select_split(VOTING)
+
+        def charts() -> list[SignalChart]:
+            return [app.screen.query_one(f"#chart-{chart_id}", SignalChart)
+                    for chart_id in ("success", "rps", "p99")]
+
+        await settle(pilot, lambda: all(chart.state == "ok" and len(legend_names(chart)) == 2
+                                        for chart in charts()),
+                     message=f"voting-split's legends (now {[legend(c) for c in charts()]!r})")
+        for chart in charts():
+            assert legend_names(chart) == ["stable", "canary"], legend(chart)
+            assert "more" not in legend(chart) and "…" not in legend(chart), legend(chart)

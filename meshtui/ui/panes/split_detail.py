@@ -60,6 +60,8 @@ class ChartView:
     """Backend name → ``"stable"``/``"canary"``, so each series is drawn in its role's colour."""
     current: Mapping[str, float | None] | None = None
     """Backend name → the figure its legend shows: the table's, over the same window."""
+    labels: Mapping[str, str] | None = None
+    """Backend name → its legend label, the same in every chart of the split."""
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,8 @@ class SplitDetail(Vertical):
                 chart.set_series(content.series, start=content.start, end=content.end,
                                  markers=content.markers,
                                  threshold=bounds.get(chart_id, content.threshold),
-                                 roles=content.roles, current=content.current)
+                                 roles=content.roles, current=content.current,
+                                 labels=content.labels)
             chart.state = view.chart_state
             chart.message = view.chart_message
 

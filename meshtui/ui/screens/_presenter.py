@@ -26,6 +26,7 @@ from meshtui.ui.views import (
     health_of,
     scoped,
 )
+from meshtui.ui.widgets._legend_labels import legend_labels
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -259,10 +260,13 @@ class Presenter:
         roles = {backend.name: backend_role(split, backend, owner_state)
                  for backend in split.backends}
         signals = self.screen.pipeline.signals
+        # Chosen once for the split, so a backend reads the same in all three legends.
+        names = list(dict.fromkeys(backend.name for backend in split.backends))
+        labels = dict(zip(names, legend_labels(names, roles), strict=True))
         return {chart_id: ChartView(chart_series(split, series, field), start, end,
                                     [m for m in markers if start <= m <= end],
                                     warn if chart_id == "success" else None, roles,
-                                    current_figures(split, signals, field))
+                                    current_figures(split, signals, field), labels)
                 for chart_id, field in CHART_METRICS.items()}
 
     def judge_shares(self, split: Split) -> bool:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from rich.cells import cell_len
 
 from meshtui.model.durations import format_duration
 from meshtui.ui.widgets._braille import BrailleCanvas
@@ -48,6 +49,8 @@ class ChartData:
     current: Mapping[str, float | None] | None = None
     """The figure each series' legend shows (the table's, over the same window); None: each
     series' last point."""
+    labels: tuple[str, ...] = ()
+    """The legend label of each series, in legend order (chosen by `legend_labels`)."""
 
     def legend_value(self, name: str) -> float | None:
         """What the legend shows for series `name`."""
@@ -160,104 +163,78 @@ def shorten(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…" if width > 0 else ""
 
 
-def shorten_middle(text: str, width: int) -> str:
-    """`text` cut to `width` cells in the middle, so ``authors`` and ``authors-v2`` stay apart."""
-    if len(text) <= width:
-        return text
-    if width < 3:
-        return shorten(text, width)
-    head = (width - 1) // 2
-    tail = width - 1 - head
-    return f"{text[:head]}…{text[-tail:]}"
-
-
-_SEPARATORS = re.compile(r"([-_.])")
-
-
-def distinct_labels(names: Sequence[str], width: int) -> list[str]:
-    """Labels of at most `width` cells that tell `names` apart.
-
-    Names cut in the middle are used when they stay distinct; otherwise the part that differs
-    (``voting-svc``/``voting-v2-svc`` → ``voting``/``v2``, ``podinfo-primary``/``podinfo-canary``
-    → ``primary``/``canary``), and numbers as the last resort, so no two legend entries read alike.
-    """
-    labels = [shorten_middle(name, width) for name in names]
-    if len(set(labels)) == len(labels):
-        return labels
-    tokens = [[t for t in _SEPARATORS.split(name) if t] for name in names]
-    shortest = min((len(t) for t in tokens), default=0)
-    head = 0
-    while head < shortest and len({tuple(t[:head + 1]) for t in tokens}) == 1:
-        head += 1
-    tail = 0
-    while tail < shortest - head and len({tuple(t[len(t) - tail - 1:]) for t in tokens}) == 1:
-        tail += 1
-    parts = []
-    for name, parts_of in zip(names, tokens, strict=True):
-        middle = "".join(parts_of[head:len(parts_of) - tail]).strip("-_.")
-        parts.append(middle or "".join(parts_of[:len(parts_of) - tail]).strip("-_.") or name)
-    labels = [shorten_middle(part, width) for part in parts]
-    if len(set(labels)) == len(labels):
-        return labels
-    return [shorten_middle(str(index + 1), width) for index in range(len(names))]
-
-
 def legend_line(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None,
                 glyphs: Sequence[str] = ()) -> Line:
-    """The legend: each series name in its colour with its last value, then the threshold.
+    """The legend on one line (see `legend_lines`)."""
+    return next(iter(legend_lines(legend, width, threshold, glyphs)), [])
 
-    Every entry keeps its value; long names are shortened in the middle (canary names usually
-    differ from the stable name only at the end) before any entry is dropped, and dropped entries
-    are counted (``+2 more``) so none silently disappears.
+
+def legend_lines(legend: Sequence[tuple[str, str, str]], width: int, threshold: str | None,
+                 glyphs: Sequence[str] = (), rows: int = 1) -> list[Line]:
+    """The legend: each series' label in its colour with its value, then the threshold.
+
+    Labels are drawn as given, never cut to the chart's width, so a backend reads the same in
+    every chart (`legend_labels` chooses them short); entries wrap onto up to `rows` lines. When
+    room is short the threshold goes first, then the last entries, counted (``+2 more``) so none
+    silently disappears.
 
     Args:
-        legend: ``(series style key, name, formatted last value)`` per series.
+        legend: ``(series style key, label, formatted value)`` per series.
         width: Line width.
         threshold: The formatted threshold, shown as the last entry when set and there is room.
         glyphs: The marker of each series (``●`` when not given).
+        rows: Most lines the legend may take.
 
     Returns:
-        The line (empty when there is nothing to show).
+        The lines (none when there is nothing to show).
     """
-    entries = [(key, name, value, glyphs[i] if i < len(glyphs) else "●")
-               for i, (key, name, value) in enumerate(legend)]
+    entries = [(key, label, value, glyphs[i] if i < len(glyphs) else "●")
+               for i, (key, label, value) in enumerate(legend)]
     limit = [("threshold", "limit", threshold, "╌")] if threshold is not None else []
-    longest = max((len(n) for _, n, _, _ in entries), default=0)
     # The limit goes first: the axis marks it anyway, while a series has no other label.
-    for with_limit, widths in ((True, (longest, 16, 10, 7)), (False, (longest, 16, 10, 7, 5, 3))):
-        for name_width in widths:
-            line = _legend_entries(entries + (limit if with_limit else []), width, name_width)
-            if line is not None:
-                return line
+    for shown in (entries + limit, entries):
+        lines = _wrapped(shown, width, rows, 0)
+        if lines is not None:
+            return lines
     for keep in range(len(entries) - 1, -1, -1):
         more = f"+{len(entries) - keep} more"
         if len(more) > width:
             more = f"+{len(entries) - keep}"
-        line = _legend_entries(entries[:keep], width - len(more) - 1, 3)
-        if line is not None:
-            return line + ([(" ", "")] if line else []) + [(more, "legend")]
+        lines = _wrapped(entries[:keep], width, rows, len(more) + 1)
+        if lines is None:
+            continue
+        last = lines[-1] if lines else []
+        if sum(cell_len(text) for text, _ in last) + len(more) + 1 <= width:
+            return lines[:-1] + [last + ([(" ", "")] if last else []) + [(more, "legend")]]
+        if len(lines) < rows:
+            return lines + [[(more, "legend")]]
     return []
 
 
-def _legend_entries(entries: Sequence[tuple[str, str, str, str]], width: int,
-                    name_width: int) -> Line | None:
-    """Lay out legend entries with names cut to `name_width`, or None when they do not fit."""
+def _wrapped(entries: Sequence[tuple[str, str, str, str]], width: int, rows: int,
+             reserve: int) -> list[Line] | None:
+    """Lay out legend entries on at most `rows` lines, keeping `reserve` cells free at the end
+    of the last, or None when they do not fit."""
+    lines: list[Line] = []
     line: Line = []
     used = 0
-    series = [name for key, name, _, _ in entries if key != "threshold"]
-    labels = iter(distinct_labels(series, name_width))
-    for key, name, value, marker in entries:
+    for key, label, value, marker in entries:
         glyph = f"{marker} "
-        label = shorten_middle(name, name_width) if key == "threshold" else next(labels)
-        size = (2 if line else 0) + len(glyph) + len(label) + 1 + len(value)
-        if used + size > width:
+        size = len(glyph) + cell_len(label) + 1 + len(value)
+        room = width - (reserve if len(lines) == rows - 1 else 0)
+        if line and used + 2 + size > room:
+            lines.append(line)
+            line, used = [], 0
+            room = width - (reserve if len(lines) == rows - 1 else 0)
+        if len(lines) >= rows or size > room:
             return None
         if line:
             line.append(("  ", ""))
+            used += 2
         name_key = "legend" if key == "threshold" else key
         line.extend([(glyph, key), (label, name_key), (" ", ""), (value, "value")])
         used += size
-    return line
+    return lines + [line] if line else lines
 
 
 def centred(text: str, key: str, width: int) -> Line:

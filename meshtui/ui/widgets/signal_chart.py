@@ -25,13 +25,14 @@ from meshtui.ui.widgets._chart_layout import (
     Line,
     axis_line,
     centred,
-    legend_line,
+    legend_lines,
     plot_lines,
     role_colours,
     title_line,
     y_range,
 )
-from meshtui.ui.literal import visible
+from meshtui.ui.literal import literal, visible
+from meshtui.ui.widgets._legend_labels import LABEL_WIDTH, legend_labels
 from meshtui.ui.widgets._format import NO_DATA
 from meshtui.ui.widgets._styles import component_fg
 
@@ -41,6 +42,10 @@ GUTTER = 2
 """Blank cells kept at the right edge, between this plot and whatever is drawn next to it."""
 LEGEND_MIN_HEIGHT = 6
 """Below this height the legend line gives its row to the plot."""
+LEGEND_WRAP_HEIGHT = 8
+"""From this height a legend that does not fit one line wraps onto a second rather than hide a
+backend behind "+N more" (three charts side by side at 140 columns are 25 cells wide); the plot
+keeps at least three rows."""
 
 
 def default_format(value: float) -> str:
@@ -184,6 +189,7 @@ class SignalChart(Widget):
         threshold: float | None = None,
         roles: Mapping[str, str] | None = None,
         current: Mapping[str, float | None] | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         """Replace what the chart shows.
 
@@ -197,7 +203,14 @@ class SignalChart(Widget):
                 colour whatever its position; None colours the series in legend order.
             current: The figure per series name the legend shows (the same the backend table
                 shows, over the same window); None shows each series' last point.
+            labels: The legend label per series name, shared by the split's charts so a backend
+                reads the same in each; None chooses them from the names and roles.
         """
+        names = list(series)
+        # Given labels are data too: drawn literally, and only when they tell the series apart.
+        given = [literal(labels.get(name, name), limit=LABEL_WIDTH, middle=True).plain
+                 for name in names] if labels is not None else []
+        chosen = given if given and len(set(given)) == len(given) else legend_labels(names, roles)
         data = ChartData(
             {name: tuple(points) for name, points in series.items()},
             start,
@@ -206,6 +219,7 @@ class SignalChart(Widget):
             threshold,
             role_colours(list(series), roles) if roles else (),
             dict(current) if current is not None else None,
+            tuple(chosen),
         )
         # Every metrics answer re-shows the detail; only new history needs a new picture.
         if data != self._data or list(data.series) != list(self._data.series):
@@ -238,12 +252,12 @@ class SignalChart(Widget):
             legend = []
             for index, name in enumerate(data.series):
                 value = data.legend_value(name)
-                # A name is data: escaped, and cut long before the legend's own fitting.
-                legend.append((data.colour(index), visible(name, width),
-                               NO_DATA if value is None else fmt(value)))
+                label = data.labels[index] if index < len(data.labels) else str(index + 1)
+                legend.append((data.colour(index), label, NO_DATA if value is None else fmt(value)))
             threshold = fmt(data.threshold) if data.threshold is not None else None
             glyphs = [data.glyph(index) for index in range(len(legend))]
-            lines.append(legend_line(legend, width, threshold, glyphs))
+            rows = 2 if height >= LEGEND_WRAP_HEIGHT else 1
+            lines.extend(legend_lines(legend, width, threshold, glyphs, rows) or [[]])
         body = height - len(lines)
         if body <= 0:
             return lines[:height]

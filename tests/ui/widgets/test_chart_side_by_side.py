@@ -68,7 +68,7 @@ async def test_legend_names_in_series_colours_and_markers_visible() -> None:
         chart = app.query_one("#success", SignalChart)
         await settle(pilot, until=lambda: chart.size.width >= 40)
         legend = list(chart.render_line(1))
-        for index, name in ((1, "authors"), (2, "authors-v2")):
+        for index, name in ((1, "authors"), (2, "v2")):
             # The dot and the name share a colour, so they may come as one segment.
             (segment,) = [s for s in legend if s.text.removeprefix("● ") == name]
             assert segment.style.color == component_fg(chart, f"signal-chart--series-{index}").color
@@ -85,13 +85,16 @@ async def test_legend_names_in_series_colours_and_markers_visible() -> None:
         assert marker and marker[0].style.color != background
 
 
-def test_legend_shortens_names_before_dropping_entries() -> None:
-    """Long names are cut with an ellipsis and keep their values; what cannot fit is counted."""
-    legend = [("series-1", "reviews-stable-primary", "12.3"), ("series-2", "reviews-canary-candidate", "0.4")]
-    text = "".join(t for t, _ in legend_line(legend, 36, None))
-    assert "12.3" in text and "0.4" in text and "…" in text and len(text) <= 36
-    names = [t for t, key in legend_line(legend, 36, None) if key.startswith("series-") and "●" not in t]
-    assert len(set(names)) == 2  # cut in the middle: stable and canary names stay apart
+def test_legend_keeps_labels_whole_and_counts_what_cannot_fit() -> None:
+    """Labels are drawn as given (the same in every chart), with their values; the limit goes
+    first, then entries, counted."""
+    legend = [("series-1", "stable", "12.3"), ("series-2", "canary", "0.4")]
+    text = "".join(t for t, _ in legend_line(legend, 42, "99.0%"))
+    assert text == "● stable 12.3  ● canary 0.4  ╌ limit 99.0%"
+    text = "".join(t for t, _ in legend_line(legend, 28, "99.0%"))
+    assert text == "● stable 12.3  ● canary 0.4"
+    text = "".join(t for t, _ in legend_line(legend, 21, "99.0%"))
+    assert text == "● stable 12.3 +1 more"
     many = [(f"series-{i + 1}", f"backend-{i}", "1.0") for i in range(6)]
     narrow = "".join(t for t, _ in legend_line(many, 30, "99.0%"))
     assert len(narrow) <= 30 and narrow.endswith(tuple(f"+{n} more" for n in range(1, 7)))
@@ -117,8 +120,8 @@ async def test_series_take_their_role_colours_whatever_their_order() -> None:
         chart = app.query_one(SignalChart)
         await pilot.pause()
         legend = {s.text.removeprefix("● "): s.style.color for s in chart.render_line(1)}
-        assert legend["books-canary"] == component_fg(chart, "signal-chart--series-2").color
-        assert legend["books-stable"] == component_fg(chart, "signal-chart--series-1").color
+        assert legend["canary"] == component_fg(chart, "signal-chart--series-2").color
+        assert legend["stable"] == component_fg(chart, "signal-chart--series-1").color
 
 
 class ResizedEarly(SignalChart):

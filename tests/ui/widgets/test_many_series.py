@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from meshtui.ui.widgets import SignalChart
 from meshtui.ui.widgets._braille import BrailleCanvas
-from meshtui.ui.widgets._chart_layout import SERIES_COLOURS, ChartData, legend_line, role_colours
+from meshtui.ui.widgets._chart_layout import SERIES_COLOURS, ChartData, legend_lines, role_colours
 from tests.model.hypothesis_settings import QUICK
 from tests.ui.hostile import CONTROL, HOSTILE, harmful_segments
 from tests.ui.widgets.harness import T0, WidgetApp, wave
@@ -50,17 +50,19 @@ def test_series_sharing_a_colour_differ_in_marker_and_line() -> None:
 
 
 @QUICK
-@given(count=st.integers(1, 64), width=st.integers(12, 120))
-def test_a_legend_that_cannot_fit_counts_the_rest(count: int, width: int) -> None:
-    """Every series is either in the legend or counted in "+N more", within the line's width."""
+@given(count=st.integers(1, 64), width=st.integers(12, 120), rows=st.integers(1, 3))
+def test_a_legend_that_cannot_fit_counts_the_rest(count: int, width: int, rows: int) -> None:
+    """Every series is either in the legend (on up to `rows` lines) or counted in "+N more",
+    within the line's width."""
     legend = [(f"series-{i % 6 + 1}", f"backend-number-{i}", "99.9%") for i in range(count)]
-    line = legend_line(legend, width, "99.0%")
-    text = "".join(t for t, _ in line)
+    texts = ["".join(t for t, _ in line) for line in legend_lines(legend, width, "99.0%", rows=rows)]
+    assert 1 <= len(texts) <= rows
+    text = "  ".join(texts)
     shown = text.count("●")
     more = re.search(r"\+(\d+)( more)?$", text)
     assert shown + (int(more.group(1)) if more else 0) == count
-    assert more is None or more.group(2) or len(text) > width - 5
-    assert len(text) <= width or shown == 0
+    assert more is None or more.group(2) or len(texts[-1]) > width - 5
+    assert all(len(line) <= width for line in texts) or shown == 0
 
 
 async def test_sixty_four_hostile_series_draw_inert() -> None:
@@ -81,7 +83,8 @@ async def test_sixty_four_hostile_series_draw_inert() -> None:
         strips = [chart.render_line(y) for y in range(chart.size.height)]
         lines = ["".join(segment.text for segment in strip) for strip in strips]
         assert not harmful_segments(strips)
-        assert re.search(r"\+\d+ more", lines[1]), lines[1]
+        # A second legend line first (the chart is tall enough), then the rest counted.
+        assert "●" in lines[1] and re.search(r"\+\d+ more", lines[2]), lines[1:3]
         assert sum(1 for line in lines[2:] for char in line if 0x2800 < ord(char) <= 0x28FF) > 100
         chart.set_series({"a\x1b]0;p\x07": wave(61, 50.0, 0.3, 5),
                           "[@click=app.quit]x[/]": wave(61, 40.0, 0.3, 5)}, start=T0, end=T0 + 600)
@@ -89,7 +92,8 @@ async def test_sixty_four_hostile_series_draw_inert() -> None:
         strips = [chart.render_line(y) for y in range(chart.size.height)]
         legend = "".join(segment.text for segment in strips[1])
         assert not harmful_segments(strips)
-        assert "● a\\x1b]0;p\\x07 " in legend and "● [@click=app.quit]x[/] " in legend, legend
+        # Shown escaped, and the markup as text (cut in the middle to a label's width).
+        assert "● a\\x1b]0;p\\x07 " in legend and "● [@click…t]x[/] " in legend, legend
 
 
 @QUICK

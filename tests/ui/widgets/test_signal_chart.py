@@ -46,7 +46,7 @@ async def test_draws_series_legend_labels_and_time_span() -> None:
         text = lines(chart)
         assert text[0].rstrip() == "Success rate %"
         assert "● web 99." in text[1]
-        assert "● web-canary" in text[1] and "╌ limit 95.0%" in text[1]
+        assert "● canary 97." in text[1] and "╌ limit 95.0%" in text[1]  # the part that differs
         assert text[2].startswith("100.0%┤") and text[-2].startswith(" 90.0%┤")
         assert text[-1].strip().startswith("-10m") and text[-1].rstrip().endswith("now")
         assert text[-1].count("▲") == 2
