@@ -180,67 +180,65 @@ async def test_partial_window_is_labelled_and_legends_show_the_table(app: Meshtu
         assert all(row.signals.rps for row in table)
 
 
-async def test_promote_dialog_names_the_failing_figure(mesh: SimulatedMesh, mesh_client: MeshClient,
-                                                       make_control_app: Callable) -> None:
-    """Promoting the degraded canary warns with its figure before anything is written."""
+@pytest.fixture
+def control_app(mesh: SimulatedMesh, mesh_client: MeshClient, make_control_app: Callable) -> MeshtuiApp:
+    """The dashboard on the default scenario with a writer, on the simulator's clock."""
     _, writer = make_control_app()
-    app = MeshtuiApp(mesh_client, mesh.source(), Settings(), writer=writer,
-                     clock=lambda: mesh.traffic.now, live=False)
+    return MeshtuiApp(mesh_client, mesh.source(), Settings(), writer=writer,
+                      clock=lambda: mesh.traffic.now, live=False)
+
+
+async def voting_failing(pilot, app: MeshtuiApp) -> DashboardScreen:
+    """Every list in, voting-split selected, its degraded canary judged failing."""
+    screen = await loaded(pilot, app)
+    await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list")
+    screen.select_split(VOTING)
+    await settle(pilot, lambda: screen.selected == VOTING
+                 and screen.presenter.failing(screen.state.split(VOTING)),
+                 message="voting-split selected, its canary failing")
+    return screen
+
+
+async def dialog_warnings(pilot, app: MeshtuiApp, *keys: str) -> tuple[str, ...]:
+    """Press `keys` and return the warnings of the confirmation they open."""
+    await pilot.press(*keys)
+    await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
+    return app.screen.confirmation.warnings
+
+
+async def test_promote_dialog_names_the_failing_figure(control_app: MeshtuiApp) -> None:
+    """Promoting the degraded canary warns with its figure before anything is written."""
+    app = control_app
     async with app.run_test(size=SIZE) as pilot:
-        screen = await loaded(pilot, app)
-        await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list")
-        screen.select_split(VOTING)
-        await settle(pilot, lambda: screen.selected == VOTING, message="voting-split selected")
-        await pilot.press("P")
-        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
-        warnings = app.screen.confirmation.warnings
+        await voting_failing(pilot, app)
+        warnings = await dialog_warnings(pilot, app, "P")
         assert warnings and warnings[0].startswith("Promoting despite a failing check: voting-v2-svc: "), warnings
         assert " vs stable " in warnings[0]
         await pilot.press("escape")
 
 
 async def test_weight_dialog_warns_before_sending_traffic_to_a_failing_backend(
-        mesh: SimulatedMesh, mesh_client: MeshClient, make_control_app: Callable) -> None:
+        control_app: MeshtuiApp) -> None:
     """`+` on the degraded canary then `a`: the dialog leads with its failing figure; `-` (the
     canary loses traffic) carries no such warning."""
-    _, writer = make_control_app()
-    app = MeshtuiApp(mesh_client, mesh.source(), Settings(), writer=writer,
-                     clock=lambda: mesh.traffic.now, live=False)
+    app = control_app
     async with app.run_test(size=SIZE) as pilot:
-        screen = await loaded(pilot, app)
-        await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list")
-        screen.select_split(VOTING)
-        await settle(pilot, lambda: screen.selected == VOTING
-                     and screen.presenter.failing(screen.state.split(VOTING)),
-                     message="voting-split selected, its canary failing")
+        await voting_failing(pilot, app)
         for key, warned in (("+", True), ("-", False)):
-            await pilot.press("escape", key, "a")
-            await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
-            names = app.screen.confirmation.lines
-            warnings = app.screen.confirmation.warnings
+            warnings = await dialog_warnings(pilot, app, "escape", key, "a")
             gaining = [w for w in warnings if w.startswith("Sending more traffic to a failing backend")]
-            assert bool(gaining) == warned, (key, names, warnings)
+            assert bool(gaining) == warned, (key, warnings)
             if warned:
                 assert gaining[0].startswith("Sending more traffic to a failing backend: voting-v2-svc: ")
             await pilot.press("escape")
             await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="back")
 
 
-async def test_marking_a_failing_backend_stable_warns(mesh: SimulatedMesh, mesh_client: MeshClient,
-                                                      make_control_app: Callable) -> None:
+async def test_marking_a_failing_backend_stable_warns(control_app: MeshtuiApp) -> None:
     """`s` on the degraded canary: the dialog says it is failing and what `0` would then do."""
-    _, writer = make_control_app()
-    app = MeshtuiApp(mesh_client, mesh.source(), Settings(), writer=writer,
-                     clock=lambda: mesh.traffic.now, live=False)
+    app = control_app
     async with app.run_test(size=SIZE) as pilot:
-        screen = await loaded(pilot, app)
-        await settle(pilot, lambda: screen.pipeline.all_listed(screen.state), message="every list")
-        screen.select_split(VOTING)
-        await settle(pilot, lambda: screen.selected == VOTING
-                     and screen.presenter.failing(screen.state.split(VOTING)),
-                     message="voting-split selected, its canary failing")
-        await pilot.press("s")
-        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), message="the dialog")
-        warnings = app.screen.confirmation.warnings
+        await voting_failing(pilot, app)
+        warnings = await dialog_warnings(pilot, app, "s")
         assert warnings[0].startswith("Marking a failing backend stable (0 would then send it all "
                                       "traffic): voting-v2-svc: "), warnings
