@@ -12,6 +12,7 @@ from textual.widgets import Button
 
 from meshtui.kube.audit import read_audit
 from meshtui.model.roles import STABLE_ANNOTATION
+from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.dashboard import DashboardScreen
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable
@@ -139,19 +140,25 @@ async def test_zero_sends_the_canary_to_zero(make_control_app: Callable, mesh, t
         assert [b["weight"] for b in json.loads(out)["spec"]["backends"]] == ["100", "0"]
 
 
+async def typed_name_dialog(pilot, app) -> ConfirmDialog:
+    """`=75` on authors-split (25% now: a 50-point move), then `a`: the dialog asking for the name."""
+    await pilot.press("equals_sign")
+    await drawn(pilot, app, PercentPrompt)
+    await pilot.press("7", "5", "enter")
+    await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
+    await pilot.press("a")
+    confirm = await dialog(pilot, app)
+    assert confirm.confirmation.typed == "authors-split"
+    return confirm
+
+
 async def test_fifty_points_need_the_name_typed(make_control_app: Callable, mesh) -> None:
     """A 50-point change needs the split's name: a wrong name writes nothing, the right one writes."""
     app, _ = make_control_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, AUTHORS)
         before = len(mutating_requests(mesh))
-        await pilot.press("equals_sign")
-        await drawn(pilot, app, PercentPrompt)
-        await pilot.press("7", "5", "enter")
-        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
-        await pilot.press("a")
-        confirm = await dialog(pilot, app)
-        assert confirm.confirmation.typed == "authors-split"
+        confirm = await typed_name_dialog(pilot, app)
         await pilot.press("y")
         assert app.screen is confirm, "y alone does not confirm"
         await pilot.press(*"authors", "enter")
@@ -184,13 +191,7 @@ async def test_a_typed_name_dialog_names_the_cancel_key_that_works(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_split(pilot, app, AUTHORS)
         before = len(mutating_requests(mesh))
-        await pilot.press("equals_sign")
-        await drawn(pilot, app, PercentPrompt)
-        await pilot.press("7", "5", "enter")
-        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="prompt closed")
-        await pilot.press("a")
-        confirm = await dialog(pilot, app)
-        assert confirm.confirmation.typed == "authors-split"
+        confirm = await typed_name_dialog(pilot, app)
         label = str(confirm.query_one("#confirm-no", Button).label)
         assert "(n)" not in label and "esc" in label, label
         await pilot.press("n")
