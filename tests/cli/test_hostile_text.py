@@ -50,23 +50,30 @@ def _hostile_split(name: str, **kwargs) -> dict:
     return obj
 
 
-@pytest.fixture
-def hostile(apiserver: RunningApiServer, tmp_path: Path,
-            capsys: pytest.CaptureFixture[str]) -> RunningApiServer:
-    """Splits, a plan and a Rollout whose strings carry escape sequences."""
-    apiserver.store.create(_hostile_split("evil", weights=(90, 10)))
+def _planned(apiserver: RunningApiServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+             message: str) -> dict:
+    """Split `planned` with a plan started by the CLI, its stored message then set to `message`;
+    returns the plan state stored."""
     apiserver.store.create(trafficsplit("planned"))
     plan = tmp_path / "plan.yaml"
     plan.write_text("steps:\n  - pause: {untilApproved: true}\n  - setWeight: 50\n")
     started = run_main(["rollout", "start", "ts/planned", "--plan", str(plan),
                         "--kubeconfig", str(apiserver.kubeconfig)], capsys)
     assert started.returncode == 0, started.stderr
-    api = "split.smi-spec.io/v1alpha2"
-    obj = apiserver.store.get(api, "TrafficSplit", "default", "planned")
+    obj = apiserver.store.get("split.smi-spec.io/v1alpha2", "TrafficSplit", "default", "planned")
     state = json.loads(obj["metadata"]["annotations"][ANNOTATION])
-    state["message"] = HOSTILE
+    state["message"] = message
     obj["metadata"]["annotations"][ANNOTATION] = json.dumps(state)
     apiserver.store.update(obj)
+    return state
+
+
+@pytest.fixture
+def hostile(apiserver: RunningApiServer, tmp_path: Path,
+            capsys: pytest.CaptureFixture[str]) -> RunningApiServer:
+    """Splits, a plan and a Rollout whose strings carry escape sequences."""
+    apiserver.store.create(_hostile_split("evil", weights=(90, 10)))
+    _planned(apiserver, tmp_path, capsys, HOSTILE)
     books = _hostile_split("books", service="books", weights=(80, 20))
     books["metadata"]["ownerReferences"] = owner_ref("Rollout", "books")
     apiserver.store.create(books)
@@ -170,18 +177,7 @@ def oversized(apiserver: RunningApiServer, tmp_path: Path,
     long["spec"]["backends"][0]["service"] = _long("p")
     long["spec"]["backends"][1]["service"] = _long("c")
     apiserver.store.create(long)
-    apiserver.store.create(trafficsplit("planned"))
-    plan = tmp_path / "plan.yaml"
-    plan.write_text("steps:\n  - pause: {untilApproved: true}\n  - setWeight: 50\n")
-    started = run_main(["rollout", "start", "ts/planned", "--plan", str(plan),
-                        "--kubeconfig", str(apiserver.kubeconfig)], capsys)
-    assert started.returncode == 0, started.stderr
-    api = "split.smi-spec.io/v1alpha2"
-    obj = apiserver.store.get(api, "TrafficSplit", "default", "planned")
-    state = json.loads(obj["metadata"]["annotations"][ANNOTATION])
-    state["message"] = _long("m")
-    obj["metadata"]["annotations"][ANNOTATION] = json.dumps(state)
-    apiserver.store.update(obj)
+    state = _planned(apiserver, tmp_path, capsys, _long("m"))
     broken = trafficsplit("broken")
     broken["metadata"]["annotations"] = {ANNOTATION: json.dumps({**state, "weight": 1e999})}
     apiserver.store.create(broken)
