@@ -29,3 +29,14 @@ def test_every_given_names_a_shared_profile() -> None:
             if "given" in names and not names & SHARED:
                 bare.append(f"{path.relative_to(TESTS)}:{node.lineno} {node.name}")
     assert bare == [], "Hypothesis tests without a shared settings profile:\n" + "\n".join(bare)
+
+
+def test_every_shared_profile_draws_the_same_examples_each_run() -> None:
+    # A random draw once failed CI on a commit whose code had not changed since the last pass.
+    from tests.model import hypothesis_settings as shared
+
+    profiles = {name: getattr(shared, name) for name in ("DEFAULT", "QUICK", "FUZZ", "LONG_RUNS",
+                                                           "SEEDED", "PILOT")}
+    profiles["seeded(3)"] = shared.seeded(3)
+    random = [name for name, profile in profiles.items() if not profile.derandomize]
+    assert random == [], f"profiles drawing random examples: {random}"

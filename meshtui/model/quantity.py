@@ -89,7 +89,7 @@ def parse_quantity(value: int | float | str) -> Fraction:
             quantities. The message names the offending value (cut short).
     """
     if isinstance(value, bool) or value is None:
-        raise QuantityError(f"not a quantity: {value!r}")
+        raise QuantityError(f"not a quantity: {short_repr(value)}")
     if type(value) is str and len(value) > MAX_QUANTITY_LENGTH:
         # Refused before the cache, which would otherwise keep the long string alive.
         raise QuantityError(f"quantity of {len(value):,} characters is too long: "
@@ -115,9 +115,9 @@ def _parse(value: int | float | str) -> Fraction:
         return _non_negative(Fraction(value), value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise QuantityError(f"not a finite quantity: {value!r}")
+            raise QuantityError(f"not a finite quantity: {short_repr(value)}")
         if value > MAX_QUANTITY:
-            raise QuantityError(f"quantity too large: {value!r}", "too large")
+            raise QuantityError(f"quantity too large: {short_repr(value)}", "too large")
         # repr() gives the shortest decimal that round-trips, so 0.1 becomes 1/10, not a binary fraction.
         return _non_negative(Fraction(repr(value)), value)
     if not isinstance(value, str):
@@ -127,19 +127,19 @@ def _parse(value: int | float | str) -> Fraction:
     if match is not None:
         exponent = int(match["exp"])
         if abs(exponent) > _MAX_EXPONENT:
-            raise QuantityError(f"quantity exponent out of range: {value!r}")
+            raise QuantityError(f"quantity exponent out of range: {short_repr(value)}")
         multiplier = Fraction(10) ** exponent
     else:
         match = _SUFFIX_RE.fullmatch(text)
         if match is None:
-            raise QuantityError(f"not a quantity: {value!r}")
+            raise QuantityError(f"not a quantity: {short_repr(value)}")
         suffix = match["suffix"]
         multiplier = _BINARY_SUFFIXES.get(suffix) or _DECIMAL_SUFFIXES[suffix]
     number = Fraction(match["digits"]) * multiplier
     if match["sign"] == "-":
         number = -number
     if number > MAX_QUANTITY:
-        raise QuantityError(f"quantity too large: {value!r}", "too large")
+        raise QuantityError(f"quantity too large: {short_repr(value)}", "too large")
     return _non_negative(number, value)
 
 

@@ -3,11 +3,23 @@ health check (CI machines are shared and slow, and a loaded machine failed a bar
 
 Every `@given` test names one of these (tests/test_hypothesis_settings.py checks it); `DEFAULT`
 is also loaded as the profile for the whole run, so a test that forgot still runs under it.
+
+Every profile is derandomized: the same commit draws the same examples on every run, so CI's
+verdict on a commit does not depend on luck (a random draw once failed CI on a bug that had been
+in the tree for a whole round). `MESHTUI_HYPOTHESIS=explore` draws new random examples instead,
+to look for bugs; whatever it finds becomes an `@example` on the test.
 """
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, Phase, settings
+
+_EXPLORE = os.environ.get("MESHTUI_HYPOTHESIS") == "explore"
+settings.register_profile("meshtui-base", derandomize=not _EXPLORE,
+                          database=settings.default.database if _EXPLORE else None)
+settings.load_profile("meshtui-base")
 
 _SLOW_MACHINE = [HealthCheck.too_slow]
 
