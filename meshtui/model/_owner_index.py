@@ -1,47 +1,48 @@
-"""Provides the lookup of which Canary or Rollout drives a split that does not name its owner."""
+"""Provides the lookup of which owning object drives a split that does not name its owner.
+
+The one owner resolution of meshtui: `MeshState` (the dashboard) and the CLI (`get splits`,
+`weight`, `pause`...) both build an `OwnerIndex` from the owning objects they read and ask it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from meshtui.model._fields import as_str
-from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
+from meshtui.model.owners import registry
+from meshtui.model.owners._kind import Claim, Owner
 from meshtui.model.split import Split
+
+__all__ = ["OwnerIndex", "resolve_owners"]
 
 
 @dataclass
 class OwnerIndex:
-    """Canaries by apex and Rollouts by the split names they route through, per namespace."""
+    """Owning objects by the splits they claim, per (namespace, split name)."""
 
-    canaries: dict[tuple[str, str], tuple[CanaryState, Owner]] = field(default_factory=dict)
-    """(namespace, apex) -> the Canary whose Flagger objects are named after that apex."""
-    rollout_splits: dict[tuple[str, str], Owner] = field(default_factory=dict)
-    """(namespace, TrafficSplit name) -> the Rollout whose SMI routing uses it."""
-    rollout_routes: dict[tuple[str, str], Owner] = field(default_factory=dict)
-    """(namespace, HTTPRoute name) -> the Rollout whose Gateway API plugin edits it."""
+    claims: dict[tuple[str, str], list[tuple[Claim, Owner]]] = field(default_factory=dict)
+    """(namespace, split name) -> claims on it with their owners, in registration order."""
 
     @classmethod
-    def build(cls, canaries: Iterable[dict[str, Any]], rollouts: Iterable[dict[str, Any]]) -> OwnerIndex:
-        """Index Canary and Rollout objects (the first one wins when two claim the same split)."""
+    def build(cls, objects: Mapping[str, Iterable[dict[str, Any]]]) -> OwnerIndex:
+        """Index owning objects given by resource key (keys of kinds not registered are ignored).
+
+        Args:
+            objects: Resource key (`canaries`, `rollouts`...) -> its objects.
+        """
         index = cls()
-        for obj in canaries:
-            state = CanaryState.from_object(obj)
-            owner = Owner("Canary", state.name, as_str(obj.get("apiVersion"), "flagger.app/v1beta1"), FLAGGER)
-            if state.apex and state.name:
-                index.canaries.setdefault((state.namespace, state.apex), (state, owner))
-        for obj in rollouts:
-            state = RolloutState.from_object(obj)
-            if not state.name:
+        for kind in registry.owner_kinds():
+            if kind.resource is None:
                 continue
-            owner = Owner("Rollout", state.name, as_str(obj.get("apiVersion"), "argoproj.io/v1alpha1"),
-                          ARGO_ROLLOUTS)
-            if state.traffic_split_name:
-                index.rollout_splits.setdefault((state.namespace, state.traffic_split_name), owner)
-            for route in state.http_routes:
-                index.rollout_routes.setdefault((state.namespace, route), owner)
+            for obj in objects.get(kind.resource.key, ()):
+                if not isinstance(obj, dict):
+                    continue
+                state = kind.parse(obj)
+                owner = kind.owner_of_state(state)
+                for claim in kind.claims(state):
+                    index.claims.setdefault((claim.namespace, claim.name), []).append((claim, owner))
         return index
 
     def resolve(self, split: Split) -> Owner | None:
@@ -49,15 +50,27 @@ class OwnerIndex:
         owner = split.owner
         if owner is not None and owner.name:
             return owner
-        key = (split.namespace, split.name)
-        if owner is None or owner.controller == ARGO_ROLLOUTS:
-            table = self.rollout_splits if split.kind == "TrafficSplit" else self.rollout_routes
-            if key in table:
-                return table[key]
-        if owner is None or owner.controller == FLAGGER:
-            found = self.canaries.get(key)
-            # Without a hint from the object, only a split shaped like Flagger's counts as the Canary's.
-            if found is not None and (owner is not None or
-                                      found[0].primary_service in {b.name for b in split.backends}):
-                return found[1]
+        found = [(claim, candidate) for claim, candidate in self.claims.get((split.namespace, split.name), ())
+                 if not claim.split_kinds or split.kind in claim.split_kinds]
+        # An owner that names the split beats one whose naming convention fits it.
+        found.sort(key=lambda item: not item[0].explicit)
+        for claim, candidate in found:
+            if owner is not None and candidate.controller != owner.controller:
+                continue
+            # Without a mark on the object, a convention counts only for a split shaped like it.
+            if owner is None and not claim.fits(split):
+                continue
+            if candidate.namespace == split.namespace:
+                candidate = dataclasses.replace(candidate, namespace="")
+            return candidate
         return owner
+
+
+def resolve_owners(splits: Sequence[Split], objects: Mapping[str, Iterable[dict[str, Any]]]) -> list[Split]:
+    """The splits with their owners resolved through the owning objects (by resource key)."""
+    index = OwnerIndex.build(objects)
+    resolved = []
+    for split in splits:
+        owner = index.resolve(split)
+        resolved.append(split if owner == split.owner else dataclasses.replace(split, owner=owner))
+    return resolved

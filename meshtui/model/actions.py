@@ -1,6 +1,6 @@
 """Provides what an action means for a split and its owner, and how to tell a write was reverted.
 
-An action on a split owned by Flagger or Argo Rollouts is asked of that controller (writing weights
+An action on a split owned by a registered controller (Flagger, Argo Rollouts...) is asked of it (writing weights
 directly would be reverted on its next reconcile). A split nobody drives is changed directly:
 promote sends everything to the canary, abort everything to stable.
 """
@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_str
-from meshtui.model._owner_actions import canary_writes, gate_checks, rollout_writes
-from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
+from meshtui.model.owners import registry
+from meshtui.model.owners.flagger import gate_checks
+from meshtui.model.ownership import Owner, who
 from meshtui.model.plans import (
     MERGE_PATCH,
     ActionPlan,
@@ -30,7 +30,6 @@ from meshtui.model.weights import all_to
 
 __all__ = [
     "ACTIONS",
-    "PAUSE_STOPS_WEIGHTS",
     "ActionPlan",
     "ObjectTarget",
     "PlannedWrite",
@@ -40,46 +39,54 @@ __all__ = [
     "detect_revert",
     "gate_checks",
     "manual_weights_warning",
+    "pause_stops_weights",
     "plan_mark_stable",
     "plan_action",
+    "weights_reset",
 ]
 
 ACTIONS = ("pause", "resume", "promote", "promote-full", "abort", "retry")
 """Every action meshtui offers."""
 
-_MANAGER_NAMES = {"rollouts-controller": ARGO_ROLLOUTS}
-
-PAUSE_STOPS_WEIGHTS = frozenset({FLAGGER})
-"""Controllers whose pause stops them setting the weights (Flagger's `spec.suspend`). A paused
-Argo Rollout keeps setting them to its current step."""
+def pause_stops_weights(controller: str) -> bool:
+    """Whether pausing `controller` stops it setting the weights (Flagger's `spec.suspend`; a
+    paused Argo Rollout keeps setting them to its current step)."""
+    kind = registry.by_controller(controller)
+    return kind is not None and kind.pause_stops_weights
 
 
 def manual_weights_warning(owner: Owner, pause_hint: str = "", move_hint: str = "") -> str:
     """What a manual weight change on a split `owner` drives will come to, and what works instead.
 
     Args:
-        owner: The split's owner (Flagger or Argo Rollouts).
-        pause_hint: How to suspend Flagger first, e.g. "(c)", where that is offered.
+        owner: The split's owner (a registered controller).
+        pause_hint: How to suspend the owner first, e.g. "(c)", where that is offered.
         move_hint: How to promote or abort, e.g. "(P / A)".
     """
-    who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
-    if owner.controller in PAUSE_STOPS_WEIGHTS:
-        hint = f" {pause_hint}" if pause_hint else ""
-        return (f"{who} owns this split: Flagger will take it over and set the weights back on "
-                f"its next analysis, unless it is suspended first{hint}.")
-    hint = f" {move_hint}" if move_hint else ""
-    return (f"{who} owns this split: Argo Rollouts will set the weights back to the Rollout's "
-            "current step within seconds, even while it is paused. To move traffic, promote "
-            f"or abort the Rollout{hint}.")
+    kind = registry.by_controller(owner.controller)
+    if kind is None:
+        return f"{who(owner)} owns this split and may set the weights back."
+    return kind.weights_warning(who(owner), pause_hint, move_hint)
 
 
-def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,
-                action: str) -> ActionPlan | Unavailable:
+def weights_reset(owner: Owner | None, owner_state: Any) -> bool:
+    """Whether a manual weight change on a split `owner` drives will be set back by it.
+
+    Unknown state counts as yes; a state that says the controller leaves the weights alone
+    (a suspended Canary, a failover split without a primary) as no.
+    """
+    kind = registry.by_controller(owner.controller) if owner is not None else None
+    if kind is None:
+        return False
+    return owner_state is None or kind.resets_weights(owner_state)
+
+
+def plan_action(split: Split, owner_state: Any, action: str) -> ActionPlan | Unavailable:
     """Plan an action on a split.
 
     Args:
         split: The split the user acted on.
-        owner_state: State of its Canary or Rollout (from `MeshState.owner_state`), if any.
+        owner_state: State of its owner (from `MeshState.owner_state`), if any.
         action: One of `ACTIONS`.
 
     Returns:
@@ -87,28 +94,18 @@ def plan_action(split: Split, owner_state: CanaryState | RolloutState | None,
     """
     if action not in ACTIONS:
         return Unavailable(action, f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}")
-    if isinstance(owner_state, CanaryState):
-        writes = canary_writes(owner_state, action)
-        controller = FLAGGER
-    elif isinstance(owner_state, RolloutState):
-        writes = rollout_writes(owner_state, action)
-        controller = ARGO_ROLLOUTS
-    else:
+    kind = registry.by_state(owner_state) if owner_state is not None else None
+    if kind is None:
         return _direct(split, action)
+    writes = kind.writes(owner_state, action)
     if isinstance(writes, Unavailable):
         return writes
     summary = "; ".join(write.description for write in writes)
-    notes: tuple[str, ...] = ()
-    if controller == FLAGGER and action in ("promote", "abort"):
-        then = "promotes the canary" if action == "promote" else "rolls the canary back"
-        notes = (f"Opening the gate changes no traffic by itself: Flagger {then} when it next "
-                 "checks the gate (each analysis interval).",)
-    return ActionPlan(action, split.ref, controller, summary[:1].upper() + summary[1:],
-                      tuple(writes), notes=notes)
+    return ActionPlan(action, split.ref, kind.controller, summary[:1].upper() + summary[1:],
+                      tuple(writes), notes=kind.action_notes(action))
 
 
-def plan_mark_stable(split: Split, owner_state: CanaryState | RolloutState | None,
-                     backend: str) -> ActionPlan | Unavailable:
+def plan_mark_stable(split: Split, owner_state: Any, backend: str) -> ActionPlan | Unavailable:
     """Record `backend` as the split's stable backend (`meshtui.io/stable`), guarded by its
     resourceVersion. Roles then follow it: the canary is another backend, `0` sends all to it.
 
@@ -118,9 +115,8 @@ def plan_mark_stable(split: Split, owner_state: CanaryState | RolloutState | Non
         backend: The backend to mark (first rule).
     """
     owner = split.owner
-    if owner is not None and owner.controller in (FLAGGER, ARGO_ROLLOUTS):
-        who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
-        return Unavailable("mark-stable", f"{who} decides which backend of {split.ref} is stable")
+    if owner is not None and registry.by_controller(owner.controller) is not None:
+        return Unavailable("mark-stable", f"{who(owner)} decides which backend of {split.ref} is stable")
     stable, _ = stable_and_canary(split, owner_state)
     if stable is not None and split.backends[stable].name == backend:
         return Unavailable("mark-stable", f"{backend} is already the stable backend")
@@ -135,10 +131,9 @@ def plan_mark_stable(split: Split, owner_state: CanaryState | RolloutState | Non
 def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
     """Promote or abort a split no controller drives by writing its first rule's weights."""
     owner = split.owner
-    if owner is not None and owner.controller in (FLAGGER, ARGO_ROLLOUTS):
-        who = f"{owner.kind} {owner.name}" if owner.name else owner.controller
-        return Unavailable(action, f"{split.ref} is driven by {who}, whose state is not known yet; "
-                                   "weights written directly would be reverted")
+    if owner is not None and registry.by_controller(owner.controller) is not None:
+        return Unavailable(action, f"{split.ref} is driven by {who(owner)}, whose state is not known "
+                                   "yet; weights written directly would be reverted")
     if action not in ("promote", "abort"):
         return Unavailable(action, "no progressive plan runs on this split")
     stable, canary = stable_and_canary(split)
@@ -185,7 +180,7 @@ def detect_revert(written: Sequence[int], current: Sequence[int],
     manager = _last_other_manager(managed_fields or ())
     who = f"by {manager}" if manager else "by another writer"
     back = before is not None and list(before) == list(current)
-    verb = "reverted" if wrote and (back or manager in (FLAGGER, ARGO_ROLLOUTS)) else "changed"
+    verb = "reverted" if wrote and (back or registry.by_controller(manager) is not None) else "changed"
     return f"{verb} {who} after {max(1, round(elapsed))} s"  # under a second reads "1 s"
 
 
@@ -199,4 +194,5 @@ def _last_other_manager(managed_fields: Sequence[Mapping[str, Any]]) -> str:
     # RFC 3339 times in one format sort as strings; entries without a time sort first.
     latest = max(enumerate(entries), key=lambda item: (as_str(item[1].get("time")), item[0]))[1]
     manager = as_str(latest.get("manager"))
-    return _MANAGER_NAMES.get(manager, manager)
+    kind = registry.by_manager(manager)
+    return kind.controller if kind is not None else manager

@@ -14,12 +14,12 @@ from typing import Any
 from meshtui.model._fields import as_str
 from meshtui.model._owner_index import OwnerIndex
 from meshtui.model.checks import Check, mesh_checks
-from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
+from meshtui.model.owners import registry
+from meshtui.model.ownership import Owner
 from meshtui.model.services import ServiceInfo, service_infos
 from meshtui.model.split import Split, SplitRef, is_split_object, parse_split
 
-__all__ = ["RESOURCES", "SPLIT_RESOURCES", "MeshState"]
+__all__ = ["BASE_RESOURCES", "SPLIT_RESOURCES", "MeshState", "resources"]
 
 SPLIT_RESOURCES = (
     "trafficsplits",
@@ -28,16 +28,19 @@ SPLIT_RESOURCES = (
 )
 """Resource keys whose objects are splits."""
 
-RESOURCES = (
+BASE_RESOURCES = (
     "namespaces",
     "services",
     "deployments",
     *SPLIT_RESOURCES,
     "serviceprofiles",
-    "canaries",
-    "rollouts",
 )
-"""Every resource key MeshState knows; others are stored but never interpreted."""
+"""Resource keys MeshState interprets besides the owner kinds' (see `resources`)."""
+
+
+def resources() -> tuple[str, ...]:
+    """Every resource key MeshState knows, the registered owner kinds' included."""
+    return BASE_RESOURCES + tuple(resource.key for resource in registry.owner_resources())
 
 _Key = tuple[str, str]
 
@@ -69,8 +72,8 @@ class MeshState:
         """splits() result with owners resolved, for the version it was computed at."""
         self._changes: dict[str, int] = {}
         """Change count per resource key, so derived views rebuild only when their inputs change."""
-        self._owners_at: tuple[tuple[int, int], OwnerIndex] = ((-1, -1), OwnerIndex())
-        """Canaries and Rollouts indexed by the splits they drive, for the version it was built at."""
+        self._owners_at: tuple[tuple[tuple[str, int], ...], OwnerIndex] = ((("", -1),), OwnerIndex())
+        """Owning objects indexed by the splits they drive, for the changes it was built at."""
 
     def replace(self, resource: str, objects: Iterable[dict[str, Any]]) -> None:
         """Replace every object of one resource type (after a full list or re-list)."""
@@ -150,18 +153,28 @@ class MeshState:
         """Find who drives a split, naming the Canary or Rollout when the object alone could not."""
         return self._owner_index().resolve(split)
 
-    def owner_state(self, split: Split) -> CanaryState | RolloutState | None:
-        """Return the state of the split's Canary or Rollout, if it is known."""
+    def owner_object(self, split: Split) -> dict[str, Any] | None:
+        """The object that records the state of the split's owner, if it is known.
+
+        That is the owning object (a Canary, a Rollout), or the split itself for a controller
+        without objects of its own (linkerd-failover).
+        """
         owner = self.owner_of(split)
-        if owner is None or not owner.name:
+        kind = registry.by_controller(owner.controller) if owner is not None else None
+        if owner is None or kind is None or not owner.name:
             return None
-        if owner.controller == FLAGGER:
-            obj = self.get("canaries", split.namespace, owner.name)
-            return CanaryState.from_object(obj) if obj is not None else None
-        if owner.controller == ARGO_ROLLOUTS:
-            obj = self.get("rollouts", split.namespace, owner.name)
-            return RolloutState.from_object(obj) if obj is not None else None
-        return None
+        if kind.resource is None:
+            return split.obj
+        return self.get(kind.resource.key, owner.namespace or split.namespace, owner.name)
+
+    def owner_state(self, split: Split) -> Any:
+        """Return the state of the split's owner (`CanaryState`, `RolloutState`...), if it is known."""
+        owner = self.owner_of(split)
+        obj = self.owner_object(split)
+        if owner is None or obj is None:
+            return None
+        kind = registry.by_controller(owner.controller)
+        return kind.parse(obj) if kind is not None else None
 
     def checks(self) -> list[Check]:
         """Return configuration problems across the mesh (shadowed routes, missing extensions...)."""
@@ -191,13 +204,14 @@ class MeshState:
 
     def _owner_index(self) -> OwnerIndex:
         """The owner index for the current version, rebuilt only after a change."""
-        stamp = (self._changes.get("canaries", 0), self._changes.get("rollouts", 0))
+        keys = [resource.key for resource in registry.owner_resources()]
+        stamp = tuple((key, self._changes.get(key, 0)) for key in keys)
         if self._owners_at[0] != stamp:
-            self._owners_at = (stamp, OwnerIndex.build(self.objects("canaries"), self.objects("rollouts")))
+            self._owners_at = (stamp, OwnerIndex.build({key: self.objects(key) for key in keys}))
         return self._owners_at[1]
 
     def _resolved(self, split: Split) -> Split:
-        """The split with its owner resolved through Canaries and Rollouts."""
+        """The split with its owner resolved through the owning objects."""
         owner = self.owner_of(split)
         return split if owner == split.owner else dataclasses.replace(split, owner=owner)
 

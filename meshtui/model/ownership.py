@@ -1,93 +1,82 @@
-"""Provides the recognition of the controller that owns a split object.
+"""Provides the recognition of the controller that owns a split object, from the object alone.
 
 Flagger and Argo Rollouts set an ownerReference (controller=true) on the TrafficSplits and
 HTTPRoutes they create. When there is none (Flagger against a remote mesh cluster, Argo's Gateway API
-plugin editing a user-owned route), the field managers and Argo's in-progress label still tell which
-controller writes the weights; the owning object's name is then left empty for `MeshState` to resolve.
+plugin editing a user-owned route), a controller's label (Argo's in-progress label,
+linkerd-failover's `controlled-by`) or its field manager still tells which controller writes the
+weights; the owning object's name is then left empty for the owner index to resolve. Which marks
+mean which controller is declared by the owner kinds (`meshtui.model.owners`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from meshtui.model._fields import as_dict, as_list, as_str, split_api_version, string_map
+from meshtui.model._fields import as_dict, as_list, as_str
+from meshtui.model.owners import registry
+from meshtui.model.owners._kind import ControllerName, Owner
+from meshtui.model.owners.argo import ARGO_GATEWAY_LABEL, ARGO_ROLLOUTS
+from meshtui.model.owners.failover import LINKERD_FAILOVER
+from meshtui.model.owners.flagger import FLAGGER
+from meshtui.model.owners.registry import OTHER
 
 __all__ = [
     "ARGO_GATEWAY_LABEL",
     "ARGO_ROLLOUTS",
     "CONTROLLER_NAMES",
     "FLAGGER",
+    "LINKERD_FAILOVER",
     "OTHER",
     "ControllerName",
     "Owner",
     "controller_of",
     "owner_from_metadata",
+    "who",
 ]
 
-FLAGGER = "flagger"
-"""Controller name of Flagger."""
-ARGO_ROLLOUTS = "argo-rollouts"
-"""Controller name of Argo Rollouts."""
-OTHER = "other"
-"""Controller name of any owner meshtui does not know how to drive."""
+
+class _ControllerNames(Mapping[str, ControllerName]):
+    """Display names of the registered controllers, read from the registry on each lookup."""
+
+    def __getitem__(self, controller: str) -> ControllerName:
+        name = registry.display_name(controller)
+        if name is None:
+            raise KeyError(controller)
+        return name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([kind.controller for kind in registry.owner_kinds()])
+
+    def __len__(self) -> int:
+        return len(registry.owner_kinds())
 
 
-@dataclass(frozen=True)
-class ControllerName:
-    """How a controller meshtui drives is named on screen."""
-
-    full: str
-    """The product's name, e.g. "Argo Rollouts"."""
-    short: str
-    """A name for narrow columns, e.g. "Argo"."""
-
-
-CONTROLLER_NAMES: Mapping[str, ControllerName] = MappingProxyType({
-    FLAGGER: ControllerName("Flagger", "Flagger"),
-    ARGO_ROLLOUTS: ControllerName("Argo Rollouts", "Argo"),
-})
+CONTROLLER_NAMES: Mapping[str, ControllerName] = _ControllerNames()
 """Display names of the controllers meshtui drives, by controller name."""
-
-ARGO_GATEWAY_LABEL = "rollouts.argoproj.io/gatewayapi-canary"
-"""Label Argo's Gateway API plugin puts on a route while a canary is in progress."""
-
-_FLAGGER_API = "flagger.app/v1beta1"
-_ROLLOUT_API = "argoproj.io/v1alpha1"
-_ARGO_MANAGERS = frozenset({"argo-rollouts", "rollouts-controller"})
-
-
-@dataclass(frozen=True)
-class Owner:
-    """The controller that owns a split and rewrites its weights."""
-
-    kind: str
-    """`Canary`, `Rollout`, or whatever kind owns the object."""
-    name: str
-    """Name of the owning object; empty when only the controller is known (resolved by MeshState)."""
-    api_version: str
-    """API version of the owner, e.g. `flagger.app/v1beta1`."""
-    controller: str
-    """`flagger`, `argo-rollouts` or `other`."""
 
 
 def controller_of(kind: str, api_version: str) -> str:
-    """Name the controller behind an owner kind: `flagger`, `argo-rollouts` or `other`."""
-    group, _ = split_api_version(api_version)
-    if kind == "Canary" and group == "flagger.app":
-        return FLAGGER
-    if kind == "Rollout" and group == "argoproj.io":
-        return ARGO_ROLLOUTS
-    return OTHER
+    """Name the controller behind an owner kind, or `other`."""
+    found = registry.by_reference(kind, api_version)
+    return found.controller if found is not None else OTHER
 
 
-def owner_from_metadata(meta: dict[str, Any]) -> Owner | None:
+def who(owner: Owner) -> str:
+    """The owner as prose names it: "Canary podinfo", "linkerd-failover", or the controller."""
+    kind = registry.by_controller(owner.controller)
+    if kind is not None:
+        return kind.who(owner)
+    return f"{owner.kind} {owner.name}" if owner.name else owner.controller
+
+
+def owner_from_metadata(meta: dict[str, Any], kind: str = "", api_version: str = "") -> Owner | None:
     """Find the owner of an object from its ownerReferences, labels and managedFields.
 
     Args:
         meta: The object's metadata.
+        kind: The object's kind (a mark may apply to one kind only).
+        api_version: The object's API version.
 
     Returns:
         The owner, or None when nothing points at a controller.
@@ -95,8 +84,10 @@ def owner_from_metadata(meta: dict[str, Any]) -> Owner | None:
     owner = _from_owner_references(meta.get("ownerReferences"))
     if owner is not None:
         return owner
-    if ARGO_GATEWAY_LABEL in string_map(meta.get("labels")):
-        return Owner(kind="Rollout", name="", api_version=_ROLLOUT_API, controller=ARGO_ROLLOUTS)
+    for owner_kind in registry.owner_kinds():
+        owner = owner_kind.mark(meta, kind, api_version)
+        if owner is not None:
+            return owner
     return _from_managers(meta.get("managedFields"))
 
 
@@ -122,11 +113,11 @@ def _from_owner_references(value: Any) -> Owner | None:
 
 
 def _from_managers(value: Any) -> Owner | None:
-    """Recognise Flagger or Argo Rollouts among the field managers of the object."""
+    """Recognise a registered controller among the field managers that mark ownership."""
     for item in as_list(value):
         manager = as_str(as_dict(item).get("manager"))
-        if manager == FLAGGER:
-            return Owner(kind="Canary", name="", api_version=_FLAGGER_API, controller=FLAGGER)
-        if manager in _ARGO_MANAGERS:
-            return Owner(kind="Rollout", name="", api_version=_ROLLOUT_API, controller=ARGO_ROLLOUTS)
+        for owner_kind in registry.owner_kinds():
+            if manager in owner_kind.managers:
+                return Owner(kind=owner_kind.kind, name="", api_version=owner_kind.api_version,
+                             controller=owner_kind.controller)
     return None

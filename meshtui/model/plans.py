@@ -6,9 +6,11 @@ These are pure descriptions; `meshtui/kube/writer.py` turns them into requests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from meshtui.model.split import SplitRef
+if TYPE_CHECKING:
+    # Only for annotations: owner kinds plan writes and are imported while `split` loads.
+    from meshtui.model.split import SplitRef
 
 __all__ = [
     "JSON",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from meshtui.model.owners import CanaryState, RolloutState
+from typing import Any
+
+from meshtui.model.owners import registry
 from meshtui.model.split import Backend, Split
 from meshtui.model.split_annotations import STABLE_ANNOTATION
 
 __all__ = ["STABLE_ANNOTATION", "stable_and_canary"]
 
 
-def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | None = None
+def stable_and_canary(split: Split, owner_state: Any = None
                       ) -> tuple[int | None, int | None]:
     """Pick the stable and the canary backend of a split's first rule.
 
@@ -22,7 +24,7 @@ def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | No
 
     Args:
         split: The split.
-        owner_state: State of the owning Canary or Rollout, if known.
+        owner_state: State of the split's owner (`MeshState.owner_state`), if known.
 
     Returns:
         Indexes into `split.backends` of the stable and the canary backend (None when there is none).
@@ -48,13 +50,13 @@ def stable_and_canary(split: Split, owner_state: CanaryState | RolloutState | No
     return stable, canary
 
 
-def _owner_names(owner_state: CanaryState | RolloutState | None) -> tuple[list[str], str]:
+def _owner_names(owner_state: Any) -> tuple[list[str], str]:
     """The stable and canary service names an owner declares."""
-    if isinstance(owner_state, CanaryState):
-        return [owner_state.primary_service], owner_state.canary_service
-    if isinstance(owner_state, RolloutState):
-        return [owner_state.stable_service], owner_state.canary_service
-    return [], ""
+    kind = registry.by_state(owner_state) if owner_state is not None else None
+    if kind is None:
+        return [], ""
+    stable, canary = kind.roles(owner_state)
+    return list(stable), canary
 
 
 def _first_named(split: Split, indexes: list[int], names: list[str]) -> int | None:

@@ -241,7 +241,7 @@ def parse_split(obj: dict[str, Any]) -> Split:
         api_version=api_version,
         service=service,
         backends=backends_with_shares,
-        owner=owner_from_metadata(meta),
+        owner=owner_from_metadata(meta, kind, api_version),
         resource_version=as_str(meta.get("resourceVersion")),
         generation=as_int(meta.get("generation"), 0) or 0,
         problems=_bounded(problems),

@@ -14,15 +14,10 @@ from typing import Any
 
 from meshtui.model.findings import Window
 from meshtui.model.health import HealthPolicy, backend_key
-from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Split
 from meshtui.ui.views import scoped, split_row
 from meshtui.ui.widgets.split_list import SplitList
-
-OWNER_RESOURCES: Mapping[str, str] = {FLAGGER: "canaries", ARGO_ROLLOUTS: "rollouts"}
-"""Where each controller's owner objects live in `MeshState`."""
-
 
 class _Entry:
     """One split's row and what it was built from."""
@@ -62,12 +57,13 @@ class RowCache:
     def owner_state(self, state: Any, split: Split) -> tuple[Any, Any]:
         """(owner object, owner state) of `split`, parsed again only when that object changed."""
         owner = split.owner
-        if owner is None or not owner.name or owner.controller not in OWNER_RESOURCES:
-            # Only Canaries and Rollouts have a state (`MeshState.owner_state` says None too).
+        if owner is None or not owner.name:
             return None, None
-        resource = OWNER_RESOURCES[owner.controller]
-        obj = state.get(resource, split.namespace, owner.name)
-        key = (resource, split.namespace, owner.name)
+        # The owning object (or the split itself, for linkerd-failover): None when not known.
+        obj = state.owner_object(split)
+        if obj is None:
+            return None, None
+        key = (owner.controller, owner.namespace or split.namespace, owner.name)
         cached = self._owners.get(key)
         if cached is None or cached[0] is not obj:
             cached = self._owners[key] = (obj, state.owner_state(split))

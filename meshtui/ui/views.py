@@ -19,7 +19,7 @@ from meshtui.model.health import (
     share_mismatch,
     split_health,
 )
-from meshtui.model.ownership import CONTROLLER_NAMES
+from meshtui.model.owners.registry import display_name
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Split
 from meshtui.rollout.status import plan_status
@@ -34,7 +34,7 @@ def owner_label(split: Split) -> str:
     """"Flagger", "Argo", "other" or "" for a split without owner."""
     if split.owner is None:
         return ""
-    known = CONTROLLER_NAMES.get(split.owner.controller)
+    known = display_name(split.owner.controller)
     return known.short if known is not None else split.owner.controller
 
 

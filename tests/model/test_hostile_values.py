@@ -170,7 +170,7 @@ def test_owner_status_counters_out_of_int64_are_unread(value: object) -> None:
 def test_a_canary_webhook_url_of_any_text_is_no_gate(url: str) -> None:
     # Pressing P on a Canary whose confirm-promotion URL was "http://\x1b[2J…" crashed the
     # dashboard: urlsplit raises on a malformed bracketed host.
-    from meshtui.model._owner_actions import gate_checks
+    from meshtui.model.actions import gate_checks
     from meshtui.model.owners import CanaryState
 
     canary = CanaryState.from_object({

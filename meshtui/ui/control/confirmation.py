@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 
-from meshtui.model.actions import PAUSE_STOPS_WEIGHTS, manual_weights_warning
+from meshtui.model.actions import manual_weights_warning, pause_stops_weights
 from meshtui.model.ownership import CONTROLLER_NAMES
 from meshtui.model.plans import ActionPlan
 from meshtui.model.split import Split
@@ -88,7 +88,7 @@ def weights_confirmation(split: Split, change: PendingChange, *, context: str, p
     options: tuple[ConfirmOption, ...] = ()
     owner = split.owner
     if owner is not None and owner.controller in CONTROLLER_NAMES:
-        can_pause = can_pause and owner.controller in PAUSE_STOPS_WEIGHTS
+        can_pause = can_pause and pause_stops_weights(owner.controller)
         warnings.append(manual_weights_warning(owner, pause_hint="(c)" if can_pause else "",
                                                move_hint="(P / A)"))
         if can_pause:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from meshtui.model.actions import ActionPlan, Unavailable, plan_action, plan_mark_stable
-from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.owners import registry
 from meshtui.model.plan_state import ANNOTATION as PLAN_ANNOTATION
 from meshtui.model.roles import STABLE_ANNOTATION
 from meshtui.model.split import Split, SplitRef
@@ -195,7 +195,8 @@ class TrafficControl:
     def pause_plan(self, split: Split) -> ActionPlan | None:
         """The plan pausing the split's controller, when it has one that can pause."""
         state = self.owner_state(split)
-        if not isinstance(state, (CanaryState, RolloutState)):
+        kind = registry.by_state(state) if state is not None else None
+        if kind is None or not kind.can_pause(state):
             return None
         plan = plan_action(split, state, "pause")
         return plan if isinstance(plan, ActionPlan) else None
@@ -210,11 +211,8 @@ class TrafficControl:
     def toggle_action(self, split: Split) -> str:
         """`pause` or `resume`, whichever the owner's state calls for."""
         state = self.owner_state(split)
-        if isinstance(state, CanaryState):
-            return "resume" if state.suspended else "pause"
-        if isinstance(state, RolloutState):
-            return "resume" if state.spec_paused else "pause"
-        return "pause"
+        kind = registry.by_state(state) if state is not None else None
+        return kind.toggle(state) if kind is not None else "pause"
 
     def plan(self, split: Split, action: str) -> tuple[ActionPlan | Unavailable, Confirmation | None]:
         """Plan an owner action and its confirmation (None when unavailable)."""
@@ -222,7 +220,10 @@ class TrafficControl:
         plan = plan_action(split, state, action)
         if isinstance(plan, Unavailable):
             return plan, None
-        offer_full = action == "promote" and isinstance(state, RolloutState)
+        kind = registry.by_state(state) if state is not None else None
+        # Offered where the owner has a full promotion (Argo's promoteFull).
+        offer_full = action == "promote" and kind is not None \
+            and not isinstance(kind.writes(state, "promote-full"), Unavailable)
         return plan, plan_confirmation(split, plan, context=self.context,
                                        pattern=self.settings.production_context,
                                        dry_run=self.dry_run, offer_full=offer_full)

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from meshtui.model.actions import ActionPlan, Unavailable
+from meshtui.model.owners.registry import owner_resources
 from meshtui.ui.control.confirmation import (
     FULL_PROMOTION,
     PAUSE_FIRST,
@@ -56,9 +57,6 @@ CONTROL_BINDINGS = [
     Binding("A", "abort", "Abort", id="control.abort", tooltip="Abort the canary."),
 ]
 """The traffic-control keys (ids ``control.*``, remappable with the keymap)."""
-
-OWNER_RESOURCES = ("canaries", "rollouts")
-"""Resources that tell who owns a split: until they list, an owned split looks unowned."""
 
 WRITE_ACTIONS = frozenset({"shift_weight", "set_exact", "apply_weights", "undo", "canary_to_zero",
                            "mark_stable", "pause_resume", "promote", "abort", "start_plan",
@@ -109,13 +107,15 @@ class TrafficActions(TrafficWrites):
     def owners_loading(self) -> list[str]:
         """Owner resources still on their way (watched, not listed, no error reported).
 
-        Until they arrive an Argo- or Flagger-owned split looks unowned, so its weights would be
+        Until they arrive a split owned by a Canary or Rollout looks unowned, so its weights would be
         written directly (and reverted) and pause would be "unavailable": writes wait for them.
         """
         watch_set = getattr(self.pipeline, "_watch_set", None)  # type: ignore[attr-defined]
         watched = getattr(watch_set, "resources", ()) if watch_set is not None else ()
         connections = getattr(self, "connections", {})
-        return [key for key in OWNER_RESOURCES if key in watched and not self.state.loaded(key)
+        # Until the owner kinds' resources list, an owned split looks unowned.
+        keys = [resource.key for resource in owner_resources()]
+        return [key for key in keys if key in watched and not self.state.loaded(key)
                 and connections.get(key, (True, None))[1] is None]
 
     def owners_ready(self) -> bool:

@@ -13,8 +13,8 @@ from textual import work
 
 from meshtui.kube.errors import KubeError
 from meshtui.kube.writer import Conflict
-from meshtui.model.actions import ActionPlan, gate_checks
-from meshtui.model.owners import CanaryState
+from meshtui.model.actions import ActionPlan
+from meshtui.model.owners import registry
 from meshtui.ui.messages import (
     ActionApplied,
     GatesRead,
@@ -84,16 +84,18 @@ class TrafficWrites:
         """
         split = self.current_split()  # type: ignore[attr-defined]
         state = self.state.owner_state(split) if split is not None else None
+        kind = registry.by_state(state) if state is not None else None
         # A check is a POST through the service proxy: read-only sends none.
-        if isinstance(state, CanaryState) and self.control.unavailable() is None \
-                and gate_checks(state):
-            self._read_gates(split.ref, state, self.control.writer)
+        if kind is not None and self.control.unavailable() is None:
+            checks = kind.gate_checks(state)
+            if checks:
+                self._read_gates(split.ref, state, checks, self.control.writer)
 
     @work(thread=True, exclusive=True, group="gates", exit_on_error=False)
-    def _read_gates(self, ref: SplitRef, state: CanaryState, writer: Any) -> None:
+    def _read_gates(self, ref: SplitRef, state: Any, checks: dict[str, Any], writer: Any) -> None:
         found = {}
         body = {"name": state.name, "namespace": state.namespace}
-        for hook_type, target in gate_checks(state).items():
+        for hook_type, target in checks.items():
             try:
                 found[hook_type] = "open" if writer.read_gate(target, body) else "closed"
             except KubeError as error:

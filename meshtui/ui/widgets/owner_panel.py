@@ -9,12 +9,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
-from meshtui.model.ownership import CONTROLLER_NAMES
+from meshtui.model.owners import registry
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
-    from meshtui.model.ownership import Owner
+    from meshtui.model.owners import DisplayField, Owner
 
 PHASE_HEALTH = {
     "succeeded": "ok", "healthy": "ok", "initialized": "ok", "completed": "ok",
@@ -27,25 +27,8 @@ NAME_LIMIT = 120
 """Cells the owner's controller and name may take."""
 
 
-def _items(value: Any) -> list[str]:
-    """Names of gates, webhooks or pause conditions, whatever shape the model gives them."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        return [value]
-    names = []
-    for item in value:
-        if isinstance(item, str):
-            names.append(item)
-        elif isinstance(item, dict):
-            names.append(str(item.get("name") or item.get("reason") or item))
-        else:
-            names.append(str(getattr(item, "name", None) or getattr(item, "reason", None) or item))
-    return names
-
-
 class OwnerPanel(Widget):
-    """The owner of the selected split (Flagger Canary, Argo Rollout, other, or none) and its state."""
+    """The owner of the selected split (a registered controller, other, or none) and its state."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "owner-panel--controller",
@@ -105,7 +88,7 @@ class OwnerPanel(Widget):
 
         Args:
             owner: The owner of the split, or None for a split edited by hand.
-            state: The owner's `CanaryState` or `RolloutState`, or None when not (yet) known.
+            state: The owner's state (`CanaryState`, `RolloutState`...), or None when not (yet) known.
             gates: Flagger gate states as last read (webhook type → "open", "closed"...).
         """
         gates = dict(gates or {})
@@ -138,13 +121,13 @@ class OwnerPanel(Widget):
             text.append("No controller", self._style("controller"))
             text.append("  weights are set by hand", self._style("muted"))
             return text
-        known = CONTROLLER_NAMES.get(owner.controller)
-        controller = known.full if known is not None else owner.controller
+        kind = registry.by_controller(owner.controller)
+        controller = kind.names.full if kind is not None else owner.controller
         text.append_text(literal(controller, self._style("controller"), limit=NAME_LIMIT))
         text.append("  ·  ", self._style("muted"))
         text.append_text(literal(f"{owner.kind}/{owner.name or '(name not known yet)'}",
                                  limit=NAME_LIMIT))
-        if known is None:
+        if kind is None:
             text.append("  edits may be reverted by this owner", self._style("warn"))
         if state is None:
             text.append("\n")
@@ -152,44 +135,20 @@ class OwnerPanel(Widget):
             return text
         text.append("\n")
         phase = str(getattr(state, "phase", "") or "unknown")
-        self._field(text, "phase", phase, self._style(PHASE_HEALTH.get(phase.lower(), "muted")))
-        self._state_fields(text, state)
+        tones = {**PHASE_HEALTH, **(kind.phase_tones if kind is not None else {})}
+        self._field(text, "phase", phase, self._style(tones.get(phase.lower(), "muted")))
+        state_kind = registry.by_state(state)
+        for field in state_kind.display_fields(state, self._gates) if state_kind is not None else ():
+            self._show(text, field)
         return text
 
-    def _state_fields(self, text: Text, state: Any) -> None:
-        """The controller-specific fields: Flagger's weight and checks, Argo's step and pause."""
-        step_index = getattr(state, "current_step_index", None)
-        step_count = getattr(state, "step_count", None)
-        if step_index is not None or step_count:
-            shown = "—" if step_index is None else str(step_index)
-            self._field(text, "step", f"{shown}/{step_count}" if step_count else shown)
-        weight = getattr(state, "canary_weight", None)
-        if weight is None:
-            weight = getattr(state, "set_weight", None)
-        if weight is not None:
-            max_weight = getattr(state, "max_weight", None)
-            self._field(text, "canary weight", f"{weight}%" + (f" of max {max_weight}%" if max_weight else ""))
-        failed = getattr(state, "failed_checks", None)
-        if failed is not None:
-            self._field(text, "failed checks", str(failed), self._style("bad" if failed else "ok"))
-        if getattr(state, "suspended", False):
-            self._field(text, "", "suspended", self._style("warn"))
-        if getattr(state, "aborted", False):
-            self._field(text, "", "aborted", self._style("bad"))
-        conditions = _items(getattr(state, "pause_conditions", ()))
-        if getattr(state, "paused", False) or conditions:
-            self._field(text, "paused", ", ".join(conditions) or "yes", self._style("warn"))
-        gates = [
-            f"{hook.name} ({hook.type}{': ' + self._gates[hook.type] if hook.type in self._gates else ''})"
-            for hook in getattr(state, "webhooks", ()) or ()
-            if str(getattr(hook, "type", "")).startswith("confirm-")
-            or getattr(hook, "type", "") == "rollback"
-        ]
-        if gates:
+    def _show(self, text: Text, field: DisplayField) -> None:
+        """Append one of the owner kind's fields."""
+        style = self._style(field.tone) if field.tone else ""
+        if field.alone:
             text.append("\n")
-            self._field(text, "gates", ", ".join(gates))
-        message = str(getattr(state, "message", "") or "")
-        # Argo's message is often just the pause condition, already shown after "paused".
-        if message and message != ", ".join(conditions):
+            text.append_text(literal(field.value, style, limit=MESSAGE_LIMIT))
+            return
+        if field.new_line:
             text.append("\n")
-            text.append_text(literal(message, self._style("muted"), limit=MESSAGE_LIMIT))
+        self._field(text, field.label, field.value, style)
