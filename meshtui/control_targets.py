@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
-    from meshtui.model.owners import CanaryState, RolloutState
     from meshtui.model.plans import WeightPlan
     from meshtui.model.split import Split
 
@@ -109,7 +108,8 @@ def resolve_split(client: MeshClient, namespace: str, keys: Sequence[str], name:
         names = ", ".join(f"{s.kind.lower()}s.{s.group}/{s.name}" for s in found)
         raise ControlError(f"{name!r} is ambiguous in namespace {namespace!r} ({names}); "
                            "say which with KIND/NAME")
-    return found[0]
+    # The owner as the dashboard and `get splits` name it, from every mark the controllers leave.
+    return client.resolve_owner(found[0])
 
 
 def weights_from_assignments(split: Split, assignments: dict[str, str], rule: int) -> WeightPlan:
@@ -164,30 +164,6 @@ def weights_from_assignments(split: Split, assignments: dict[str, str], rule: in
     return WeightPlan(split.ref, rule, tuple(before), tuple(after), tuple(names))
 
 
-def owner_state(client: MeshClient, split: Split) -> CanaryState | RolloutState | None:
-    """Read the Canary or Rollout that drives a split (searched for when only its kind is known)."""
-    from meshtui.kube.errors import NotFound
-    from meshtui.model.owners import CanaryState, RolloutState
-    from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
-
-    owner = split.owner
-    if owner is None or owner.controller not in (FLAGGER, ARGO_ROLLOUTS):
-        return None
-    key, reader = (("canaries", CanaryState) if owner.controller == FLAGGER
-                   else ("rollouts", RolloutState))
-    if client.served(key) is None:
-        return None
-    if owner.name:
-        try:
-            return reader.from_object(client.get(key, split.namespace, owner.name))
-        except NotFound:
-            return None
-    objects, _ = client.list(key, split.namespace)
-    for obj in objects:
-        state = reader.from_object(obj)
-        if isinstance(state, CanaryState) and state.apex == split.name:
-            return state
-        if isinstance(state, RolloutState) and split.name in (state.traffic_split_name,
-                                                              *state.http_routes):
-            return state
-    return None
+def owner_state(client: MeshClient, split: Split) -> Any:
+    """Read the state of the split's owner (the split's owner resolved by `resolve_split`)."""
+    return client.owner_state(split)

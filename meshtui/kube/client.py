@@ -13,6 +13,7 @@ from meshtui.kube.errors import translate
 from meshtui.kube.resources import RESOURCES, SPLIT_KEYS, ServedResource, resource_type
 from meshtui.kube.transport import request_json, with_type
 from meshtui.kube.watch import ResourceWatcher, Sink, WatchSet
+from meshtui.model.owners.registry import owner_resources
 
 if TYPE_CHECKING:
     from meshtui.kube.config import Cluster
@@ -126,7 +127,11 @@ class MeshClient:
         return items, rv
 
     def list_splits(self, namespace: str | None = None) -> list[Split]:
-        """List every traffic split: TrafficSplits and HTTPRoutes of both groups.
+        """List every traffic split: TrafficSplits and HTTPRoutes of both groups, owners resolved.
+
+        Owners are resolved as the dashboard resolves them (`meshtui.model.owners`): the owning
+        objects of every served owner kind are listed in the same scope, and a list that fails
+        (forbidden, say) leaves its owners as the split objects alone tell them.
 
         Args:
             namespace: A namespace, or None for all namespaces.
@@ -135,18 +140,68 @@ class MeshClient:
             The parsed splits, by namespace, name and kind. Malformed objects are included with
             their problems; objects that are not splits at all are skipped.
         """
+        from meshtui.kube.errors import KubeError
+        from meshtui.model._owner_index import resolve_owners
         from meshtui.model.split import is_split_object, parse_split
 
-        served = self.served_for(SPLIT_KEYS)
+        owner_keys = [resource.key for resource in owner_resources()]
+        served = self.served_for([*SPLIT_KEYS, *owner_keys])
         kinds = [served[key] for key in SPLIT_KEYS if key in served]
+        owners = [served[key] for key in owner_keys if key in served]
         splits = []
+        owner_objects: dict[str, list[dict]] = {}
         # The lists are independent: the server answers one while this thread parses another.
-        with ThreadPoolExecutor(max(1, len(kinds)), thread_name_prefix="meshtui-list") as pool:
+        with ThreadPoolExecutor(max(1, len(kinds) + len(owners)), thread_name_prefix="meshtui-list") as pool:
             futures = [pool.submit(self._list_served, s, namespace) for s in kinds]
+            owner_futures = {s.key: pool.submit(self._list_served, s, namespace) for s in owners}
             for future in futures:
                 objects, _ = future.result()
                 splits.extend(parse_split(o) for o in objects if is_split_object(o))
+            for key, owner_future in owner_futures.items():
+                try:
+                    owner_objects[key] = owner_future.result()[0]
+                except KubeError:
+                    continue
+        splits = resolve_owners(splits, owner_objects)
         return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
+
+    def resolve_owner(self, split: Split) -> Split:
+        """The split with its owner resolved through the owning objects of its namespace.
+
+        Resolved exactly as `list_splits` and the dashboard do; an owner list that fails leaves
+        the owner as the object alone tells it.
+        """
+        from meshtui.kube.errors import KubeError
+        from meshtui.model._owner_index import resolve_owners
+
+        if split.owner is not None and split.owner.name:
+            return split
+        objects: dict[str, list[dict]] = {}
+        for resource in owner_resources():
+            try:
+                objects[resource.key] = self.list(resource.key, split.namespace)[0]
+            except KubeError:
+                continue
+        return resolve_owners([split], objects)[0]
+
+    def owner_state(self, split: Split) -> Any:
+        """Read the state of the split's (resolved) owner: its owning object, or the split itself
+        for a controller without objects of its own; None when unknown or gone."""
+        from meshtui.kube.errors import NotFound
+        from meshtui.model.owners.registry import by_controller
+
+        owner = split.owner
+        kind = by_controller(owner.controller) if owner is not None else None
+        if owner is None or kind is None or not owner.name:
+            return None
+        if kind.resource is None:
+            return kind.parse(split.obj)
+        if self.served(kind.resource.key) is None:
+            return None
+        try:
+            return kind.parse(self.get(kind.resource.key, owner.namespace or split.namespace, owner.name))
+        except NotFound:
+            return None
 
     def prefetch(self, namespace: str | None, resources: list[str] | None = None) -> None:
         """Start listing what `watch` will list, so the lists arrive while the caller does

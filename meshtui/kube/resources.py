@@ -6,7 +6,10 @@ A `ResourceType` names a group, kind and plural; which version is used is decide
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+from meshtui.model.owners.registry import owner_resources
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class ServedResource:
         return f"{base}/{self.type.plural}"
 
 
-RESOURCES: dict[str, ResourceType] = {
+_BASE: dict[str, ResourceType] = {
     r.key: r
     for r in (
         ResourceType("namespaces", "", "Namespace", "namespaces", False, ("v1",)),
@@ -84,10 +87,31 @@ RESOURCES: dict[str, ResourceType] = {
                      "httproutes", True, ("v1beta3", "v1beta2", "v1beta1", "v1alpha1")),
         ResourceType("serviceprofiles", "linkerd.io", "ServiceProfile", "serviceprofiles", True,
                      ("v1alpha2", "v1alpha1")),
-        ResourceType("canaries", "flagger.app", "Canary", "canaries", True, ("v1beta1",)),
-        ResourceType("rollouts", "argoproj.io", "Rollout", "rollouts", True, ("v1alpha1",)),
     )
 }
+
+
+class _Resources(Mapping[str, ResourceType]):
+    """The fixed resources followed by the owner kinds' (`meshtui.model.owners`), read on each use
+    so that a kind registered later is listed and watched too."""
+
+    def _all(self) -> dict[str, ResourceType]:
+        owners = {r.key: ResourceType(r.key, r.group, r.kind, r.plural, True, r.versions)
+                  for r in owner_resources()}
+        return {**_BASE, **owners}
+
+    def __getitem__(self, key: str) -> ResourceType:
+        found = _BASE.get(key)
+        return found if found is not None else self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+RESOURCES: Mapping[str, ResourceType] = _Resources()
 """Every resource meshtui reads, by resource key."""
 
 SPLIT_KEYS: tuple[str, ...] = (
