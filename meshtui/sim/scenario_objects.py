@@ -86,6 +86,7 @@ def scenario_objects(scenario: Scenario) -> list[dict[str, Any]]:
     seen_deploy: set[tuple[str, str]] = set()
     for index, svc in enumerate(scenario.services):
         objects.append(_service(svc, index))
+        objects.append(_endpoints(svc, pods.get((svc.namespace, svc.deployment), ())))
     for (ns, name), items in pods.items():
         if (ns, name) not in seen_deploy and items and items[0].workload_kind == "Deployment":
             seen_deploy.add((ns, name))
@@ -129,6 +130,18 @@ def _service(svc: ServiceSpec, index: int) -> dict[str, Any]:
                  "ports": [{"name": "http", "port": svc.port, "targetPort": svc.target_port, "protocol": "TCP"}]},
         "status": {"loadBalancer": {}},
     }
+
+
+def _endpoints(svc: ServiceSpec, pods: tuple[PodInfo, ...]) -> dict[str, Any]:
+    """The Service's Endpoints: every pod ready (linkerd-failover reads readiness from here)."""
+    addresses = [{"ip": pod.ip, "targetRef": {"kind": "Pod", "name": pod.name, "namespace": pod.namespace}}
+                 for pod in pods]
+    subsets = [{"addresses": addresses,
+                "ports": [{"name": "http", "port": svc.target_port, "protocol": "TCP"}]}] if addresses else []
+    return {"apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": svc.name, "namespace": svc.namespace, "labels": {"app": svc.deployment},
+                         "creationTimestamp": CREATED_AT},
+            "subsets": subsets}
 
 
 def _deployment(namespace: str, name: str, replicas: int) -> dict[str, Any]:

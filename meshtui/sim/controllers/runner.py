@@ -1,4 +1,5 @@
-"""`Controllers`: the stand-in Flagger and Argo Rollouts controllers and the load tester, on one clock.
+"""`Controllers`: the stand-in Flagger, Argo Rollouts and linkerd-failover controllers and the
+load tester, on one clock.
 
 Real time: one daemon thread steps both controllers every `tick` seconds (a bounded loop that
 ends on `stop`). Manual time (deterministic tests): call ``step(dt)``.
@@ -16,6 +17,7 @@ from typing import Any
 
 from meshtui.sim.controllers.argo import ArgoController
 from meshtui.sim.controllers.base import log
+from meshtui.sim.controllers.failover import FailoverController
 from meshtui.sim.controllers.flagger import CANARY_API, FlaggerController
 from meshtui.sim.controllers.flagger_checks import ServiceDirectory, AnalysisProbe
 from meshtui.sim.controllers.loadtester import LoadTester
@@ -26,7 +28,7 @@ LOADTESTER_SERVICE = ("flagger-loadtester", 80)
 
 
 class Controllers:
-    """Flagger, Argo Rollouts and Flagger's load tester for a simulated cluster.
+    """Flagger, Argo Rollouts, linkerd-failover and Flagger's load tester for a simulated cluster.
 
     Args:
         store: The apiserver `Store`.
@@ -51,6 +53,7 @@ class Controllers:
         self.loadtester = LoadTester()
         self.flagger = FlaggerController(store, self.probe, self.directory, speed=speed, clock=self.now)
         self.argo = ArgoController(store, speed=speed, clock=self.now)
+        self.failover = FailoverController(store)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -94,6 +97,7 @@ class Controllers:
             self._serve_loadtester()
             self.argo.reconcile(self.time)
             self.flagger.reconcile(self.time)
+            self.failover.reconcile(self.time)
 
     def start(self) -> Controllers:
         """Run in real time in a daemon thread (idempotent); returns self."""
