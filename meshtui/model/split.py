@@ -153,7 +153,8 @@ class Split:
 
     def to_json(self) -> dict[str, Any]:
         """Return the `meshtui get splits -o json` shape of this split."""
-        owner = None if self.owner is None else {"kind": self.owner.kind, "name": self.owner.name}
+        owner = None if self.owner is None else {"kind": self.owner.kind, "name": self.owner.name,
+                                                 "controller": self.owner.controller}
         return {
             "kind": self.kind,
             "apiVersion": self.api_version,

@@ -196,7 +196,8 @@ def test_owner_from_controller_reference() -> None:
             {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "web", "controller": True}]
     split = parse_split(trafficsplit([{"service": "a", "weight": 1}], ownerReferences=refs))
     assert split.owner == Owner("Rollout", "web", "argoproj.io/v1alpha1", "argo-rollouts")
-    assert split.to_json()["owner"] == {"kind": "Rollout", "name": "web"}
+    assert split.to_json()["owner"] == {"kind": "Rollout", "name": "web",
+                                         "controller": "argo-rollouts"}
 
 
 @pytest.mark.parametrize(
