@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from meshtui.model.split import parse_split
 from meshtui.sim.apiserver import ApiError, Store
 from meshtui.sim.controllers import Controllers
 from meshtui.sim.controllers.base import StoreWriter
@@ -145,6 +146,11 @@ def test_steps_over_a_gateway_api_httproute() -> None:
     route = store.get(*key)
     assert read_percents(route) == {"app-stable": 100, "app-canary": 0}
     assert "rollouts.argoproj.io/gatewayapi-canary" not in route["metadata"].get("labels", {})
+    # The plugin edits the route as its binary's name; with its label gone the route is still
+    # the Rollout's to meshtui.
+    assert "gatewayAPI" in {entry.get("manager") for entry in route["metadata"]["managedFields"]}
+    owner = parse_split(route).owner
+    assert owner is not None and owner.controller == "argo-rollouts"
 
 
 def test_store_writer_retries_on_conflict() -> None:

@@ -34,6 +34,9 @@ SMI_API = "split.smi-spec.io/v1alpha2"
 GATEWAY_API = "gateway.networking.k8s.io/v1"
 GATEWAY_PLUGIN = "argoproj-labs/gatewayAPI"
 IN_PROGRESS_LABEL = "rollouts.argoproj.io/gatewayapi-canary"
+PLUGIN_MANAGER = "gatewayAPI"
+"""Field manager of the Gateway API plugin: client-go's default, its binary's name, which Argo
+installs as ``plugin-bin/argoproj-labs/gatewayAPI`` (the plugin sets no user agent)."""
 
 
 def routers_of(rollout: dict[str, Any]) -> list[RouterRef]:
@@ -58,7 +61,8 @@ class ArgoController:
     """Reconciles every Argo Rollout in the store on each tick.
 
     Args:
-        store: The apiserver `Store` (writes as manager ``rollouts-controller``).
+        store: The apiserver `Store` (writes as manager ``rollouts-controller``, and HTTPRoutes
+            as the Gateway API plugin's ``gatewayAPI``).
         speed: How many times faster than written pause durations the simulation runs.
         clock: Wall-clock time, for ``startTime`` and ``abortedAt``.
     """
@@ -68,6 +72,7 @@ class ArgoController:
     def __init__(self, store: Any, *, speed: float, clock: Callable[[], float]) -> None:
         self.store = store
         self.writer = StoreWriter(store, self.manager)
+        self.plugin_writer = StoreWriter(store, PLUGIN_MANAGER)
         self.speed = speed
         self.clock = clock
         # Step index this controller last wrote: an index changed by someone else (kubectl
@@ -148,7 +153,9 @@ class ArgoController:
                     set_label(new, IN_PROGRESS_LABEL, "in-progress" if weight > 0 else None)
                 return None if new == obj else new
 
-            self.writer.mutate(ref.api_version, ref.kind, ref.namespace, ref.name, change)
+            # The plugin, a process of its own, edits the HTTPRoutes; the controller the TrafficSplit.
+            writer = self.plugin_writer if ref.kind == HTTPROUTE else self.writer
+            writer.mutate(ref.api_version, ref.kind, ref.namespace, ref.name, change)
         return "; ".join(problems) or None
 
     @staticmethod
