@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from rich.cells import cell_len
 
 from meshtui.model.actions import manual_weights_warning, pause_stops_weights
-from meshtui.model.ownership import CONTROLLER_NAMES
+from meshtui.model.owners.registry import display_name
 from meshtui.model.plans import ActionPlan
 from meshtui.model.split import Split
 from meshtui.ui.control.pending import PendingChange, needs_typed_confirmation, production
@@ -87,13 +87,13 @@ def weights_confirmation(split: Split, change: PendingChange, *, context: str, p
     warnings: list[str] = []
     options: tuple[ConfirmOption, ...] = ()
     owner = split.owner
-    if owner is not None and owner.controller in CONTROLLER_NAMES:
+    known = display_name(owner.controller) if owner is not None else None
+    if owner is not None and known is not None:
         can_pause = can_pause and pause_stops_weights(owner.controller)
         warnings.append(manual_weights_warning(owner, pause_hint="(c)" if can_pause else "",
                                                move_hint="(P / A)"))
         if can_pause:
-            name = CONTROLLER_NAMES[owner.controller].full
-            options = (ConfirmOption(PAUSE_FIRST, f"Pause {name} first, then apply", "c"),)
+            options = (ConfirmOption(PAUSE_FIRST, f"Pause {known.full} first, then apply", "c"),)
     points = change.plan().points_moved
     typed = needs_typed_confirmation(points, context, pattern)
     if production(context, pattern):
