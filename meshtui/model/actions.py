@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_str
-from meshtui.model.owners import registry
+from meshtui.model.owners import OwnerState, registry
 from meshtui.model.owners.flagger import gate_checks
 from meshtui.model.ownership import Owner, who
 from meshtui.model.plans import (
@@ -69,7 +69,7 @@ def manual_weights_warning(owner: Owner, pause_hint: str = "", move_hint: str = 
     return kind.weights_warning(who(owner), pause_hint, move_hint)
 
 
-def weights_reset(owner: Owner | None, owner_state: Any) -> bool:
+def weights_reset(owner: Owner | None, owner_state: OwnerState | None) -> bool:
     """Whether a manual weight change on a split `owner` drives will be set back by it.
 
     Unknown state counts as yes; a state that says the controller leaves the weights alone
@@ -81,7 +81,7 @@ def weights_reset(owner: Owner | None, owner_state: Any) -> bool:
     return owner_state is None or kind.resets_weights(owner_state)
 
 
-def plan_action(split: Split, owner_state: Any, action: str) -> ActionPlan | Unavailable:
+def plan_action(split: Split, owner_state: OwnerState | None, action: str) -> ActionPlan | Unavailable:
     """Plan an action on a split.
 
     Args:
@@ -105,7 +105,7 @@ def plan_action(split: Split, owner_state: Any, action: str) -> ActionPlan | Una
                       tuple(writes), notes=kind.action_notes(action))
 
 
-def plan_mark_stable(split: Split, owner_state: Any, backend: str) -> ActionPlan | Unavailable:
+def plan_mark_stable(split: Split, owner_state: OwnerState | None, backend: str) -> ActionPlan | Unavailable:
     """Record `backend` as the split's stable backend (`meshtui.io/stable`), guarded by its
     resourceVersion. Roles then follow it: the canary is another backend, `0` sends all to it.
 

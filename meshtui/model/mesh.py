@@ -14,7 +14,7 @@ from typing import Any
 from meshtui.model._fields import as_str
 from meshtui.model._owner_index import OwnerIndex
 from meshtui.model.checks import Check, mesh_checks
-from meshtui.model.owners import registry
+from meshtui.model.owners import OwnerState, registry
 from meshtui.model.ownership import Owner
 from meshtui.model.services import ServiceInfo, service_infos
 from meshtui.model.split import Split, SplitRef, is_split_object, parse_split
@@ -167,7 +167,7 @@ class MeshState:
             return split.obj
         return self.get(kind.resource.key, owner.namespace or split.namespace, owner.name)
 
-    def owner_state(self, split: Split) -> Any:
+    def owner_state(self, split: Split) -> OwnerState | None:
         """Return the state of the split's owner (`CanaryState`, `RolloutState`...), if it is known."""
         owner = self.owner_of(split)
         obj = self.owner_object(split)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from meshtui.model.owners import registry
+from meshtui.model.owners import OwnerState, registry
 from meshtui.model.split import Backend, Split
 from meshtui.model.split_annotations import STABLE_ANNOTATION
 
 __all__ = ["STABLE_ANNOTATION", "stable_and_canary"]
 
 
-def stable_and_canary(split: Split, owner_state: Any = None
+def stable_and_canary(split: Split, owner_state: OwnerState | None = None
                       ) -> tuple[int | None, int | None]:
     """Pick the stable and the canary backend of a split's first rule.
 
@@ -50,7 +48,7 @@ def stable_and_canary(split: Split, owner_state: Any = None
     return stable, canary
 
 
-def _owner_names(owner_state: Any) -> tuple[list[str], str]:
+def _owner_names(owner_state: OwnerState | None) -> tuple[list[str], str]:
     """The stable and canary service names an owner declares."""
     kind = registry.by_state(owner_state) if owner_state is not None else None
     if kind is None:

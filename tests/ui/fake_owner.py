@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from meshtui.model.owners import Claim, ControllerName, DisplayField, OwnerKind, OwnerResource
+from meshtui.model.owners import (
+    Claim,
+    ControllerName,
+    DisplayField,
+    OwnerKind,
+    OwnerResource,
+)
 from meshtui.model.plans import MERGE_PATCH, ObjectTarget, PlannedWrite, Unavailable
 
 CONTROLLER = "promoter"

@@ -6,7 +6,15 @@ One module per kind (`flagger`, `argo`, `failover`), each an `OwnerKind` registe
 
 from __future__ import annotations
 
-from meshtui.model.owners._kind import Claim, ControllerName, DisplayField, Owner, OwnerKind, OwnerResource
+from meshtui.model.owners._kind import (
+    Claim,
+    ControllerName,
+    DisplayField,
+    Owner,
+    OwnerKind,
+    OwnerResource,
+    OwnerState,
+)
 from meshtui.model.owners.argo import GATEWAY_PLUGIN, ArgoRollouts, RolloutState
 from meshtui.model.owners.failover import FailoverState, LinkerdFailover
 from meshtui.model.owners.flagger import CanaryState, Flagger, Webhook
@@ -22,6 +30,7 @@ __all__ = [
     "Owner",
     "OwnerKind",
     "OwnerResource",
+    "OwnerState",
     "RolloutState",
     "Webhook",
 ]

@@ -11,14 +11,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from meshtui.model.plans import PlannedWrite, ProxyPost, Unavailable
 
 if TYPE_CHECKING:
     from meshtui.model.split import Split
 
-__all__ = ["Claim", "ControllerName", "DisplayField", "Owner", "OwnerKind", "OwnerResource"]
+__all__ = ["Claim", "ControllerName", "DisplayField", "Owner", "OwnerKind", "OwnerResource", "OwnerState"]
+
+
+class OwnerState(Protocol):
+    """What every owner kind's state tells (`CanaryState`, `RolloutState`, `FailoverState`...)."""
+
+    @property
+    def name(self) -> str:
+        """Name of the owning object."""
+        ...
+
+    @property
+    def namespace(self) -> str:
+        """Namespace of the owning object."""
+        ...
+
+    @property
+    def phase(self) -> str:
+        """The controller's phase of the owner (empty when not known yet)."""
+        ...
 
 
 @dataclass(frozen=True)

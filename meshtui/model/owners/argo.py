@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from meshtui.model._fields import as_bool, as_dict, as_int, as_list, as_str, metadata, string_map
+from meshtui.model._fields import (
+    as_bool,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    metadata,
+    string_map,
+)
 from meshtui.model.owners._kind import (
     Claim,
     ControllerName,

@@ -23,7 +23,14 @@ from meshtui.model.owners._kind import (
     OwnerKind,
     OwnerResource,
 )
-from meshtui.model.plans import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite, ProxyPost, Unavailable
+from meshtui.model.plans import (
+    JSON,
+    MERGE_PATCH,
+    ObjectTarget,
+    PlannedWrite,
+    ProxyPost,
+    Unavailable,
+)
 
 __all__ = ["FLAGGER", "GATES", "GATE_PHASES", "CanaryState", "Flagger", "Webhook", "canary_writes",
            "gate_checks", "gate_unread"]
@@ -278,8 +285,9 @@ class Flagger(OwnerKind):
         if action not in ("promote", "abort"):
             return ()
         then = "promotes the canary" if action == "promote" else "rolls the canary back"
-        return (f"Opening the gate changes no traffic by itself: Flagger {then} when it next "
-                "checks the gate (each analysis interval).",)
+        note = (f"Opening the gate changes no traffic by itself: Flagger {then} when it next "
+                "checks the gate (each analysis interval).")
+        return (note,)
 
     def toggle(self, state: CanaryState) -> str:
         """Resume a suspended Canary, else suspend it."""
