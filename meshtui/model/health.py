@@ -8,11 +8,13 @@ for approval), its rollout is paused, failed or aborted, or the object itself ha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from meshtui.model.findings import Finding, HealthPolicy, Window, split_findings
+from meshtui.model.owners import registry
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Backend, Split
@@ -105,7 +107,7 @@ def share_mismatch(configured: float | None, observed: float | None,
 
 
 def _owner_reasons(state: Any) -> tuple[list[str], bool]:
-    """Reasons from a CanaryState/RolloutState, and whether the owner reports a failure."""
+    """Reasons from an owner's state, and whether the owner reports a failure."""
     if state is None:
         return [], False
     reasons: list[str] = []
@@ -121,6 +123,12 @@ def _owner_reasons(state: Any) -> tuple[list[str], bool]:
     failed_checks = getattr(state, "failed_checks", 0) or 0
     if failed_checks:
         reasons.append(f"{failed_checks} failed checks")
+    # Phases an owner kind marks itself (linkerd-failover's FailedOver, NoBackend).
+    kind = registry.by_state(state)
+    tone = kind.phase_tones.get(phase.lower(), "") if kind is not None else ""
+    if tone in ("warn", "bad"):
+        reasons.append(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", phase).lower())
+        failed = failed or tone == "bad"
     return reasons, failed
 
 

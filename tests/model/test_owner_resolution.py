@@ -147,3 +147,18 @@ def test_owner_of_another_namespace_is_read_there() -> None:
     assert split.owner == Owner("Rollout", "rollouts-demo", "argoproj.io/v1alpha1", "argo-rollouts", "default")
     owner_state = state.owner_state(split)
     assert owner_state is not None and owner_state.name == "rollouts-demo"
+
+
+def test_failed_over_split_needs_attention() -> None:
+    from meshtui.model.health import split_health
+
+    failed_over = failover_split()
+    failed_over["spec"]["backends"][0]["weight"] = 0
+    failed_over["spec"]["backends"][1]["weight"] = 1
+    health = split_health(parse_split(failed_over), FailoverState.from_object(failed_over))
+    assert health.attention and "failed over" in health.reasons and health.mark != "bad"
+    nothing = failover_split()
+    nothing["spec"]["backends"][0]["weight"] = 0
+    down = split_health(parse_split(nothing), FailoverState.from_object(nothing))
+    assert "no backend" in down.reasons and down.mark == "bad"
+    assert not split_health(parse_split(failover_split()), FailoverState.from_object(failover_split())).attention
