@@ -1,7 +1,7 @@
 """Provides what the control commands act on: the split named on the command line, its owner's
 state, and the percentages a user typed.
 
-Kept apart from `meshtui.control_cli` (argument parsing and output) so the UI can reuse them.
+Kept apart from `meshtui.cli.control` (argument parsing and output) so the UI can reuse them.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ VIZ_PROMETHEUS = ("linkerd-viz", "prometheus", 9090)
 
 def config_settings(args: argparse.Namespace) -> Any:
     """The user's config file as `meshtui.cli` read it before any request (read here when a
-    command runs on its own, e.g. ``python -m meshtui.control_cli``).
+    command runs on its own, e.g. ``python -m meshtui.cli.control``).
 
     Raises:
         meshtui.ui.config.ConfigError: The file is unreadable or holds a bad value.

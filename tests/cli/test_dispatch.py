@@ -49,7 +49,7 @@ def test_demo_returns_launch_status(launched: dict) -> None:
 
 
 def test_kube_options_before_or_after_the_subcommand() -> None:
-    from meshtui.cli import build_parser
+    from meshtui.cli.entry import build_parser
 
     parser = build_parser()
     before = parser.parse_args(["--context", "x", "-A", "get", "splits"])

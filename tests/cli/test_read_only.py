@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from meshtui.cli import build_parser
+from meshtui.cli.entry import build_parser
 from meshtui.kube.audit import read_audit
 from meshtui.ui.config import config_path
 from tests.cli.helpers import run_main

@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from meshtui.control_cli import add_parsers
+from meshtui.cli.control import add_parsers
 from meshtui.control_targets import (
     ControlError,
     parse_assignments,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import meshtui
-from meshtui.cli import build_parser
+from meshtui.cli.entry import build_parser
 from meshtui.model.split import parse_split
 from meshtui.ui.config import ConfigError, Settings, settings_from_mapping
 from meshtui.ui.control.confirmation import weights_confirmation

@@ -179,10 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     _kube_options(splits, suppress=True)
     splits.add_argument("-o", "--output", choices=("table", "json"), default="table")
 
-    from meshtui import control_cli
+    from meshtui.cli import control as control_cli
 
     control_cli.add_parsers(sub)
-    from meshtui.rollout import cli as rollout_cli
+    from meshtui.cli import rollout as rollout_cli
 
     rollout_cli.add_parsers(sub)
     return parser
@@ -427,12 +427,12 @@ def _main(argv: Sequence[str] | None) -> int:
             return cmd_get_splits(args)
         if args.command == "sim":
             return cmd_sim(args)
-        from meshtui import control_cli
+        from meshtui.cli import control as control_cli
 
         if args.command in control_cli.COMMANDS:
             return control_cli.run(args)
         if args.command == "rollout":
-            from meshtui.rollout import cli as rollout_cli
+            from meshtui.cli import rollout as rollout_cli
 
             return rollout_cli.run(args)
         if args.command == "demo":

@@ -2,7 +2,7 @@
 ``abort`` and ``audit``.
 
 `add_parsers` adds the subcommands to ``meshtui``'s parser and `run` carries one out; ``python -m
-meshtui.control_cli`` runs them on their own. Every write goes through `ClusterWriter`, so
+meshtui.cli.control`` runs them on their own. Every write goes through `ClusterWriter`, so
 ``--read-only`` refuses it before any request and ``--dry-run`` sends it with ``dryRun=All``.
 Failures print one ``error: ...`` line on stderr and exit with status 1.
 """
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from meshtui.cli import Parser, add_request_timeout
+from meshtui.cli.entry import Parser, add_request_timeout
 from meshtui.control_targets import (
     ControlError,
     owner_state,
@@ -277,7 +277,7 @@ def _field(value: Any, limit: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the control commands on their own (``python -m meshtui.control_cli``)."""
+    """Run the control commands on their own (``python -m meshtui.cli.control``)."""
     parser = Parser(prog="meshtui", description="meshtui traffic control")
     add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
     return entry_point(lambda: run(parser.parse_args(argv)))
