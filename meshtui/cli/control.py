@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from meshtui.cli.entry import Parser, add_request_timeout
+from meshtui.cli.options import Parser, add_request_timeout
 from meshtui.control_targets import (
     ControlError,
     owner_state,

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli.entry import Parser, UsageError, add_request_timeout, check_url, number_in
+from meshtui.cli.options import Parser, UsageError, add_request_timeout, check_url, number_in
 from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say

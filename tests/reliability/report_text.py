@@ -51,14 +51,14 @@ Fixed (each with the test that failed before it):
   process running (still running 15 s later). Answers are now read in chunks up to
   `prometheus_max_body_mib`, each query has a total deadline (`prometheus_timeout`), and quitting
   abandons the queries in flight (`test_prometheus_bounds.py`, `tests/metrics/test_source_bounds.py`).
-- `meshtui/cli.py` (`get splits`): a weight written as a 5,000-digit string was printed whole (a
+- `meshtui/cli/get.py` (`get splits`): a weight written as a 5,000-digit string was printed whole (a
   5,000-character line) and a 100,000-character name set the width of its column (lines of
   318,000 characters); every cell is bounded now (`tests/cli/test_huge_numbers.py`,
   `tests/cli/test_hostile_text.py`).
-- `meshtui/control_cli.py`: `weight` padded its table to the longest backend name (lines of
+- `meshtui/cli/control.py`: `weight` padded its table to the longest backend name (lines of
   100,034 characters), and `audit` raised `TypeError` (a traceback) on a record whose `result` is
   not a string; both bounded and shape-proof now (`tests/cli/test_hostile_text.py`).
-- `meshtui/rollout/cli.py`: `rollout status` printed an unreadable plan as `step 0/0  None%`; it
+- `meshtui/cli/rollout.py`: `rollout status` printed an unreadable plan as `step 0/0  None%`; it
   shows `Invalid  —  <reason>` now (`tests/cli/test_hostile_objects.py`).
 
 Open: none.
