@@ -16,15 +16,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from meshtui.cli.options import Parser, add_request_timeout
-from meshtui.control_targets import (
-    ControlError,
-    owner_state,
-    parse_assignments,
-    parse_target,
-    resolve_split,
-    weights_from_assignments,
-)
+from meshtui.kube.targets import owner_state, parse_target, resolve_split
 from meshtui.model.text import MAX_NAME_LENGTH, visible
+from meshtui.model.weight_writes import weights_from_assignments
+from meshtui.model.weights import parse_assignments
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
 if TYPE_CHECKING:
@@ -35,6 +30,11 @@ __all__ = ["COMMANDS", "add_parsers", "main", "run"]
 
 COMMANDS = ("weight", "pause", "resume", "promote", "abort", "audit")
 """The subcommands this module adds."""
+
+
+class ControlError(Exception):
+    """A request the command line refuses: a bad option value, or an owner the write would fight."""
+
 
 def _has(parent: argparse.ArgumentParser | None, option: str) -> bool:
     return parent is not None and option in parent._option_string_actions  # noqa: SLF001

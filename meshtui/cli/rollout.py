@@ -90,7 +90,6 @@ def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out a parsed ``rollout`` command; errors print ``error: ...`` and return 1."""
-    from meshtui.control_targets import ControlError
     from meshtui.kube.errors import KubeError
     from meshtui.model.plan import PlanError
     from meshtui.model.plan_state import PlanStateError
@@ -102,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         return _dispatch(args)
     except BrokenPipeError:
         raise
-    except (KubeError, ControlError, PlanError, PlanStateError, RolloutError, ConfigError,
+    except (KubeError, PlanError, PlanStateError, RolloutError, ConfigError,
             UsageError, OSError, UnicodeDecodeError) as exc:
         return error(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
@@ -137,7 +136,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _split(client: Any, namespace: str, target: str) -> Any:
-    from meshtui.control_targets import parse_target, resolve_split
+    from meshtui.kube.targets import parse_target, resolve_split
 
     return resolve_split(client, namespace, *parse_target(target))
 

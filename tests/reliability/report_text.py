@@ -42,7 +42,7 @@ Fixed (each with the test that failed before it):
   that is not an object) was silently ignored when another rule had backends; it is a problem now.
 - `meshtui/metrics/aggregate.py`: a bucket series whose `le` label is not a number raised
   `ValueError` out of `PrometheusSource.fetch`/`history` (not `MetricsError`); it is skipped now.
-- `meshtui/control_targets.py` (control CLI): typed percentages (`-5`, `101`, `abc`, `nan`,
+- `meshtui/model/weights.py` (control CLI): typed percentages (`-5`, `101`, `abc`, `nan`,
   `50.5`) were refused only after discovery and a GET of the split (9 requests); they are refused
   before any request now (`test_input.py::test_bad_percentages_are_refused_before_any_request`).
 - `meshtui/metrics/prometheus.py`: an answer was read whole whatever its size (one query of a
