@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _with_cluster(args: argparse.Namespace, command: Any) -> int:
     from meshtui.kube.client import MeshClient
-    from meshtui.launch import build_writer, cluster_from_args
+    from meshtui.cli.clients import build_writer, cluster_from_args
 
     target = parse_target(args.target)
     if getattr(args, "control", "") == "weight":

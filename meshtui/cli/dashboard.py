@@ -1,9 +1,9 @@
-"""The dashboard's options, ``meshtui demo``, and the hand-over of both to `meshtui.launch`."""
+"""The dashboard's options, ``meshtui demo``, and the hand-over of both to a `Launcher`."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, Protocol
 
 from meshtui.model.windows import WINDOWS
 
@@ -68,19 +68,28 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def launch(name: str, args: argparse.Namespace) -> int:
-    """Hand over to ``meshtui.launch.<name>(args)``, which the lead owns."""
-    import importlib
+class Launcher(Protocol):
+    """What opens the dashboard: `meshtui.launch` itself, or a test's stand-in."""
 
-    try:
-        # import_module answers from sys.modules; `from meshtui import launch` would prefer the
-        # package attribute, which a test's stand-in module does not replace.
-        module = importlib.import_module("meshtui.launch")
-    except ImportError as exc:
-        if exc.name not in ("meshtui.launch",):
-            raise
-        from meshtui.output import error
+    def run_dashboard(self, args: argparse.Namespace) -> int:
+        """Open the dashboard on the cluster the options name; return the exit status."""
+        ...
 
-        return error("the dashboard is not available in this build (meshtui.launch is missing)")
-    result = getattr(module, name)(args)
-    return int(result or 0)
+    def run_demo(self, args: argparse.Namespace) -> int:
+        """Open the dashboard on a simulated mesh; return the exit status."""
+        ...
+
+
+def default_launcher() -> Launcher:
+    """`meshtui.launch`, imported only now: it brings in Textual and the Kubernetes client."""
+    from meshtui import launch
+
+    return launch
+
+
+def run(args: argparse.Namespace, launcher: Launcher | None = None) -> int:
+    """``meshtui`` and ``meshtui demo``: hand the parsed options to `launcher`."""
+    launcher = launcher or default_launcher()
+    if args.command == "demo":
+        return launcher.run_demo(args)
+    return launcher.run_dashboard(args)

@@ -12,8 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from meshtui.cli.options import Parser, UsageError, add_kube_options, check_options
+
+if TYPE_CHECKING:
+    from meshtui.cli.dashboard import Launcher
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,18 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, launcher: Launcher | None = None) -> int:
     """Run the command line; return the exit status.
 
     Args:
         argv: Arguments without the program name (default: ``sys.argv[1:]``).
+        launcher: What opens the dashboard (default: `meshtui.launch`, imported when needed).
     """
     from meshtui.output import entry_point
 
-    return entry_point(lambda: _main(argv))
+    return entry_point(lambda: _main(argv, launcher))
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from meshtui.kube.errors import KubeError
@@ -79,11 +84,9 @@ def _main(argv: Sequence[str] | None) -> int:
             from meshtui.cli import rollout as rollout_cli
 
             return rollout_cli.run(args)
-        from meshtui.cli.dashboard import launch
+        from meshtui.cli import dashboard
 
-        if args.command == "demo":
-            return launch("run_demo", args)
-        return launch("run_dashboard", args)
+        return dashboard.run(args, launcher)
     except (KubeError, UsageError, ConfigError) as exc:
         return error(getattr(exc, "message", None) or exc)
 

@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     from meshtui.kube.client import MeshClient
-    from meshtui.launch import build_writer, cluster_from_args, config_settings
+    from meshtui.cli.clients import build_writer, cluster_from_args, config_settings
     from meshtui.model.plan import parse_plan
     from meshtui.rollout.plan_file import read_plan_text
 
@@ -262,7 +262,7 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
     if getattr(args, "prometheus_url", None):
         source = PrometheusSource(args.prometheus_url)
     else:
-        from meshtui.launch import viz_prometheus
+        from meshtui.cli.clients import viz_prometheus
 
         source = viz_prometheus(cluster)
     stop = threading.Event()
