@@ -32,6 +32,7 @@ __all__ = [
     "Owner",
     "controller_of",
     "owner_from_metadata",
+    "owner_text",
     "who",
 ]
 
@@ -60,6 +61,12 @@ def controller_of(kind: str, api_version: str) -> str:
     """Name the controller behind an owner kind, or `other`."""
     found = registry.by_reference(kind, api_version)
     return found.controller if found is not None else OTHER
+
+
+def owner_text(owner: Owner) -> str:
+    """The owner in a table's OWNER column: "Canary/podinfo", or "linkerd-failover"."""
+    kind = registry.by_controller(owner.controller)
+    return kind.owner_text(owner) if kind is not None else f"{owner.kind}/{owner.name}"
 
 
 def who(owner: Owner) -> str:

@@ -31,3 +31,5 @@ def test_owner_names_come_from_every_mark(kube: KubeHarness, capsys: pytest.Capt
         ("other", "sample-svc"): {"kind": "TrafficSplit", "name": "sample-svc",
                                   "controller": "linkerd-failover"},
     }
+    table = run_main(["get", "splits", "-n", "other", "--kubeconfig", str(kube.kubeconfig)], capsys)
+    assert "Rollout/rollouts-demo" in table.stdout and "linkerd-failover" in table.stdout
