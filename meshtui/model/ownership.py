@@ -10,51 +10,21 @@ mean which controller is declared by the owner kinds (`meshtui.model.owners`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_list, as_str
 from meshtui.model.owners import registry
-from meshtui.model.owners._kind import ControllerName, Owner
-from meshtui.model.owners.argo import ARGO_GATEWAY_LABEL, ARGO_ROLLOUTS
-from meshtui.model.owners.failover import LINKERD_FAILOVER
-from meshtui.model.owners.flagger import FLAGGER
+from meshtui.model.owners._kind import Owner
 from meshtui.model.owners.registry import OTHER
 
 __all__ = [
-    "ARGO_GATEWAY_LABEL",
-    "ARGO_ROLLOUTS",
-    "CONTROLLER_NAMES",
-    "FLAGGER",
-    "LINKERD_FAILOVER",
     "OTHER",
-    "ControllerName",
     "Owner",
     "controller_of",
     "owner_from_metadata",
     "owner_text",
     "who",
 ]
-
-
-class _ControllerNames(Mapping[str, ControllerName]):
-    """Display names of the registered controllers, read from the registry on each lookup."""
-
-    def __getitem__(self, controller: str) -> ControllerName:
-        name = registry.display_name(controller)
-        if name is None:
-            raise KeyError(controller)
-        return name
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([kind.controller for kind in registry.owner_kinds()])
-
-    def __len__(self) -> int:
-        return len(registry.owner_kinds())
-
-
-CONTROLLER_NAMES: Mapping[str, ControllerName] = _ControllerNames()
-"""Display names of the controllers meshtui drives, by controller name."""
 
 
 def controller_of(kind: str, api_version: str) -> str:
