@@ -24,7 +24,7 @@ from meshtui.ui.control.confirmation import quit_confirmation
 from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.guarded import GuardedModal
 from meshtui.ui.themes import BUILTIN_THEMES, semantic_defaults
 

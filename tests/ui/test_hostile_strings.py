@@ -33,7 +33,7 @@ from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.control.confirmation import ConfirmOption, Confirmation
 from meshtui.ui.control.plans import shipped_plans
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.namespace_picker import NamespacePicker
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable

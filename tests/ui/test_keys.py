@@ -10,7 +10,7 @@ from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.commands import COMMANDS
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.namespace_picker import NamespacePicker
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.screens.plan_picker import PlanPicker

@@ -12,7 +12,7 @@ from meshtui.kube.writer import ClusterWriter
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.split_list import SplitList
 from tests.ui.conftest import mutating_requests
 from tests.ui.control_helpers import AUTHORS, BOOKS, SIZE, dialog, open_split

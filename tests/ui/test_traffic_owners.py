@@ -8,7 +8,7 @@ from collections.abc import Callable
 from meshtui.kube.audit import read_audit
 from meshtui.model.weight_writes import rule_percents
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from tests.ui.conftest import mutating_requests
 from tests.ui.control_helpers import (AUTHORS, BOOKS, PODINFO, SIZE, dialog, open_split,
                                       stored_weights, written)

@@ -8,7 +8,7 @@ from meshtui.kube.audit import read_audit
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import mutating_requests
 from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split, stored_weights, written

@@ -13,7 +13,7 @@ from textual.widgets import Button
 from meshtui.kube.audit import read_audit
 from meshtui.model.roles import STABLE_ANNOTATION
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.weight_slider import WeightSlider

@@ -31,7 +31,7 @@ from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
     from meshtui.model.split import Split
-    from meshtui.ui.screens.dashboard import DashboardScreen
+    from meshtui.ui.dashboard._screen import DashboardScreen
 
 
 class Presenter:

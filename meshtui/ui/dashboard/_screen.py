@@ -35,10 +35,10 @@ from meshtui.ui.messages import (
     MetricsFetched,
 )
 from meshtui.ui.panes.split_detail import SplitDetail
-from meshtui.ui.screens._plans import PLAN_BINDINGS, PlanActions
-from meshtui.ui.screens._presenter import Presenter
-from meshtui.ui.screens._pipeline import MetricsPipeline
-from meshtui.ui.screens._traffic import CONTROL_BINDINGS, TrafficActions
+from meshtui.ui.dashboard._plans import PLAN_BINDINGS, PlanActions
+from meshtui.ui.dashboard._presenter import Presenter
+from meshtui.ui.dashboard._pipeline import MetricsPipeline
+from meshtui.ui.dashboard._traffic import CONTROL_BINDINGS, TrafficActions
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.filter_input import FilterInput

@@ -23,7 +23,7 @@ from meshtui.ui.control.confirmation import (
 from meshtui.ui.control.plans import active_plan
 from meshtui.ui.control.pending import NotEditable, PendingChange
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens._traffic_writes import TrafficWrites
+from meshtui.ui.dashboard._traffic_writes import TrafficWrites
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.weight_slider import WeightSlider
 

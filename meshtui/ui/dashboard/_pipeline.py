@@ -22,7 +22,7 @@ from meshtui.ui.views import scoped
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
     from meshtui.model.split import Split
-    from meshtui.ui.screens.dashboard import DashboardScreen
+    from meshtui.ui.dashboard._screen import DashboardScreen
 
 HISTORY_POINTS = 40
 """Points per series in a chart, whatever the window."""
