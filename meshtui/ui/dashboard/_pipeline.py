@@ -126,6 +126,12 @@ class MetricsPipeline:
                 watch_set.stop()
             return
 
+    @property
+    def watched(self) -> tuple[str, ...]:
+        """The resource keys the watch covers (none until it has started)."""
+        watch_set = self._watch_set
+        return tuple(watch_set.resources) if watch_set is not None else ()
+
     def all_listed(self, state: Any) -> bool:
         """True once every watched resource type has delivered its first full list."""
         watch_set = self._watch_set

@@ -1,17 +1,19 @@
 """Plan keys of the dashboard: start a plan, approve, and p/P/A on splits that carry one.
 
-`PlanActions` is mixed into `DashboardScreen`. Every change is one guarded write of the split's
-``meshtui.io/rollout`` annotation (and weights, when traffic moves) through the `ClusterWriter`,
-after the same confirmation dialog as the owner actions. The dashboard records what a user asks;
-``meshtui rollout run`` drives the plan. Who that runner is comes from the split's Lease.
+`PlanActions` is one object of the dashboard screen (its ``plans``), handed the screen as a
+`PlanHost`. Every change is one guarded write of the split's ``meshtui.io/rollout`` annotation
+(and weights, when traffic moves) through the `ClusterWriter`, after the same confirmation dialog
+as the owner actions. The dashboard records what a user asks; ``meshtui rollout run`` drives the
+plan. Who that runner is comes from the split's Lease.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from textual import work
 from textual.binding import Binding
 
 from meshtui.kube.errors import KubeError
@@ -27,8 +29,19 @@ from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.plan_picker import PlanPicker
 
 if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+    from textual.worker import Worker
+
+    from meshtui.model.mesh import MeshState
     from meshtui.model.plan import Plan
     from meshtui.model.split import Split, SplitRef
+    from meshtui.ui.control.controller import TrafficControl
+    from meshtui.ui.dashboard._presenter import Presenter
+    from meshtui.ui.panes.split_detail import SplitDetail
+
+AnswerT = TypeVar("AnswerT")
 
 PLAN_BINDINGS = [
     Binding("R", "start_plan", "Start plan", show=False, id="plan.start",
@@ -42,37 +55,90 @@ RUNNER_REFRESH = 5.0
 """Seconds between reads of the selected plan's Lease (live dashboards only)."""
 
 
+class PlanHost(Protocol):
+    """What the plan and traffic actions use of the dashboard screen."""
+
+    @property
+    def state(self) -> MeshState:
+        """Everything the watches have told the screen."""
+        ...
+
+    @property
+    def control(self) -> TrafficControl:
+        """Pending weights, the writer and write bookkeeping."""
+        ...
+
+    @property
+    def presenter(self) -> Presenter:
+        """Redraws the widgets; knows the findings dialogs quote."""
+        ...
+
+    @property
+    def detail(self) -> SplitDetail:
+        """The detail pane."""
+        ...
+
+    @property
+    def selected(self) -> SplitRef | None:
+        """The split shown in the detail pane."""
+        ...
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """Wall clock (seconds)."""
+        ...
+
+    def current_split(self) -> Split | None:
+        """The split shown in the detail pane, as last seen."""
+        ...
+
+    def owners_ready(self) -> bool:
+        """True when owners are known; otherwise say what is still loading."""
+        ...
+
+    def ask(self, dialog: Screen[AnswerT], answered: Callable[[AnswerT | None], None]) -> None:
+        """Show `dialog`; `answered` gets its result."""
+        ...
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Show a notification."""
+        ...
+
+    def run_worker(self, work: Callable[[], None], name: str | None = "", group: str = "default",
+                   description: str = "", exit_on_error: bool = True, start: bool = True,
+                   exclusive: bool = False, thread: bool = False) -> Worker[None]:
+        """Run `work` in a worker of the screen (cancelled when it goes)."""
+        ...
+
+    def post_message(self, message: Message) -> bool:
+        """Post `message` to the screen (safe from any thread)."""
+        ...
+
+
 class PlanActions:
-    """Plan actions and their writes (mixed into the dashboard screen)."""
+    """Plan actions, their write workers and what their results do."""
 
-    control: Any
-    state: Any
-    selected: Any
-    plan_runners: dict[SplitRef, str]
-    gate_states: dict[SplitRef, dict[str, str]]
+    def __init__(self, host: PlanHost) -> None:
+        """Create the plan actions of one dashboard screen."""
+        self.host = host
+        """The screen they act on."""
+        self.runners: dict[SplitRef, str] = {}
+        """Split → who drives its plan, from the plan's Lease ("" until read)."""
 
-    def start_plans(self) -> None:
-        """Tick countdowns and re-read the runner's Lease while live (called on mount)."""
-        self.plan_runners = {}
-        self.gate_states = {}
-        if getattr(self, "live", False):
-            self.set_interval(1.0, self.tick_plan)  # type: ignore[attr-defined]
-            self.set_interval(RUNNER_REFRESH, self.read_runner)  # type: ignore[attr-defined]
-
-    def tick_plan(self) -> None:
-        """Move the timeline's countdown on."""
-        timeline = self.query_one("#plan")  # type: ignore[attr-defined]
-        if timeline.status is not None:
-            timeline.now = self.clock()  # type: ignore[attr-defined]
+    def tick(self) -> None:
+        """Move the timeline's countdown on (every second while live)."""
+        self.host.detail.tick_plan(self.host.clock())
 
     def read_runner(self) -> None:
         """Read the Lease of the selected split's plan, in a thread."""
-        split = self.current_split()  # type: ignore[attr-defined]
-        writer = self.control.writer
+        split = self.host.current_split()
+        writer = self.host.control.writer
         if split is not None and writer is not None and plans.active_plan(split) is not None:
-            self._read_lease(split, writer)
+            self.host.run_worker(partial(self._read_lease, split, writer), name="_read_lease",
+                                 group="plan-lease", exclusive=True, thread=True,
+                                 exit_on_error=False)
 
-    @work(thread=True, exclusive=True, group="plan-lease", exit_on_error=False)
     def _read_lease(self, split: Split, writer: Any) -> None:
         try:
             hold = SplitLease(writer, split, "meshtui-dashboard", 1).read()
@@ -89,100 +155,105 @@ class PlanActions:
                 runner = f"no runner: the Lease of {hold.holder} expired {age} ago"
             else:
                 runner = f"driven by runner {hold.holder} (lease)"
-        self.post_message(PlanRunnerRead(split.ref, runner))  # type: ignore[attr-defined]
+        self.host.post_message(PlanRunnerRead(split.ref, runner))
 
-    # Handlers by name, not @on: `on` registers only on a MessagePump class, and this is a mixin.
-    def on_plan_runner_read(self, message: PlanRunnerRead) -> None:
-        """Keep who drives the plan and redraw the detail."""
-        if self.plan_runners.get(message.ref) != message.runner:
-            self.plan_runners[message.ref] = message.runner
-            if message.ref == self.selected:
-                split = self.current_split()  # type: ignore[attr-defined]
-                self.query_one("#detail").show_plan(split, plan_status(split))  # type: ignore[attr-defined]
+    def runner_read(self, message: PlanRunnerRead) -> None:
+        """Keep who drives the plan and redraw the plan timeline."""
+        if self.runners.get(message.ref) != message.runner:
+            self.runners[message.ref] = message.runner
+            split = self.host.current_split()
+            if message.ref == self.host.selected and split is not None:
+                self.host.detail.show_plan(split, plan_status(split), now=self.host.clock(),
+                                           runner=message.runner)
 
-    def action_start_plan(self) -> None:
+    def start_plan(self) -> None:
         """Pick a plan file for the selected split, then confirm and record it."""
-        split = self.current_split()  # type: ignore[attr-defined]
+        host = self.host
+        split = host.current_split()
         if split is None:
             return
-        reason = self.control.unavailable()
-        if reason is None and not self.owners_ready():  # type: ignore[attr-defined]
+        reason = host.control.unavailable()
+        if reason is None and not host.owners_ready():
             return
         if reason is None and split.owner is not None:
             reason = f"{split.ref} is driven by {split.owner.kind} {split.owner.name}"
         if reason is None and plans.active_plan(split) is not None:
             reason = f"{split.ref} already runs a plan: abort it first"
         if reason:
-            self.notify(f"start plan: {reason}", severity="warning")  # type: ignore[attr-defined]
+            host.notify(f"start plan: {reason}", severity="warning")
             return
 
         def chosen(choice: plans.PlanChoice | None) -> None:
-            live = self.current_split()  # type: ignore[attr-defined]
+            live = host.current_split()
             if choice is not None and live is not None and live.ref == split.ref:
-                self.confirm_plan(live, "start", choice.plan)
+                self.confirm(live, "start", choice.plan)
 
-        self.app.push_screen(PlanPicker(split.name), chosen)  # type: ignore[attr-defined]
+        host.ask(PlanPicker(split.name), chosen)
 
-    def action_approve_plan(self) -> None:
+    def approve(self) -> None:
         """Approve the selected split's plan (after a confirmation)."""
-        split = self.current_split()  # type: ignore[attr-defined]
+        split = self.host.current_split()
         if split is not None:
-            self.confirm_plan(split, "approve")
+            self.confirm(split, "approve")
 
-    def confirm_plan(self, split: Split, action: str, plan: Plan | None = None) -> None:
+    def confirm(self, split: Split, action: str, plan: Plan | None = None) -> None:
         """Say why `action` does not apply, or confirm it and write it in a worker."""
-        reason = self.control.unavailable()
+        host = self.host
+        control = host.control
+        reason = control.unavailable()
         if reason:
-            self.notify(f"{action}: {reason}", severity="warning")  # type: ignore[attr-defined]
+            host.notify(f"{action}: {reason}", severity="warning")
             return
-        by = getattr(self.control.writer, "identity", None) or "meshtui"
+        by = getattr(control.writer, "identity", None) or "meshtui"
         try:
             before, change = plans.transition(split, action, now=time.time(), by=by, plan=plan)
         except (PlanStateError, RolloutError, ValueError) as error:
-            self.notify(f"{action}: {error}", severity="warning")  # type: ignore[attr-defined]
+            host.notify(f"{action}: {error}", severity="warning")
             return
         if change.state is before:
-            self.notify(f"{action}: nothing to do ({before.phase if before else 'no plan'})")  # type: ignore[attr-defined]
+            host.notify(f"{action}: nothing to do ({before.phase if before else 'no plan'})")
             return
         dialog = ConfirmDialog(as_last_seen(with_findings(plans.confirmation(
-            split, action, before, change, context=self.control.context,
-            pattern=self.control.settings.production_context, dry_run=self.control.dry_run),
-            action, self.presenter.failing(split)), self.presenter.disconnected))  # type: ignore[attr-defined]
+            split, action, before, change, context=control.context,
+            pattern=control.settings.production_context, dry_run=control.dry_run),
+            action, host.presenter.failing(split)), host.presenter.disconnected))
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.write_plan_change(split, action, plan)
+                host.run_worker(partial(self._write_plan_change, split, action, plan),
+                                name="write_plan_change", group="write", exclusive=True,
+                                thread=True, exit_on_error=False)
 
-        self.app.push_screen(dialog, answered)  # type: ignore[attr-defined]
+        host.ask(dialog, answered)
 
-    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def write_plan_change(self, split: Split, action: str, plan: Plan | None) -> None:
-        """Write a plan change in a thread (recomputed from the live split on a conflict)."""
-        writer = self.control.writer
+    def _write_plan_change(self, split: Split, action: str, plan: Plan | None) -> None:
+        """Write a plan change (in a thread; recomputed from the live split on a conflict)."""
+        writer = self.host.control.writer
         try:
             written = plans.write_plan_change(writer, split, action, now=time.time(), plan=plan)
         except KubeError as error:
-            self.post_message(WriteFailed(split.ref, f"{action}: {error.message}"))  # type: ignore[attr-defined]
+            self.host.post_message(WriteFailed(split.ref, f"{action}: {error.message}"))
         except (PlanStateError, RolloutError, ValueError) as error:
-            self.post_message(WriteFailed(split.ref, f"{action}: {error}"))  # type: ignore[attr-defined]
+            self.host.post_message(WriteFailed(split.ref, f"{action}: {error}"))
         except Exception as error:  # noqa: BLE001 - any failure is reported, never a traceback
-            self.post_message(WriteFailed(split.ref, f"{action} failed ({type(error).__name__})"))  # type: ignore[attr-defined]
+            self.host.post_message(WriteFailed(split.ref, f"{action} failed ({type(error).__name__})"))
         else:
             dry = bool(getattr(writer, "dry_run", False))
             obj = written.obj if written is not split and not dry else {}
-            self.post_message(PlanChanged(split.ref, action, obj, dry))  # type: ignore[attr-defined]
+            self.host.post_message(PlanChanged(split.ref, action, obj, dry))
 
-    def on_plan_changed(self, message: PlanChanged) -> None:
+    def changed(self, message: PlanChanged) -> None:
         """Show the written plan state at once and say what happened."""
+        host = self.host
         if message.obj.get("kind"):
-            self.state.upsert(message.ref.resource_key, message.obj)
-        split = self.state.split(message.ref)
+            host.state.upsert(message.ref.resource_key, message.obj)
+        split = host.state.split(message.ref)
         status = plan_status(split) if split is not None and not message.dry_run else None
         text = (f"dry run: the server accepted the plan {message.action}, nothing changed"
                 if message.dry_run else
                 f"plan {message.action}: {status.phase if status else '?'}"
                 f"{': ' + status.message if status and status.message else ''}")
-        self.control.say(message.ref, text)
-        self.notify(text)  # type: ignore[attr-defined]
-        self.presenter.refresh_all()  # type: ignore[attr-defined]
+        host.control.say(message.ref, text)
+        host.notify(text)
+        host.presenter.refresh_all()
         self.read_runner()

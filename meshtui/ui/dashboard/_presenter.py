@@ -10,6 +10,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.widgets import Static
 
 from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
@@ -133,7 +134,7 @@ class Presenter:
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title
-            self.screen.query_one("#navigator-title").update(title)  # type: ignore[attr-defined]
+            self.screen.query_one("#navigator-title", Static).update(title)
 
     @property
     def disconnected(self) -> bool:
@@ -196,7 +197,7 @@ class Presenter:
         split = screen.state.split(screen.selected) if screen.selected is not None else None
         screen.detail.set_class(self.stale, "-stale")
         screen.detail.show_data_age(self.figures_age())
-        screen.sync_bindings()
+        screen.traffic.sync_bindings()
         if split is None:
             self._show_detail(None, self.overview())
             return
@@ -213,6 +214,9 @@ class Presenter:
             checks=self.checks(split),
             editor=screen.control.editor_view(split),
             coverage="" if self.window.full else self.window.label,
+            gates=screen.traffic.gates.get(split.ref),
+            runner=screen.plans.runners.get(split.ref, ""),
+            now=screen.clock(),
         ))
 
     def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:

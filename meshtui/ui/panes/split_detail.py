@@ -86,6 +86,13 @@ class DetailView:
     """Live and pending weights for the weight sliders."""
     coverage: str = ""
     """Set while data covers only part of the metrics window, e.g. "1m of 5m"."""
+    gates: Mapping[str, str] | None = None
+    """Load tester gate → state, as last read for the owner (None: not read)."""
+    runner: str = ""
+    """Who drives the split's plan, from its Lease ("" until read)."""
+    now: float = field(default=0.0, compare=False)
+    """Wall-clock time the view was made, for the plan's countdown (a view that differs only in
+    this is the same view: the countdown ticks on its own)."""
 
 
 def detail_title(split: Split) -> Text:
@@ -133,8 +140,7 @@ class SplitDetail(Vertical):
             return
         split = view.split
         update_text(title, detail_title(split))
-        gates = getattr(self.screen, "gate_states", {}).get(split.ref)
-        self.query_one(OwnerPanel).show(split.owner, view.owner_state, gates)
+        self.show_owner(split, view.owner_state, view.gates)
         coverage = self.query_one("#coverage", Static)
         if view.coverage:
             update_text(coverage, f"figures over {view.coverage}: metrics cover only part of the "
@@ -143,7 +149,7 @@ class SplitDetail(Vertical):
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
-        self.show_plan(split, status)
+        self.show_plan(split, status, now=view.now, runner=view.runner)
         self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
         lines = [Text.assemble("• ", literal(line, limit=CHECK_LIMIT))
@@ -160,16 +166,27 @@ class SplitDetail(Vertical):
             note.update(Text(text))  # literal: the error comes from the metrics source
         note.display = bool(text)
 
-    def show_plan(self, split: Split, status: PlanStatus | None) -> None:
+    def show_owner(self, split: Split, owner_state: Any, gates: Mapping[str, str] | None) -> None:
+        """Show the split's owner, its state and its load tester gates."""
+        self.query_one(OwnerPanel).show(split.owner, owner_state, gates)
+
+    def show_plan(self, split: Split, status: PlanStatus | None, *, now: float,
+                  runner: str) -> None:
         """Show the split's plan timeline (hidden when it has none).
 
-        The screen, when it has them, gives the clock and who drives the plan (its Lease).
+        Args:
+            split: The split.
+            status: Its plan's status, or None.
+            now: Wall-clock time, for the countdown.
+            runner: Who drives the plan (its Lease), "" when unknown.
         """
-        screen = self.screen
-        clock = getattr(screen, "clock", None)
-        runners = getattr(screen, "plan_runners", {})
-        self.query_one(PlanTimeline).show(status, now=clock() if clock else 0.0,
-                                          runner=runners.get(split.ref, ""))
+        self.query_one(PlanTimeline).show(status, now=now, runner=runner)
+
+    def tick_plan(self, now: float) -> None:
+        """Move the plan's countdown on to `now` (when a plan shows)."""
+        timeline = self.query_one(PlanTimeline)
+        if timeline.status is not None:
+            timeline.now = now
 
     def show_charts(self, view: DetailView, status: PlanStatus | None = None) -> None:
         """Push series and state into the three charts.
