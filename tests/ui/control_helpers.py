@@ -66,7 +66,7 @@ async def dialog(pilot: Any, app: MeshtuiApp) -> ConfirmDialog:
         await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.armed,
                      message="the confirmation")
     except AssertionError as error:
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.said]
         raise AssertionError(f"{error}; notifications: {said}") from None
     assert isinstance(app.screen, ConfirmDialog)
     return app.screen

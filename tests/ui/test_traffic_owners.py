@@ -77,7 +77,7 @@ async def test_unavailable_action_says_why(make_control_app: Callable, mesh) -> 
         await open_split(pilot, app, AUTHORS)
         await pilot.press("p")
         assert isinstance(app.screen, DashboardScreen)
-        await settle(pilot, lambda: any("no progressive plan" in n.message for n in app._notifications),
+        await settle(pilot, lambda: any("no progressive plan" in n.message for n in app.said),
                      message="the reason")
     assert not mutating_requests(mesh)
 
@@ -99,7 +99,7 @@ async def test_manual_change_on_argo_split_is_announced_as_reverted(make_control
         note = await written(pilot, screen, BOOKS, "⚠ weights reverted")
         assert re.search(r"reverted by argo-rollouts after \d+ s", note), note
         await settle(pilot, lambda: any("reverted by argo-rollouts" in n.message
-                                        for n in app._notifications), message="the notification")
+                                        for n in app.said), message="the notification")
         shown = str(screen.detail.query_one("#editor-note").render())
         assert "reverted by argo-rollouts" in shown
 
@@ -195,7 +195,7 @@ async def test_gates_shown_and_promote_refused_where_flagger_reads_no_gate(
         for key in ("P", "A"):
             await pilot.press(key)
             await settle(pilot, lambda: any("suspended" in n.message and "changes nothing" in n.message
-                                            for n in app._notifications), message="why not")
+                                            for n in app.said), message="why not")
             assert isinstance(app.screen, DashboardScreen)
         await settle(pilot, lambda: "confirm-promotion: closed" in str(panel.render())
                      and "rollback: closed" in str(panel.render()),
