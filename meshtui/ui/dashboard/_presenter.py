@@ -15,12 +15,12 @@ from textual.widgets import Static
 from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
 from meshtui.model.health import SplitHealth, backend_role
+from meshtui.model.signals import CHARTED
 from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
 from meshtui.ui.views import (
-    CHART_METRICS,
     backend_rows,
     chart_series,
     current_figures,
@@ -251,7 +251,7 @@ class Presenter:
         return "ok", ""
 
     def charts(self, split: Split) -> dict[str, ChartView]:
-        """Series, span and weight-change markers for the three charts."""
+        """Series, span, weight-change markers and warn line of each charted signal."""
         history = self.screen.pipeline.history
         markers = tuple(self.screen.weight_changes.get(split.ref, ()))
         if history is None or history.ref != split.ref or history.window != self.screen.window:
@@ -259,19 +259,19 @@ class Presenter:
             start, series = end - WINDOW_SECONDS[self.screen.window], {}
         else:
             start, end, series = history.start, history.end, history.series
-        warn = self.screen.settings.success_warn * 100
+        policy = self.screen.policy
         owner_state = self.screen.state.owner_state(split)
         roles = {backend.name: backend_role(split, backend, owner_state)
                  for backend in split.backends}
         signals = self.screen.pipeline.signals
-        # Chosen once for the split, so a backend reads the same in all three legends.
+        # Chosen once for the split, so a backend reads the same in every legend.
         names = list(dict.fromkeys(backend.name for backend in split.backends))
         labels = dict(zip(names, legend_labels(names, roles), strict=True))
-        return {chart_id: ChartView(chart_series(split, series, field), start, end,
-                                    [m for m in markers if start <= m <= end],
-                                    warn if chart_id == "success" else None, roles,
-                                    current_figures(split, signals, field), labels)
-                for chart_id, field in CHART_METRICS.items()}
+        return {spec.column: ChartView(chart_series(split, series, spec.field), start, end,
+                                       [m for m in markers if start <= m <= end],
+                                       getattr(policy, spec.warn) * spec.scale if spec.warn else None,
+                                       roles, current_figures(split, signals, spec.field), labels)
+                for spec in CHARTED}
 
     def judge_shares(self, split: Split) -> bool:
         """Whether observed shares are judged: a full window of data since the last change."""

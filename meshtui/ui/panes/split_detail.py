@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from meshtui.model.signals import CHARTED
 from meshtui.model.split import Split
 from meshtui.rollout.status import PlanStatus, plan_status
 from meshtui.ui.literal import literal
@@ -28,18 +29,6 @@ CHECK_LIMIT = 240
 """Cells of one finding (about three lines): a finding quoting a huge name stays readable."""
 SHOWN_CHECKS = 12
 """Findings listed under the charts; the rest are counted (a split of 64 missing backends has 64)."""
-
-
-def _percent(value: float) -> str:
-    return f"{value:.1f}%"
-
-
-def _rps(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _ms(value: float) -> str:
-    return f"{value:.0f}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +64,8 @@ class DetailView:
     rows: Sequence[BackendTable.Row]
     """Backend table rows."""
     charts: Mapping[str, ChartView] = field(default_factory=dict)
-    """Chart id ("success", "rps", "p99") → content; absent charts are left as they are."""
+    """Chart id (the `SignalSpec.column` of a charted signal) → content; absent charts are left
+    as they are."""
     chart_state: str = "empty"
     """"ok", "stale", "unavailable" or "empty" for every chart."""
     chart_message: str = ""
@@ -120,10 +110,9 @@ class SplitDetail(Vertical):
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
         with Horizontal(id="charts"):
-            yield SignalChart("success rate", "%", value_format=_percent, y_max=100,
-                              id="chart-success")
-            yield SignalChart("requests", "rps", value_format=_rps, y_min=0, id="chart-rps")
-            yield SignalChart("p99 latency", "ms", value_format=_ms, y_min=0, id="chart-p99")
+            for spec in CHARTED:
+                yield SignalChart(spec.title, spec.unit, value_format=spec.axis, y_min=spec.y_min,
+                                  y_max=spec.y_max, id=f"chart-{spec.column}")
         yield Static("", id="checks")
 
     def show(self, view: DetailView | None, *, empty_text: str = "Select a split") -> None:
@@ -189,23 +178,19 @@ class SplitDetail(Vertical):
             timeline.now = now
 
     def show_charts(self, view: DetailView, status: PlanStatus | None = None) -> None:
-        """Push series and state into the three charts.
+        """Push series and state into the charts.
 
         A plan's current (or next) analysis bounds replace the charts' own thresholds, so what
         the runner checks is what is drawn.
         """
-        bounds: dict[str, float] = {}
-        if status is not None and status.success_rate is not None:
-            bounds["success"] = status.success_rate.value
-        if status is not None and status.latency_p99 is not None:
-            bounds["p99"] = status.latency_p99.value
-        for chart_id in ("success", "rps", "p99"):
-            chart = self.query_one(f"#chart-{chart_id}", SignalChart)
-            content = view.charts.get(chart_id)
+        for spec in CHARTED:
+            chart = self.query_one(f"#chart-{spec.column}", SignalChart)
+            content = view.charts.get(spec.column)
+            bound = getattr(status, spec.plan_bound, None) if spec.plan_bound else None
             if content is not None:
                 chart.set_series(content.series, start=content.start, end=content.end,
                                  markers=content.markers,
-                                 threshold=bounds.get(chart_id, content.threshold),
+                                 threshold=content.threshold if bound is None else bound.value,
                                  roles=content.roles, current=content.current,
                                  labels=content.labels)
             chart.state = view.chart_state
