@@ -130,8 +130,10 @@ class MeshClient:
         """List every traffic split: TrafficSplits and HTTPRoutes of both groups, owners resolved.
 
         Owners are resolved as the dashboard resolves them (`meshtui.model.owners`): the owning
-        objects of every served owner kind are listed in the same scope, and a list that fails
-        (forbidden, say) leaves its owners as the split objects alone tell them.
+        objects of every served owner kind are listed in the same scope (across namespaces too
+        when a split's mark names a controller but no owner was found: Argo's plugin edits routes
+        in other namespaces), and a list that fails (forbidden, say) leaves its owners as the
+        split objects alone tell them.
 
         Args:
             namespace: A namespace, or None for all namespaces.
@@ -163,10 +165,32 @@ class MeshClient:
                 except KubeError:
                     continue
         splits = resolve_owners(splits, owner_objects)
+        if namespace is not None:
+            splits = self._resolve_across(splits)
         return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
 
+    def _resolve_across(self, splits: list[Split]) -> list[Split]:
+        """Resolve owners still unnamed through the owning objects of every namespace.
+
+        Only splits that carry a controller's mark are looked for; a cluster-wide list that
+        fails (a namespaced identity) leaves them as they are.
+        """
+        from meshtui.kube.errors import KubeError
+        from meshtui.model._owner_index import resolve_owners
+
+        if not any(split.owner is not None and not split.owner.name for split in splits):
+            return splits
+        objects: dict[str, list[dict]] = {}
+        for resource in owner_resources():
+            try:
+                objects[resource.key] = self.list(resource.key, None)[0]
+            except KubeError:
+                continue
+        return resolve_owners(splits, objects) if objects else splits
+
     def resolve_owner(self, split: Split) -> Split:
-        """The split with its owner resolved through the owning objects of its namespace.
+        """The split with its owner resolved through the owning objects of its namespace (and of
+        every namespace when only a controller's mark was found).
 
         Resolved exactly as `list_splits` and the dashboard do; an owner list that fails leaves
         the owner as the object alone tells it.
@@ -182,7 +206,7 @@ class MeshClient:
                 objects[resource.key] = self.list(resource.key, split.namespace)[0]
             except KubeError:
                 continue
-        return resolve_owners([split], objects)[0]
+        return self._resolve_across(resolve_owners([split], objects))[0]
 
     def owner_state(self, split: Split) -> Any:
         """Read the state of the split's (resolved) owner: its owning object, or the split itself

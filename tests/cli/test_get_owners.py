@@ -33,3 +33,17 @@ def test_owner_names_come_from_every_mark(kube: KubeHarness, capsys: pytest.Capt
     }
     table = run_main(["get", "splits", "-n", "other", "--kubeconfig", str(kube.kubeconfig)], capsys)
     assert "Rollout/rollouts-demo" in table.stdout and "linkerd-failover" in table.stdout
+
+
+def test_a_plugin_route_in_another_namespace_is_named_in_one_namespace_too(
+        kube: KubeHarness, capsys: pytest.CaptureFixture[str]) -> None:
+    # The Rollout lives in "test", its route in "other": `-n other` still finds it, as the
+    # dashboard (which watches every namespace) does.
+    kube.store.create(argo_rollout("test", plugin={"httpRoute": "argo-rollouts-http-route",
+                                                   "namespace": "other"}))
+    kube.store.create(argo_route(namespace="other", manager=None), manager="gatewayAPI")
+    result = run_main(["get", "splits", "-n", "other", "-o", "json", "--kubeconfig", str(kube.kubeconfig)],
+                      capsys)
+    assert result.returncode == 0, result.stderr
+    (split,) = json.loads(result.stdout)
+    assert split["owner"] == {"kind": "Rollout", "name": "rollouts-demo", "controller": "argo-rollouts"}
