@@ -1,6 +1,7 @@
-"""Scenario 6, owners: Flagger Canaries and Argo Rollouts, fuzzed.
+"""Scenario 6, owners: Flagger Canaries, Argo Rollouts and linkerd-failover splits, fuzzed.
 
-`CanaryState.from_object` / `RolloutState.from_object` never raise; the owner state reaches
+`CanaryState.from_object` / `RolloutState.from_object` / `FailoverState.from_object` never raise;
+the owner state reaches
 `MeshState`, the health judgement, the navigator's rows and the action planner without a crash.
 """
 
@@ -10,13 +11,14 @@ import copy
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from meshtui.model.actions import plan_action
-from meshtui.model.owners import CanaryState, RolloutState
+from meshtui.model.owners import CanaryState, FailoverState, RolloutState
 from meshtui.model.split import parse_split
 from tests.reliability import figures
 from tests.reliability.fuzzing import CASES, fuzz_settings, render
-from tests.reliability.strategies import canaries, rollouts, trafficsplits
+from tests.reliability.strategies import JSON, WEIRD, arbitrary_splits, canaries, rollouts, trafficsplits
 
 ACTIONS = ("pause", "resume", "promote", "promote-full", "abort", "retry")
 
@@ -62,3 +64,17 @@ def test_canaries_never_crash(owner, split_obj) -> None:
 def test_rollouts_never_crash(owner, split_obj) -> None:
     CASES["owners.rollout"] += 1
     _exercise(owner, split_obj)
+
+
+@fuzz_settings(500)
+@given(arbitrary_splits(), st.one_of(WEIRD, JSON))
+def test_failover_splits_never_crash(split_obj, primary) -> None:
+    CASES["owners.failover"] += 1
+    obj = copy.deepcopy(split_obj)
+    if isinstance(obj.get("metadata"), dict):
+        obj["metadata"]["labels"] = {"failover.linkerd.io/controlled-by": "linkerd-failover"}
+        obj["metadata"]["annotations"] = {"failover.linkerd.io/primary-service": primary}
+    state = FailoverState.from_object(obj)
+    for split in render([obj]) or []:
+        for action in ACTIONS:
+            plan_action(split, state, action)
