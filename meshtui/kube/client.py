@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from meshtui.model.owners.registry import owner_resources
 
 if TYPE_CHECKING:
     from meshtui.kube.config import Cluster
+    from meshtui.model.owners import OwnerState
     from meshtui.model.split import Split
 
 PAGE_SIZE = 500
@@ -151,7 +152,7 @@ class MeshClient:
         kinds = [served[key] for key in SPLIT_KEYS if key in served]
         owners = [served[key] for key in owner_keys if key in served]
         splits = []
-        owner_objects: dict[str, list[dict]] = {}
+        owner_objects: dict[str, Sequence[dict[str, Any]]] = {}
         # The lists are independent: the server answers one while this thread parses another.
         with ThreadPoolExecutor(max(1, len(kinds) + len(owners)), thread_name_prefix="meshtui-list") as pool:
             futures = [pool.submit(self._list_served, s, namespace) for s in kinds]
@@ -164,12 +165,11 @@ class MeshClient:
                     owner_objects[key] = owner_future.result()[0]
                 except KubeError:
                     continue
-        splits = resolve_owners(splits, owner_objects)
-        if namespace is not None:
-            splits = self._resolve_across(splits)
-        return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
+        resolved = resolve_owners(splits, owner_objects)
+        found = self._resolve_across(resolved) if namespace is not None else resolved
+        return sorted(found, key=lambda s: (s.namespace, s.name, s.kind, s.group))
 
-    def _resolve_across(self, splits: list[Split]) -> list[Split]:
+    def _resolve_across(self, splits: Sequence[Split]) -> Sequence[Split]:
         """Resolve owners still unnamed through the owning objects of every namespace.
 
         Only splits that carry a controller's mark are looked for; a cluster-wide list that
@@ -180,7 +180,7 @@ class MeshClient:
 
         if not any(split.owner is not None and not split.owner.name for split in splits):
             return splits
-        objects: dict[str, list[dict]] = {}
+        objects: dict[str, Sequence[dict[str, Any]]] = {}
         for resource in owner_resources():
             try:
                 objects[resource.key] = self.list(resource.key, None)[0]
@@ -200,15 +200,16 @@ class MeshClient:
 
         if split.owner is not None and split.owner.name:
             return split
-        objects: dict[str, list[dict]] = {}
+        objects: dict[str, Sequence[dict[str, Any]]] = {}
         for resource in owner_resources():
             try:
                 objects[resource.key] = self.list(resource.key, split.namespace)[0]
             except KubeError:
                 continue
-        return self._resolve_across(resolve_owners([split], objects))[0]
+        (resolved,) = self._resolve_across(resolve_owners([split], objects))
+        return resolved
 
-    def owner_state(self, split: Split) -> Any:
+    def owner_state(self, split: Split) -> OwnerState | None:
         """Read the state of the split's (resolved) owner: its owning object, or the split itself
         for a controller without objects of its own; None when unknown or gone."""
         from meshtui.kube.errors import NotFound
@@ -218,14 +219,17 @@ class MeshClient:
         kind = by_controller(owner.controller) if owner is not None else None
         if owner is None or kind is None or not owner.name:
             return None
+        state: OwnerState
         if kind.resource is None:
-            return kind.parse(split.obj)
+            state = kind.parse(split.obj)
+            return state
         if self.served(kind.resource.key) is None:
             return None
         try:
-            return kind.parse(self.get(kind.resource.key, owner.namespace or split.namespace, owner.name))
+            state = kind.parse(self.get(kind.resource.key, owner.namespace or split.namespace, owner.name))
         except NotFound:
             return None
+        return state
 
     def prefetch(self, namespace: str | None, resources: list[str] | None = None) -> None:
         """Start listing what `watch` will list, so the lists arrive while the caller does
