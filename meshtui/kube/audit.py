@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from meshtui.model.kubetime import rfc3339
 
 __all__ = ["RESULTS", "AuditLog", "default_audit_path", "read_audit"]
 
@@ -73,7 +75,7 @@ class AuditLog:
         if result not in RESULTS:
             raise ValueError(f"unknown audit result {result!r}")
         record = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": rfc3339(time.time()),
             "context": context,
             "identity": identity,
             "verb": verb,

@@ -71,7 +71,7 @@ def rules_write(split: Split, percents_by_rule: Mapping[int, Sequence[int]]) -> 
     for rule, percents in sorted(percents_by_rule.items()):
         backends = [backend for backend in split.backends if backend.rule == rule]
         if len(percents) != len(backends) or not backends:
-            raise ValueError(f"{split.ref} rule {rule} has {len(backends)} backends, "
+            raise ValueError(f"{split.ref} rule {rule + 1} has {len(backends)} backends, "
                              f"got {len(percents)} percentages")
         checked = [validate_percent(percent) for percent in percents]
         if sum(checked) != 100:
