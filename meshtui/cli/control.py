@@ -15,7 +15,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from meshtui.cli.options import Parser, add_kube_options, add_output_option, add_write_options
+from meshtui.cli.options import (
+    Parser,
+    add_kube_options,
+    add_output_option,
+    add_write_options,
+    option,
+)
 from meshtui.kube.targets import owner_state, parse_target, resolve_split
 from meshtui.model.text import MAX_NAME_LENGTH, visible
 from meshtui.model.weight_writes import weights_from_assignments
@@ -80,11 +86,6 @@ def add_parsers(subparsers: Any) -> None:
     audit.set_defaults(control="audit")
 
 
-def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
-    value = getattr(args, name, default)
-    return default if value is None else value
-
-
 def run(args: argparse.Namespace) -> int:
     """Carry out a parsed control command; errors print ``error: ...`` and return 1."""
     from meshtui.kube.errors import KubeError
@@ -117,7 +118,7 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
     cluster = cluster_from_args(args)
     try:
         writer = build_writer(args, cluster)
-        namespace = _opt(args, "namespace") or cluster.namespace
+        namespace = option(args, "namespace") or cluster.namespace
         split = resolve_split(MeshClient(cluster), namespace, *target)
         if getattr(args, "control", "") == "weight":
             return command(args, split, writer, assignments, MeshClient(cluster))
@@ -127,7 +128,7 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> None:
-    if _opt(args, "output") == "json":
+    if option(args, "output") == "json":
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
@@ -220,7 +221,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     records = read_audit()
     if tail is not None:
         records = records[-tail:] if tail else []
-    if _opt(args, "output") == "json":
+    if option(args, "output") == "json":
         json.dump(records, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0

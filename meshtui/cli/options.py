@@ -60,8 +60,8 @@ def add_request_timeout(parser: argparse.ArgumentParser, *, suppress: bool = Tru
              f"{DEFAULT_REQUEST_TIMEOUT:g}s; 0 waits forever)")
 
 
-def add_kube_options(parser: argparse.ArgumentParser, *, suppress: bool = True, namespaced: bool = True,
-                     all_namespaces: bool = True) -> None:
+def add_kube_options(parser: argparse.ArgumentParser, *, suppress: bool = True,
+                     namespaced: bool = True, all_namespaces: bool = True) -> None:
     """Add kubectl's connection and namespace options: the one declaration every command uses.
 
     Subcommands add them with SUPPRESS defaults (the default), so ``meshtui --context x get
@@ -89,7 +89,8 @@ def add_kube_options(parser: argparse.ArgumentParser, *, suppress: bool = True, 
                             help="all namespaces")
 
 
-def add_write_options(parser: argparse.ArgumentParser, *, suppress: bool = True, dry_run: bool = True) -> None:
+def add_write_options(parser: argparse.ArgumentParser, *, suppress: bool = True,
+                      dry_run: bool = True) -> None:
     """Add ``--read-only`` and (with `dry_run`) ``--dry-run``, for every command that writes.
 
     SUPPRESS defaults keep ``meshtui --dry-run weight ...`` a dry run: a subparser default of
@@ -117,6 +118,14 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
     """Add ``-o/--output table|json`` (JSON: whole values, RFC 3339 times, rules from 1)."""
     parser.add_argument("-o", "--output", choices=OUTPUTS, type=_output, default="table",
                         help="table (default) or json")
+
+
+def option(args: argparse.Namespace, name: str, default: Any = None) -> Any:
+    """The value of option `name`, or `default` when it is unset: a verb run on its own
+    (``python -m meshtui.rollout``) has no top-level parser to give its SUPPRESSed options a
+    default."""
+    value = getattr(args, name, default)
+    return default if value is None else value
 
 
 def check_options(args: argparse.Namespace) -> None:

@@ -24,6 +24,7 @@ from meshtui.cli.options import (
     add_write_options,
     check_url,
     number_in,
+    option,
 )
 from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
@@ -83,11 +84,6 @@ def add_parsers(subparsers: Any) -> None:
     rollout.set_defaults(command="rollout")
 
 
-def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
-    value = getattr(args, name, default)
-    return default if value is None else value
-
-
 def run(args: argparse.Namespace) -> int:
     """Carry out a parsed ``rollout`` command; errors print ``error: ...`` and return 1."""
     from meshtui.kube.errors import KubeError
@@ -122,8 +118,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     cluster = cluster_from_args(args)
     try:
         client = MeshClient(cluster)
-        namespace = _opt(args, "namespace") or cluster.namespace
-        if _opt(args, "all_namespaces"):
+        namespace = option(args, "namespace") or cluster.namespace
+        if option(args, "all_namespaces"):
             namespace = None
         if command == "status":
             return _cmd_status(args, client, namespace)
