@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from meshtui.kube import errors
 from meshtui.kube.errors import Conflict, Forbidden, Invalid, KubeError
 from meshtui.kube.transport import decode_object
-from meshtui.model.plans import (
+from meshtui.model.write_descriptions import (
     JSON,
     JSON_PATCH,
     ActionPlan,

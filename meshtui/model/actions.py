@@ -14,7 +14,7 @@ from meshtui.model._fields import as_dict, as_str
 from meshtui.model._owner_actions import canary_writes, gate_checks, rollout_writes
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
-from meshtui.model.plans import (
+from meshtui.model.write_descriptions import (
     MERGE_PATCH,
     ActionPlan,
     ObjectTarget,

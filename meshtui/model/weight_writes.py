@@ -12,7 +12,7 @@ import copy
 from collections.abc import Mapping, Sequence
 
 from meshtui.model._fields import as_dict, as_list
-from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite, WeightPlan
+from meshtui.model.write_descriptions import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite, WeightPlan
 from meshtui.model.split import Backend, Split
 from meshtui.model.text import BACKENDS_SHOWN, NAME_LIMIT, listed, short_repr, visible
 from meshtui.model.weights import (
