@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from meshtui.kube.discovery import discover
 from meshtui.kube.errors import translate
@@ -120,7 +120,7 @@ class MeshClient:
                 token = meta.get("continue") or ""
                 if not token:
                     break
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             raise translate(exc, verb="list", resource=served.key,
                             server=self.cluster.server) from None
         return items, rv
@@ -225,7 +225,7 @@ class MeshClient:
             raise NotFound(f"{resource} is not served by this cluster")
         try:
             obj = request_json(self.cluster.api_client, "GET", f"{served.path(namespace)}/{name}")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             raise translate(exc, verb="get", resource=resource, name=name,
                             server=self.cluster.server) from None
         return with_type(obj, served.type.kind, served.api_version)

@@ -60,7 +60,7 @@ class _Listings:
         try:
             body = request_json(self.api_client, "GET", f"/apis/{group_version}")
             names: set[str] | None = {r.get("name") for r in body.get("resources") or []}
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             error = translate(exc, verb="discover", resource=group_version, server=self.server)
             if not isinstance(error, NotFound):
                 raise error from None
@@ -107,7 +107,7 @@ def discover(api_client: Any, server: str | None = None,
     else:
         try:
             groups = request_json(api_client, "GET", "/apis").get("groups") or []
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             raise translate(exc, verb="discover", resource="API groups", server=server) from None
     listings = _Listings(api_client, server)
     first = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 ChangeType = Literal["ADDED", "MODIFIED", "DELETED"]
 
@@ -53,5 +53,5 @@ class ConnectionChanged:
     error: str | None
 
 
-WatchEvent = Union[ObjectsListed, ObjectChanged, ConnectionChanged]
+WatchEvent = ObjectsListed | ObjectChanged | ConnectionChanged
 """Anything a watch sink receives."""

@@ -152,8 +152,8 @@ class ClusterWriter:
         They are left out of start-up (see `load_cluster`) and cost about 300 ms on first use,
         which would otherwise land on the first write: often the incident button.
         """
-        from kubernetes.client import CustomObjectsApi  # noqa: F401
-        from kubernetes.client.exceptions import ApiException  # noqa: F401
+        from kubernetes.client import CustomObjectsApi  # noqa: F401 - imported to load it now
+        from kubernetes.client.exceptions import ApiException  # noqa: F401 - imported to load it now
 
     @property
     def identity(self) -> str | None:

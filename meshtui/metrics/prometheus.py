@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -183,8 +183,8 @@ class PrometheusSource:
         Raises:
             MetricsError: On any failure, including a malformed answer.
         """
-        start_dt = datetime.fromtimestamp(start, timezone.utc)
-        end_dt = datetime.fromtimestamp(end, timezone.utc)
+        start_dt = datetime.fromtimestamp(start, UTC)
+        end_dt = datetime.fromtimestamp(end, UTC)
         result = self._call("range query failed", self._client.custom_query_range,
                             query, start_dt, end_dt, f"{step:g}")
         try:
