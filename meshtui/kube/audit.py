@@ -54,7 +54,7 @@ class AuditLog:
             self._secrets.append(secret)
 
     def record(self, *, context: str, identity: str | None, verb: str, obj: dict[str, Any],
-               action: str, before: Any, after: Any, result: str, message: str = "") -> dict:
+               action: str, before: Any, after: Any, result: str, message: str = "") -> dict[str, Any]:
         """Append one record and return it as written.
 
         Args:
@@ -101,7 +101,8 @@ class AuditLog:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        return json.loads(line)
+        written: dict[str, Any] = json.loads(line)
+        return written
 
 
 def _private_directory(path: Path, *, own: bool) -> None:
@@ -119,7 +120,7 @@ def _private_directory(path: Path, *, own: bool) -> None:
     os.chmod(path, 0o700)
 
 
-def read_audit(path: str | Path | None = None) -> list[dict]:
+def read_audit(path: str | Path | None = None) -> list[dict[str, Any]]:
     """Read every record of an audit log, oldest first.
 
     A line that is not a JSON object (a write torn by a crash) is skipped. A missing file is an

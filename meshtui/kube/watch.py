@@ -34,7 +34,7 @@ from meshtui.kube.transport import (
 log = logging.getLogger(__name__)
 
 Sink = Callable[[WatchEvent], None]
-Lister = Callable[[ServedResource, "str | None"], "tuple[list[dict], str]"]
+Lister = Callable[[ServedResource, "str | None"], "tuple[list[dict[str, Any]], str]"]
 
 WATCH_TIMEOUT_SECONDS = 290
 """Asked of the server per stream; the read timeout is a little longer, so a silent hang ends."""

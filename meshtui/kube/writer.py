@@ -303,7 +303,7 @@ class ClusterWriter:
                                   "_preload_content": False}
         if self.dry_run:
             kwargs["dry_run"] = "All"
-        raw = call(target.group, target.version, target.namespace, _plural(target),
+        raw: Any = call(target.group, target.version, target.namespace, _plural(target),
                    target.name, planned.patch, **kwargs)
         try:
             data = raw.data

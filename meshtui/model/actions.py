@@ -155,7 +155,7 @@ def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
     plan = WeightPlan(split.ref, rule, tuple(before), tuple(after), names)
     if before == after:
         return Unavailable(action, f"all traffic already goes to {split.backends[chosen].name}")
-    notes = ()
+    notes: tuple[str, ...] = ()
     if owner is not None:
         notes = (f"{split.ref} is owned by {owner.kind} {owner.name}, which may rewrite the weights",)
     write = weight_write(split, after, rule)

@@ -151,7 +151,7 @@ def _annotation_write(split: Split, text: str, weights: dict[int, list[int]] | N
     if weights:
         planned = rules_write(split, weights)
     else:
-        patch = {"metadata": {"resourceVersion": split.resource_version}}
+        patch: dict[str, Any] = {"metadata": {"resourceVersion": split.resource_version}}
         planned = PlannedWrite(split_target(split), patch, MERGE_PATCH, "",
                                f"record rollout state on {split.ref}")
     if planned.patch_type != JSON_PATCH:

@@ -156,4 +156,4 @@ class TrafficWrites:
         pending = self.control.pending
         if split is not None and pending is not None and pending.ref == message.ref \
                 and message.live is not None:
-            self.confirm_weights(split, pending.against(split))
+            self.confirm_weights(split, pending.against(split))  # type: ignore[attr-defined]

@@ -50,13 +50,18 @@ class SplitRow:
 
 
 class RowLike(Protocol):
-    """What the layout needs from a row (`SplitRow` satisfies it)."""
+    """What the layout needs from a row (`SplitRow` satisfies it; read-only, as rows are frozen)."""
 
-    namespace: str
-    name: str
-    service: str
-    owner_label: str
-    attention: bool
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def owner_label(self) -> str: ...
+    @property
+    def attention(self) -> bool: ...
 
 
 @dataclass(frozen=True)
