@@ -10,7 +10,7 @@ from meshtui.model._owner_index import resolve_owners
 from meshtui.model.actions import manual_weights_warning, plan_action, weights_reset
 from meshtui.model.mesh import MeshState
 from meshtui.model.owners import FailoverState, Owner
-from meshtui.model.plans import Unavailable
+from meshtui.model.write_descriptions import Unavailable
 from meshtui.model.split import Split, parse_split
 from tests.model.manifests import (
     argo_rollout,

@@ -18,7 +18,7 @@ from meshtui.model.owners import (
     OwnerKind,
     OwnerResource,
 )
-from meshtui.model.plans import MERGE_PATCH, ObjectTarget, PlannedWrite, Unavailable
+from meshtui.model.write_descriptions import MERGE_PATCH, ObjectTarget, PlannedWrite, Unavailable
 
 CONTROLLER = "promoter"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from meshtui.model.plans import PlannedWrite, ProxyPost, Unavailable
+from meshtui.model.write_descriptions import PlannedWrite, ProxyPost, Unavailable
 
 if TYPE_CHECKING:
     from meshtui.model.split import Split

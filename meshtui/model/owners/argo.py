@@ -32,7 +32,7 @@ from meshtui.model.owners._kind import (
     OwnerKind,
     OwnerResource,
 )
-from meshtui.model.plans import MERGE_PATCH, ObjectTarget, PlannedWrite, Unavailable
+from meshtui.model.write_descriptions import MERGE_PATCH, ObjectTarget, PlannedWrite, Unavailable
 
 __all__ = ["ARGO_GATEWAY_LABEL", "ARGO_ROLLOUTS", "GATEWAY_PLUGIN", "ArgoRollouts", "RolloutState",
            "rollout_writes"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from meshtui.model._fields import as_dict, as_list, as_str, metadata, string_map
 from meshtui.model.owners._kind import ControllerName, DisplayField, Owner, OwnerKind
-from meshtui.model.plans import PlannedWrite, Unavailable
+from meshtui.model.write_descriptions import PlannedWrite, Unavailable
 from meshtui.model.quantity import QuantityError, parse_quantity
 
 __all__ = ["CONTROLLED_BY", "LINKERD_FAILOVER", "PRIMARY_ANNOTATION", "FailoverState", "LinkerdFailover"]

@@ -23,7 +23,7 @@ from meshtui.model.owners._kind import (
     OwnerKind,
     OwnerResource,
 )
-from meshtui.model.plans import (
+from meshtui.model.write_descriptions import (
     JSON,
     MERGE_PATCH,
     ObjectTarget,

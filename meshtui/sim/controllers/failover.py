@@ -10,8 +10,9 @@ selector) and annotated ``failover.linkerd.io/primary-service``:
 * a split whose weights already match is not written; one without the annotation is skipped.
 
 Writes are made as field manager ``failover.linkerd.io`` (the real controller merge-patches
-``spec.backends``; this one replaces the split guarded by the read's resourceVersion). Reconciling every tick stands in for the real controller's
-reaction to watch events: a manual weight edit is reset at once, as a readiness change is.
+``spec.backends``; this one replaces the split guarded by the read's resourceVersion).
+Reconciling every tick stands in for the real controller's reaction to watch events: a manual
+weight edit is reset at once, as a readiness change is.
 It keeps no state of its own and reads no other meshtui code, so a misread field shows.
 """
 
