@@ -98,7 +98,7 @@ def with_keys(command: PaletteCommand, hints: Mapping[str, str]) -> str:
     return f"{command.help} ({keys})" if keys else command.help
 
 
-def _runner(screen: Screen[Any], action: str) -> object:
+def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
     """Run `action` on the screen; control actions say why when they are unavailable."""
     run_control = getattr(screen, "run_control", None)
     if run_control is not None and not action.startswith("app."):
@@ -117,7 +117,7 @@ class DashboardCommands(Provider):
         return {**key_hints(type(self.app).BINDINGS, keymap, display, prefix="app."),
                 **key_hints(type(self.screen).BINDINGS, keymap, display)}
 
-    def _entries(self) -> Iterator[tuple[str, str, object]]:
+    def _entries(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         screen = self.screen
         hints = self.key_hints()
         for command in COMMANDS:
