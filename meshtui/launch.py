@@ -42,6 +42,10 @@ def _settings(args: argparse.Namespace, cluster: Any) -> Any:
         overrides["namespace"] = None
     elif getattr(args, "namespace", None):
         overrides["namespace"] = args.namespace
+    elif settings.namespace is None and cluster is not None:
+        # Like ``get splits`` and kubectl: no -n/-A and no namespace in the config file scope the
+        # dashboard to the context's namespace (``default`` when the context names none).
+        overrides["namespace"] = cluster.namespace
     return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
