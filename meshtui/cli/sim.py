@@ -10,6 +10,12 @@ from typing import Any
 from meshtui.cli.options import UsageError
 
 
+SPLIT_RESOURCES = ("trafficsplits.split.smi-spec.io,httproutes.gateway.networking.k8s.io,"
+                   "httproutes.policy.linkerd.io")
+"""Every kind of split, fully qualified for kubectl: a bare ``httproutes`` resolves to the
+Gateway API's only, and would hide Linkerd's ``policy.linkerd.io`` routes."""
+
+
 def add_parsers(subparsers: Any) -> None:
     """Add ``sim`` to a parser's subparsers."""
     sim = subparsers.add_parser("sim", help="run the simulated mesh headless (API server and metrics)")
@@ -72,13 +78,14 @@ def cmd_sim(args: argparse.Namespace) -> int:
             tmpdir = tempfile.mkdtemp(prefix="meshtui-sim-")
             path = os.path.join(tmpdir, "kubeconfig")
         mesh.write_kubeconfig(path)
-        print(f"API server:  {mesh.api_url}")
+        # The URL clients are given (https, the kubeconfig's), not the plain one it also serves.
+        print(f"API server:  {_kubeconfig_server(path)}")
         print(f"Metrics:     {mesh.metrics_url}")
         if prometheus is not None:
             print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
                   "API server's service proxy)")
         print(f"Kubeconfig:  {path}")
-        print(f"Try:         kubectl --kubeconfig {path} get trafficsplits -A", flush=True)
+        print(f"Try:         kubectl --kubeconfig {path} get {SPLIT_RESOURCES} -A", flush=True)
         # A bounded wait keeps the main thread responsive to signals on every platform.
         while not stop.wait(0.5):
             pass
@@ -94,3 +101,12 @@ def cmd_sim(args: argparse.Namespace) -> int:
             shutil.rmtree(tmpdir, ignore_errors=True)
     print("stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _kubeconfig_server(path: str) -> str:
+    """The API server URL the kubeconfig at `path` gives its clients."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    return str(config["clusters"][0]["cluster"]["server"])
