@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from meshtui import __version__
 from meshtui.cli.options import Parser, UsageError, add_kube_options, check_options
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="meshtui",
         description="A terminal dashboard for Linkerd canaries: traffic splits, live golden "
                     "signals and weight control.")
+    parser.add_argument("--version", action="version", version=f"meshtui {__version__}",
+                        help="print meshtui's version and exit")
     add_kube_options(parser, suppress=False)
     dashboard.add_options(parser)
     parser.set_defaults(command=None)
