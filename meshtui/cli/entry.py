@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the whole command line."""
     from meshtui.cli import control as control_cli
-    from meshtui.cli import dashboard, get, sim
+    from meshtui.cli import dashboard, get, serve, sim
     from meshtui.cli import rollout as rollout_cli
 
     parser = Parser(
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     dashboard.add_parsers(sub)
     sim.add_parsers(sub)
+    serve.add_parsers(sub)
     get.add_parsers(sub)
     control_cli.add_parsers(sub)
     rollout_cli.add_parsers(sub)
@@ -75,6 +76,10 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
             from meshtui.cli.get import cmd_get_splits
 
             return cmd_get_splits(args)
+        if args.command == "serve" or getattr(args, "serve", False):
+            from meshtui.cli.serve import cmd_serve
+
+            return cmd_serve(args)
         if args.command == "sim":
             from meshtui.cli.sim import cmd_sim
 
@@ -89,6 +94,10 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
             return rollout_cli.run(args)
         from meshtui.cli import dashboard
 
+        if args.command == "demo":
+            from meshtui.cli.serve import check_demo_options
+
+            check_demo_options(args)
         return dashboard.run(args, launcher)
     except (KubeError, UsageError, ConfigError) as exc:
         return error(getattr(exc, "message", None) or exc)
