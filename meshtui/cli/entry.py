@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the whole command line."""
     from meshtui.cli import control as control_cli
-    from meshtui.cli import dashboard, get, serve, sim
+    from meshtui.cli import completion, dashboard, get, serve, sim
     from meshtui.cli import rollout as rollout_cli
 
     parser = Parser(
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     get.add_parsers(sub)
     control_cli.add_parsers(sub)
     rollout_cli.add_parsers(sub)
+    completion.add_parsers(sub)
     return parser
 
 
@@ -61,6 +62,9 @@ def main(argv: Sequence[str] | None = None, *, launcher: Launcher | None = None)
 
 def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
     parser = build_parser()
+    from meshtui.cli.completion import autocomplete
+
+    autocomplete(parser)  # the shell asking for completions: answered, and the process exits
     args = parser.parse_args(argv)
     from meshtui.kube.errors import KubeError
     from meshtui.output import error
@@ -68,7 +72,7 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
 
     try:
         check_options(args)
-        if args.command != "sim":
+        if args.command not in ("sim", "completion"):
             # The config file is read before any request: a bad one stops every command at once,
             # and every writer built later honours its read_only.
             args.settings = load_settings()
@@ -76,6 +80,10 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
             from meshtui.cli.get import cmd_get_splits
 
             return cmd_get_splits(args)
+        if args.command == "completion":
+            from meshtui.cli.completion import cmd_completion
+
+            return cmd_completion(args)
         if args.command == "serve" or getattr(args, "serve", False):
             from meshtui.cli.serve import cmd_serve
 
