@@ -14,7 +14,7 @@ import shlex
 import sys
 from typing import Any
 
-from meshtui.cli.options import UsageError, add_kube_options, number_in
+from meshtui.cli.options import UsageError, _hide_userinfo, add_kube_options, number_in
 
 DEFAULT_PORT = 8000
 DEFAULT_SESSIONS = 4
@@ -109,7 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     argv = session_argv(args, build_parser())
     command = shlex.join(["exec", sys.executable, "-m", "meshtui", *argv])
     mode = "read-write" if args.allow_writes else "read-only (--allow-writes to change weights)"
-    say(f"Serving:     meshtui {shlex.join(argv)}")
+    say(f"Serving:     meshtui {shlex.join(_hide_userinfo(arg) for arg in argv)}")
     say(f"Sessions:    {mode}, at most {args.max_sessions} at once")
     if token is not None:
         say("Access:      the token in the URL below is required on every connection")

@@ -2,14 +2,16 @@
 a fresh virtual environment runs: ``meshtui --version``, ``meshtui demo --help``, and ``meshtui get
 splits`` against ``meshtui sim`` (also started from the wheel), from a directory outside the tree.
 
-The venv sees the system's site-packages, so the wheel's dependencies come from there and the
-install needs no package index; the build itself fetches setuptools like any ``python -m build``.
+The venv borrows the dependencies of the environment running the tests (a ``.pth`` naming its
+site-packages: CI's ``.venv`` or the system's), so the install needs no package index; the build
+itself fetches setuptools like any ``python -m build``.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import zipfile
 from collections.abc import Iterator
@@ -48,8 +50,14 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the wheel installed (its dependencies from the system's site-packages)."""
     where = tmp_path_factory.mktemp("venv") / "v"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(where)],
-                   check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, timeout=120)
+    site = subprocess.run([str(where / "bin" / "python"), "-c",
+                           "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    # A path line of a .pth is no site directory: the editable meshtui of the running
+    # environment (its own .pth finder) stays out, its dependencies come in.
+    ours = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    (Path(site) / "meshtui_test_dependencies.pth").write_text("".join(f"{p}\n" for p in ours))
     wheel = next(dist.glob("meshtui-*.whl"))
     # --ignore-installed: an editable meshtui in the system's site-packages must not count as
     # the wheel being installed already.

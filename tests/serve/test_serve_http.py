@@ -153,3 +153,11 @@ def test_web_options_on_a_demo_that_serves_nothing_are_refused(capsys: pytest.Ca
 
     result = run_main(["demo", "--allow-writes", "--port", "9000"], capsys)
     assert_one_line_error(result, "--port, --allow-writes only apply with --serve")
+
+
+def test_a_password_in_the_prometheus_url_is_not_printed(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    command = _served_token(["--prometheus-url", "http://u:hunter2@prom:9090", "serve"],
+                            monkeypatch)["command"]
+    assert "hunter2" in command  # the session needs it
+    assert "hunter2" not in capsys.readouterr().out
