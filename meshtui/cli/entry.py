@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from meshtui import __version__
-from meshtui.cli.options import Parser, UsageError, add_kube_options, check_options
+from meshtui.cli.options import (
+    Parser,
+    UsageError,
+    add_kube_options,
+    add_write_options,
+    check_options,
+)
 
 if TYPE_CHECKING:
     from meshtui.cli.dashboard import Launcher
@@ -34,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"meshtui {__version__}",
                         help="print meshtui's version and exit")
     add_kube_options(parser, suppress=False)
+    add_write_options(parser, suppress=False)
     dashboard.add_options(parser)
     parser.set_defaults(command=None)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from typing import Any
 
-from meshtui.cli.options import UsageError
+from meshtui.cli.options import UsageError, add_output_option
 
 
 SPLIT_RESOURCES = ("trafficsplits.split.smi-spec.io,httproutes.gateway.networking.k8s.io,"
@@ -28,6 +29,7 @@ def add_parsers(subparsers: Any) -> None:
     sim.add_argument("--seed", type=int, default=None, help="random seed")
     sim.add_argument("--no-prometheus", action="store_true",
                      help="do not start a real Prometheus even when one is installed")
+    add_output_option(sim)
 
 
 def _port(text: str) -> int:
@@ -38,6 +40,25 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"port out of range: {value}")
     return value
+
+
+def _print_addresses(output: str, mesh: Any, prometheus: Any, path: str) -> None:
+    """Say where the simulated mesh listens: lines, or one JSON object a script can read."""
+    # The URL clients are given (https, the kubeconfig's), not the plain one it also serves.
+    api_server = _kubeconfig_server(path)
+    if output == "json":
+        json.dump({"apiServer": api_server, "metrics": mesh.metrics_url,
+                   "prometheus": prometheus.url if prometheus is not None else None,
+                   "kubeconfig": path}, sys.stdout)
+        print(flush=True)
+        return
+    print(f"API server:  {api_server}")
+    print(f"Metrics:     {mesh.metrics_url}")
+    if prometheus is not None:
+        print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
+              "API server's service proxy)")
+    print(f"Kubeconfig:  {path}")
+    print(f"Try:         kubectl --kubeconfig {path} get {SPLIT_RESOURCES} -A", flush=True)
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -78,14 +99,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
             tmpdir = tempfile.mkdtemp(prefix="meshtui-sim-")
             path = os.path.join(tmpdir, "kubeconfig")
         mesh.write_kubeconfig(path)
-        # The URL clients are given (https, the kubeconfig's), not the plain one it also serves.
-        print(f"API server:  {_kubeconfig_server(path)}")
-        print(f"Metrics:     {mesh.metrics_url}")
-        if prometheus is not None:
-            print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
-                  "API server's service proxy)")
-        print(f"Kubeconfig:  {path}")
-        print(f"Try:         kubectl --kubeconfig {path} get {SPLIT_RESOURCES} -A", flush=True)
+        _print_addresses(args.output, mesh, prometheus, path)
         # A bounded wait keeps the main thread responsive to signals on every platform.
         while not stop.wait(0.5):
             pass
