@@ -143,14 +143,14 @@ class DashboardServer(Server):  # type: ignore[misc]
         }
         return aiohttp_jinja2.render_template(TEMPLATE, request, context)
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One dashboard process per websocket, at most `max_sessions` at once."""
         if self.sessions >= self.max_sessions:
             raise web.HTTPServiceUnavailable(
                 text=f"meshtui serve: {self.max_sessions} sessions already open\n")
         self.sessions += 1
         try:
-            return await super().handle_websocket(request)  # type: ignore[no-any-return]
+            return await super().handle_websocket(request)
         finally:
             self.sessions -= 1
 
