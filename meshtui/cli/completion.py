@@ -46,6 +46,46 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return 0
 
 
+COBRA_NO_FILES = ":4"
+"""The last line of a kubectl plugin's completions: cobra's "no file names" directive."""
+
+
+def kubectl_complete(argv: list[str] | None = None) -> int:
+    """``kubectl_complete-meshtui``: what kubectl runs for ``kubectl meshtui <tab>``.
+
+    kubectl passes the words after ``meshtui``, the last one being the word completed, and
+    reads one candidate a line, then cobra's directive line.
+    """
+    import io
+    import shlex
+    import sys
+
+    import argcomplete
+
+    from meshtui.cli.entry import build_parser
+
+    words = list(sys.argv[1:] if argv is None else argv) or [""]
+    line = " ".join(["meshtui", *(shlex.quote(w) for w in words[:-1]), words[-1]])
+    parser = build_parser()
+    attach_completers(parser)
+    out = io.StringIO()
+    environ = {"_ARGCOMPLETE": "1", "COMP_LINE": line, "COMP_POINT": str(len(line)),
+               "_ARGCOMPLETE_IFS": "\n"}
+    saved = {key: os.environ.get(key) for key in environ}
+    os.environ.update(environ)
+    try:
+        argcomplete.autocomplete(parser, output_stream=out, exit_method=lambda _code: None)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    candidates = [c.rstrip() for c in out.getvalue().split("\n") if c.strip()]
+    sys.stdout.write("".join(f"{c}\n" for c in candidates) + COBRA_NO_FILES + "\n")
+    return 0
+
+
 def _cluster(parsed: argparse.Namespace) -> Any:
     from meshtui.kube.config import load_cluster
 

@@ -85,3 +85,32 @@ def test_zsh_script_registers_both_programs() -> None:
     script = run_cli("completion", "zsh").stdout
     assert script.startswith("#compdef meshtui kubectl-meshtui")
     assert "compdef _python_argcomplete meshtui kubectl-meshtui" in script
+
+
+KUBECTL = shutil.which("kubectl")
+
+
+@pytest.mark.kubectl
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+def test_kubectl_meshtui_completes_through_the_plugin_completion_program(
+        kubeconfig: Path, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "kbin"
+    bin_dir.mkdir()
+    programs = {"kubectl-meshtui": "from meshtui.cli import main",
+                "kubectl_complete-meshtui": "from meshtui.cli.completion import kubectl_complete as main"}
+    for name, entry in programs.items():  # as the wheel's console scripts are
+        (bin_dir / name).write_text(f"#!{sys.executable}\nimport sys\n{entry}\nsys.exit(main())\n")
+        (bin_dir / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+           "PYTHONPATH": str(ROOT), "KUBECONFIG": str(kubeconfig)}
+
+    def kubectl_complete(*words: str) -> list[str]:
+        done = subprocess.run([str(KUBECTL), "__complete", "meshtui", *words], capture_output=True,
+                              text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    assert kubectl_complete("-n", "") == ["booksapp", "default", "emojivoto", "kube-system",
+                                          "linkerd", "linkerd-smi", "linkerd-viz", "test", ":4"]
+    assert kubectl_complete("rollout", "start", "-n", "booksapp", "ts/") == [
+        "ts/authors-split", "ts/books", ":4"]

@@ -105,6 +105,8 @@ def test_the_installed_wheel_imports_from_the_venv_and_its_dependencies_are_met(
 def test_version_and_demo_help_from_the_wheel(venv: Path, tmp_path: Path) -> None:
     version = _run(venv, "--version", cwd=tmp_path)
     assert (version.returncode, version.stdout.strip()) == (0, f"meshtui {__version__}")
+    for program in ("kubectl-meshtui", "kubectl_complete-meshtui"):
+        assert (venv / "bin" / program).is_file(), program
     demo = _run(venv, "demo", "--help", cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     assert "--scenario" in demo.stdout
