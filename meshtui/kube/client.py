@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from meshtui.kube.discovery import discover
 from meshtui.kube.errors import translate
 from meshtui.kube.resources import RESOURCES, SPLIT_KEYS, ServedResource, resource_type
+from meshtui.kube.slim import slimmed
 from meshtui.kube.transport import request_json, with_type
 from meshtui.kube.watch import ResourceWatcher, Sink, WatchSet
 
@@ -115,7 +116,7 @@ class MeshClient:
                 body = request_json(self.cluster.api_client, "GET", served.path(ns), query)
                 meta = body.get("metadata") or {}
                 rv = rv or str(meta.get("resourceVersion") or "")
-                items.extend(with_type(i, served.type.kind, served.api_version)
+                items.extend(slimmed(served.key, with_type(i, served.type.kind, served.api_version))
                              for i in body.get("items") or [] if isinstance(i, dict))
                 token = meta.get("continue") or ""
                 if not token:
