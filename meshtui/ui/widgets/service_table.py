@@ -128,6 +128,9 @@ class ServiceTable(ScrollView, can_focus=True):
             self.row = row
             """The opened service (its `splits` are what to show)."""
 
+    class Sorted(Message):
+        """Posted when the order changes (another column or direction)."""
+
     def __init__(self, rows: Sequence[ServiceRow] = (), *, empty_text: str = "No services found",
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         """Create the table.
@@ -318,6 +321,7 @@ class ServiceTable(ScrollView, can_focus=True):
         self.descending = column in DESCENDING_FIRST if descending is None else descending
         self._order = order(self._rows, column, self.descending)
         self._relayout()
+        self.post_message(self.Sorted())
 
     def action_sort_next(self) -> None:
         """Sort by the next column."""
