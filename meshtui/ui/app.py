@@ -200,6 +200,9 @@ class MeshtuiApp(App[None]):
         connection = message.connection
         self.mesh, self.metrics, self.writer = connection.mesh, connection.metrics, connection.writer
         self._connection = connection
+        while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
+            # A dialog opened meanwhile asked about the old context: it closes unanswered.
+            await self.pop_screen()
         await self.switch_screen(self.make_dashboard())
         if previous is not None:
             previous.close()
