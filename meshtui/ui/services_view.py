@@ -105,6 +105,8 @@ class ServicesView:
 
     def show(self, view: str) -> None:
         """Switch to `SERVICES` or `SPLITS`."""
+        if view not in (SERVICES, SPLITS):
+            raise ValueError(f"unknown view {view!r}")
         if view == self.current:
             return
         self.current = view
