@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from meshtui.model.findings import HealthPolicy
 from meshtui.model.mesh import MeshState
@@ -10,6 +14,7 @@ from meshtui.model.meshed import meshed_services, service_health
 from meshtui.model.signals import GoldenSignals
 from meshtui.sim.scenario import load_scenario
 from meshtui.sim.scenario_objects import scenario_objects
+from tests.model.hypothesis_settings import FUZZ
 from tests.model.test_mesh import namespace, route, service, ts
 
 
@@ -130,3 +135,45 @@ def test_default_scenario_lists_services_without_splits() -> None:
         assert found[key].splits == () and found[key].meshed
         assert found[key].pods.total >= 1 and found[key].pods.proxies_ready == found[key].pods.total
     assert [p.label for p in found[("emojivoto", "voting-svc")].splits] == ["HTTPRoute/voting-split"]
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12)
+
+
+def _shaped(kind: str) -> st.SearchStrategy[Any]:
+    """Objects of `kind` whose fields are anything JSON can hold (or a plausible shape)."""
+    labels = st.dictionaries(st.sampled_from(["app", "linkerd.io/inject", MIRRORED, CLUSTER]),
+                             st.sampled_from(["web", "true", "enabled", "disabled", "east"]) | _JSONISH,
+                             max_size=3)
+    meta = st.fixed_dictionaries({"name": st.sampled_from(["web", "db"]) | _JSONISH,
+                                  "namespace": st.sampled_from(["prod", ""]) | _JSONISH,
+                                  "labels": labels | _JSONISH, "annotations": labels | _JSONISH})
+    return st.fixed_dictionaries({"kind": st.just(kind), "metadata": meta | _JSONISH,
+                                  "spec": _JSONISH | st.fixed_dictionaries(
+                                      {"selector": labels | _JSONISH,
+                                       "containers": st.lists(st.fixed_dictionaries(
+                                           {"name": st.sampled_from(["linkerd-proxy", "app"]) | _JSONISH}),
+                                           max_size=2) | _JSONISH}),
+                                  "status": _JSONISH})
+
+
+MIRRORED, CLUSTER = "mirror.linkerd.io/mirrored-service", "mirror.linkerd.io/cluster-name"
+
+
+@FUZZ
+@given(st.lists(_shaped("Service"), max_size=4), st.lists(_shaped("Namespace"), max_size=3),
+       st.lists(_shaped("Pod"), max_size=4), st.lists(_shaped("Deployment"), max_size=2))
+def test_malformed_objects_never_raise(services: list[Any], namespaces: list[Any], pods: list[Any],
+                                       deployments: list[Any]) -> None:
+    """Any field of any shape gives a row per service with bounded counts, never an exception;
+    the JSON stays serialisable."""
+    found = meshed_services(services, namespaces, pods, deployments, [])
+    assert len(found) == len(services)
+    for service in found:
+        assert 0 <= service.pods.proxies_ready <= service.pods.meshed <= service.pods.total <= len(pods)
+        assert isinstance(service.name, str) and isinstance(service.namespace, str)
+        json.dumps(service.to_json(None, with_signals=True))
+        service_health(service, GoldenSignals(1.0, 1.0), HealthPolicy())
