@@ -69,7 +69,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("success", "SUCCESS", 8, right=True),
     Column("rps", "RPS", 6, right=True),
     Column("p99", "P99", 7, right=True),
-    Column("splits", "SPLITS", 24),
+    Column("splits", "SPLITS", 28),
     Column("note", "", 0),
 )
 """The columns left to right; the last one (the attention note) takes what is left."""
