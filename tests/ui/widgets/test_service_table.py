@@ -135,3 +135,13 @@ async def test_hostile_names_are_drawn_literally() -> None:
         line = "".join(s.text for s in app.query_one(ServiceTable).render_line(1))
         assert "[@click=app.quit]x\\x1b[31m" in line and "HTTPRoute/[b]r" in line
         assert app.is_running
+
+
+def test_every_binding_has_an_id_and_a_description() -> None:
+    """Remappable and documented, like the dashboard's."""
+    from meshtui.ui.screens.split_picker import SplitPicker
+    from meshtui.ui.widgets.command_line import CommandLine
+
+    for owner in (ServiceTable, CommandLine, SplitPicker):
+        for binding in owner.BINDINGS:
+            assert binding.id and binding.description, f"{owner.__name__}: {binding.key}"  # type: ignore[union-attr]
