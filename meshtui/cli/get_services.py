@@ -85,6 +85,7 @@ def _signals(args: argparse.Namespace, cluster: Any, services: Sequence[Any]) ->
 def services_table(services: Sequence[Any], signals: Mapping[Any, Any] | None, *,
                    with_namespace: bool) -> str:
     """Render services as kubectl-style columns, every cell made `visible` and bounded."""
+    from meshtui.model.figures import format_ms, format_ratio, format_rps
     from meshtui.model.text import MAX_NAME_LENGTH, visible
     from meshtui.output import NAME_LIMIT, listed
 
@@ -103,17 +104,11 @@ def services_table(services: Sequence[Any], signals: Mapping[Any, Any] | None, *
             visible(service.mirror_cluster, NAME_LIMIT) if service.mirror_cluster is not None else "-"]
         if signals is not None:
             figures = signals.get(service.key)
-            row += [_figure(figures.success_rate if figures else None, 100, ".2f", "%"),
-                    _figure(figures.rps if figures else None, 1, ".1f", ""),
-                    _figure(figures.p99_ms if figures else None, 1, ".0f", "ms")]
+            row += [format_ratio(figures.success_rate if figures else None),
+                    format_rps(figures.rps if figures else None),
+                    format_ms(figures.p99_ms if figures else None)]
         rows.append(row)
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = ["   ".join([c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]) for row in rows]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
-
-def _figure(value: float | None, scale: float, spec: str, unit: str) -> str:
-    """A figure for the table ("-" for no data: never 0, which would be a lie)."""
-    if value is None:
-        return "-"
-    return f"{value * scale:{spec}}{unit}"

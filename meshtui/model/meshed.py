@@ -97,9 +97,7 @@ class MeshedService:
             "mirror": {"cluster": self.mirror_cluster} if self.mirror_cluster is not None else None,
         }
         if with_signals:
-            out["signals"] = None if signals is None else {
-                "success_rate": signals.success_rate, "rps": signals.rps, "p50_ms": signals.p50_ms,
-                "p95_ms": signals.p95_ms, "p99_ms": signals.p99_ms}
+            out["signals"] = None if signals is None else signals.to_json()
         return out
 
 

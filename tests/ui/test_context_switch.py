@@ -33,7 +33,7 @@ async def test_ctx_switches_to_the_other_context(mesh: SimulatedMesh, tmp_path: 
             first = await loaded(pilot, app)
             assert app.screen.query_one(StatusBar).context == "meshtui-sim"
             await command(pilot, "ctx nosuch")
-            assert any("no context nosuch" in n.message for n in app._notifications)
+            assert any("no context nosuch" in n.message for n in app.said)
             assert app.dashboard is first
             mesh.server.clear_requests()
             await pilot.press("colon", "c", "tab", "r", "tab")
@@ -47,6 +47,6 @@ async def test_ctx_switches_to_the_other_context(mesh: SimulatedMesh, tmp_path: 
             assert "readonly" in identities
             assert first.pipeline._stopped.is_set() and second is app.dashboard
             await command(pilot, "ctx readonly")
-            assert any("already on context readonly" in n.message for n in app._notifications)
+            assert any("already on context readonly" in n.message for n in app.said)
     finally:
         cluster.close()

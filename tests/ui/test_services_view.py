@@ -124,7 +124,7 @@ async def test_unknown_command_and_quit(make_app: Callable[..., MeshtuiApp]) -> 
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
         await command(pilot, "bogus")
-        assert any("unknown command :bogus" in n.message for n in app._notifications)
+        assert any("unknown command :bogus" in n.message for n in app.said)
         assert not app.screen.query_one(CommandLine).has_class("-visible")
         await command(pilot, "q")
         await settle(pilot, lambda: not app.is_running, message="app exited")

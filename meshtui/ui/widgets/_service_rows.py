@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from meshtui.model.text import visible
-from meshtui.ui.widgets._format import NO_DATA, format_ms, format_ratio, format_rps
+from meshtui.model.figures import NO_DATA, format_ms, format_ratio, format_rps
 
 if TYPE_CHECKING:
     from meshtui.model.signals import BackendKey
