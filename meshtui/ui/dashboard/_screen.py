@@ -351,10 +351,6 @@ class DashboardScreen(Screen[None]):
         """Open the `:` command line."""
         self.services.open_command_line()
 
-    def action_show_view(self, view: str) -> None:
-        """Show the services or the splits view (`:svc`, `:splits`, palette)."""
-        self.services.show(view)
-
     @on(Input.Changed, "#filter")
     def apply_filter(self, message: Input.Changed) -> None:
         """Filter the navigator as the user types."""
