@@ -50,7 +50,7 @@ from meshtui.ui.messages import (
 from meshtui.ui.panes.services_pane import ServicesPane
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
-from meshtui.ui.services_view import ServicesView
+from meshtui.ui.dashboard._services import ServicesView
 from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.command_line import CommandLine
 from meshtui.ui.widgets.filter_input import FilterInput
