@@ -29,14 +29,18 @@ def _named(items: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a dict, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def slim_pod(obj: dict[str, Any]) -> dict[str, Any]:
     """A Pod with only what `meshtui.model._pods.pod_summary` reads."""
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    status = obj.get("status") if isinstance(obj.get("status"), dict) else {}
-    labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
-    annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
-    conditions = status.get("conditions") if isinstance(status.get("conditions"), list) else []
+    meta, spec, status = _dict(obj.get("metadata")), _dict(obj.get("spec")), _dict(obj.get("status"))
+    labels, annotations = _dict(meta.get("labels")), _dict(meta.get("annotations"))
+    conditions = status.get("conditions")
+    if not isinstance(conditions, list):
+        conditions = []
     return {
         "apiVersion": obj.get("apiVersion"), "kind": obj.get("kind"),
         "metadata": {

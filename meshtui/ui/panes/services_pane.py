@@ -6,8 +6,6 @@ The pane draws what it is given (`show`); the dashboard decides the rows (scope,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -36,8 +34,6 @@ class ServicesPane(Vertical):
         #service-filter.-visible { display: block; }
     }
     """
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = set()
 
     def __init__(self, *, id: str | None = None) -> None:
         """Create the pane (rows arrive through `show`)."""

@@ -12,7 +12,7 @@ import operator
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.segment import Segment
+from rich.cells import cell_len
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
@@ -23,26 +23,23 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from meshtui.ui.literal import fit_cells
+from meshtui.model.text import visible
+from meshtui.ui.widgets._service_cursor import ServiceCursorActions
+from meshtui.ui.widgets._service_render import GAP, ServiceTableRender
 from meshtui.ui.widgets._service_rows import (
     COLUMNS,
     DESCENDING_FIRST,
     SORTABLE,
+    NAME_CELLS,
     ServiceRow,
-    cells,
-    empty_message,
     haystack,
     order,
     sort_value,
     visible_rows,
 )
-from meshtui.ui.widgets._styles import component_fg
-
-_GAP = 2
-_HEALTH_STYLE = {"ok": "ok", "warn": "warn", "bad": "bad", "none": "none"}
 
 
-class ServiceTable(ScrollView, can_focus=True):
+class ServiceTable(ServiceCursorActions, ServiceTableRender, ScrollView, can_focus=True):
     """Every service as one row: meshed state, proxies ready, golden signals and splits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -235,9 +232,9 @@ class ServiceTable(ScrollView, can_focus=True):
     def _measure(self) -> dict[str, int]:
         """Column widths: fixed ones, and namespace and name sized to their widest value."""
         widths = {c.id: max(c.width, len(c.title)) for c in COLUMNS}
-        for column in ("namespace", "name"):
-            widths[column] = max([len(c.title) for c in COLUMNS if c.id == column]
-                                 + [len(cells(r)[column]) for r in self._rows[:5000]])
+        widths["namespace"] = max([widths["namespace"]]
+                                  + [cell_len(visible(r.namespace, NAME_CELLS)) for r in self._rows])
+        widths["name"] = max([widths["name"]] + [cell_len(visible(r.name, NAME_CELLS)) for r in self._rows])
         return widths
 
     def _relayout(self) -> None:
@@ -272,39 +269,6 @@ class ServiceTable(ScrollView, can_focus=True):
                 self.scroll_to(y=self._cursor, animate=False, immediate=True)
             elif self._cursor >= self.scroll_y + rows_shown:
                 self.scroll_to(y=self._cursor - rows_shown + 1, animate=False, immediate=True)
-
-    def _move_to(self, line: int) -> None:
-        if not self._lines:
-            return
-        line = max(0, min(line, len(self._lines) - 1))
-        if line != self._cursor:
-            self._cursor = line
-            self._moved()
-            self.refresh()
-
-    def action_cursor_up(self) -> None:
-        """Move to the previous service."""
-        self._move_to(self._cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        """Move to the next service."""
-        self._move_to(self._cursor + 1)
-
-    def action_first(self) -> None:
-        """Move to the first service."""
-        self._move_to(0)
-
-    def action_last(self) -> None:
-        """Move to the last service."""
-        self._move_to(len(self._lines) - 1)
-
-    def action_page_up(self) -> None:
-        """Move up by a screenful."""
-        self._move_to(self._cursor - max(1, self.size.height - 2))
-
-    def action_page_down(self) -> None:
-        """Move down by a screenful."""
-        self._move_to(self._cursor + max(1, self.size.height - 2))
 
     def action_select(self) -> None:
         """Open the highlighted service's split(s)."""
@@ -352,7 +316,7 @@ class ServiceTable(ScrollView, can_focus=True):
             width = self._widths.get(column.id, 0)
             if start <= x < start + width:
                 return column.id
-            start += width + _GAP
+            start += width + GAP
         return None
 
     def on_resize(self) -> None:
@@ -375,75 +339,3 @@ class ServiceTable(ScrollView, can_focus=True):
         self._styles.clear()
         self._strips.clear()
         super().notify_style_update()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            if name == "base":
-                style = self.rich_style
-            elif name in ("cursor", "header"):
-                style = self.get_component_rich_style(f"service-table--{name}")
-            else:
-                style = component_fg(self, f"service-table--{name}")
-            self._styles[name] = style
-        return style
-
-    def render_line(self, y: int) -> Strip:
-        """Draw the column titles (always on top), a service row or the empty message."""
-        width = self.size.width
-        base = self._style("base")
-        if y == 0:
-            key: tuple[object, ...] = ("header", self.sort_column, self.descending, width)
-            strip = self._strips.get(key)
-            if strip is None:
-                strip = self._strips[key] = self._render_header(width)
-            return strip
-        if not self._lines:
-            if y != 2:
-                return Strip.blank(width, base)
-            text = empty_message(bool(self._rows), self.empty_text, self.filter, self.attention_only)
-            return Strip([Segment(f"  {fit_cells(text, max(0, width - 2))}",
-                                  base + self._style("empty"))]).adjust_cell_length(width, base)
-        line = y - 1 + round(self.scroll_y)
-        if line >= len(self._lines):
-            return Strip.blank(width, base)
-        index = self._lines[line]
-        key = ("row", index, line == self._cursor, width)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._render_row(self._rows[index], width, line == self._cursor)
-        return strip
-
-    def _render_header(self, width: int) -> Strip:
-        style = self._style("header")
-        segments = [Segment(" ", style)]
-        for column in COLUMNS:
-            title = column.title
-            if column.id == self.sort_column:
-                title += "▼" if self.descending else "▲"
-            cell = self._fit(title, column.id, column.right)
-            segments.append(Segment(cell, style + self._style("sorted")
-                                    if column.id == self.sort_column else style))
-            segments.append(Segment(" " * _GAP, style))
-        return Strip(segments).crop(0, width).adjust_cell_length(width, style)
-
-    def _fit(self, text: str, column: str, right: bool) -> str:
-        width = self._widths.get(column, 0)
-        if column == "note":
-            return text
-        text = fit_cells(text, width, middle=column in ("namespace", "name"))
-        return text.rjust(width) if right else text.ljust(width)
-
-    def _render_row(self, row: ServiceRow, width: int, cursor: bool) -> Strip:
-        base = self._style("cursor") if cursor else self._style("base")
-        texts = cells(row)
-        colour = {"namespace": "muted", "splits": "muted", "success": _HEALTH_STYLE.get(row.health, "none"),
-                  "meshed": "unmeshed" if not row.meshed else "",
-                  "note": "attention" if row.attention else "muted"}
-        segments = [Segment("!" if row.attention else " ", base + self._style("attention"))]
-        for column in COLUMNS:
-            cell = self._fit(texts[column.id], column.id, column.right)
-            name = colour.get(column.id, "")
-            segments.append(Segment(cell, base + self._style(name) if name else base))
-            segments.append(Segment(" " * _GAP, base))
-        return Strip(segments).crop(0, width).adjust_cell_length(width, base)
