@@ -10,7 +10,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from meshtui.ui.literal import fit_cells
-from meshtui.ui.widgets._service_rows import COLUMNS, ServiceRow, cells, empty_message
+from meshtui.ui.widgets._service_rows import COLUMNS, Column, ServiceRow, cells, empty_message
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 GAP = 2
 """Cells between two columns."""
+
+GIVE_WAY = ("splits", "namespace", "meshed")
+"""Columns dropped, in this order, when the table is too narrow for them all."""
 
 
 class ServiceTableRender:
@@ -81,7 +84,7 @@ class ServiceTableRender:
         """The column titles, the sorted one marked with its direction."""
         style = self._style("header")
         segments = [Segment(" ", style)]
-        for column in COLUMNS:
+        for column in self._columns_for(width):
             title = column.title
             if column.id == self.sort_column:
                 title += "▼" if self.descending else "▲"
@@ -90,6 +93,18 @@ class ServiceTableRender:
                                     if column.id == self.sort_column else style))
             segments.append(Segment(" " * GAP, style))
         return Strip(segments).crop(0, width).adjust_cell_length(width, style)
+
+    def _columns_for(self, width: int) -> list[Column]:
+        """The columns that fit in `width`, in table order: those of `GIVE_WAY` go first (the
+        splits, then the namespace, then the mesh state), the name and the figures stay."""
+        dropped: set[str] = set()
+        shown = [c for c in COLUMNS if c.id != "note"]
+        for column_id in ("", *GIVE_WAY):
+            dropped.add(column_id)
+            shown = [c for c in COLUMNS if c.id != "note" and c.id not in dropped]
+            if 1 + sum(self._widths.get(c.id, 0) + GAP for c in shown) <= width:
+                break
+        return [*shown, *(c for c in COLUMNS if c.id == "note")]
 
     def _fit(self, text: str, column: str, right: bool) -> str:
         """`text` cut or padded to its column (names cut in the middle; the note as it is)."""
@@ -108,7 +123,7 @@ class ServiceTableRender:
                   "meshed": "unmeshed" if not row.meshed else "",
                   "note": "attention" if row.attention else "muted"}
         segments = [Segment("!" if row.attention else " ", base + self._style("attention"))]
-        for column in COLUMNS:
+        for column in self._columns_for(width):
             cell = self._fit(texts[column.id], column.id, column.right)
             name = colour.get(column.id, "")
             segments.append(Segment(cell, base + self._style(name) if name else base))

@@ -311,8 +311,9 @@ class ServiceTable(ServiceCursorActions, ServiceTableRender, ScrollView, can_foc
             self.action_select()
 
     def _column_at(self, x: int) -> str | None:
+        """The id of the column drawn at cell `x`, or None."""
         start = 1
-        for column in COLUMNS:
+        for column in self._columns_for(self.size.width):
             width = self._widths.get(column.id, 0)
             if start <= x < start + width:
                 return column.id

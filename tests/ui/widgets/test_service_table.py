@@ -145,3 +145,16 @@ def test_every_binding_has_an_id_and_a_description() -> None:
     for owner in (ServiceTable, CommandLine, SplitPicker):
         for binding in owner.BINDINGS:
             assert binding.id and binding.description, f"{owner.__name__}: {binding.key}"  # type: ignore[union-attr]
+
+
+async def test_narrow_table_keeps_name_and_figures() -> None:
+    """At 80 columns the splits, then the namespace give way; name and figures stay whole."""
+    app = TableApp(sample_services())
+    async with app.run_test(size=(80, 8)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ServiceTable)
+        header = "".join(s.text for s in table.render_line(0))
+        assert all(title in header for title in ("NAME", "SUCCESS", "RPS", "P99", "PROXIES"))
+        assert "SPLITS" not in header
+        row = "".join(s.text for s in table.render_line(5))
+        assert "voting-svc" in row and "93.00%" in row and "250ms" in row
