@@ -86,6 +86,7 @@ def services_table(services: Sequence[Any], signals: Mapping[Any, Any] | None, *
                    with_namespace: bool) -> str:
     """Render services as kubectl-style columns, every cell made `visible` and bounded."""
     from meshtui.model.figures import format_ms, format_ratio, format_rps
+    from meshtui.model.meshed import meshed_label
     from meshtui.model.text import MAX_NAME_LENGTH, visible
     from meshtui.output import NAME_LIMIT, listed
 
@@ -99,7 +100,7 @@ def services_table(services: Sequence[Any], signals: Mapping[Any, Any] | None, *
         pods = service.pods
         row = ([visible(service.namespace, NAME_LIMIT)] if with_namespace else []) + [
             visible(service.name, MAX_NAME_LENGTH),
-            f"{'yes' if service.meshed else 'no'}" + (f" ({service.injected_by})" if service.injected_by else ""),
+            meshed_label(service.meshed, service.injected_by),
             f"{pods.proxies_ready}/{pods.total}", splits,
             visible(service.mirror_cluster, NAME_LIMIT) if service.mirror_cluster is not None else "-"]
         if signals is not None:

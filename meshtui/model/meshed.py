@@ -20,7 +20,7 @@ from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Split, SplitRef
 
 __all__ = ["MIRROR_CLUSTER_LABEL", "MIRRORED_LABEL", "MeshedService", "PodCounts", "ServiceHealth",
-           "SplitPart", "meshed_services", "service_health"]
+           "SplitPart", "meshed_label", "meshed_services", "service_health"]
 
 MIRRORED_LABEL = "mirror.linkerd.io/mirrored-service"
 """Label the service mirror puts on a mirror of a remote service (value "true")."""
@@ -30,6 +30,16 @@ MIRROR_CLUSTER_LABEL = "mirror.linkerd.io/cluster-name"
 INJECTED_BY = ("pod", "namespace", "proxy", "mirror", "")
 """What made a service meshed (or, for "pod", unmeshed): its pods' annotation, its namespace's,
 a proxy seen running without either, a multicluster mirror; "" for nothing at all."""
+
+
+def meshed_label(meshed: bool, injected_by: str) -> str:
+    """"yes (ns)", "yes (pod)", "no (pod)", "no", "mirror"...: the meshed state and what decided
+    it, as the services view and `meshtui get services` print it."""
+    if injected_by == "mirror":
+        return "mirror"
+    short = {"namespace": "ns", "pod": "pod", "proxy": "proxy"}.get(injected_by, "")
+    word = "yes" if meshed else "no"
+    return f"{word} ({short})" if short else word
 
 
 @dataclass(frozen=True)

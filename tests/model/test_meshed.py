@@ -177,3 +177,12 @@ def test_malformed_objects_never_raise(services: list[Any], namespaces: list[Any
         assert isinstance(service.name, str) and isinstance(service.namespace, str)
         json.dumps(service.to_json(None, with_signals=True))
         service_health(service, GoldenSignals(1.0, 1.0), HealthPolicy())
+
+
+def test_meshed_label_names_what_decided() -> None:
+    """The view and the CLI word the mesh state alike."""
+    from meshtui.model.meshed import meshed_label
+
+    assert [meshed_label(True, "namespace"), meshed_label(False, "pod"), meshed_label(True, "proxy"),
+            meshed_label(True, "mirror"), meshed_label(False, "")] == [
+        "yes (ns)", "no (pod)", "yes (proxy)", "mirror", "no"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from meshtui.model.text import visible
 from meshtui.model.figures import NO_DATA, format_ms, format_ratio, format_rps
+from meshtui.model.meshed import meshed_label
 
 if TYPE_CHECKING:
     from meshtui.model.signals import BackendKey
@@ -78,15 +79,6 @@ SORTABLE: tuple[str, ...] = ("name", "namespace", "meshed", "proxies", "success"
 """Column ids the sort key cycles through, in that order."""
 
 
-def meshed_cell(row: ServiceRow) -> str:
-    """"yes (ns)", "yes (pod)", "no", "mirror"...: the meshed state and what decided it."""
-    if row.mirror or row.injected_by == "mirror":
-        return "mirror"
-    short = {"namespace": "ns", "pod": "pod", "proxy": "proxy"}.get(row.injected_by, "")
-    word = "yes" if row.meshed else "no"
-    return f"{word} ({short})" if short else word
-
-
 def cells(row: ServiceRow) -> dict[str, str]:
     """Every cell's text (cluster strings made visible and bounded)."""
     splits = ", ".join(visible(label, 60) for label in row.split_labels[:3])
@@ -97,7 +89,7 @@ def cells(row: ServiceRow) -> dict[str, str]:
         note = f"mirror of {visible(row.mirror, 40)}" + (f", {note}" if note else "")
     return {
         "namespace": visible(row.namespace, NAME_CELLS), "name": visible(row.name, NAME_CELLS),
-        "meshed": meshed_cell(row), "proxies": f"{row.proxies_ready}/{row.pods}" if row.pods else NO_DATA,
+        "meshed": meshed_label(row.meshed, "mirror" if row.mirror else row.injected_by), "proxies": f"{row.proxies_ready}/{row.pods}" if row.pods else NO_DATA,
         "success": format_ratio(row.success_rate), "rps": format_rps(row.rps),
         "p99": format_ms(row.p99_ms), "splits": splits or NO_DATA, "note": note,
     }
