@@ -9,7 +9,7 @@ draw what they are given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import getters, on
@@ -30,7 +30,12 @@ from meshtui.ui.control.controller import TrafficControl
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
-from meshtui.ui.dashboard._traffic import CONTROL_BINDINGS, TrafficActions, owners_loading
+from meshtui.ui.dashboard._services import ServicesView
+from meshtui.ui.dashboard._traffic import (
+    CONTROL_BINDINGS,
+    TrafficActions,
+    owners_loading,
+)
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import (
     ActionApplied,
@@ -50,7 +55,6 @@ from meshtui.ui.messages import (
 from meshtui.ui.panes.services_pane import ServicesPane
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
-from meshtui.ui.dashboard._services import ServicesView
 from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.command_line import CommandLine
 from meshtui.ui.widgets.filter_input import FilterInput
@@ -61,6 +65,7 @@ from meshtui.ui.widgets.weight_slider import WeightSlider
 
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
+    from meshtui.model.signals import BackendKey, GoldenSignals
     from meshtui.model.split import Split, SplitRef
 
 AnswerT = TypeVar("AnswerT")
@@ -313,11 +318,11 @@ class DashboardScreen(Screen[None]):
         self.detail.focus_backends()
 
     @property
-    def signals(self) -> Any:
+    def signals(self) -> Mapping[BackendKey, GoldenSignals]:
         """The latest signals per backend or service."""
         return self.pipeline.signals
 
-    def open_split(self, ref: SplitRef) -> None:
+    def show_split(self, ref: SplitRef) -> None:
         """Show `ref` in the splits view with its backends focused (from the services view)."""
         self.select_split(ref)
         self.detail.focus_backends()

@@ -7,7 +7,7 @@ runs the `:` commands. What it needs from the screen is the `ServicesHost` proto
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from meshtui.metrics.services import service_targets
@@ -43,15 +43,16 @@ class ServicesHost(Protocol):
         """The latest signals per backend or service."""
         ...
 
-    def query_one(self, selector: Any, expect_type: Any = None) -> Any:
-        """Find a widget."""
+    @property
+    def query_one(self) -> Callable[..., Any]:
+        """Finds a widget of the screen (Textual's `query_one`)."""
         ...
 
     def set_scope(self, namespace: str | None) -> None:
         """Scope the dashboard to one namespace, or every one with None."""
         ...
 
-    def open_split(self, ref: SplitRef) -> None:
+    def show_split(self, ref: SplitRef) -> None:
         """Show the splits view with `ref` selected and its backends focused."""
         ...
 
@@ -128,13 +129,13 @@ class ServicesView:
             return
         if len(row.splits) == 1:
             self.show(SPLITS)
-            self.host.open_split(row.splits[0])
+            self.host.show_split(row.splits[0])
             return
 
         def chosen(ref: SplitRef | None) -> None:
             if ref is not None:
                 self.show(SPLITS)
-                self.host.open_split(ref)
+                self.host.show_split(ref)
 
         self.host.app.push_screen(SplitPicker(row.name, row.splits, row.split_labels), chosen)
 
