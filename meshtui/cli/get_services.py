@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from meshtui.cli.options import add_kube_options
+from meshtui.cli.options import add_kube_options, add_output_option
 
 WORDS = ("services", "service", "svc")
 """What ``meshtui get`` takes for services."""
@@ -26,8 +26,8 @@ def add_parser(get_sub: Any) -> None:
     """Add ``get services`` to the ``get`` subparsers."""
     services = get_sub.add_parser(WORDS[0], aliases=list(WORDS[1:]),
                                   help="Services: meshed, pods, splits, multicluster mirror")
-    add_kube_options(services, suppress=True)
-    services.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    add_kube_options(services)
+    add_output_option(services)
     services.add_argument("--signals", action="store_true",
                           help="add success rate, RPS and latency from Prometheus (--window)")
 
