@@ -83,7 +83,7 @@ async def _refreshes(profile: Profile) -> tuple[list[float], int, int]:
                          and any(row.rps for row in table.rows), message="services with figures")
         for _ in range(profile.refresh_samples):
             answers = len(source.answers)
-            probe.arm(lambda: len(source.answers) > answers
+            probe.arm(lambda answers=answers: len(source.answers) > answers
                       and pipeline.snapshot is source.answers[answers][1] and table.redrawn_rows >= 0)
             pipeline.fetch_metrics()
             shown = await probe.wait()

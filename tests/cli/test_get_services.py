@@ -15,7 +15,7 @@ from tests.metrics.stub_prometheus import StubPrometheus, vector
 FIELDS = {"namespace", "name", "meshed", "pods", "splits", "mirror"}
 
 
-def test_json_on_the_default_scenario(sim_process) -> None:  # noqa: F811
+def test_json_on_the_default_scenario(sim_process) -> None:
     """`meshtui sim`'s default scenario: web-svc, emoji-svc and webapp have no split and are
     listed, meshed with their pods; voting-svc names its split; exactly the documented fields."""
     _proc, _out, _err, kubeconfig = sim_process

@@ -106,7 +106,8 @@ def test_meshed_services_cached_until_an_input_changes() -> None:
 def test_unmeshed_service_with_meshed_traffic_needs_attention() -> None:
     """Unmeshed with traffic (or in a split) is flagged; unready proxies and failing are too."""
     policy = HealthPolicy()
-    [plain] = meshed_services([service("db", selector={"app": "db"})], [], [pod("a", labels={"app": "db"}, proxy=False)], [], [])
+    db_pod = pod("a", labels={"app": "db"}, proxy=False)
+    [plain] = meshed_services([service("db", selector={"app": "db"})], [], [db_pod], [], [])
     assert not service_health(plain, None, policy).attention
     flagged = service_health(plain, GoldenSignals(1.0, 3.0, 1, 2, 3), policy)
     assert flagged.attention and flagged.note == "unmeshed, receives meshed traffic"
@@ -172,11 +173,12 @@ def test_malformed_objects_never_raise(services: list[Any], namespaces: list[Any
     the JSON stays serialisable."""
     found = meshed_services(services, namespaces, pods, deployments, [])
     assert len(found) == len(services)
-    for service in found:
-        assert 0 <= service.pods.proxies_ready <= service.pods.meshed <= service.pods.total <= len(pods)
-        assert isinstance(service.name, str) and isinstance(service.namespace, str)
-        json.dumps(service.to_json(None, with_signals=True))
-        service_health(service, GoldenSignals(1.0, 1.0), HealthPolicy())
+    for described in found:
+        pods_of = described.pods
+        assert 0 <= pods_of.proxies_ready <= pods_of.meshed <= pods_of.total <= len(pods)
+        assert isinstance(described.name, str) and isinstance(described.namespace, str)
+        json.dumps(described.to_json(None, with_signals=True))
+        service_health(described, GoldenSignals(1.0, 1.0), HealthPolicy())
 
 
 def test_meshed_label_names_what_decided() -> None:

@@ -13,12 +13,12 @@ from tests.waiting import settle
 SIZE = (140, 30)
 
 
-def test_services_view(snap_compare, snapshot_app) -> None:  # noqa: ANN001
+def test_services_view(snap_compare, snapshot_app) -> None:
     """Every service of the default mesh, split or not, with its meshed state, proxies, figures
     and splits (apexes carry no traffic of their own: it is counted at their backends)."""
     app, _ = snapshot_app()
 
-    async def run_before(pilot) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:
         screen = await ready(pilot, 4, charts=None)
         await pilot.press("colon", *"svc", "enter")
         table = screen.query_one(ServiceTable)

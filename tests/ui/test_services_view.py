@@ -15,12 +15,12 @@ from tests.ui.test_dashboard import PODINFO, SIZE, VOTING, loaded
 from tests.waiting import settle
 
 
-async def command(pilot, text: str) -> None:  # noqa: ANN001
+async def command(pilot, text: str) -> None:
     """Type `:` then `text`, then enter."""
     await pilot.press("colon", *[{" ": "space", "-": "minus"}.get(c, c) for c in text], "enter")
 
 
-async def services_shown(pilot, app: MeshtuiApp):  # noqa: ANN001, ANN201
+async def services_shown(pilot, app: MeshtuiApp):
     """Wait for the services table with signals, and return it."""
     table = app.screen.query_one(ServiceTable)
     await settle(pilot, lambda: len(table.rows) > 10 and any(r.rps for r in table.rows),

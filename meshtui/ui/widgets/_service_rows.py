@@ -89,7 +89,8 @@ def cells(row: ServiceRow) -> dict[str, str]:
         note = f"mirror of {visible(row.mirror, 40)}" + (f", {note}" if note else "")
     return {
         "namespace": visible(row.namespace, NAME_CELLS), "name": visible(row.name, NAME_CELLS),
-        "meshed": meshed_label(row.meshed, "mirror" if row.mirror else row.injected_by), "proxies": f"{row.proxies_ready}/{row.pods}" if row.pods else NO_DATA,
+        "meshed": meshed_label(row.meshed, "mirror" if row.mirror else row.injected_by),
+        "proxies": f"{row.proxies_ready}/{row.pods}" if row.pods else NO_DATA,
         "success": format_ratio(row.success_rate), "rps": format_rps(row.rps),
         "p99": format_ms(row.p99_ms), "splits": splits or NO_DATA, "note": note,
     }
