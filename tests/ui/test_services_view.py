@@ -128,3 +128,17 @@ async def test_unknown_command_and_quit(make_app: Callable[..., MeshtuiApp]) -> 
         assert not app.screen.query_one(CommandLine).has_class("-visible")
         await command(pilot, "q")
         await settle(pilot, lambda: not app.is_running, message="app exited")
+
+
+async def test_enter_on_a_split_still_opens_it(make_app: Callable[..., MeshtuiApp]) -> None:
+    """The services view's own 'show this split' does not shadow the split list's Enter handler:
+    Enter on a split still moves the focus to its backends."""
+    from meshtui.ui.widgets.backend_table import BackendTable
+    from meshtui.ui.widgets.split_list import SplitList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot, app)
+        screen.query_one(SplitList).focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.focused, BackendTable), message="backends focused")
