@@ -213,11 +213,10 @@ def _merge(paths: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def context_names(kubeconfig: str | None = None) -> list[str]:
-    """The context names of the merged kubeconfig files (``--kubeconfig``, else ``KUBECONFIG``
-    or the default), in kubectl's order.
+    """The context names of the kubeconfig (merged the kubectl way), in file order.
 
     Raises:
-        ConfigError: When no file exists or one is malformed.
+        ConfigError: Missing or malformed kubeconfig.
     """
     merged, _ = _merge(kubeconfig_paths(kubeconfig))
     return [str(c["name"]) for c in merged["contexts"]]

@@ -42,6 +42,8 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("view: Filter splits", "Filter by namespace, name, service or owner", "filter"),
     PaletteCommand("view: Clear filter", "Show every split again", "clear_filter"),
     PaletteCommand("view: Choose namespace scope", "Pick the namespace shown", "pick_namespace"),
+    PaletteCommand("view: Command mode", ":svc services, :splits, :ns NAME, :ctx NAME, :q",
+                   "command_mode"),
     PaletteCommand("view: Cycle metrics window", f"Next of {', '.join(WINDOWS)}", "cycle_window"),
     PaletteCommand("data: Refresh metrics now", "Fetch signals and history now", "refresh"),
     PaletteCommand("traffic: Shift selected backend up", "Pending: one step more",
@@ -117,7 +119,7 @@ class DashboardCommands(Provider):
         return {**key_hints(type(self.app).BINDINGS, keymap, display, prefix="app."),
                 **key_hints(type(self.screen).BINDINGS, keymap, display)}
 
-    def _entries(self) -> Iterator[tuple[str, str, object]]:
+    def _entries(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
         hints = self.key_hints()
         for command in COMMANDS:
