@@ -42,6 +42,8 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("view: Filter splits", "Filter by namespace, name, service or owner", "filter"),
     PaletteCommand("view: Clear filter", "Show every split again", "clear_filter"),
     PaletteCommand("view: Choose namespace scope", "Pick the namespace shown", "pick_namespace"),
+    PaletteCommand("view: Command mode", ":svc services, :splits, :ns NAME, :ctx NAME, :q",
+                   "command_mode"),
     PaletteCommand("view: Cycle metrics window", f"Next of {', '.join(WINDOWS)}", "cycle_window"),
     PaletteCommand("data: Refresh metrics now", "Fetch signals and history now", "refresh"),
     PaletteCommand("traffic: Shift selected backend up", "Pending: one step more",

@@ -9,7 +9,7 @@ draw what they are given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import getters, on
@@ -30,7 +30,12 @@ from meshtui.ui.control.controller import TrafficControl
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
-from meshtui.ui.dashboard._traffic import CONTROL_BINDINGS, TrafficActions, owners_loading
+from meshtui.ui.dashboard._services import ServicesView
+from meshtui.ui.dashboard._traffic import (
+    CONTROL_BINDINGS,
+    TrafficActions,
+    owners_loading,
+)
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import (
     ActionApplied,
@@ -47,16 +52,20 @@ from meshtui.ui.messages import (
     WriteConflicted,
     WriteFailed,
 )
+from meshtui.ui.panes.services_pane import ServicesPane
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
+from meshtui.ui.widgets.command_line import CommandLine
 from meshtui.ui.widgets.filter_input import FilterInput
+from meshtui.ui.widgets.service_table import ServiceTable
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 from meshtui.ui.widgets.weight_slider import WeightSlider
 
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
+    from meshtui.model.signals import BackendKey, GoldenSignals
     from meshtui.model.split import Split, SplitRef
 
 AnswerT = TypeVar("AnswerT")
@@ -86,6 +95,9 @@ class DashboardScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Fetch metrics now."),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
                 tooltip="Clear the filter and return to the list."),
+        Binding("colon", "command_mode", "Command", key_display=":", show=False,
+                id="dashboard.command",
+                tooltip="Command mode: :svc, :splits, :ns NAME, :ctx NAME, :q (tab completes)."),
         *CONTROL_BINDINGS,
         *PLAN_BINDINGS,
     ]
@@ -98,6 +110,7 @@ class DashboardScreen(Screen[None]):
     | w | Cycle the metrics window. |
     | r | Refresh metrics now. |
     | escape | Discard pending weights, else clear the filter. |
+    | : | Command mode (`:svc`, `:splits`, `:ns NAME`, `:ctx NAME`, `:q`; tab completes). |
     | + / - / = | Shift the selected backend by the step / set it exactly (pending). |
     | b | Select the next backend. |
     | a / u | Apply the pending weights / undo the last change (confirmed). |
@@ -171,6 +184,8 @@ class DashboardScreen(Screen[None]):
         """The plan keys, their writes and who drives each plan."""
         self.traffic = TrafficActions(self, self.plans)
         """The traffic-control keys, their writes and the gates they read."""
+        self.services = ServicesView(self)
+        """The services view (`:svc`) and the `:` commands."""
         self.set_reactive(DashboardScreen.window, settings.window)
         self.set_reactive(DashboardScreen.scope, settings.namespace)
 
@@ -182,6 +197,8 @@ class DashboardScreen(Screen[None]):
                 yield FilterInput(placeholder="filter: namespace, name, service, owner", id="filter")
                 yield SplitList(empty_text="No traffic splits found")
             yield SplitDetail(id="detail")
+        yield ServicesPane(id="services")
+        yield CommandLine(self.services.names, id="command")
         yield StatusBar()
         yield Footer(show_command_palette=False)
 
@@ -300,6 +317,45 @@ class DashboardScreen(Screen[None]):
         self.selected = message.ref
         self.detail.focus_backends()
 
+    @property
+    def signals(self) -> Mapping[BackendKey, GoldenSignals]:
+        """The latest signals per backend or service."""
+        return self.pipeline.signals
+
+    def show_split(self, ref: SplitRef) -> None:
+        """Show `ref` in the splits view with its backends focused (from the services view)."""
+        self.select_split(ref)
+        self.detail.focus_backends()
+
+    def views_changed(self) -> None:
+        """The services view came or went: its services are metrics targets only while shown."""
+        self.pipeline.fetch_if_targets_changed()
+
+    @on(ServiceTable.ServiceSelected)
+    def open_service_splits(self, message: ServiceTable.ServiceSelected) -> None:
+        """Enter on a service opens its split(s)."""
+        self.services.open_splits(message.row)
+
+    @on(CommandLine.CommandEntered)
+    def run_command(self, message: CommandLine.CommandEntered) -> None:
+        """Run a `:` command."""
+        self.services.run(message.command)
+
+    @on(CommandLine.CommandRefused)
+    def refuse_command(self, message: CommandLine.CommandRefused) -> None:
+        """Say why the line is no command."""
+        self.services.close_command_line()
+        self.notify(message.error, severity="warning")
+
+    @on(CommandLine.CommandCancelled)
+    def leave_command_mode(self) -> None:
+        """Escape leaves command mode."""
+        self.services.close_command_line()
+
+    def action_command_mode(self) -> None:
+        """Open the `:` command line."""
+        self.services.open_command_line()
+
     @on(Input.Changed, "#filter")
     def apply_filter(self, message: Input.Changed) -> None:
         """Filter the navigator as the user types."""
@@ -329,6 +385,8 @@ class DashboardScreen(Screen[None]):
     def watch_attention_only(self, attention_only: bool) -> None:
         """Switch the navigator between all splits and those needing attention."""
         self.split_list.attention_only = attention_only
+        self.query_one(ServicesPane).table.attention_only = attention_only
+        self.services.refresh()
         self.presenter.refresh_navigator_title()
 
     def action_filter(self) -> None:
@@ -338,11 +396,17 @@ class DashboardScreen(Screen[None]):
         already queued behind `/`, and the app forwards each to whatever has focus when it gets
         to it. Run as a priority binding, this happens before the next key is forwarded.
         """
+        if self.services.shown:
+            self.services.pane.open_filter()
+            return
         self.filter_input.add_class("-visible")
         self.set_focus(self.filter_input)
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the list."""
+        if self.services.shown:
+            self.services.pane.clear_filter()
+            return
         self.filter_input.value = ""
         self.filter_input.remove_class("-visible")
         self.split_list.filter = ""
@@ -372,7 +436,10 @@ class DashboardScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Traffic-control actions are dimmed when unavailable (read-only, no writer …); in the
         filter its own key is typed (the binding has priority over the input)."""
-        if action == "filter" and self.focused is self.filter_input:
+        if action == "filter" and (self.focused is self.filter_input
+                                   or isinstance(self.focused, (Input, CommandLine))):
+            return False
+        if action == "command_mode" and isinstance(self.focused, Input):
             return False
         return self.traffic.check(action)
 
