@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["SIGNAL_FIELDS", "BackendKey", "GoldenSignals", "MetricsSnapshot", "SignalHistory"]
+__all__ = ["SIGNAL_FIELDS", "BackendKey", "GoldenSignals", "MetricsSnapshot", "SignalHistory", "SignalSource"]
 
 SIGNAL_FIELDS = ("success_rate", "rps", "p50_ms", "p95_ms", "p99_ms")
 """Names of the `GoldenSignals` fields a history can chart."""
@@ -30,6 +30,32 @@ class BackendKey(NamedTuple):
 
 
 @dataclass(frozen=True)
+class SignalSource:
+    """Where a backend's figures come from: the metric family of each and the rate window.
+
+    Success rate and RPS share one family (the response counts); the latency quantiles may come
+    from another, the finest histogram there is for the backend.
+    """
+
+    counts: str | None = None
+    """Metric family of the success rate and RPS, e.g. `response_total`; None without counts."""
+    latency: str | None = None
+    """Histogram family of p50/p95/p99, e.g. `response_latency_ms`; None without a histogram."""
+    window: str = ""
+    """The rate window the figures are over, e.g. `1m`."""
+
+    def describe(self) -> str:
+        """One line for the detail view, e.g. `counts response_total, latency response_latency_ms
+        over 1m`."""
+        parts = [f"counts {self.counts or 'none'}", f"latency {self.latency or 'none'}"]
+        return ", ".join(parts) + (f" over {self.window}" if self.window else "")
+
+    def to_json(self) -> dict[str, str | None]:
+        """The source as JSON: `{"counts": .., "latency": .., "window": ..}`."""
+        return {"counts": self.counts, "latency": self.latency, "window": self.window or None}
+
+
+@dataclass(frozen=True)
 class GoldenSignals:
     """Success rate, throughput and latency of one backend over a window.
 
@@ -47,6 +73,9 @@ class GoldenSignals:
     """95th percentile latency in milliseconds."""
     p99_ms: float | None = None
     """99th percentile latency in milliseconds."""
+    source: SignalSource | None = field(default=None, compare=False)
+    """Which metric families and window the figures come from (None: not said, e.g. the
+    simulator's own counters). Not part of equality: the same figures are the same signals."""
 
     @classmethod
     def from_counts(cls, successes: float, total: float, seconds: float, p50_ms: float | None = None,

@@ -200,3 +200,17 @@ def test_through_the_api_server_service_proxy(world: World) -> None:
     via_proxy = proxied.fetch(world.targets(), "1m")
     key = BackendKey("test", "podinfo-canary")
     assert via_proxy.signals[key].success_rate == pytest.approx(direct.signals[key].success_rate, abs=1e-9)
+
+
+def test_fast_route_backend_latency_reads_the_finest_histogram(world: World) -> None:
+    """Linkerd 2.16+ exports a route-backend duration histogram whose first bucket is 25 ms wide:
+    read from it, voting-svc (p50 3 ms in truth) would show about 12.5/24/25 ms."""
+    voting = BackendKey("emojivoto", "voting-svc")
+    assert voting in world.delta
+    signals = world.source.fetch([BackendTarget(voting, ROUTES[voting])], "1m").signals[voting]
+    assert signals.p50_ms is not None and signals.p50_ms < 10
+    assert signals.p95_ms is not None and signals.p95_ms < 20
+    assert signals.source is not None
+    assert signals.source.latency == "response_latency_ms"
+    assert signals.source.counts == "outbound_http_route_backend_response_statuses_total"
+    assert signals.source.window == "1m"
