@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["SIGNAL_FIELDS", "BackendKey", "GoldenSignals", "MetricsSnapshot", "SignalHistory", "SignalSource"]
+__all__ = ["SIGNAL_FIELDS", "BackendKey", "GoldenSignals", "MetricsSnapshot", "SignalHistory", "SignalSource",
+           "describe_sources"]
 
 SIGNAL_FIELDS = ("success_rate", "rps", "p50_ms", "p95_ms", "p99_ms")
 """Names of the `GoldenSignals` fields a history can chart."""
@@ -53,6 +54,12 @@ class SignalSource:
     def to_json(self) -> dict[str, str | None]:
         """The source as JSON: `{"counts": .., "latency": .., "window": ..}`."""
         return {"counts": self.counts, "latency": self.latency, "window": self.window or None}
+
+
+def describe_sources(sources: Iterable[SignalSource | None]) -> str:
+    """The distinct sources of some backends' figures, one `describe` each, joined by `; `
+    (empty when none says)."""
+    return "; ".join(dict.fromkeys(s.describe() for s in sources if s is not None))
 
 
 @dataclass(frozen=True)

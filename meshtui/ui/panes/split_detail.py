@@ -86,6 +86,8 @@ class DetailView:
     """Live and pending weights for the weight sliders."""
     coverage: str = ""
     """Set while data covers only part of the metrics window, e.g. "1m of 5m"."""
+    sources: str = ""
+    """Which metric families and window the table's figures come from (`describe_sources`)."""
 
 
 def detail_title(split: Split) -> Text:
@@ -110,6 +112,7 @@ class SplitDetail(Vertical):
         yield Static("", id="figures-age")
         yield Static("", id="coverage")
         yield BackendTable(id="backends")
+        yield Static("", id="sources")
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
         with Horizontal(id="charts"):
@@ -141,6 +144,9 @@ class SplitDetail(Vertical):
                                   "window so far")
         coverage.set_class(bool(view.coverage), "-partial")
         self.query_one(BackendTable).set_rows(view.rows)
+        sources = self.query_one("#sources", Static)
+        update_text(sources, Text(f"figures from {view.sources}" if view.sources else ""))
+        sources.set_class(bool(view.sources), "-said")
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
         self.show_plan(split, status)

@@ -13,7 +13,8 @@ from rich.text import Text
 
 from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
-from meshtui.model.health import SplitHealth, backend_role
+from meshtui.model.health import SplitHealth, backend_key, backend_role
+from meshtui.model.signals import NO_DATA, describe_sources
 from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
@@ -213,6 +214,8 @@ class Presenter:
             checks=self.checks(split),
             editor=screen.control.editor_view(split),
             coverage="" if self.window.full else self.window.label,
+            sources=describe_sources(signals.get(backend_key(b), NO_DATA).source
+                                     for b in split.backends),
         ))
 
     def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:
