@@ -15,7 +15,7 @@ from typing import Any
 from meshtui.model._fields import as_dict, as_int, as_str, metadata, split_api_version, string_map
 from meshtui.model._httproute import has_service_parent_or_backends, parse_httproute_spec
 from meshtui.model._raw import RawBackend
-from meshtui.model._smi import parse_trafficsplit_spec
+from meshtui.model._smi import parse_trafficsplit_spec, written_version
 from meshtui.model.ownership import Owner, owner_from_metadata
 from meshtui.model.split_annotations import annotation_problems
 from meshtui.model.text import short_repr, visible
@@ -229,6 +229,11 @@ def parse_split(obj: dict[str, Any]) -> Split:
         if kind != "TrafficSplit" or group != TRAFFICSPLIT_GROUP:
             problems.append(f"not an SMI TrafficSplit: {visible(api_version, 60) or '?'} "
                             f"{visible(kind, 40)}")
+        else:
+            # Read at one version, written at another: the spec follows the writer's version,
+            # and so do problems and writes back (weights in the form that version takes).
+            version = written_version(meta, version)
+            api_version = f"{group}/{version}"
         service, raw_backends = parse_trafficsplit_spec(spec, namespace, version, problems)
     backends_with_shares = _with_percents(raw_backends, problems)
     annotations = string_map(meta.get("annotations"))
