@@ -87,11 +87,14 @@ def render_metrics(traffic: TrafficSimulator) -> str:
     for key, count, sum_ms, grid in traffic.series():
         backend = traffic.backends[key.backend]
         svc = backend.service
-        for target in (_outbound(key, svc.name, svc.port, svc.target_port, domain, cp),
+        apex = scenario.service(*key.apex) if key.apex[1] and scenario.authority_is_apex else None
+        authority = (f"{apex.name}.{apex.namespace}", apex.port) if apex is not None \
+            else (f"{svc.name}.{key.dst.namespace}", svc.port)
+        for target in (_outbound(key, svc.name, authority, svc.target_port, domain, cp),
                        _inbound(key, svc.target_port, domain, cp)):
             requests[target] += count
             responses[(target, key.status)].add(count, sum_ms, grid)
-        if key.route is not None:
+        if key.route is not None and scenario.route_requests:
             route_statuses[(_route(key, svc.name, svc.port, cp), key.status)].add(count, sum_ms, grid)
     lines: list[str] = []
     _header(lines, "request_total")
@@ -109,18 +112,24 @@ def render_metrics(traffic: TrafficSimulator) -> str:
         cls = "success" if status < 500 else "failure"
         labels = (*target, ("status_code", str(status)), ("classification", cls), ("grpc_status", ""), ("error", ""))
         lines.append(f"response_total{{{_fmt(labels)}}} {fam.count}")
-    _route_families(lines, route_statuses)
+    if scenario.route_requests:
+        _route_families(lines, route_statuses, scenario.route_responses)
     lines.append("# EOF")
     return "\n".join(lines) + "\n"
 
 
-def _route_families(lines: list[str], statuses: dict[tuple[Labels, int], _Family]) -> None:
+def _route_families(lines: list[str], statuses: dict[tuple[Labels, int], _Family],
+                    responses: bool) -> None:
+    """The route-backend families: requests (Linkerd 2.14 on), then with `responses` (2.16 on)
+    the response statuses and durations."""
     per_backend: dict[Labels, _Family] = defaultdict(_Family)
     for (labels, _), fam in statuses.items():
         per_backend[labels].add(fam.count, fam.sum_ms, fam.grid)
     _header(lines, "outbound_http_route_backend_requests_total")
     lines.extend(f"outbound_http_route_backend_requests_total{{{_fmt(lb)}}} {fam.count}"
                  for lb, fam in per_backend.items())
+    if not responses:
+        return
     _header(lines, "outbound_http_route_backend_response_statuses_total")
     for (labels, status), fam in statuses.items():
         full = (*labels, ("http_status", str(status)), ("error", ""))
@@ -148,7 +157,10 @@ def _header(lines: list[str], name: str) -> None:
     lines.append(f"# TYPE {name} {kind}")
 
 
-def _outbound(key: CellKey, service: str, port: int, target_port: int, domain: str, cp: str) -> Labels:
+def _outbound(key: CellKey, service: str, authority: tuple[str, int], target_port: int, domain: str,
+              cp: str) -> Labels:
+    """The outbound labels of a cell: `authority` is the Service the client called (a split's
+    apex) as `name.namespace` with its port, the `dst_*` labels the backend the request went to."""
     dst = key.dst
     dst_labels = [("dst_control_plane_ns", cp), (f"dst_{dst.owner_label}", dst.workload),
                   ("dst_namespace", dst.namespace), ("dst_pod", dst.name)]
@@ -156,7 +168,8 @@ def _outbound(key: CellKey, service: str, port: int, target_port: int, domain: s
         dst_labels.append(("dst_pod_template_hash", dst.template_hash))
     dst_labels += [("dst_service", service), ("dst_serviceaccount", dst.service_account), ("dst_zone", ""),
                    ("dst_zone_locality", "unknown")]
-    return (("direction", "outbound"), ("authority", f"{service}.{dst.namespace}.svc.{domain}:{port}"),
+    called, port = authority
+    return (("direction", "outbound"), ("authority", f"{called}.svc.{domain}:{port}"),
             ("target_addr", f"{dst.ip}:{target_port}"), ("target_ip", dst.ip), ("target_port", str(target_port)),
             ("tls", "true"), ("server_id", _identity(dst, domain)), *dst_labels, *scrape_labels(key.src, cp))
 
