@@ -30,8 +30,9 @@ VIZ_REQUESTS = ('sum(increase(response_total{{authority=~"^{apex}.{ns}.svc.clust
                 'direction="outbound"}}[{window}])) by (dst_namespace, dst_service, classification, tls)')
 VIZ_LATENCY = ('histogram_quantile({q}, sum(irate(response_latency_ms_bucket{{authority=~"^{apex}.{ns}'
                '.svc.cluster.local.+", direction="outbound"}}[{window}])) by (le, dst_namespace, dst_service))')
-"""`linkerd viz stat svc/<apex>`: reqQuery and latencyQuantileQuery of viz/metrics-api/stat_summary.go,
-with the labels of buildServiceRequestLabels (authority regex, direction outbound)."""
+"""`linkerd viz stat svc/<name>`: reqQuery and latencyQuantileQuery of viz/metrics-api/stat_summary.go,
+with the labels of buildServiceRequestLabels (authority regex, direction outbound). From Linkerd 2.13
+the authority is the concrete backend, so each backend is stat'ed as itself."""
 
 FLAGGER_SUCCESS = ('sum(rate(response_total{{namespace="{ns}", deployment=~"{target}", '
                    'classification!="failure", direction="inbound"}}[{window}])) / '
@@ -74,37 +75,43 @@ def _signals(world: World) -> dict[BackendKey, Any]:
     return dict(snapshot.signals)
 
 
+def _viz_stat(world: World, ns: str, name: str, at: float) -> tuple[dict[str, int], dict[float, int]]:
+    """`linkerd viz stat svc/<name>` as viz computes it: whole request counts by classification
+    over the window, and latency quantiles rounded to whole ms (extractSampleValue:
+    uint64(math.Round(value))), the latter evaluated at `at` (they use `irate`)."""
+    counts = {"success": 0, "failure": 0}
+    for item in _get(world, "/api/v1/query", query=VIZ_REQUESTS.format(apex=name, ns=ns, window=WINDOW)):
+        if item["metric"]["dst_service"] == name:
+            counts[item["metric"]["classification"]] += int(math.floor(float(item["value"][1]) + 0.5))
+    latency = {}
+    for q in (0.5, 0.95, 0.99):
+        for item in _get(world, "/api/v1/query", time=f"{at:.3f}",
+                         query=VIZ_LATENCY.format(q=q, apex=name, ns=ns, window=WINDOW)):
+            if item["metric"]["dst_service"] == name:
+                latency[q] = int(math.floor(float(item["value"][1]) + 0.5))
+    return counts, latency
+
+
 def test_linkerd_viz_stat_agrees_within_its_rounding(world: World) -> None:
     signals = _signals(world)
     at = _burst_time(world)
-    for (ns, apex), backends in SPLITS.items():
-        counts: dict[str, dict[str, int]] = {}
-        for item in _get(world, "/api/v1/query", query=VIZ_REQUESTS.format(apex=apex, ns=ns, window=WINDOW)):
-            # extractSampleValue: uint64(math.Round(value)).
-            value = int(math.floor(float(item["value"][1]) + 0.5))
-            side = counts.setdefault(item["metric"]["dst_service"], {"success": 0, "failure": 0})
-            side[item["metric"]["classification"]] += value
-        latency: dict[str, dict[float, int]] = {}
-        for q in (0.5, 0.95, 0.99):
-            for item in _get(world, "/api/v1/query", time=f"{at:.3f}",
-                             query=VIZ_LATENCY.format(q=q, apex=apex, ns=ns, window=WINDOW)):
-                latency.setdefault(item["metric"]["dst_service"], {})[q] = \
-                    int(math.floor(float(item["value"][1]) + 0.5))
-        totals = {b: counts[b]["success"] + counts[b]["failure"] for b in backends}
+    for (ns, _), backends in SPLITS.items():
+        stats = {b: _viz_stat(world, ns, b, at) for b in backends}
+        totals = {b: counts["success"] + counts["failure"] for b, (counts, _) in stats.items()}
         our_rps = {b: signals[BackendKey(ns, b)].rps for b in backends}
-        for backend in backends:
+        for backend, (counts, latency) in stats.items():
             ours = signals[BackendKey(ns, backend)]
             total = totals[backend]
             assert total >= 50, (backend, counts)
+            viz_rate = 100 * counts["success"] / total
+            # Counts rounded to whole requests move the rate by up to 100/total points.
+            assert abs(100 * ours.success_rate - viz_rate) <= 100 / total + 0.005, (backend, ours, viz_rate)
             # The share of the split's requests: viz's counts are whole requests (±0.5 each).
             share = our_rps[backend] / sum(our_rps.values())
             assert abs(share - total / sum(totals.values())) <= len(backends) / sum(totals.values())
-            viz_rate = 100 * counts[backend]["success"] / total
-            # Counts rounded to whole requests move the rate by up to 100/total points.
-            assert abs(100 * ours.success_rate - viz_rate) <= 100 / total + 0.005, (backend, ours, viz_rate)
             for q, field in ((0.5, "p50_ms"), (0.95, "p95_ms"), (0.99, "p99_ms")):
-                assert abs(getattr(ours, field) - latency[backend][q]) <= 0.5 + 1e-6, \
-                    (backend, field, getattr(ours, field), latency[backend][q])
+                assert abs(getattr(ours, field) - latency[q]) <= 0.5 + 1e-6, \
+                    (backend, field, getattr(ours, field), latency[q])
 
 
 def test_flagger_linkerd_observer_agrees_within_its_rounding(world: World) -> None:
