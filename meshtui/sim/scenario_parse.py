@@ -194,8 +194,8 @@ def _service(value: Any, path: str, known_ns: set[str]) -> ServiceSpec:
     deployment = _name(doc, path, "deployment", default=name)
     port = _port(doc, "port", path, 80)
     kind = _str(doc, "workloadKind", path, default="Deployment")
-    if kind not in ("Deployment", "Rollout"):
-        raise ScenarioError(f"{path}.workloadKind: must be Deployment or Rollout, got {kind!r}")
+    if kind not in ("Deployment", "StatefulSet", "Rollout"):
+        raise ScenarioError(f"{path}.workloadKind: must be Deployment, StatefulSet or Rollout, got {kind!r}")
     replicas = doc.get("replicas", 1)
     if isinstance(replicas, bool) or not isinstance(replicas, int) or not 0 <= replicas <= 100:
         raise ScenarioError(f"{path}.replicas: must be an integer 0..100, got {replicas!r}")
