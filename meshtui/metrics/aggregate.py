@@ -14,16 +14,19 @@ from dataclasses import dataclass
 from meshtui.metrics import promql
 from meshtui.metrics.quantiles import bucket_quantiles, parse_le
 from meshtui.metrics.source import BackendTarget
-from meshtui.model.signals import BackendKey, GoldenSignals, SignalSource
+from meshtui.model.signals import LATENCY_SIGNALS, BackendKey, GoldenSignals, SignalSource
 
 Labels = Mapping[str, str]
 Sample = tuple[Labels, "float | None"]
 RouteBackend = tuple[str, str, str, str, str]
 """(parent_namespace, parent_name, route_name, backend_namespace, backend_name)."""
 
-QUANTILES = (0.5, 0.95, 0.99)
+QUANTILES = tuple(spec.quantile for spec in LATENCY_SIGNALS if spec.quantile is not None)
+"""The latency quantiles computed from each histogram, as the signal specs declare them."""
+LATENCY_FIELDS = tuple(spec.field for spec in LATENCY_SIGNALS)
+"""The `GoldenSignals` field of each of `QUANTILES`."""
 
-NO_DATA = GoldenSignals(None, None, None, None, None)
+NO_DATA = GoldenSignals()
 """The signals of a backend Prometheus has no series for."""
 
 
@@ -259,15 +262,15 @@ def finest(candidates: Sequence[Histogram | None]) -> Histogram | None:
 
 
 def _signals(counts: Counts | None, latency: Histogram | None, window: str) -> GoldenSignals:
-    p50, p95, p99 = _quantiles(latency.buckets if latency else None,
-                               latency.scale if latency else 1.0)
+    values = _quantiles(latency.buckets if latency else None, latency.scale if latency else 1.0)
+    quantiles = dict(zip(LATENCY_FIELDS, values, strict=True))
     source = SignalSource(counts.family if counts is not None else None,
-                          latency.family if latency is not None and p50 is not None else None,
-                          window)
+                          latency.family if latency is not None and any(v is not None for v in values)
+                          else None, window)
     if counts is None:
-        return GoldenSignals(None, None, p50, p95, p99, source)
+        return GoldenSignals(**quantiles, source=source)
     rate = counts.success / counts.total if counts.total > 0 else None
-    return GoldenSignals(rate, counts.total, p50, p95, p99, source)
+    return GoldenSignals(rate, counts.total, **quantiles, source=source)
 
 
 def route_backend(target: BackendTarget) -> RouteBackend | None:

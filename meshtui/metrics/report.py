@@ -14,7 +14,7 @@ from typing import Any
 
 from meshtui.metrics.source import MetricsSource, backend_targets
 from meshtui.model.findings import Finding, HealthPolicy, Window, split_findings, written_at
-from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
+from meshtui.model.signals import SIGNALS, BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.model.split import Split
 from meshtui.model.windows import WINDOW_SECONDS
 
@@ -34,27 +34,26 @@ OwnerStates = Callable[[Split], object]
 """The owner state (`CanaryState`/`RolloutState`) of a split, None when it has no owner."""
 
 
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+DIGITS = 4
+"""Decimals kept in the JSON figures: far below what any view shows, and stable output."""
 
 
 def backend_signals(signals: GoldenSignals | None, window: str) -> dict[str, Any]:
-    """One backend's `signals` object; every figure null when there is no data.
+    """One backend's `signals` object, every field a `SignalSpec` declares, null without data.
 
-    The success rate is a percentage (0..100) like `linkerd viz stat` prints, not a ratio.
+    Figures are in their specs' units: the success rate a percentage (0..100) like
+    `linkerd viz stat` prints, not a ratio.
     """
     s = signals or GoldenSignals()
-    rate = None if s.success_rate is None else s.success_rate * 100
-    return {
-        "success_rate": _round(rate, 4),
-        "rps": _round(s.rps, 4),
-        "p50_ms": _round(s.p50_ms, 3),
-        "p95_ms": _round(s.p95_ms, 3),
-        "p99_ms": _round(s.p99_ms, 3),
-        "window": s.source.window if s.source is not None and s.source.window else window,
-        "source": None if s.source is None else {"counts": s.source.counts,
-                                                 "latency": s.source.latency},
-    }
+    figures = s.to_json()
+    out: dict[str, Any] = {}
+    for spec in SIGNALS:
+        value = figures[spec.field]
+        scale = spec.scale if spec.unit == "%" else 1.0
+        out[spec.field] = None if value is None else round(value * scale, DIGITS)
+    out["window"] = s.source.window if s.source is not None and s.source.window else window
+    out["source"] = None if s.source is None else s.source.to_json()
+    return out
 
 
 def finding_json(finding: Finding) -> dict[str, str | None]:

@@ -124,7 +124,8 @@ def test_flagger_linkerd_observer_agrees_within_its_rounding(world: World) -> No
             (duration,) = _get(world, "/api/v1/query",
                                query=FLAGGER_DURATION.format(ns=ns, target=deployment, window=WINDOW))
             # Flagger compares the rate unrounded; the duration becomes whole milliseconds
-            # (time.Duration(int64(value)) * time.Millisecond).
+            # (time.Duration(int64(value)) * time.Millisecond): ours must truncate to it, up to
+            # float noise (the two sum the same buckets in another order).
             assert abs(100 * ours.success_rate - float(rate["value"][1])) <= 0.5, (backend, ours, rate)
-            assert math.floor(ours.p99_ms + 1e-9) == int(float(duration["value"][1])), \
-                (backend, ours.p99_ms, duration)
+            flagger_ms = int(float(duration["value"][1]))
+            assert flagger_ms - 1e-6 <= ours.p99_ms < flagger_ms + 1 + 1e-6, (backend, ours.p99_ms, duration)
