@@ -113,7 +113,7 @@ def signals_table(report: Sequence[dict[str, Any]], *, with_namespace: bool) -> 
         findings += [f"{split['kind']}/{visible(split['name'], NAME_LIMIT)}: {f['severity']}: "
                      f"{visible(f['message'], MESSAGE_LIMIT)}" for f in split["findings"]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["   ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["   ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return lines + findings
 
 

@@ -64,7 +64,7 @@ def finding_json(finding: Finding) -> dict[str, str | None]:
 
 def splits_report(splits: Sequence[Split], snapshot: MetricsSnapshot, window: str,
                   owner_state: OwnerStates | None = None,
-                  policy: HealthPolicy = HealthPolicy()) -> list[dict[str, Any]]:
+                  policy: HealthPolicy | None = None) -> list[dict[str, Any]]:
     """Each split's `to_json` with `signals` on every backend and the split's `findings`.
 
     Args:
@@ -72,13 +72,14 @@ def splits_report(splits: Sequence[Split], snapshot: MetricsSnapshot, window: st
         snapshot: Signals over `window` for (at least) every backend of `splits`.
         window: The rate window asked for (one of `WINDOWS`).
         owner_state: Each split's owner state, which decides its stable backend; None: no owners.
-        policy: Verdict thresholds (the dashboard's defaults unless configured).
+        policy: Verdict thresholds; the dashboard's defaults when None.
     """
+    policy = policy or HealthPolicy()
     judged = Window(float(WINDOW_SECONDS[window]), snapshot.covered)
     out = []
     for split in splits:
         data = split.to_json()
-        for entry, backend in zip(data["backends"], split.backends):
+        for entry, backend in zip(data["backends"], split.backends, strict=True):
             key = BackendKey(backend.namespace, backend.name)
             entry["signals"] = backend_signals(snapshot.signals.get(key), window)
         changed = written_at(split)
@@ -92,7 +93,7 @@ def splits_report(splits: Sequence[Split], snapshot: MetricsSnapshot, window: st
 
 def fetch_report(splits: Sequence[Split], source: MetricsSource, window: str,
                  owner_state: OwnerStates | None = None,
-                 policy: HealthPolicy = HealthPolicy()) -> list[dict[str, Any]]:
+                 policy: HealthPolicy | None = None) -> list[dict[str, Any]]:
     """Fetch every backend's signals in one batched call and build `splits_report`.
 
     Raises:

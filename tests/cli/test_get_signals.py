@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.cli.helpers import assert_one_line_error, closed_port, run_main
-from tests.metrics.test_real_prometheus import World, world  # noqa: F401 - the fixture
+from tests.plugins.prometheus_world import World
 
 DIRECT = {
     # A route backend: its route's response statuses, 5xx failed.

@@ -12,13 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from meshtui.metrics.prometheus import PrometheusSource
 from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import BackendKey
 from meshtui.sim.scenario import load_scenario
-from tests.metrics.test_real_prometheus import ROUTES, Delta, World, _advance, _scraped_after_now, _truth
 from tests.plugins.prometheus import PrometheusFactory
-from tests.waiting import wait_for
+from tests.plugins.prometheus_world import ROUTES, World, build_world
 
 pytestmark = pytest.mark.prometheus
 
@@ -29,26 +27,10 @@ CANARY = BackendKey("test", "podinfo-canary")
 @pytest.fixture(scope="module", params=["2.12", "2.14", "2.16"])
 def generation(request: pytest.FixtureRequest, module_prometheus_factory: PrometheusFactory
                ) -> Iterator[tuple[str, World]]:
-    from meshtui.sim.mesh import SimulatedMesh
-
+    """The default scenario as proxies of one Linkerd generation export it, scraped."""
     scenario = dataclasses.replace(load_scenario("default"), linkerd_version=request.param)
-    mesh = SimulatedMesh(scenario, seed=7, realtime=False)
-    try:
-        _advance(mesh, 300)
-        prometheus = module_prometheus_factory([mesh.metrics_target])
-        source = PrometheusSource(prometheus.url, timeout=10)
-        wait_for(lambda: source.query("sum(response_total)"), timeout=30,
-                 message="Prometheus to store a first scrape")
-        before = _truth(mesh)
-        _advance(mesh, 120)
-        _scraped_after_now(mesh)
-        after = _truth(mesh)
-        delta = {k: Delta(after[k]["requests"] - before[k]["requests"],
-                          after[k]["successes"] - before[k]["successes"], after[k]["latency"])
-                 for k in after if after[k]["requests"] - before[k]["requests"] >= 50}
-        yield request.param, World(mesh, prometheus, source, delta)
-    finally:
-        mesh.stop()
+    for world in build_world(module_prometheus_factory, scenario):
+        yield request.param, world
 
 
 def test_figures_follow_the_truth_on_every_generation(generation: tuple[str, World]) -> None:

@@ -1,107 +1,24 @@
 """A real Prometheus scraping the simulated mesh: PrometheusSource against the simulator's truth.
 
-The simulator is stepped by hand (not in real time) so the counters Prometheus sees change only
-when the test says so: the increase Prometheus measures is then exactly the difference between
-two `/truth` readings, and success rates can be compared without sampling noise.
+The mesh, the Prometheus and the truth over the measured interval are `world`
+(tests/plugins/prometheus_world.py).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from meshtui.metrics import aggregate, promql
 from meshtui.metrics.prometheus import LEGACY_QUERIES, QUERIES_PER_CALL, RATE_QUERIES, PrometheusSource
 from meshtui.metrics.quantiles import bucket_quantile
-from meshtui.metrics.source import BackendTarget, RouteKey
+from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import BackendKey
-from tests.plugins.prometheus import PrometheusFactory
-from tests.waiting import wait_for
+from tests.plugins.prometheus_world import ROUTES, World
 
 pytestmark = pytest.mark.prometheus
-
-ROUTES = {
-    BackendKey("emojivoto", "voting-svc"): RouteKey("emojivoto", "voting-split", "voting-svc"),
-    BackendKey("emojivoto", "voting-v2-svc"): RouteKey("emojivoto", "voting-split", "voting-svc"),
-    BackendKey("test", "podinfo-primary"): RouteKey("test", "podinfo", "podinfo"),
-    BackendKey("test", "podinfo-canary"): RouteKey("test", "podinfo", "podinfo"),
-}
-
-
-@dataclass(frozen=True)
-class Delta:
-    """What the simulator served between two `/truth` readings, per backend."""
-
-    requests: int
-    successes: int
-    latency: dict[str, float]
-
-
-@dataclass
-class World:
-    """The mesh, the Prometheus scraping it and the truth over the measured interval."""
-
-    mesh: Any
-    prometheus: Any
-    source: PrometheusSource
-    delta: dict[BackendKey, Delta]
-
-    def targets(self, routes: bool = True) -> list[BackendTarget]:
-        """A target per backend that served traffic (with its route when `routes`)."""
-        return [BackendTarget(k, ROUTES.get(k) if routes else None) for k in sorted(self.delta)]
-
-
-def _truth(mesh: Any) -> dict[BackendKey, dict[str, Any]]:
-    with urllib.request.urlopen(mesh.truth_url, timeout=5) as resp:
-        body = json.load(resp)
-    return {BackendKey(b["namespace"], b["service"]): b for b in body["backends"]}
-
-
-def _scraped_after_now(mesh: Any) -> None:
-    # The scrape that starts after this point renders the current counters; once the one after
-    # it has started, Prometheus has stored the former.
-    seen = mesh.exporter.scrapes
-    wait_for(lambda: mesh.exporter.scrapes >= seen + 2, timeout=15, message="two more scrapes")
-
-
-def _advance(mesh: Any, seconds: int) -> None:
-    for _ in range(seconds):
-        mesh.traffic.step(1.0)
-
-
-@pytest.fixture(scope="module")
-def world(module_prometheus_factory: PrometheusFactory) -> Iterator[World]:
-    """Step the mesh, let Prometheus scrape each state, and record the truth in between."""
-    from meshtui.sim.mesh import SimulatedMesh
-
-    mesh = SimulatedMesh("default", seed=7, realtime=False)
-    try:
-        # Each step sends a call's requests through one (client pod, backend pod) pair, and
-        # Prometheus' rate() ignores the first value of a series that appears late: many small
-        # steps before the first scrape make (nearly) every series exist from the start.
-        _advance(mesh, 300)
-        prometheus = module_prometheus_factory([mesh.metrics_target])
-        source = PrometheusSource(prometheus.url, timeout=10)
-        wait_for(lambda: source.query("sum(response_total)"), timeout=30,
-                 message="Prometheus to store a first scrape")
-        # Nothing has stepped since: the stored first scrape is exactly this truth.
-        before = _truth(mesh)
-        _advance(mesh, 120)
-        _scraped_after_now(mesh)
-        after = _truth(mesh)
-        delta = {k: Delta(after[k]["requests"] - before[k]["requests"],
-                          after[k]["successes"] - before[k]["successes"], after[k]["latency"])
-                 for k in after if after[k]["requests"] - before[k]["requests"] >= 50}
-        yield World(mesh, prometheus, source, delta)
-    finally:
-        mesh.stop()
 
 
 def test_success_rate_matches_truth_within_two_points(world: World) -> None:

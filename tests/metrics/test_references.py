@@ -17,7 +17,7 @@ import pytest
 
 from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import BackendKey
-from tests.metrics.test_real_prometheus import ROUTES, World, world  # noqa: F401 - the fixture
+from tests.plugins.prometheus_world import ROUTES, World
 
 pytestmark = pytest.mark.prometheus
 
