@@ -83,6 +83,8 @@ RESOURCES: dict[str, ResourceType] = {
                      "HTTPRoute", "httproutes", True, ("v1", "v1beta1")),
         ResourceType("httproutes.policy.linkerd.io", "policy.linkerd.io", "HTTPRoute",
                      "httproutes", True, ("v1beta3", "v1beta2", "v1beta1", "v1alpha1")),
+        ResourceType("grpcroutes.gateway.networking.k8s.io", "gateway.networking.k8s.io",
+                     "GRPCRoute", "grpcroutes", True, ("v1", "v1alpha2")),
         ResourceType("serviceprofiles", "linkerd.io", "ServiceProfile", "serviceprofiles", True,
                      ("v1alpha2", "v1alpha1")),
         ResourceType("canaries", "flagger.app", "Canary", "canaries", True, ("v1beta1",)),
@@ -95,6 +97,7 @@ SPLIT_KEYS: tuple[str, ...] = (
     "trafficsplits",
     "httproutes.gateway.networking.k8s.io",
     "httproutes.policy.linkerd.io",
+    "grpcroutes.gateway.networking.k8s.io",
 )
 """The resource keys whose objects are traffic splits."""
 

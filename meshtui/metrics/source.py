@@ -68,7 +68,7 @@ def backend_targets(splits: Iterable[Split]) -> list[BackendTarget]:
     their route, so the route-backend families are read for them)."""
     targets: dict[BackendTarget, None] = {}
     for split in splits:
-        route = RouteKey(split.namespace, split.name, split.service) if split.kind == "HTTPRoute" else None
+        route = RouteKey(split.namespace, split.name, split.service) if split.kind != "TrafficSplit" else None
         for backend in split.backends:
             targets[BackendTarget(BackendKey(backend.namespace, backend.name), route)] = None
     return list(targets)

@@ -36,6 +36,10 @@ TRAFFICSPLIT_GROUP = "split.smi-spec.io"
 
 HTTPROUTE_GROUPS = ("gateway.networking.k8s.io", "policy.linkerd.io")
 """API groups of HTTPRoutes that can carry weighted backendRefs."""
+GRPCROUTE_GROUPS = ("gateway.networking.k8s.io",)
+"""API groups of GRPCRoutes (Linkerd routes gRPC by them from 2.15 on, same weighted backendRefs)."""
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
+"""Split kinds that are Gateway API style routes: parentRefs, rules, weighted backendRefs."""
 MAX_PROBLEMS = 50
 """The most problems kept on one split; an object with thousands of bad fields says so in one."""
 
@@ -63,9 +67,9 @@ class SplitRef:
 
     @property
     def resource_key(self) -> str:
-        """The `MeshState` resource key, which tells the two HTTPRoute groups apart."""
-        if self.kind == "HTTPRoute":
-            return f"httproutes.{self.group}"
+        """The `MeshState` resource key, which tells the route groups apart."""
+        if self.kind in ROUTE_KINDS:
+            return f"{self.resource}.{self.group}"
         return self.resource
 
 
@@ -196,7 +200,8 @@ def is_split_object(obj: Any) -> bool:
     group, _ = split_api_version(as_str(obj.get("apiVersion")))
     if kind == "TrafficSplit":
         return group == TRAFFICSPLIT_GROUP
-    if kind != "HTTPRoute" or group not in HTTPROUTE_GROUPS:
+    if not (kind == "HTTPRoute" and group in HTTPROUTE_GROUPS
+            or kind == "GRPCRoute" and group in GRPCROUTE_GROUPS):
         return False
     return has_service_parent_or_backends(as_dict(obj.get("spec")))
 
@@ -221,9 +226,9 @@ def parse_split(obj: dict[str, Any]) -> Split:
     namespace = as_str(meta.get("namespace"))
     spec = as_dict(source.get("spec"))
     problems: list[str] = []
-    if kind == "HTTPRoute":
-        if group not in HTTPROUTE_GROUPS:
-            problems.append(f"unknown HTTPRoute API group {short_repr(group, 60)}")
+    if kind in ROUTE_KINDS:
+        if group not in (HTTPROUTE_GROUPS if kind == "HTTPRoute" else GRPCROUTE_GROUPS):
+            problems.append(f"unknown {kind} API group {short_repr(group, 60)}")
         service, raw_backends = parse_httproute_spec(spec, namespace, problems)
     else:
         if kind != "TrafficSplit" or group != TRAFFICSPLIT_GROUP:

@@ -54,10 +54,11 @@ def test_list_splits_all_kinds_and_namespaces(kube: KubeHarness) -> None:
     kube.create(http_route("web"))
     kube.create(http_route("web-linkerd", namespace="other", group="policy.linkerd.io",
                            version="v1beta3"))
+    kube.create({**http_route("web-grpc"), "kind": "GRPCRoute"})
     splits = kube.client.list_splits()
     assert [(s.namespace, s.name, s.kind) for s in splits] == [
         ("other", "web-linkerd", "HTTPRoute"), ("test", "podinfo", "TrafficSplit"),
-        ("test", "web", "HTTPRoute")]
+        ("test", "web", "HTTPRoute"), ("test", "web-grpc", "GRPCRoute")]
     podinfo = next(s for s in splits if s.name == "podinfo")
     assert [(b.name, b.percent) for b in podinfo.backends] == [("podinfo-primary", 90.0),
                                                               ("podinfo-canary", 10.0)]

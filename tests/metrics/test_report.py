@@ -79,3 +79,18 @@ def test_one_fetch_for_every_split_route_backends_with_their_route() -> None:
     route_key = RouteKey("emojivoto", "voting-split", "voting-svc")
     assert window == "15m"
     assert targets == [BackendTarget(STABLE, route_key), BackendTarget(CANARY, route_key)]
+
+
+def test_grpcroute_backends_are_route_targets() -> None:
+    """A GRPCRoute's backends are asked for with their route: the route-backend queries cover the
+    GRPCRoute families too."""
+    from meshtui.metrics.source import backend_targets
+    from meshtui.model.split import parse_split
+
+    split = parse_split({
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute",
+        "metadata": {"name": "emoji-grpc", "namespace": "emojivoto"},
+        "spec": {"parentRefs": [{"name": "emoji-svc", "kind": "Service", "port": 8080}],
+                 "rules": [{"backendRefs": [{"name": "emoji-svc", "port": 8080}]}]}})
+    (target,) = backend_targets([split])
+    assert target.route == RouteKey("emojivoto", "emoji-grpc", "emoji-svc")

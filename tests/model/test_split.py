@@ -307,3 +307,18 @@ def test_a_route_on_neither_a_service_nor_an_egress_network_is_still_flagged() -
                  "rules": [{"backendRefs": [{"name": "a", "port": 80}]}]},
     })
     assert any("Linkerd does not use this route" in p for p in split.problems)
+
+
+def test_a_grpcroute_is_a_split_of_its_own_kind() -> None:
+    """Linkerd routes gRPC by Gateway API GRPCRoutes: weighted backendRefs like an HTTPRoute's."""
+    obj = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute",
+           "metadata": {"name": "emoji-grpc", "namespace": "emojivoto"},
+           "spec": {"parentRefs": [{"name": "emoji-svc", "kind": "Service", "group": "core", "port": 8080}],
+                    "rules": [{"backendRefs": [{"name": "emoji-svc", "port": 8080, "weight": 80},
+                                               {"name": "emoji-v2-svc", "port": 8080, "weight": 20}]}]}}
+    split = parse_split(obj)
+    assert is_split_object(obj) and split.problems == ()
+    assert (split.kind, split.service, split.ref.resource_key) == (
+        "GRPCRoute", "emoji-svc", "grpcroutes.gateway.networking.k8s.io")
+    assert [b.percent for b in split.backends] == [80, 20]
+    assert not is_split_object({**obj, "apiVersion": "policy.linkerd.io/v1beta3"})
