@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli.options import add_kube_options
+from meshtui.cli.options import add_kube_options, add_output_option
 from meshtui.model.windows import WINDOWS
 
 
@@ -18,8 +18,8 @@ def add_parsers(subparsers: Any) -> None:
     get_sub = get.add_subparsers(dest="what", metavar="WHAT", required=True)
     splits = get_sub.add_parser("splits", aliases=["split", "ts"],
                                 help="TrafficSplits and HTTPRoutes with their weights")
-    add_kube_options(splits, suppress=True)
-    splits.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    add_kube_options(splits)
+    add_output_option(splits)
     splits.add_argument("--signals", action="store_true",
                         help="each backend's golden signals over the window and each split's "
                              "findings, from Prometheus (like `linkerd viz stat`)")
