@@ -283,7 +283,7 @@ def route_backend(target: BackendTarget) -> RouteBackend | None:
 
 def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
             legacy_buckets: Sequence[Sample], route: Sequence[Sample],
-            route_buckets: Sequence[Sample], window: str = "") -> dict[BackendKey, GoldenSignals]:
+            route_buckets: Sequence[Sample], *, window: str = "") -> dict[BackendKey, GoldenSignals]:
     """Signals per target backend, each with its `SignalSource`.
 
     Success rate and RPS come from the route family when it has traffic for the target (the

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from meshtui.metrics.source import MetricsSource, backend_targets
+from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.findings import Finding, HealthPolicy, Window, split_findings, written_at
 from meshtui.model.signals import SIGNALS, BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.model.split import Split
@@ -30,7 +31,7 @@ SEVERITY: Mapping[str, str] = {
 """A finding's kind → its severity: a failing backend is "bad" (the mark the dashboard gives it),
 traffic that does not follow the weights "warn", a plan awaiting approval "info"."""
 
-OwnerStates = Callable[[Split], object]
+OwnerStates = Callable[[Split], "CanaryState | RolloutState | None"]
 """The owner state (`CanaryState`/`RolloutState`) of a split, None when it has no owner."""
 
 

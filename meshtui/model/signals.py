@@ -8,10 +8,11 @@ signal").
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from meshtui.model.figures import (
     LATENCY_WIDTH,
@@ -178,7 +179,12 @@ class GoldenSignals:
         """
         rps = total / seconds if seconds > 0 else None
         success_rate = min(1.0, max(0.0, successes / total)) if total > 0 else None
-        return cls(success_rate=success_rate, rps=rps, **latency)
+        unknown = set(latency) - {spec.field for spec in LATENCY_SIGNALS}
+        if unknown:
+            raise TypeError(f"not a latency signal: {', '.join(sorted(unknown))}")
+        # replace() takes the fields by name: the latencies the specs declare, nothing else.
+        changes: dict[str, Any] = dict(latency)
+        return dataclasses.replace(cls(success_rate=success_rate, rps=rps), **changes)
 
     @property
     def has_data(self) -> bool:

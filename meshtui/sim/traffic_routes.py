@@ -83,8 +83,8 @@ def read_split(obj: Mapping[str, Any]) -> SimSplit:
     ServiceProfile). HTTPRoute: the first Service parentRef and the first rule's Service
     backendRefs, a missing weight counting 1 (the Gateway API default).
     """
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
-    spec = obj.get("spec") if isinstance(obj.get("spec"), Mapping) else {}
+    meta = _mapping(obj.get("metadata"))
+    spec = _mapping(obj.get("spec"))
     namespace = str(meta.get("namespace") or "")
     kind = str(obj.get("kind") or "")
     group = str(obj.get("apiVersion") or "").rpartition("/")[0]
@@ -107,6 +107,10 @@ def read_split(obj: Mapping[str, Any]) -> SimSplit:
             if _is_service(ref, "Service") and isinstance(ref.get("name"), str) and weight is not None:
                 backends.append((str(ref.get("namespace") or namespace), ref["name"], weight))
     return SimSplit(kind, group, namespace, str(meta.get("name") or ""), service, tuple(backends), obj)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _items(value: Any) -> list[Mapping[str, Any]]:

@@ -6,7 +6,7 @@ import json
 
 from meshtui.metrics.report import SEVERITY, backend_signals, fetch_report, splits_report
 from meshtui.metrics.source import BackendTarget, RouteKey
-from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot, SignalSource
+from meshtui.model.signals import GoldenSignals, MetricsSnapshot, SignalSource
 from tests.model.test_findings import CANARY, STABLE, VOTING, route
 
 SOURCE = SignalSource("outbound_http_route_backend_response_statuses_total", "response_latency_ms", "5m")
@@ -64,11 +64,11 @@ class _Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[list[BackendTarget], str]] = []
 
-    def fetch(self, targets, window):  # noqa: ANN001, ANN201
+    def fetch(self, targets, window):
         self.calls.append((list(targets), window))
         return MetricsSnapshot(taken_at=0.0)
 
-    def history(self, targets, window, step):  # noqa: ANN001, ANN201
+    def history(self, targets, window, step):
         return {}
 
 

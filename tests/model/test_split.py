@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from meshtui.model.split import Owner, SplitRef, is_split_object, parse_split
+from meshtui.model.split import Owner, Split, SplitRef, is_split_object, parse_split
 
 
 def trafficsplit(backends: list[dict[str, Any]], version: str = "v1alpha1", service: str | None = "web",

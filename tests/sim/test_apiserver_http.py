@@ -361,7 +361,7 @@ def _api_create(api_url: str, path: str, obj: dict) -> tuple[int, dict]:
         return exc.code, _json.load(exc)
 
 
-def test_crd_schemas_are_enforced_as_the_real_crds_do(sim_mesh_manual) -> None:  # noqa: ANN001
+def test_crd_schemas_are_enforced_as_the_real_crds_do(sim_mesh_manual) -> None:
     """A TrafficSplit backend without a weight, an HTTPRoute weight above 1,000,000 or more than 16
     rules are refused with the API server's 422 and field paths; a valid object is accepted."""
     api = sim_mesh_manual.api_url

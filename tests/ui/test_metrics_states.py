@@ -197,7 +197,7 @@ async def test_status_bar_names_prometheus_behind_the_service_proxy(
 class SourcedMetrics(CountingSource):
     """The simulator's figures, each saying it came from the legacy families over the window."""
 
-    def fetch(self, targets, window):  # noqa: ANN001, ANN201
+    def fetch(self, targets, window):
         from dataclasses import replace
 
         from meshtui.model.signals import SignalSource

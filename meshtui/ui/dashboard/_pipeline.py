@@ -21,7 +21,6 @@ from meshtui.ui.views import scoped
 
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
-    from meshtui.model.split import Split
     from meshtui.ui.dashboard._screen import DashboardScreen
 
 HISTORY_POINTS = 40
