@@ -41,6 +41,8 @@ COMMANDS: tuple[PaletteCommand, ...] = (
                    "toggle_attention"),
     PaletteCommand("view: Filter splits", "Filter by namespace, name, service or owner", "filter"),
     PaletteCommand("view: Clear filter", "Show every split again", "clear_filter"),
+    PaletteCommand("view: Back to the split list", "Narrow terminals show one pane at a time",
+                   "back"),
     PaletteCommand("view: Choose namespace scope", "Pick the namespace shown", "pick_namespace"),
     PaletteCommand("view: Cycle metrics window", f"Next of {', '.join(WINDOWS)}", "cycle_window"),
     PaletteCommand("data: Refresh metrics now", "Fetch signals and history now", "refresh"),

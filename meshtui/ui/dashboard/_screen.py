@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import getters, on
+from textual import events, getters, on
 from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +27,7 @@ from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
+from meshtui.ui.dashboard._layout import Layout
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
@@ -84,6 +85,8 @@ class DashboardScreen(Screen[None]):
         Binding("w", "cycle_window", "Window", id="dashboard.window",
                 tooltip="Cycle the metrics window: 1m, 5m, 15m, 1h."),
         Binding("r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Fetch metrics now."),
+        Binding("escape", "back", "Back", show=False, id="dashboard.back",
+                tooltip="Back from the split to the list (narrow terminals)."),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
                 tooltip="Clear the filter and return to the list."),
         *CONTROL_BINDINGS,
@@ -97,7 +100,7 @@ class DashboardScreen(Screen[None]):
     | n | Choose the namespace scope. |
     | w | Cycle the metrics window. |
     | r | Refresh metrics now. |
-    | escape | Discard pending weights, else clear the filter. |
+    | escape | Discard pending weights, else back to the list (narrow), else clear the filter. |
     | + / - / = | Shift the selected backend by the step / set it exactly (pending). |
     | b | Select the next backend. |
     | a / u | Apply the pending weights / undo the last change (confirmed). |
@@ -171,6 +174,8 @@ class DashboardScreen(Screen[None]):
         """The plan keys, their writes and who drives each plan."""
         self.traffic = TrafficActions(self, self.plans)
         """The traffic-control keys, their writes and the gates they read."""
+        self.panes = Layout(self)
+        """Side by side, one pane at a time (narrow) or with the fleet table (wide)."""
         self.set_reactive(DashboardScreen.window, settings.window)
         self.set_reactive(DashboardScreen.scope, settings.namespace)
 
@@ -196,6 +201,10 @@ class DashboardScreen(Screen[None]):
             self.set_interval(1.0, self.presenter.refresh_freshness)
             self.set_interval(1.0, self.traffic.note_reverts)
         self.pipeline.fetch_all()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the panes out for the new width."""
+        self.panes.fit(event.size.width)
 
     def on_unmount(self) -> None:
         """Stop the watch threads and the metrics queries; events arriving later are dropped."""
@@ -296,9 +305,9 @@ class DashboardScreen(Screen[None]):
 
     @on(SplitList.SplitSelected)
     def open_split(self, message: SplitList.SplitSelected) -> None:
-        """Enter on a split moves focus to its backends."""
+        """Enter on a split moves focus to its backends (and shows them, when narrow)."""
         self.selected = message.ref
-        self.detail.focus_backends()
+        self.panes.open_detail()
 
     @on(Input.Changed, "#filter")
     def apply_filter(self, message: Input.Changed) -> None:
@@ -338,8 +347,14 @@ class DashboardScreen(Screen[None]):
         already queued behind `/`, and the app forwards each to whatever has focus when it gets
         to it. Run as a priority binding, this happens before the next key is forwarded.
         """
+        if self.panes.can_go_back:
+            self.panes.close_detail()  # the filter is in the navigator
         self.filter_input.add_class("-visible")
         self.set_focus(self.filter_input)
+
+    def action_back(self) -> None:
+        """From the split back to the list (when the panes take turns)."""
+        self.panes.close_detail()
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the list."""
@@ -374,6 +389,8 @@ class DashboardScreen(Screen[None]):
         filter its own key is typed (the binding has priority over the input)."""
         if action == "filter" and self.focused is self.filter_input:
             return False
+        if action == "back":
+            return self.panes.can_go_back and self.control.pending is None
         return self.traffic.check(action)
 
     def current_split(self) -> Split | None:
