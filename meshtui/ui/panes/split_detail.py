@@ -28,9 +28,9 @@ TITLE_PART_LIMIT = 80
 """Cells each name in the title may take, so the service and owner stay on screen."""
 CHECK_LIMIT = 240
 """Cells of one finding (about three lines): a finding quoting a huge name stays readable."""
-CHARTS_MIN_WIDTH = 90
-"""Cells of the pane below which its charts become sparklines: three charts side by side need
-about 30 cells each for their titles, legends and axes to be read."""
+CHARTS_MIN_WIDTH = 84
+"""Cells of the pane below which its charts are stacked or become sparklines: three charts side
+by side need about 28 cells each for their titles, legends and axes to be read."""
 STACK_MIN_HEIGHT = 36
 """Rows of a pane too narrow for charts side by side from which they are stacked instead of
 becoming sparklines: each then keeps about seven rows."""
