@@ -100,3 +100,31 @@ async def test_help_overlays_without_squeezing(make_app: Callable[..., MeshtuiAp
         await settle(pilot, lambda: screen.query("HelpPanel"), message="the help panel")
         await pilot.pause()
         assert detail.size.width >= 98
+
+
+async def test_fleet_table_sort_and_wide_keys(make_app: Callable[..., MeshtuiApp]) -> None:
+    """From FLEET_FROM the navigator shows the fleet; `o` sorts, ctrl+w adds the stable figures."""
+    app = make_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await loaded(pilot, app)
+        split_list = screen.query_one(SplitList)
+        navigator = screen.query_one("#navigator")
+        assert split_list.fleet and not split_list.wide
+        narrow_width = navigator.size.width
+        await settle(pilot, lambda: any(row.canary is not None for row in split_list.rows),
+                     message="canary figures in the rows")
+        await pilot.press("o")
+        assert split_list.sort == "success"
+        title = str(screen.query_one("#navigator-title").render())
+        assert "by canary success" in title
+        await pilot.press("ctrl+w")
+        await settle(pilot, lambda: navigator.size.width > narrow_width, message="wider navigator")
+        assert split_list.wide
+
+
+async def test_no_fleet_below_its_width(make_app: Callable[..., MeshtuiApp]) -> None:
+    """Side by side below FLEET_FROM: the rows keep their own columns only."""
+    app = make_app()
+    async with app.run_test(size=(FLEET_FROM - 1, 40)) as pilot:
+        screen = await loaded(pilot, app)
+        assert not screen.query_one(SplitList).fleet

@@ -58,6 +58,7 @@ class Layout:
         screen = self.screen
         screen.set_class(self.narrow, "-narrow")
         screen.set_class(self.mode == "fleet", "-fleet")
+        screen.split_list.fleet = self.mode == "fleet"
         # Compact keys leave room for more of them; the rest scroll (mouse wheel on the footer).
         screen.query_one(Footer).compact = self.narrow
 

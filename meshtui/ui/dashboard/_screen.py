@@ -27,7 +27,7 @@ from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
-from meshtui.ui.dashboard._layout import Layout
+from meshtui.ui.dashboard._layout import FLEET_FROM, Layout
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
@@ -52,6 +52,7 @@ from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.filter_input import FilterInput
+from meshtui.ui.widgets._split_fleet import next_sort
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 from meshtui.ui.widgets.weight_slider import WeightSlider
@@ -85,6 +86,11 @@ class DashboardScreen(Screen[None]):
         Binding("w", "cycle_window", "Window", id="dashboard.window",
                 tooltip="Cycle the metrics window: 1m, 5m, 15m, 1h."),
         Binding("r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Fetch metrics now."),
+        Binding("o", "cycle_sort", "Sort", id="dashboard.sort",
+                tooltip="Sort splits within each namespace: canary success, RPS, p99, verdict, "
+                        "name, or as listed."),
+        Binding("ctrl+w", "toggle_wide", "Wide", key_display="^w", id="dashboard.wide",
+                tooltip="Add the stable backend's figures to the fleet table (160+ columns)."),
         Binding("escape", "back", "Back", show=False, id="dashboard.back",
                 tooltip="Back from the split to the list (narrow terminals)."),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
@@ -100,6 +106,8 @@ class DashboardScreen(Screen[None]):
     | n | Choose the namespace scope. |
     | w | Cycle the metrics window. |
     | r | Refresh metrics now. |
+    | o | Cycle the sort order of the splits. |
+    | ctrl+w | Toggle wide mode (the stable backend's figures in the fleet table). |
     | escape | Discard pending weights, else back to the list (narrow), else clear the filter. |
     | + / - / = | Shift the selected backend by the step / set it exactly (pending). |
     | b | Select the next backend. |
@@ -370,6 +378,18 @@ class DashboardScreen(Screen[None]):
     def action_cycle_window(self) -> None:
         """Move to the next metrics window."""
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+
+    def action_cycle_sort(self) -> None:
+        """Sort the splits by the next column (within each namespace)."""
+        self.split_list.sort = next_sort(self.split_list.sort)
+        self.presenter.refresh_navigator_title()
+
+    def action_toggle_wide(self) -> None:
+        """Show or hide the stable backend's figures in the fleet table."""
+        self.split_list.wide = not self.split_list.wide
+        self.set_class(self.split_list.wide, "-wide")
+        if not self.split_list.fleet:
+            self.notify(f"wide mode shows in the fleet table, from {FLEET_FROM} columns")
 
     def action_refresh(self) -> None:
         """Fetch metrics and the selected split's history now."""
