@@ -22,6 +22,8 @@ FLEET_FROM = 160
 """Columns from which the navigator shows the fleet table."""
 MODES = ("narrow", "split", "fleet")
 """The layouts, narrowest first."""
+NAVIGATOR_ACTIONS = frozenset({"toggle_attention", "cycle_sort", "toggle_wide", "pick_namespace"})
+"""Actions on the navigator's rows, off while a narrow screen shows the split instead."""
 
 
 def layout_mode(width: int) -> str:
@@ -67,10 +69,12 @@ class Layout:
         if self.narrow:
             self.detail_open = True
             self.screen.add_class("-detail-open")
+            self.screen.refresh_bindings()
         self.screen.detail.focus_backends()
 
     def close_detail(self) -> None:
         """Back to the navigator."""
         self.detail_open = False
         self.screen.remove_class("-detail-open")
+        self.screen.refresh_bindings()
         self.screen.split_list.focus()

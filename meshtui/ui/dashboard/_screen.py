@@ -27,7 +27,7 @@ from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
-from meshtui.ui.dashboard._layout import FLEET_FROM, Layout
+from meshtui.ui.dashboard._layout import FLEET_FROM, NAVIGATOR_ACTIONS, Layout
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
@@ -89,9 +89,9 @@ class DashboardScreen(Screen[None]):
         Binding("o", "cycle_sort", "Sort", id="dashboard.sort",
                 tooltip="Sort splits within each namespace: canary success, RPS, p99, verdict, "
                         "name, or as listed."),
-        Binding("ctrl+w", "toggle_wide", "Wide", key_display="^w", id="dashboard.wide",
+        Binding("ctrl+w", "toggle_wide", "Wide", key_display="^w", show=False, id="dashboard.wide",
                 tooltip="Add the stable backend's figures to the fleet table (160+ columns)."),
-        Binding("escape", "back", "Back", show=False, id="dashboard.back",
+        Binding("escape", "back", "Back", key_display="esc", id="dashboard.back",
                 tooltip="Back from the split to the list (narrow terminals)."),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
                 tooltip="Clear the filter and return to the list."),
@@ -411,6 +411,8 @@ class DashboardScreen(Screen[None]):
             return False
         if action == "back":
             return self.panes.can_go_back and self.control.pending is None
+        if action in NAVIGATOR_ACTIONS and self.panes.can_go_back:
+            return False  # the list is not on screen: its keys leave the footer to the split's
         return self.traffic.check(action)
 
     def current_split(self) -> Split | None:
