@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
+from rich.console import JustifyMethod
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -133,7 +134,7 @@ class BackendTable(DataTable):
     }
     """
 
-    Row = BackendRow
+    Row: TypeAlias = BackendRow
     """One backend as the table shows it (see `BackendRow`)."""
 
     def __init__(
@@ -187,7 +188,7 @@ class BackendTable(DataTable):
     def _add_columns(self) -> None:
         for key, label in COLUMNS:
             if key in self._shown:
-                justify = "left" if key in ("backend", "role") else "right"
+                justify: JustifyMethod = "left" if key in ("backend", "role") else "right"
                 self.add_column(Text(label, justify=justify), key=key, width=FIXED_WIDTHS.get(key))
 
     def _fit_columns(self) -> None:
@@ -227,14 +228,14 @@ class BackendTable(DataTable):
         """Update the cells that changed, or fill the table again when the backends did."""
         if keys == self._row_keys:
             for key in keys:
-                for (column, _), old, new in zip(COLUMNS, self._cells[key], cells[key]):
-                    if old != new and column in self._shown:
+                for (column_key, _), old, new in zip(COLUMNS, self._cells[key], cells[key]):
+                    if old != new and column_key in self._shown:
                         # The backend column fits its longest name; the others are fixed.
-                        self.update_cell(key, column, new, update_width=True)
+                        self.update_cell(key, column_key, new, update_width=True)
         else:
             cursor_key = self._row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self._row_keys) else None
             self.clear()
-            shown = [index for index, (column, _) in enumerate(COLUMNS) if column in self._shown]
+            shown = [index for index, (column_key, _) in enumerate(COLUMNS) if column_key in self._shown]
             for key in keys:
                 self.add_row(*(cells[key][index] for index in shown), key=key)
             # Measured here, not left to DataTable: clear() keeps the widest cell of every split
