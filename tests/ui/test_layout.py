@@ -8,11 +8,13 @@ import pytest
 
 from meshtui.model.signals import KEPT
 from meshtui.ui.app import MeshtuiApp
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.dashboard._layout import FLEET_FROM, NARROW_BELOW, layout_mode
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.widgets.backend_table import BackendTable, shown_columns
 from meshtui.ui.widgets.signal_sparklines import sparkline
 from meshtui.ui.widgets.split_list import SplitList
+from tests.ui.control_helpers import dialog
 from tests.ui.test_dashboard import PODINFO, loaded
 from tests.waiting import settle
 
@@ -128,3 +130,40 @@ async def test_no_fleet_below_its_width(make_app: Callable[..., MeshtuiApp]) -> 
     async with app.run_test(size=(FLEET_FROM - 1, 40)) as pilot:
         screen = await loaded(pilot, app)
         assert not screen.query_one(SplitList).fleet
+
+
+SIZES = [(80, 24), (100, 30), (NARROW_BELOW - 1, 30), (NARROW_BELOW, 40), (FLEET_FROM - 1, 45),
+         (FLEET_FROM, 50), (200, 60), (250, 70), (60, 16)]
+"""From below the smallest supported size to the largest, across both thresholds."""
+
+
+async def test_every_size_lays_out_and_keeps_the_kept_columns(
+        make_app: Callable[..., MeshtuiApp]) -> None:
+    """Resizing through every size never fails; the opened split keeps its kept columns."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot, app)
+        await pilot.press("j", "j", "j", "enter")
+        table = screen.query_one(BackendTable)
+        for width, height in SIZES:
+            await pilot.resize_terminal(width, height)
+            size = (width, height)
+            await settle(pilot, lambda size=size: screen.size == size, message=f"{width}x{height}")
+            await pilot.pause()
+            assert screen.panes.mode == layout_mode(width)
+            if table.size.width:
+                assert set(ALWAYS) <= set(table.shown), (width, table.shown)
+        assert app.is_running
+
+
+async def test_confirmation_fits_at_80x24(make_control_app: Callable) -> None:
+    """The weight confirmation, opened from the narrow split, lies within the screen."""
+    app, _ = make_control_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, DashboardScreen)
+                     and app.screen.initial_load_done
+                     and app.screen.pipeline.all_listed(app.screen.state), message="lists", timeout=20)
+        await pilot.press("enter", "plus", "a")
+        confirm = await dialog(pilot, app)
+        box = confirm.query_one("#confirm-dialog")
+        assert box.region.right <= 80 and box.region.bottom <= 24 and box.region.x >= 0
