@@ -243,8 +243,15 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
                 self._update_rows(old, changed)
             return
         self._rows = grouped
-        self._haystacks = [haystack(row) for row in self._rows]
-        self._row_widths = [row_widths(row) for row in self._rows]
+        # Reordered (sorted by a figure that changed) or a few rows added: rows seen before
+        # keep what was computed for them. `old` keeps them alive, so their ids are theirs.
+        before = {id(row): index for index, row in enumerate(old)}
+        haystacks, widths = self._haystacks, self._row_widths
+        self._haystacks, self._row_widths = [], []
+        for row in grouped:
+            index = before.get(id(row))
+            self._haystacks.append(haystacks[index] if index is not None else haystack(row))
+            self._row_widths.append(widths[index] if index is not None else row_widths(row))
         self._widths = widest(self._row_widths)
         self._strips.clear()
         self._columns = None
