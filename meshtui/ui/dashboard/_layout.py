@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Footer
 
+from meshtui.ui.widgets._split_fleet import next_sort
+
 if TYPE_CHECKING:
     from meshtui.ui.dashboard._screen import DashboardScreen
 
@@ -60,7 +62,9 @@ class Layout:
         screen = self.screen
         screen.set_class(self.narrow, "-narrow")
         screen.set_class(self.mode == "fleet", "-fleet")
-        screen.split_list.fleet = self.mode == "fleet"
+        if screen.split_list.fleet != (self.mode == "fleet"):
+            screen.split_list.fleet = self.mode == "fleet"
+            screen.presenter.refresh_navigator_title()
         # Compact keys leave room for more of them; the rest scroll (mouse wheel on the footer).
         screen.query_one(Footer).compact = self.narrow
 
@@ -78,3 +82,18 @@ class Layout:
         self.screen.remove_class("-detail-open")
         self.screen.refresh_bindings()
         self.screen.split_list.focus()
+
+    def cycle_sort(self) -> None:
+        """Sort the splits by the next column (within each namespace); the title says which."""
+        split_list = self.screen.split_list
+        split_list.sort = next_sort(split_list.sort)
+        self.screen.presenter.refresh_navigator_title()
+
+    def toggle_wide(self) -> None:
+        """Show or hide the stable backend's figures in the fleet table."""
+        split_list = self.screen.split_list
+        split_list.wide = not split_list.wide
+        self.screen.set_class(split_list.wide, "-wide")
+        self.screen.presenter.refresh_navigator_title()
+        if not split_list.fleet:
+            self.screen.notify(f"wide mode shows in the fleet table, from {FLEET_FROM} columns")

@@ -136,7 +136,7 @@ class Presenter:
         if split_list.sort:
             title.append(f" · by {SORT_LABELS[split_list.sort]}")
         if split_list.fleet and split_list.wide:
-            title.append(f" · {STABLE_PREFIX} stable")
+            title.append(f" · {STABLE_PREFIX} = stable backend")
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title

@@ -27,7 +27,7 @@ from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
-from meshtui.ui.dashboard._layout import FLEET_FROM, NAVIGATOR_ACTIONS, Layout
+from meshtui.ui.dashboard._layout import NAVIGATOR_ACTIONS, Layout
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
@@ -52,7 +52,6 @@ from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.filter_input import FilterInput
-from meshtui.ui.widgets._split_fleet import next_sort
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 from meshtui.ui.widgets.weight_slider import WeightSlider
@@ -381,15 +380,11 @@ class DashboardScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         """Sort the splits by the next column (within each namespace)."""
-        self.split_list.sort = next_sort(self.split_list.sort)
-        self.presenter.refresh_navigator_title()
+        self.panes.cycle_sort()
 
     def action_toggle_wide(self) -> None:
         """Show or hide the stable backend's figures in the fleet table."""
-        self.split_list.wide = not self.split_list.wide
-        self.set_class(self.split_list.wide, "-wide")
-        if not self.split_list.fleet:
-            self.notify(f"wide mode shows in the fleet table, from {FLEET_FROM} columns")
+        self.panes.toggle_wide()
 
     def action_refresh(self) -> None:
         """Fetch metrics and the selected split's history now."""
