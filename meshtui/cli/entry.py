@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from meshtui.cli.get_services import WORDS as SERVICES_WORDS
 from meshtui.cli.options import (
     Parser,
     UsageError,
@@ -75,6 +76,10 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
             # The config file is read before any request: a bad one stops every command at once,
             # and every writer built later honours its read_only.
             args.settings = load_settings()
+        if args.command == "get" and args.what in SERVICES_WORDS:
+            from meshtui.cli.get_services import cmd_get_services
+
+            return cmd_get_services(args)
         if args.command == "get":
             from meshtui.cli.get import cmd_get_splits
 

@@ -48,6 +48,8 @@ COMMANDS: tuple[PaletteCommand, ...] = (
                    "Canary success, RPS, p99, verdict, name, or as listed", "cycle_sort"),
     PaletteCommand("view: Toggle wide mode", "The stable backend's figures in the fleet table",
                    "toggle_wide"),
+    PaletteCommand("view: Command mode", ":svc services, :splits, :ns NAME, :ctx NAME, :q",
+                   "command_mode"),
     PaletteCommand("view: Cycle metrics window", f"Next of {', '.join(WINDOWS)}", "cycle_window"),
     PaletteCommand("data: Refresh metrics now", "Fetch signals and history now", "refresh"),
     PaletteCommand("traffic: Shift selected backend up", "Pending: one step more",
@@ -123,7 +125,7 @@ class DashboardCommands(Provider):
         return {**key_hints(type(self.app).BINDINGS, keymap, display, prefix="app."),
                 **key_hints(type(self.screen).BINDINGS, keymap, display)}
 
-    def _entries(self) -> Iterator[tuple[str, str, object]]:
+    def _entries(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
         hints = self.key_hints()
         for command in COMMANDS:

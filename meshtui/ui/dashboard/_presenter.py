@@ -76,6 +76,7 @@ class Presenter:
             self.refresh_navigator()
             self.refresh_detail()
             self.refresh_status()
+            self.screen.services.refresh()
 
     @property
     def window(self) -> Window:
