@@ -13,7 +13,7 @@ from meshtui.model.windows import WINDOWS
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add ``get`` (``get splits``) to a parser's subparsers."""
+    """Add ``get`` (``get splits``, ``get services``) to a parser's subparsers."""
     get = subparsers.add_parser("get", help="print resources")
     get_sub = get.add_subparsers(dest="what", metavar="WHAT", required=True)
     splits = get_sub.add_parser("splits", aliases=["split", "ts"],
@@ -28,6 +28,9 @@ def add_parsers(subparsers: Any) -> None:
                         help="metrics window of --signals (default 1m)")
     splits.add_argument("--prometheus-url", metavar="URL", default=argparse.SUPPRESS,
                         help="Prometheus of --signals (default: linkerd-viz's via the API proxy)")
+    from meshtui.cli.get_services import add_parser
+
+    add_parser(get_sub)
 
 
 def _namespace(args: argparse.Namespace, default: str) -> str | None:
