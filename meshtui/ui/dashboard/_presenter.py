@@ -14,8 +14,8 @@ from textual.widgets import Static
 
 from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
-from meshtui.model.health import SplitHealth, backend_role
-from meshtui.model.signals import CHARTED
+from meshtui.model.health import SplitHealth, backend_key, backend_role
+from meshtui.model.signals import CHARTED, NO_DATA, describe_sources
 from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
@@ -28,6 +28,7 @@ from meshtui.ui.views import (
     scoped,
 )
 from meshtui.ui.widgets._legend_labels import legend_labels
+from meshtui.ui.widgets._split_fleet import SORT_LABELS, STABLE_PREFIX
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -132,6 +133,11 @@ class Presenter:
                                   end="")
             if attention:
                 title.append_text(Text.assemble(" · ", (str(attention), "bold"), " need attention"))
+        split_list = self.screen.split_list
+        if split_list.sort:
+            title.append(f" · by {SORT_LABELS[split_list.sort]}")
+        if split_list.fleet and split_list.wide:
+            title.append(f" · {STABLE_PREFIX} = stable backend")
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title
@@ -218,6 +224,8 @@ class Presenter:
             gates=screen.traffic.gates.get(split.ref),
             runner=screen.plans.runners.get(split.ref, ""),
             now=screen.clock(),
+            sources=describe_sources(signals.get(backend_key(b), NO_DATA).source
+                                     for b in split.backends),
         ))
 
     def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:

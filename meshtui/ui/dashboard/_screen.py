@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import getters, on
+from textual import events, getters, on
 from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +27,7 @@ from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
+from meshtui.ui.dashboard._layout import NAVIGATOR_ACTIONS, Layout
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
@@ -93,6 +94,13 @@ class DashboardScreen(Screen[None]):
         Binding("w", "cycle_window", "Window", id="dashboard.window",
                 tooltip="Cycle the metrics window: 1m, 5m, 15m, 1h."),
         Binding("r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Fetch metrics now."),
+        Binding("o", "cycle_sort", "Sort", id="dashboard.sort",
+                tooltip="Sort splits within each namespace: canary success, RPS, p99, verdict, "
+                        "name, or as listed."),
+        Binding("ctrl+w", "toggle_wide", "Wide", key_display="^w", show=False, id="dashboard.wide",
+                tooltip="Add the stable backend's figures to the fleet table (160+ columns)."),
+        Binding("escape", "back", "Back", key_display="esc", id="dashboard.back",
+                tooltip="Back from the split to the list (narrow terminals)."),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
                 tooltip="Clear the filter and return to the list."),
         Binding("colon", "command_mode", "Command", key_display=":", show=False,
@@ -109,7 +117,9 @@ class DashboardScreen(Screen[None]):
     | n | Choose the namespace scope. |
     | w | Cycle the metrics window. |
     | r | Refresh metrics now. |
-    | escape | Discard pending weights, else clear the filter. |
+    | o | Cycle the sort order of the splits. |
+    | ctrl+w | Toggle wide mode (the stable backend's figures in the fleet table). |
+    | escape | Discard pending weights, else back to the list (narrow), else clear the filter. |
     | : | Command mode (`:svc`, `:splits`, `:ns NAME`, `:ctx NAME`, `:q`; tab completes). |
     | + / - / = | Shift the selected backend by the step / set it exactly (pending). |
     | b | Select the next backend. |
@@ -184,6 +194,8 @@ class DashboardScreen(Screen[None]):
         """The plan keys, their writes and who drives each plan."""
         self.traffic = TrafficActions(self, self.plans)
         """The traffic-control keys, their writes and the gates they read."""
+        self.panes = Layout(self)
+        """Side by side, one pane at a time (narrow) or with the fleet table (wide)."""
         self.services = ServicesView(self)
         """The services view (`:svc`) and the `:` commands."""
         self.set_reactive(DashboardScreen.window, settings.window)
@@ -213,6 +225,10 @@ class DashboardScreen(Screen[None]):
             self.set_interval(1.0, self.presenter.refresh_freshness)
             self.set_interval(1.0, self.traffic.note_reverts)
         self.pipeline.fetch_all()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the panes out for the new width."""
+        self.panes.fit(event.size.width)
 
     def on_unmount(self) -> None:
         """Stop the watch threads and the metrics queries; events arriving later are dropped."""
@@ -313,9 +329,9 @@ class DashboardScreen(Screen[None]):
 
     @on(SplitList.SplitSelected)
     def open_split(self, message: SplitList.SplitSelected) -> None:
-        """Enter on a split moves focus to its backends."""
+        """Enter on a split moves focus to its backends (and shows them, when narrow)."""
         self.selected = message.ref
-        self.detail.focus_backends()
+        self.panes.open_detail()
 
     @property
     def signals(self) -> Mapping[BackendKey, GoldenSignals]:
@@ -325,7 +341,7 @@ class DashboardScreen(Screen[None]):
     def show_split(self, ref: SplitRef) -> None:
         """Show `ref` in the splits view with its backends focused (from the services view)."""
         self.select_split(ref)
-        self.detail.focus_backends()
+        self.panes.open_detail()
 
     def views_changed(self) -> None:
         """The services view came or went: its services are metrics targets only while shown."""
@@ -399,8 +415,14 @@ class DashboardScreen(Screen[None]):
         if self.services.shown:
             self.services.pane.open_filter()
             return
+        if self.panes.can_go_back:
+            self.panes.close_detail()  # the filter is in the navigator
         self.filter_input.add_class("-visible")
         self.set_focus(self.filter_input)
+
+    def action_back(self) -> None:
+        """From the split back to the list (when the panes take turns)."""
+        self.panes.close_detail()
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the list."""
@@ -419,6 +441,14 @@ class DashboardScreen(Screen[None]):
     def action_cycle_window(self) -> None:
         """Move to the next metrics window."""
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+
+    def action_cycle_sort(self) -> None:
+        """Sort the splits by the next column (within each namespace)."""
+        self.panes.cycle_sort()
+
+    def action_toggle_wide(self) -> None:
+        """Show or hide the stable backend's figures in the fleet table."""
+        self.panes.toggle_wide()
 
     def action_refresh(self) -> None:
         """Fetch metrics and the selected split's history now."""
@@ -441,6 +471,10 @@ class DashboardScreen(Screen[None]):
             return False
         if action == "command_mode" and isinstance(self.focused, Input):
             return False
+        if action == "back":
+            return self.panes.can_go_back and self.control.pending is None and not self.services.shown
+        if action in NAVIGATOR_ACTIONS and self.panes.can_go_back:
+            return False  # the list is not on screen: its keys leave the footer to the split's
         return self.traffic.check(action)
 
     def current_split(self) -> Split | None:
