@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from meshtui.sim.apiserver import errors
+from meshtui.sim.apiserver import errors, protobuf
 from meshtui.sim.apiserver.errors import ApiError
 from meshtui.sim.apiserver.registry import ResourceType
 from meshtui.sim.apiserver.selectors import combine, field_selector, label_selector
@@ -79,9 +79,12 @@ def authorize(identity: str, verb: str, target: Target) -> None:
 
 
 def parse_body(request: Request, yaml_ok: bool = False) -> Any:
-    """Decode the request body as JSON (a missing Content-Type means JSON) or YAML for apply."""
+    """Decode the request body as JSON (a missing Content-Type means JSON), YAML for apply, or
+    the protobuf kubectl sends for the built-in kinds it generates."""
     if not request.body:
         raise ApiError(400, "the request body is empty", "BadRequest")
+    if protobuf.is_protobuf(request.content_type):
+        return protobuf.decode(request.body)
     try:
         if yaml_ok and "yaml" in (request.content_type or ""):
             return yaml.safe_load(request.body)
@@ -222,8 +225,8 @@ def _exists(store: Store, target: Target) -> bool:
 def _delete_options_dry_run(request: Request) -> bool:
     """kubectl puts `dryRun: ["All"]` in the DeleteOptions body rather than the query."""
     try:
-        options = json.loads(request.body) if request.body else {}
-    except ValueError:
+        options = parse_body(request) if request.body else {}
+    except ApiError:
         return False
     return isinstance(options, dict) and "All" in (options.get("dryRun") or [])
 
