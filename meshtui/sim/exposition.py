@@ -87,8 +87,11 @@ def render_metrics(traffic: TrafficSimulator) -> str:
     for key, count, sum_ms, grid in traffic.series():
         backend = traffic.backends[key.backend]
         svc = backend.service
-        for target in (_outbound(key, svc.name, svc.port, svc.target_port, domain, cp),
-                       _inbound(key, svc.target_port, domain, cp)):
+        targets = [_outbound(key, svc.name, svc.port, svc.target_port, domain, cp)]
+        if not key.dst.cluster:
+            # A remote pod's inbound proxy is scraped by the other cluster's Prometheus.
+            targets.append(_inbound(key, svc.target_port, domain, cp))
+        for target in targets:
             requests[target] += count
             responses[(target, key.status)].add(count, sum_ms, grid)
         if key.route is not None:
