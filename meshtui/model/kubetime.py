@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["micro_time", "parse_time"]
+__all__ = ["micro_time", "parse_time", "rfc3339"]
 
 
 def micro_time(now: float) -> str:
@@ -21,3 +21,8 @@ def parse_time(text: Any) -> float | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+
+
+def rfc3339(now: float) -> str:
+    """A Kubernetes Time (RFC 3339 to the second, UTC), as annotations and JSON output carry it."""
+    return datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -11,6 +11,7 @@ from typing import Any
 from meshtui.model.split import SplitRef
 
 __all__ = [
+    "DELETE",
     "JSON",
     "JSON_PATCH",
     "MERGE_PATCH",
@@ -28,6 +29,9 @@ JSON_PATCH = "application/json-patch+json"
 """Content type of a JSON Patch (RFC 6902)."""
 JSON = "application/json"
 """Content type of a plain JSON POST body (load tester gates, and objects created)."""
+DELETE = "delete"
+"""Not a content type: the write deletes its target; the patch is the DeleteOptions body (its
+preconditions guard the deletion)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class PlannedWrite:
     patch: Any
     """The patch (a dict for merge patches and POST bodies, a list of ops for JSON Patch)."""
     patch_type: str
-    """`MERGE_PATCH`, `JSON_PATCH` or `JSON`."""
+    """`MERGE_PATCH`, `JSON_PATCH`, `JSON` (create) or `DELETE`."""
     subresource: str
     """`status` for status patches, else empty."""
     description: str

@@ -208,8 +208,13 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
                                  manager=manager)
         return (200 if existed else 201), _served(patched, target, request)
     if method == "DELETE":
-        dry_run = dry_run or _delete_options_dry_run(request)
-        deleted = store.delete_in(rtype, namespace, name, dry_run=dry_run)
+        options = _delete_options(request)
+        # kubectl puts `dryRun: ["All"]` in the DeleteOptions body rather than the query.
+        dry_run = dry_run or "All" in (options.get("dryRun") or [])
+        preconditions = options.get("preconditions")
+        deleted = store.delete_in(rtype, namespace, name, dry_run=dry_run,
+                                  preconditions=preconditions if isinstance(preconditions, dict)
+                                  else None)
         return 200, _served(deleted, target, request)
     raise ApiError(405, f"{method} is not supported", "MethodNotAllowed")
 
@@ -222,13 +227,13 @@ def _exists(store: Store, target: Target) -> bool:
     return True
 
 
-def _delete_options_dry_run(request: Request) -> bool:
-    """kubectl puts `dryRun: ["All"]` in the DeleteOptions body rather than the query."""
+def _delete_options(request: Request) -> dict[str, Any]:
+    """The DeleteOptions body of a DELETE (empty when there is none or it is unreadable)."""
     try:
         options = parse_body(request) if request.body else {}
     except ApiError:
-        return False
-    return isinstance(options, dict) and "All" in (options.get("dryRun") or [])
+        return {}
+    return options if isinstance(options, dict) else {}
 
 
 def _delete_collection(store: Store, target: Target, request: Request, dry_run: bool
