@@ -9,7 +9,7 @@ import pytest
 
 from meshtui.kube.audit import read_audit
 from meshtui.kube.client import MeshClient
-from meshtui.kube.errors import Conflict
+from meshtui.kube.errors import Conflict, Forbidden
 from meshtui.kube.shift import plan_shift, shift_kind
 from meshtui.kube.writer import ClusterWriter, ReadOnly
 from meshtui.model.shift import MANAGED_BY_LABEL, ShiftRefused, end_write, shift_write
@@ -43,7 +43,8 @@ def _plan(clusters: Callable[..., Any], **options: Any) -> Any:
 
 
 def test_create_lands_labelled_and_audited(services: Any, clusters: Any,
-                                           make_writer: Callable[..., ClusterWriter], audit_path: Any) -> None:
+                                           make_writer: Callable[..., ClusterWriter],
+        audit_path: Any) -> None:
     request = _plan(clusters, reason="web-svc 5xx")
     result = make_writer().write(shift_write(request), "shift")
     stored = services.store.get(POLICY, "HTTPRoute", "default", "web-svc-shift")
@@ -91,7 +92,8 @@ def test_default_kind_follows_what_the_cluster_serves(services: Any, clusters: A
 
 
 def test_dry_run_stores_nothing(services: Any, clusters: Any,
-                                make_writer: Callable[..., ClusterWriter], audit_path: Any) -> None:
+                                make_writer: Callable[..., ClusterWriter],
+        audit_path: Any) -> None:
     result = make_writer(dry_run=True).write(shift_write(_plan(clusters)), "shift")
     assert result.dry_run
     assert services.store.list(POLICY, "HTTPRoute") == []
@@ -99,7 +101,8 @@ def test_dry_run_stores_nothing(services: Any, clusters: Any,
 
 
 def test_read_only_sends_nothing(services: Any, clusters: Any,
-                                 make_writer: Callable[..., ClusterWriter], audit_path: Any) -> None:
+                                 make_writer: Callable[..., ClusterWriter],
+        audit_path: Any) -> None:
     with pytest.raises(ReadOnly):
         make_writer(read_only=True).write(shift_write(_plan(clusters)), "shift")
     assert mutating(services.server) == []
@@ -107,9 +110,8 @@ def test_read_only_sends_nothing(services: Any, clusters: Any,
 
 
 def test_the_readonly_identity_is_forbidden(services: Any, clusters: Any,
-                                            make_writer: Callable[..., ClusterWriter], audit_path: Any) -> None:
-    from meshtui.kube.errors import Forbidden
-
+                                            make_writer: Callable[..., ClusterWriter],
+        audit_path: Any) -> None:
     with pytest.raises(Forbidden, match="cannot create"):
         make_writer(context="readonly").write(shift_write(_plan(clusters)), "shift")
     assert services.store.list(POLICY, "HTTPRoute") == []
@@ -117,7 +119,8 @@ def test_the_readonly_identity_is_forbidden(services: Any, clusters: Any,
 
 
 def test_end_deletes_guarded_by_resource_version(services: Any, clusters: Any,
-                                                 make_writer: Callable[..., ClusterWriter], audit_path: Any
+                                                 make_writer: Callable[..., ClusterWriter],
+        audit_path: Any
                                                  ) -> None:
     writer = make_writer()
     writer.write(shift_write(_plan(clusters)), "shift")

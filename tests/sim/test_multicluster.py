@@ -23,9 +23,10 @@ MIRROR_LABELS = {"mirror.linkerd.io/mirrored-service": "true",
 def _split(store: Any, target: str) -> None:
     store.create({"apiVersion": "policy.linkerd.io/v1beta3", "kind": "HTTPRoute",
                   "metadata": {"name": "web-failover", "namespace": "emojivoto"},
-                  "spec": {"parentRefs": [{"group": "core", "kind": "Service", "name": "web-svc",
-                                           "port": 80}],
-                           "rules": [{"backendRefs": [{"name": target, "port": 80, "weight": 100}]}]}})
+                  "spec": {"parentRefs": [{"group": "core", "kind": "Service",
+                                           "name": "web-svc", "port": 80}],
+                           "rules": [{"backendRefs": [{"name": target, "port": 80,
+                                                       "weight": 100}]}]}})
 
 
 def test_default_scenario_mirrors_services_from_west(sim_mesh_manual: SimulatedMesh) -> None:

@@ -1,11 +1,12 @@
 """Decode the protobuf bodies kubectl sends for the built-in kinds it creates itself.
 
-kubectl's typed generators (`create namespace`, `create deployment`, `create service`) send `application/vnd.kubernetes.protobuf` and client-go
-never falls back to JSON for protobuf, so the emulator must read it. The body is the magic
-``k8s\\0`` followed by a `runtime.Unknown` (typeMeta=1, raw=2) whose raw bytes are the typed
-object. Only the fields below are read (the ones these generators fill, plus what a reader of
-the object could care about); other fields are skipped, never guessed. Every other kind answers
-415 so the client's JSON path is the way to send it.
+kubectl's typed generators (`create namespace`, `create deployment`, `create service`) send
+`application/vnd.kubernetes.protobuf`, and client-go never falls back to JSON for protobuf, so
+the emulator must read it. The body is the magic ``k8s\\0`` followed by a `runtime.Unknown`
+(typeMeta=1, raw=2) whose raw bytes are the typed object. Only the fields below are read (the
+ones these generators fill, plus what a reader of the object could care about); other fields are
+skipped, never guessed. Every other kind answers 415 so the client's JSON path is the way to
+send it.
 """
 
 from __future__ import annotations
