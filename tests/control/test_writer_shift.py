@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from meshtui.kube.audit import read_audit
+from meshtui.kube.audit import AuditLog, read_audit
 from meshtui.kube.client import MeshClient
+from meshtui.kube.config import load_cluster
 from meshtui.kube.errors import Conflict, Forbidden
 from meshtui.kube.shift import plan_shift, shift_kind
 from meshtui.kube.writer import ClusterWriter, ReadOnly
@@ -16,6 +17,7 @@ from meshtui.model.shift import MANAGED_BY_LABEL, ShiftRefused, end_write, shift
 from meshtui.model.split import parse_split
 from meshtui.model.weight_writes import rule_percents
 from tests.control.conftest import httproute, mutating
+from tests.waiting import wait_for
 
 POLICY = "policy.linkerd.io/v1beta3"
 NOW = "2026-12-07T06:30:00Z"
@@ -140,3 +142,22 @@ def test_end_deletes_guarded_by_resource_version(services: Any, clusters: Any,
         ("create", "ok"), ("delete", "conflict"), ("delete", "dry-run"), ("delete", "ok")]
     assert rule_percents(fresh, 0) == [0, 100]
     assert records[-1]["before"]["spec"]["parentRefs"][0]["name"] == "web-svc"
+
+
+def test_simulated_traffic_follows_a_created_shift_within_a_second(sim_mesh: Any,
+                                                                   tmp_path: Any) -> None:
+    def west_requests() -> int:
+        return sum(b["requests"] for b in sim_mesh.traffic.truth()["backends"]
+                   if b["service"] == "web-svc-west")
+
+    assert west_requests() == 0
+    cluster = load_cluster(str(sim_mesh.write_kubeconfig(tmp_path / "kubeconfig")), None)
+    try:
+        request = plan_shift(MeshClient(cluster), "emojivoto", "web-svc",
+                             {"web-svc-west": "100"}, created_by="admin", created_at=NOW)
+        ClusterWriter(cluster, audit=AuditLog(tmp_path / "audit.log")).write(
+            shift_write(request), "shift")
+    finally:
+        cluster.close()
+    # vote-bot sends web-svc 12 requests a second, so a second is enough to see several.
+    wait_for(lambda: west_requests() >= 3, timeout=1.0, message="traffic on web-svc-west")
