@@ -10,7 +10,7 @@ the Services' ports and who the user is are given by the caller (`meshtui.kube.s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from meshtui.model._fields import as_dict, metadata, string_map
 from meshtui.model.plans import DELETE, JSON, ObjectTarget, PlannedWrite
 from meshtui.model.split import Split
 from meshtui.model.text import visible
-from meshtui.model.weights import encode_weight, validate_percent
+from meshtui.model.weights import apportion, encode_weight, validate_percent
 
 __all__ = [
     "CREATED_AT_ANNOTATION",
@@ -30,12 +30,16 @@ __all__ = [
     "ShiftBackend",
     "ShiftKind",
     "ShiftRefused",
+    "Fallback",
+    "fallbacks",
     "ShiftRequest",
     "check_split_name",
+    "creator",
     "default_name",
     "end_refusal",
     "end_write",
     "is_meshtui_made",
+    "picked_percents",
     "shift_object",
     "shift_percents",
     "shift_write",
@@ -168,6 +172,79 @@ def shift_percents(service: str, assignments: Mapping[str, object]) -> dict[str,
     return percents
 
 
+MIRRORED_LABEL = "mirror.linkerd.io/mirrored-service"
+"""Label Linkerd's service mirror puts on the Services it mirrors from another cluster."""
+CLUSTER_LABEL = "mirror.linkerd.io/cluster-name"
+"""The cluster a mirrored Service comes from."""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A Service a shift can send traffic to."""
+
+    name: str
+    """Name of the Service."""
+    cluster: str = ""
+    """The cluster it is mirrored from ("" for a local Service)."""
+
+    @property
+    def note(self) -> str:
+        """``mirrored from west``, or empty."""
+        return f"mirrored from {visible(self.cluster, 63)}" if self.cluster else ""
+
+
+def fallbacks(service: str, services: Sequence[Mapping[str, Any]]) -> list[Fallback]:
+    """The Services of the apex's namespace a shift can pick, best guesses first.
+
+    The apex's own mirrors (``web-svc-west`` for ``web-svc``) come first, then its other
+    versions (names starting with the apex's), then other mirrors, then the rest by name.
+    """
+    found = []
+    for obj in services:
+        meta = metadata(obj)
+        name = meta.get("name")
+        if not isinstance(name, str) or name == service or not _NAME.fullmatch(name):
+            continue
+        labels = string_map(meta.get("labels"))
+        cluster = labels.get(CLUSTER_LABEL, "") if labels.get(MIRRORED_LABEL) == "true" else ""
+        found.append(Fallback(name, cluster))
+
+    def rank(fallback: Fallback) -> tuple[int, str]:
+        related = fallback.name.startswith(f"{service}-")
+        return (0 if related and fallback.cluster else 1 if related else
+                2 if fallback.cluster else 3, fallback.name)
+
+    return sorted(found, key=rank)
+
+
+def picked_percents(picked: Sequence[str], typed: str) -> dict[str, int]:
+    """Percentages for the backends picked in the dashboard, from what was typed beside them.
+
+    Nothing typed shares 100 evenly among them (largest remainder); otherwise one whole
+    percentage per picked backend, in order, separated by spaces or commas. What they leave of
+    100 stays on the apex (`shift_percents`).
+
+    Raises:
+        ShiftRefused: Nothing picked, a count that does not match, or a value that is not a whole
+            percentage.
+    """
+    if not picked:
+        raise ShiftRefused("pick at least one fallback backend (space)")
+    words = typed.replace(",", " ").split()
+    if not words:
+        return dict(zip(picked, apportion([1] * len(picked), 100), strict=True))
+    if len(words) != len(picked):
+        raise ShiftRefused(f"{len(words)} percentages for {len(picked)} backends: give one "
+                           "for each, in the order picked")
+    percents = {}
+    for backend, word in zip(picked, words, strict=True):
+        try:
+            percents[backend] = validate_percent(word)
+        except ValueError as exc:
+            raise ShiftRefused(f"{backend}: {exc}") from None
+    return percents
+
+
 def check_split_name(name: str) -> str:
     """Return `name` if it can name a split object (a DNS-1123 subdomain).
 
@@ -179,6 +256,11 @@ def check_split_name(name: str) -> str:
         raise ShiftRefused(f"invalid split name {visible(name, 60)}: lower-case letters, digits, "
                            "'-' and '.'")
     return name
+
+
+def creator(identity: str | None, context: str) -> str:
+    """What `CREATED_BY_ANNOTATION` says: ``user@context`` (a name, never a credential)."""
+    return f"{identity or 'unknown'}@{context or 'unknown'}"
 
 
 def default_name(service: str) -> str:

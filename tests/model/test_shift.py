@@ -18,6 +18,8 @@ from meshtui.model.shift import (
     end_refusal,
     end_write,
     is_meshtui_made,
+    picked_percents,
+    fallbacks,
     shift_object,
     shift_percents,
     shift_write,
@@ -127,3 +129,28 @@ def test_ending_refuses_foreign_splits_unless_forced() -> None:
     assert planned.patch_type == DELETE
     assert planned.patch == {"preconditions": {"resourceVersion": "12", "uid": "u-1"}}
     assert planned.target.version == "v1beta3"
+
+
+def test_picked_backends_share_evenly_or_take_what_was_typed() -> None:
+    assert picked_percents(["a"], "") == {"a": 100}
+    assert picked_percents(["a", "b", "c"], " ") == {"a": 34, "b": 33, "c": 33}
+    assert picked_percents(["a", "b"], "60, 30") == {"a": 60, "b": 30}
+    for picked, typed, message in ((["a", "b"], "100", "1 percentages for 2 backends"),
+                                   ([], "", "pick at least one"),
+                                   (["a"], "x", "a: ")):
+        with pytest.raises(ShiftRefused, match=message):
+            picked_percents(picked, typed)
+
+
+def test_fallbacks_put_the_apex_mirror_and_versions_first_and_skip_odd_names() -> None:
+    def svc(name: object, cluster: str = "") -> dict[str, object]:
+        labels = {"mirror.linkerd.io/mirrored-service": "true",
+                  "mirror.linkerd.io/cluster-name": cluster} if cluster else {}
+        return {"metadata": {"name": name, "labels": labels}}
+
+    found = fallbacks("web-svc", [svc("api"), svc("web-svc"), svc("voting-svc-west", "west"),
+                                  svc("web-svc-v2"), svc("web-svc-west", "west"), svc(7),
+                                  svc("Bad\x1b")])
+    assert [(f.name, f.note) for f in found] == [
+        ("web-svc-west", "mirrored from west"), ("web-svc-v2", ""),
+        ("voting-svc-west", "mirrored from west"), ("api", "")]
