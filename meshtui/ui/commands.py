@@ -59,6 +59,8 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("split: Pause or resume", "Through Flagger or Argo Rollouts (p)", "pause_resume"),
     PaletteCommand("split: Promote canary", "Through the owner, or all traffic to it (P)", "promote"),
     PaletteCommand("split: Abort canary", "Through the owner, or all traffic to stable (A)", "abort"),
+    PaletteCommand("shift: End shift", "Delete the selected split; its service gets its traffic "
+                   "back (E)", "end_shift"),
     PaletteCommand("plan: Start plan…", "Run a progressive plan on the selected split (R)",
                    "start_plan"),
     PaletteCommand("plan: Approve", "Let the plan past its pause-until-approved step (v)",
@@ -92,6 +94,13 @@ class DashboardCommands(Provider):
             yield (f"split: Show {visible(f'{split.namespace}/{split.name}', NAME_LIMIT)}",
                    f"{split.kind} → {visible(split.service, NAME_LIMIT)}",
                    partial(screen.select_split, split.ref))
+        split_services = {(split.namespace, split.service) for split in state.splits()}
+        for service in state.services():
+            if (service.namespace, service.name) in split_services:
+                continue
+            shown = visible(f"{service.namespace}/{service.name}", NAME_LIMIT)
+            yield (f"shift: Shift {shown}…", "Move its traffic onto fallbacks (a new split)",
+                   partial(screen.action_shift_service, service.namespace, service.name))
         yield "scope: All namespaces", "Show every namespace", partial(screen.set_scope, None)
         for namespace in sorted(state.namespaces()):
             shown = visible(namespace, NAME_LIMIT)

@@ -24,6 +24,7 @@ from meshtui.model.mesh import MeshState
 from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.control.controller import TrafficControl
+from meshtui.ui.control.shift import ShiftActions
 from meshtui.ui.config import Settings
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import (
@@ -33,6 +34,9 @@ from meshtui.ui.messages import (
     MeshEventsReceived,
     MetricsFailed,
     MetricsFetched,
+    ShiftFailed,
+    ShiftPlanned,
+    ShiftWritten,
 )
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens._plans import PLAN_BINDINGS, PlanActions
@@ -76,6 +80,8 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
                 tooltip="Clear the filter and return to the list."),
         *CONTROL_BINDINGS,
         *PLAN_BINDINGS,
+        Binding("E", "end_shift", "End shift", show=False, id="shift.end",
+                tooltip="Delete the selected split: its service's traffic goes back to it."),
     ]
     """
     | Key(s) | Description |
@@ -93,6 +99,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     | s | Mark the selected backend as stable. |
     | p / P / A | Pause or resume / promote / abort the plan or through the owner (confirmed). |
     | R / v | Start a plan on the split / approve its pause (confirmed). |
+    | E | End shift: delete the selected split (confirmed). |
     """
 
     scope: reactive[str | None] = reactive(None, init=False)
@@ -156,6 +163,8 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         """Redraws the widgets from the state."""
         self.control = TrafficControl(writer, settings, self.state.split, self.state.owner_state)
         """Pending weights, undo history and write bookkeeping."""
+        self.shifts = ShiftActions(self, mesh, self.control, self.state, clock=clock)
+        """Shift a service's traffic onto fallbacks, and end a shift."""
         self.set_reactive(DashboardScreen.window, settings.window)
         self.set_reactive(DashboardScreen.scope, settings.namespace)
 
@@ -359,6 +368,30 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         if action == "filter" and self.focused is self.filter_input:
             return False
         return self.check_control(action)
+
+    def action_shift_service(self, namespace: str, service: str) -> None:
+        """Shift a service's traffic onto fallbacks: pick them, then confirm the new split."""
+        self.shifts.shift(namespace, service)
+
+    def action_end_shift(self) -> None:
+        """End the selected split's shift: confirm, then delete it."""
+        self.shifts.end_shift(self.current_split())
+
+    @on(ShiftPlanned)
+    def confirm_shift(self, message: ShiftPlanned) -> None:
+        """A shift was checked against the cluster: confirm it, or say why not."""
+        self.shifts.planned(message)
+
+    @on(ShiftWritten)
+    def note_shift(self, message: ShiftWritten) -> None:
+        """A shift was created or ended."""
+        self.shifts.written(message)
+        self.presenter.refresh_all()
+
+    @on(ShiftFailed)
+    def note_shift_failure(self, message: ShiftFailed) -> None:
+        """A shift could not be planned or written."""
+        self.shifts.failed(message)
 
     def select_split(self, ref: SplitRef) -> None:
         """Show one split (used by the command palette)."""

@@ -1,0 +1,133 @@
+"""Shift and End shift from the dashboard: what reached the API server, and what never did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from meshtui.kube.audit import read_audit
+from meshtui.model.shift import MANAGED_BY_LABEL, REASON_ANNOTATION
+from meshtui.model.split import SplitRef
+from meshtui.ui.screens.confirm import ConfirmDialog
+from meshtui.ui.screens.shift_picker import ShiftPicker
+from tests.ui.conftest import mutating_requests
+from tests.ui.control_helpers import SIZE, VOTING, dialog, drawn, open_split
+from tests.waiting import settle
+
+POLICY = "policy.linkerd.io/v1beta3"
+SHIFT = SplitRef("HTTPRoute", "policy.linkerd.io", "emojivoto", "web-svc-shift")
+
+
+def _said(app: Any) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def _stored_shift(mesh: Any) -> dict[str, Any] | None:
+    found = [o for o in mesh.store.list(POLICY, "HTTPRoute")
+             if o["metadata"]["name"] == "web-svc-shift"]
+    return found[0] if found else None
+
+
+async def _shift_web_svc(pilot: Any, app: Any, screen: Any) -> ConfirmDialog:
+    screen.action_shift_service("emojivoto", "web-svc")
+    picker = await drawn(pilot, app, ShiftPicker)
+    assert picker.fallbacks[0].name == "web-svc-west"  # its mirror is offered first
+    await pilot.press("space", "tab", "enter")  # web-svc-west; nothing typed: all of it
+    return await dialog(pilot, app)
+
+
+async def test_shift_creates_the_object_it_showed_with_the_reason(
+        make_control_app: Callable, mesh: Any, tmp_path: Any) -> None:
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        before = len(mutating_requests(mesh))
+        confirm = await _shift_web_svc(pilot, app, screen)
+        shown = "\n".join(confirm.confirmation.lines)
+        assert f"{MANAGED_BY_LABEL}: meshtui" in shown and "name: web-svc-west" in shown
+        assert "weight: 100" in shown and "weight: 0" in shown
+        await pilot.press("y")  # the reason input takes it as a letter: nothing is written
+        await pilot.press("backspace", *"west is healthy", "enter")
+        await settle(pilot, lambda: _stored_shift(mesh), message="the shift stored")
+        await settle(pilot, lambda: screen.state.split(SHIFT), message="the shift listed")
+    requests = mutating_requests(mesh)[before:]
+    assert [(r.method, r.path) for r in requests] == [
+        ("POST", "/apis/policy.linkerd.io/v1beta3/namespaces/emojivoto/httproutes")]
+    obj = _stored_shift(mesh)
+    assert obj is not None
+    assert obj["metadata"]["annotations"][REASON_ANNOTATION] == "west is healthy"
+    assert [(r["name"], r["weight"]) for r in obj["spec"]["rules"][0]["backendRefs"]] == [
+        ("web-svc", 0), ("web-svc-west", 100)]
+    assert [(r["verb"], r["action"], r["result"]) for r in read_audit(tmp_path / "audit.log")] \
+        == [("create", "shift", "ok")]
+
+
+async def test_end_shift_deletes_the_shift_after_y(make_control_app: Callable, mesh: Any,
+                                                   tmp_path: Any) -> None:
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        await _shift_web_svc(pilot, app, screen)
+        await pilot.press(*"incident", "enter")
+        await settle(pilot, lambda: screen.state.split(SHIFT), message="the shift listed")
+        screen.select_split(SHIFT)
+        before = len(mutating_requests(mesh))
+        await pilot.press("E")
+        confirm = await dialog(pilot, app)
+        assert confirm.confirmation.typed is None  # meshtui made it: y is enough
+        assert any("goes back to its own pods" in w for w in confirm.confirmation.warnings)
+        await pilot.press("y")
+        await settle(pilot, lambda: _stored_shift(mesh) is None, message="the shift deleted")
+        await settle(pilot, lambda: screen.state.split(SHIFT) is None, message="it left the list")
+    requests = mutating_requests(mesh)[before:]
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in requests] == [
+        ("DELETE", "web-svc-shift")]
+    assert [r["action"] for r in read_audit(tmp_path / "audit.log")] == ["shift", "end-shift"]
+
+
+async def test_ending_a_foreign_split_needs_its_name_and_stale_keys_do_nothing(
+        make_control_app: Callable, mesh: Any) -> None:
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_split(pilot, app, VOTING)
+        before = len(mutating_requests(mesh))
+        await pilot.press("E", "y")  # the y arrives before the dialog was drawn: dropped
+        confirm = await dialog(pilot, app)
+        assert confirm.confirmation.typed == "voting-split"
+        assert "meshtui did not create this split" in confirm.confirmation.warnings[0]
+        await pilot.press("y", "enter")  # typed into the name input: not the name
+        assert isinstance(app.screen, ConfirmDialog)
+        assert len(mutating_requests(mesh)) == before
+        confirm.typed_input.value = ""
+        await pilot.press(*"voting-split", "enter")
+        await settle(pilot, lambda: not mesh.store.list(POLICY, "HTTPRoute"),
+                     message="voting-split deleted")
+    assert [r.method for r in mutating_requests(mesh)[before:]] == ["DELETE"]
+
+
+async def test_a_service_that_has_a_split_is_refused_by_name(make_control_app: Callable,
+                                                              mesh: Any) -> None:
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        before = len(mutating_requests(mesh))
+        screen.action_shift_service("emojivoto", "voting-svc")
+        picker = await drawn(pilot, app, ShiftPicker)
+        picker.pick("voting-svc-west")
+        await pilot.press("tab", "enter")
+        await settle(pilot, lambda: any("httproute/emojivoto/voting-split" in m
+                                        for m in _said(app)), message="the refusal")
+        assert not isinstance(app.screen, ConfirmDialog)
+    assert len(mutating_requests(mesh)) == before
+
+
+async def test_read_only_offers_no_shift(make_control_app: Callable, mesh: Any) -> None:
+    app, _ = make_control_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        screen.action_shift_service("emojivoto", "web-svc")
+        await pilot.press("E")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ShiftPicker, ConfirmDialog))
+        assert sum("unavailable (read-only mode)" in m for m in _said(app)) == 2
+    assert mutating_requests(mesh) == []
