@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     from meshtui import control_cli
 
     control_cli.add_parsers(sub)
+    from meshtui import split_cli
+
+    split_cli.add_parsers(sub, lambda p: control_cli._add_common(p, None))  # noqa: SLF001
     from meshtui.rollout import cli as rollout_cli
 
     rollout_cli.add_parsers(sub)
@@ -431,6 +434,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
         if args.command in control_cli.COMMANDS:
             return control_cli.run(args)
+        from meshtui import split_cli
+
+        if args.command in split_cli.COMMANDS:
+            return split_cli.run(args)
         if args.command == "rollout":
             from meshtui.rollout import cli as rollout_cli
 
