@@ -11,24 +11,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from meshtui.model.text import visible
+from meshtui.model.text import BACKENDS_SHOWN, NAME_LIMIT, listed, visible
 
 __all__ = ["BACKENDS_SHOWN", "ERROR_LIMIT", "MESSAGE_LIMIT", "NAME_LIMIT", "entry_point", "error",
            "error_text", "listed", "say"]
 
 ERROR_LIMIT = 2000
 """Longest ``error:`` line: a server or file can put anything in a message, one line stays one."""
-NAME_LIMIT = 63
-"""Widest name of a Service, backend or namespace in a text line, cut with an ellipsis beyond.
-Kubernetes allows 63 characters for each, so only a name no cluster could use is ever cut; JSON
-output has every name whole."""
 MESSAGE_LIMIT = 300
 """Widest status message, plan message or problem in a text line (JSON output has it whole)."""
-BACKENDS_SHOWN = 8
-"""Backends named in one text line; the others are counted (``-o json`` lists them all)."""
 
 
 def say(*lines: str | Iterable[str], file: TextIO | None = None, flush: bool = False) -> None:
@@ -39,12 +33,6 @@ def say(*lines: str | Iterable[str], file: TextIO | None = None, flush: bool = F
             out.write(visible(line) + "\n")
     if flush:
         out.flush()
-
-
-def listed(shown: Sequence[str], total: int, sep: str = ", ") -> str:
-    """The items `shown` joined, with a count of the others when `total` is more ("+3 more")."""
-    more = [f"+{total - len(shown)} more"] if total > len(shown) else []
-    return sep.join([*shown, *more])
 
 
 def error_text(message: object) -> str:

@@ -10,13 +10,22 @@ never parses them as markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["MAX_NAME_LENGTH", "ELLIPSIS", "visible", "clip", "name_problem", "short_repr"]
+__all__ = ["BACKENDS_SHOWN", "ELLIPSIS", "MAX_NAME_LENGTH", "NAME_LIMIT", "clip", "listed",
+           "name_problem", "short_repr", "visible"]
 
 MAX_NAME_LENGTH = 253
 """The longest name Kubernetes accepts for any object (a DNS-1123 subdomain)."""
 
 ELLIPSIS = "…"
+
+NAME_LIMIT = 63
+"""Widest name of a Service, backend or namespace in a text line, cut with an ellipsis beyond.
+Kubernetes allows 63 characters for each, so only a name no cluster could use is ever cut; JSON
+output has every name whole."""
+BACKENDS_SHOWN = 8
+"""Backends named in one text line; the others are counted (``-o json`` lists them all)."""
 
 # C0 controls, DEL and C1 controls. C1 matters as much as C0: a terminal may take U+009B as CSI.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -62,6 +71,12 @@ def clip(text: str, limit: int) -> str:
     if limit <= 0:
         return ""
     return text[: limit - 1] + ELLIPSIS
+
+
+def listed(shown: Sequence[str], total: int, sep: str = ", ") -> str:
+    """The items `shown` joined, with a count of the others when `total` is more ("+3 more")."""
+    more = [f"+{total - len(shown)} more"] if total > len(shown) else []
+    return sep.join([*shown, *more])
 
 
 def name_problem(what: str, name: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Provides the patch that writes new percentages into a TrafficSplit or HTTPRoute.
+"""Provides the patch that writes new percentages into a TrafficSplit or HTTPRoute, and the
+percentages a user typed for one rule (`weights_from_assignments`).
 
 TrafficSplit: a merge patch carrying `metadata.resourceVersion` (so a concurrent change gives 409)
 and the whole `spec.backends` list, since merge patches replace lists. HTTPRoute: a JSON Patch whose
@@ -11,11 +12,21 @@ import copy
 from collections.abc import Mapping, Sequence
 
 from meshtui.model._fields import as_dict, as_list
-from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite
+from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite, WeightPlan
 from meshtui.model.split import Backend, Split
-from meshtui.model.weights import choose_scale, encode_weight, to_percents, to_weights, validate_percent
+from meshtui.model.text import BACKENDS_SHOWN, NAME_LIMIT, listed, short_repr, visible
+from meshtui.model.weights import (
+    AssignmentError,
+    apportion,
+    choose_scale,
+    encode_weight,
+    to_percents,
+    to_weights,
+    validate_percent,
+)
 
-__all__ = ["rule_percents", "rules_write", "split_target", "weight_write"]
+__all__ = ["rule_percents", "rules_write", "split_target", "weight_write",
+           "weights_from_assignments"]
 
 
 def split_target(split: Split) -> ObjectTarget:
@@ -98,3 +109,49 @@ def _backend_summary(backend: Backend, percent: int) -> str:
     if backend.weight is None and backend.raw_weight is not None:
         return f"{backend.name} {percent}% (replacing an unreadable weight)"
     return f"{backend.name} {percent}%"
+
+
+def weights_from_assignments(split: Split, assignments: dict[str, str], rule: int) -> WeightPlan:
+    """Whole percentages for one rule from ``{backend: percent}`` as typed.
+
+    Backends not named share what is left in proportion to their current shares (evenly when
+    none has any).
+
+    Raises:
+        AssignmentError: Unknown backend, non-numeric, negative, fractional or >100 values, named
+            values over 100, all named but not summing to 100, or all zero.
+    """
+    names = [b.name for b in split.backends if b.rule == rule]
+    if not names:
+        raise AssignmentError(f"{split.ref} has no rule {rule + 1} with backends")
+    for backend in assignments:
+        if backend not in names:
+            shown = [visible(n, NAME_LIMIT) for n in names[:BACKENDS_SHOWN]]
+            raise AssignmentError(f"unknown backend {short_repr(backend, NAME_LIMIT)} in {split.ref} "
+                               f"(backends: {listed(shown, len(names))})")
+    wanted = {}
+    for backend, value in assignments.items():
+        try:
+            wanted[backend] = validate_percent(value)
+        except ValueError as exc:
+            raise AssignmentError(f"{visible(backend, NAME_LIMIT)}: {exc}") from None
+    total = sum(wanted.values())
+    before = rule_percents(split, rule)
+    if total > 100:
+        raise AssignmentError(f"the percentages add up to {total}, more than 100")
+    if len(wanted) == len(names):
+        if total != 100:
+            raise AssignmentError(f"the percentages add up to {total}, not 100"
+                               + (": no backend would receive traffic" if total == 0 else ""))
+        after = [wanted[n] for n in names]
+    else:
+        rest = [i for i, n in enumerate(names) if n not in wanted]
+        shares = [max(before[i], 0) for i in rest]
+        if not any(shares):
+            shares = [1] * len(rest)
+        after = [wanted.get(n, 0) for n in names]
+        for i, part in zip(rest, apportion(shares, 100 - total), strict=True):
+            after[i] = part
+    if sum(after) != 100:
+        raise AssignmentError(f"the percentages add up to {sum(after)}, not 100")
+    return WeightPlan(split.ref, rule, tuple(before), tuple(after), tuple(names))

@@ -18,15 +18,17 @@ from collections.abc import Sequence
 from fractions import Fraction
 from numbers import Real
 
-from meshtui.model.text import short_repr
+from meshtui.model.text import short_repr, visible
 
 __all__ = [
     "MAX_HTTPROUTE_WEIGHT",
+    "AssignmentError",
     "MAX_PERCENT_LENGTH",
     "all_to",
     "apportion",
     "choose_scale",
     "encode_weight",
+    "parse_assignments",
     "set_percent",
     "shift",
     "to_percents",
@@ -186,6 +188,39 @@ def validate_percent(value: object) -> int:
     else:
         raise ValueError(f"not a percentage: {short_repr(value)}")
     return _whole_percent(number, value)
+
+
+class AssignmentError(ValueError):
+    """``BACKEND=PERCENT`` words a split cannot take: malformed, out of range, not adding up."""
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """Read ``BACKEND=PERCENT`` words into ``{backend: percent text}``.
+
+    Every percentage is checked here, before any request is made; which backends exist is
+    checked once the split has been read
+    (`meshtui.model.weight_writes.weights_from_assignments`).
+
+    Raises:
+        AssignmentError: For a word without ``=``, an empty side, a backend given twice, a value
+            that is not a whole percentage from 0 to 100, or values adding up to more than 100.
+    """
+    result: dict[str, str] = {}
+    total = 0
+    for item in items:
+        backend, sep, value = item.partition("=")
+        if not sep or not backend or not value.strip():
+            raise AssignmentError(f"expected BACKEND=PERCENT, got {short_repr(item, 60)}")
+        if backend in result:
+            raise AssignmentError(f"backend {short_repr(backend, 60)} is given twice")
+        try:
+            total += validate_percent(value)
+        except ValueError as exc:
+            raise AssignmentError(f"{visible(backend, 60)}: {exc}") from None
+        result[backend] = value
+    if total > 100:
+        raise AssignmentError(f"the percentages add up to {total}, more than 100")
+    return result
 
 
 MAX_PERCENT_LENGTH = 8

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from meshtui.rollout.cli import main
+from meshtui.cli.rollout import main
 
 if __name__ == "__main__":
     sys.exit(main())

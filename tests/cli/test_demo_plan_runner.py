@@ -10,7 +10,7 @@ from meshtui.kube.config import load_cluster
 from meshtui.kube.writer import ClusterWriter
 from meshtui.launch import plan_runner
 from meshtui.model.split import parse_split
-from meshtui.rollout.cli import main as rollout_main
+from meshtui.cli.rollout import main as rollout_main
 from meshtui.sim.mesh import SimulatedMesh
 from tests.waiting import wait_for
 

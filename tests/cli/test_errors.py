@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,14 +61,6 @@ def test_argparse_rejects_bad_values_in_one_line(argv: list[str], fragment: str,
     assert info.value.code == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and fragment in err, err
-
-
-def test_missing_launch_module_is_one_line(monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "meshtui.launch", None)
-    assert main(["demo"]) == 1
-    assert capsys.readouterr().err.strip() == (
-        "error: the dashboard is not available in this build (meshtui.launch is missing)")
 
 
 def test_sim_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> None:

@@ -127,8 +127,8 @@ def test_the_runner_error_line_is_escaped_like_every_other() -> None:
 def test_the_text_formatters_escape_and_bound_any_split(drawn: Drawn) -> None:
     """The formatters of ``get splits`` and ``rollout status`` on hostile splits (any names,
     weights of any size, up to 64 backends and 16 rules, fuzzed plan annotations)."""
-    from meshtui.cli import splits_table
-    from meshtui.rollout.cli import _status_lines
+    from meshtui.cli.get import splits_table
+    from meshtui.cli.rollout import _status_lines
     from meshtui.rollout.status import plan_status
 
     split = check_parse(drawn)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from meshtui.cli import build_parser
+from meshtui.cli.entry import build_parser
 from meshtui.kube.audit import read_audit
 from meshtui.ui.config import config_path
 from tests.cli.helpers import run_main
@@ -168,7 +168,7 @@ def test_config_read_only_does_not_stop_reads(cluster_with_plans: RunningApiServ
 
 
 def test_only_build_writer_makes_a_writer() -> None:
-    """Every write path gets its writer from `meshtui.launch.build_writer`, which applies the
+    """Every write path gets its writer from `meshtui.cli.clients.build_writer`, which applies the
     config file; a `ClusterWriter(...)` built anywhere else could skip it."""
     builders = []
     for path in sorted((ROOT / "meshtui").rglob("*.py")):
@@ -179,4 +179,4 @@ def test_only_build_writer_makes_a_writer() -> None:
                     if isinstance(call, ast.Call) and getattr(call.func, "id", "") == \
                             "ClusterWriter":
                         builders.append((path.relative_to(ROOT).as_posix(), node.name))
-    assert builders == [("meshtui/launch.py", "build_writer")]
+    assert builders == [("meshtui/cli/clients.py", "build_writer")]

@@ -6,14 +6,11 @@ import argparse
 
 import pytest
 
-from meshtui.control_cli import add_parsers
-from meshtui.control_targets import (
-    ControlError,
-    parse_assignments,
-    parse_target,
-    weights_from_assignments,
-)
+from meshtui.cli.control import add_parsers
+from meshtui.kube.targets import TargetError, parse_target
 from meshtui.model.split import parse_split
+from meshtui.model.weight_writes import weights_from_assignments
+from meshtui.model.weights import AssignmentError, parse_assignments
 from tests.control.conftest import httproute
 from tests.plugins.apiserver import trafficsplit
 
@@ -52,7 +49,7 @@ def test_unnamed_backends_without_traffic_share_the_rest_evenly():
     ({"podinfo": "10"}, "unknown backend 'podinfo'"),
 ])
 def test_invalid_percentages_are_refused_with_a_clear_message(typed, message):
-    with pytest.raises(ControlError, match=message):
+    with pytest.raises(AssignmentError, match=message):
         weights_from_assignments(_split((60, 10, 30)), typed, 0)
 
 
@@ -62,18 +59,18 @@ def test_targets_and_assignments_are_validated():
     assert parse_target("hr/web")[0] == ("httproutes.gateway.networking.k8s.io",
                                          "httproutes.policy.linkerd.io")
     for bad in ("deployment/web", "ts/Web", 'ts/web"}', "ts/", "ts/a/b"):
-        with pytest.raises(ControlError):
+        with pytest.raises(TargetError):
             parse_target(bad)
     assert parse_assignments(["a=1", "b=2%"]) == {"a": "1", "b": "2%"}
     for bad in (["a"], ["=1"], ["a="], ["a=1", "a=2"]):
-        with pytest.raises(ControlError):
+        with pytest.raises(AssignmentError):
             parse_assignments(bad)
 
 
 def test_trafficsplit_has_a_single_rule():
     obj = trafficsplit("t")
     obj["metadata"]["resourceVersion"] = "3"
-    with pytest.raises(ControlError, match="no rule 2"):
+    with pytest.raises(AssignmentError, match="no rule 2"):
         weights_from_assignments(parse_split(obj), {"podinfo-canary": "10"}, 1)
 
 

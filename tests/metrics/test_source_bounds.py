@@ -193,8 +193,9 @@ class _ProxyCluster:
 
 
 def test_limits_come_from_the_config_file_then_the_flags(stub: StubFactory) -> None:
-    from meshtui.cli import build_parser
-    from meshtui.launch import _settings, prometheus_from_args, viz_prometheus
+    from meshtui.cli.entry import build_parser
+    from meshtui.cli.clients import viz_prometheus
+    from meshtui.launch import _settings, prometheus_from_args
     from meshtui.ui.config import config_path
 
     path = config_path()

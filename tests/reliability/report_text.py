@@ -42,7 +42,7 @@ Fixed (each with the test that failed before it):
   that is not an object) was silently ignored when another rule had backends; it is a problem now.
 - `meshtui/metrics/aggregate.py`: a bucket series whose `le` label is not a number raised
   `ValueError` out of `PrometheusSource.fetch`/`history` (not `MetricsError`); it is skipped now.
-- `meshtui/control_targets.py` (control CLI): typed percentages (`-5`, `101`, `abc`, `nan`,
+- `meshtui/model/weights.py` (control CLI): typed percentages (`-5`, `101`, `abc`, `nan`,
   `50.5`) were refused only after discovery and a GET of the split (9 requests); they are refused
   before any request now (`test_input.py::test_bad_percentages_are_refused_before_any_request`).
 - `meshtui/metrics/prometheus.py`: an answer was read whole whatever its size (one query of a
@@ -51,14 +51,14 @@ Fixed (each with the test that failed before it):
   process running (still running 15 s later). Answers are now read in chunks up to
   `prometheus_max_body_mib`, each query has a total deadline (`prometheus_timeout`), and quitting
   abandons the queries in flight (`test_prometheus_bounds.py`, `tests/metrics/test_source_bounds.py`).
-- `meshtui/cli.py` (`get splits`): a weight written as a 5,000-digit string was printed whole (a
+- `meshtui/cli/get.py` (`get splits`): a weight written as a 5,000-digit string was printed whole (a
   5,000-character line) and a 100,000-character name set the width of its column (lines of
   318,000 characters); every cell is bounded now (`tests/cli/test_huge_numbers.py`,
   `tests/cli/test_hostile_text.py`).
-- `meshtui/control_cli.py`: `weight` padded its table to the longest backend name (lines of
+- `meshtui/cli/control.py`: `weight` padded its table to the longest backend name (lines of
   100,034 characters), and `audit` raised `TypeError` (a traceback) on a record whose `result` is
   not a string; both bounded and shape-proof now (`tests/cli/test_hostile_text.py`).
-- `meshtui/rollout/cli.py`: `rollout status` printed an unreadable plan as `step 0/0  None%`; it
+- `meshtui/cli/rollout.py`: `rollout status` printed an unreadable plan as `step 0/0  None%`; it
   shows `Invalid  —  <reason>` now (`tests/cli/test_hostile_objects.py`).
 
 Open: none.

@@ -25,7 +25,7 @@ import pytest
 
 from meshtui.model.plan_state import ANNOTATION, PlanState
 from meshtui.model.split import parse_split
-from meshtui.rollout.cli import main
+from meshtui.cli.rollout import main
 from meshtui.rollout.store import canary_percent
 from meshtui.sim.mesh import SimulatedMesh
 from tests.plugins.prometheus import require_prometheus

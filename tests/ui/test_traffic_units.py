@@ -4,14 +4,12 @@ settings, the CLI flag and the writer wiring."""
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
 from pathlib import Path
 
 import pytest
 
-import meshtui
-from meshtui.cli import build_parser
+from meshtui.cli.clients import build_writer
+from meshtui.cli.entry import build_parser
 from meshtui.model.split import parse_split
 from meshtui.ui.config import ConfigError, Settings, settings_from_mapping
 from meshtui.ui.control.confirmation import weights_confirmation
@@ -139,13 +137,6 @@ def test_control_settings() -> None:
 def test_dry_run_flag_and_writer_wiring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--dry-run and --read-only reach the writer; read_only also comes from the config file."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    # tests/cli swaps meshtui.launch in sys.modules: leave no imported copy behind.
-    if "meshtui.launch" not in sys.modules:
-        monkeypatch.setattr(meshtui, "launch", None, raising=False)
-        monkeypatch.delattr(meshtui, "launch")
-        monkeypatch.setitem(sys.modules, "meshtui.launch", None)
-        monkeypatch.delitem(sys.modules, "meshtui.launch")
-    build_writer = importlib.import_module("meshtui.launch").build_writer
     args = build_parser().parse_args(["--dry-run", "--read-only"])
     assert args.dry_run and args.read_only
 

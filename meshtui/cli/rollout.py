@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli import Parser, UsageError, add_request_timeout, check_url, number_in
+from meshtui.cli.options import Parser, UsageError, add_request_timeout, check_url, number_in
 from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
@@ -90,7 +90,6 @@ def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out a parsed ``rollout`` command; errors print ``error: ...`` and return 1."""
-    from meshtui.control_targets import ControlError
     from meshtui.kube.errors import KubeError
     from meshtui.model.plan import PlanError
     from meshtui.model.plan_state import PlanStateError
@@ -102,14 +101,14 @@ def run(args: argparse.Namespace) -> int:
         return _dispatch(args)
     except BrokenPipeError:
         raise
-    except (KubeError, ControlError, PlanError, PlanStateError, RolloutError, ConfigError,
+    except (KubeError, PlanError, PlanStateError, RolloutError, ConfigError,
             UsageError, OSError, UnicodeDecodeError) as exc:
         return error(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     from meshtui.kube.client import MeshClient
-    from meshtui.launch import build_writer, cluster_from_args, config_settings
+    from meshtui.cli.clients import build_writer, cluster_from_args, config_settings
     from meshtui.model.plan import parse_plan
     from meshtui.rollout.plan_file import read_plan_text
 
@@ -137,7 +136,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _split(client: Any, namespace: str, target: str) -> Any:
-    from meshtui.control_targets import parse_target, resolve_split
+    from meshtui.kube.targets import parse_target, resolve_split
 
     return resolve_split(client, namespace, *parse_target(target))
 
@@ -263,7 +262,7 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
     if getattr(args, "prometheus_url", None):
         source = PrometheusSource(args.prometheus_url)
     else:
-        from meshtui.launch import viz_prometheus
+        from meshtui.cli.clients import viz_prometheus
 
         source = viz_prometheus(cluster)
     stop = threading.Event()

@@ -21,13 +21,17 @@ COMMANDS = ("split",)
 """The subcommands this module adds."""
 
 
-def add_parsers(subparsers: Any, add_common: Any) -> None:
+def add_parsers(subparsers: Any) -> None:
     """Add ``split create`` and ``split delete``.
 
     Args:
         subparsers: What ``ArgumentParser.add_subparsers()`` returned.
-        add_common: Adds the kube options, ``--read-only``, ``--dry-run`` and ``-o`` to a parser.
     """
+    from meshtui.cli.control import _add_common
+
+    def add_common(parser: argparse.ArgumentParser) -> None:
+        _add_common(parser, None)
+
     split = subparsers.add_parser("split", help="create or end an incident shift of a service")
     verbs = split.add_subparsers(dest="split_verb", metavar="VERB", required=True)
     create = verbs.add_parser(
@@ -56,9 +60,10 @@ def add_parsers(subparsers: Any, add_common: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out ``split create`` or ``split delete``; errors print ``error: ...``, return 1."""
-    from meshtui.control_targets import ControlError, parse_assignments, parse_target
+    from meshtui.cli.clients import build_writer, cluster_from_args
     from meshtui.kube.errors import KubeError
-    from meshtui.launch import build_writer, cluster_from_args
+    from meshtui.kube.targets import parse_target
+    from meshtui.model.weights import parse_assignments
 
     try:
         if args.split_verb == "create":
@@ -80,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             cluster.close()
     except BrokenPipeError:
         raise
-    except (KubeError, ControlError, ValueError, OSError) as exc:
+    except (KubeError, ValueError, OSError) as exc:
         return error(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
@@ -123,13 +128,13 @@ def _create(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
 
 def _delete(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
             target: tuple[tuple[str, ...], str]) -> int:
-    from meshtui.control_targets import ControlError, resolve_split
-    from meshtui.model.shift import end_refusal, end_write, is_meshtui_made
+    from meshtui.kube.targets import resolve_split
+    from meshtui.model.shift import ShiftRefused, end_refusal, end_write, is_meshtui_made
 
     split = resolve_split(client, namespace, *target)
     refusal = end_refusal(split, force=args.force)
     if refusal is not None:
-        raise ControlError(refusal)
+        raise ShiftRefused(refusal)
     if not is_meshtui_made(split.obj):
         print(f"warning: {visible(split.ref, MESSAGE_LIMIT)} was not created by meshtui; "
               "deleting it because of --force", file=sys.stderr)

@@ -2,7 +2,7 @@
 ``abort`` and ``audit``.
 
 `add_parsers` adds the subcommands to ``meshtui``'s parser and `run` carries one out; ``python -m
-meshtui.control_cli`` runs them on their own. Every write goes through `ClusterWriter`, so
+meshtui.cli.control`` runs them on their own. Every write goes through `ClusterWriter`, so
 ``--read-only`` refuses it before any request and ``--dry-run`` sends it with ``dryRun=All``.
 Failures print one ``error: ...`` line on stderr and exit with status 1.
 """
@@ -15,16 +15,11 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from meshtui.cli import Parser, add_request_timeout
-from meshtui.control_targets import (
-    ControlError,
-    owner_state,
-    parse_assignments,
-    parse_target,
-    resolve_split,
-    weights_from_assignments,
-)
+from meshtui.cli.options import Parser, add_request_timeout
+from meshtui.kube.targets import owner_state, parse_target, resolve_split
 from meshtui.model.text import MAX_NAME_LENGTH, visible
+from meshtui.model.weight_writes import weights_from_assignments
+from meshtui.model.weights import parse_assignments
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
 if TYPE_CHECKING:
@@ -35,6 +30,11 @@ __all__ = ["COMMANDS", "add_parsers", "main", "run"]
 
 COMMANDS = ("weight", "pause", "resume", "promote", "abort", "audit")
 """The subcommands this module adds."""
+
+
+class ControlError(Exception):
+    """A request the command line refuses: a bad option value, or an owner the write would fight."""
+
 
 def _has(parent: argparse.ArgumentParser | None, option: str) -> bool:
     return parent is not None and option in parent._option_string_actions  # noqa: SLF001
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _with_cluster(args: argparse.Namespace, command: Any) -> int:
     from meshtui.kube.client import MeshClient
-    from meshtui.launch import build_writer, cluster_from_args
+    from meshtui.cli.clients import build_writer, cluster_from_args
 
     target = parse_target(args.target)
     if getattr(args, "control", "") == "weight":
@@ -277,7 +277,7 @@ def _field(value: Any, limit: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the control commands on their own (``python -m meshtui.control_cli``)."""
+    """Run the control commands on their own (``python -m meshtui.cli.control``)."""
     parser = Parser(prog="meshtui", description="meshtui traffic control")
     add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
     return entry_point(lambda: run(parser.parse_args(argv)))

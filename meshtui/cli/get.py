@@ -1,0 +1,101 @@
+"""``meshtui get splits``: every split as a kubectl-style table or as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from meshtui.cli.options import add_kube_options
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add ``get`` (``get splits``) to a parser's subparsers."""
+    get = subparsers.add_parser("get", help="print resources")
+    get_sub = get.add_subparsers(dest="what", metavar="WHAT", required=True)
+    splits = get_sub.add_parser("splits", aliases=["split", "ts"],
+                                help="TrafficSplits and HTTPRoutes with their weights")
+    add_kube_options(splits, suppress=True)
+    splits.add_argument("-o", "--output", choices=("table", "json"), default="table")
+
+
+def _namespace(args: argparse.Namespace, default: str) -> str | None:
+    """The namespace to read: None for all namespaces."""
+    if args.all_namespaces:
+        return None
+    return args.namespace or default
+
+
+def cmd_get_splits(args: argparse.Namespace) -> int:
+    """``meshtui get splits``: print every split as a table or as JSON."""
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import load_cluster
+    from meshtui.output import say
+
+    cluster = load_cluster(args.kubeconfig, args.context, request_timeout=args.request_timeout)
+    try:
+        splits = MeshClient(cluster).list_splits(_namespace(args, cluster.namespace))
+    finally:
+        cluster.close()
+    if args.output == "json":
+        json.dump([s.to_json() for s in splits], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not splits:
+        where = "any namespace" if args.all_namespaces else f"namespace {args.namespace or cluster.namespace}"
+        say(f"No splits found in {where}.", file=sys.stderr)
+        return 0
+    sys.stdout.write(splits_table(splits, with_namespace=bool(args.all_namespaces)))
+    return 0
+
+
+PROBLEMS_SHOWN = 2
+"""Problems listed in one row of the table; the rest are counted (``-o json`` lists them all)."""
+WEIGHT_WIDTH = 20
+"""Widest raw weight in the table: a weight of thousands of digits is cut, not printed."""
+
+
+def splits_table(splits: Sequence[Any], *, with_namespace: bool) -> str:
+    """Render splits as kubectl-style columns (one row per split), every cell made `visible`.
+
+    Every cell is bounded, so one object's 100,000-character name or 5,000-digit weight makes
+    neither a row nor a column wider than a few hundred characters.
+    """
+    from meshtui.model.text import MAX_NAME_LENGTH, visible
+    from meshtui.output import BACKENDS_SHOWN, MESSAGE_LIMIT, NAME_LIMIT, listed
+
+    header = (["NAMESPACE"] if with_namespace else []) + [
+        "KIND", "NAME", "SERVICE", "BACKENDS", "OWNER", "PROBLEMS"]
+    rows = [header]
+    for split in splits:
+        backends = listed([f"{visible(b.name, NAME_LIMIT)}={_weight(b.raw_weight)}"
+                           f"({b.percent:.0f}%)" for b in split.backends[:BACKENDS_SHOWN]],
+                          len(split.backends)) or "-"
+        owner = (f"{visible(split.owner.kind, NAME_LIMIT)}/{visible(split.owner.name, NAME_LIMIT)}"
+                 if split.owner else "-")
+        problems = listed([visible(p, MESSAGE_LIMIT) for p in split.problems[:PROBLEMS_SHOWN]],
+                          len(split.problems), "; ") or "-"
+        # A split's own name is one the API server accepted (at most 253 characters): kept whole,
+        # so it can be copied into the next command.
+        rows.append(([visible(split.namespace, NAME_LIMIT)] if with_namespace else []) + [
+            split.kind, visible(split.name, MAX_NAME_LENGTH),
+            visible(split.service, NAME_LIMIT) or "-", backends, owner, problems])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = ["   ".join([c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]) for row in rows]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _weight(raw: Any) -> str:
+    """A backend's weight as the object has it, at most `WEIGHT_WIDTH` characters."""
+    from meshtui.model.text import short_repr, visible
+
+    if raw is None:
+        return "?"
+    if isinstance(raw, str):
+        return visible(raw, WEIGHT_WIDTH)
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 64:
+        # str() of a 5,000-digit int raises (the interpreter's digit limit); none is a weight.
+        return visible(f"({'-' if raw < 0 else ''}{raw.bit_length()}-bit number)", WEIGHT_WIDTH)
+    return short_repr(raw, WEIGHT_WIDTH)

@@ -1,0 +1,96 @@
+"""``meshtui sim``: the simulated mesh headless (API server, metrics exporter, Prometheus)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from meshtui.cli.options import UsageError
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add ``sim`` to a parser's subparsers."""
+    sim = subparsers.add_parser("sim", help="run the simulated mesh headless (API server and metrics)")
+    sim.add_argument("--scenario", metavar="NAME|PATH", default=None, help="scenario to play")
+    sim.add_argument("--port", type=_port, default=0, help="API server port (default: free port)")
+    sim.add_argument("--metrics-port", type=_port, default=0,
+                     help="metrics exporter port (default: free port)")
+    sim.add_argument("--kubeconfig-out", metavar="PATH", default=None,
+                     help="where to write the kubeconfig (default: a temporary file)")
+    sim.add_argument("--seed", type=int, default=None, help="random seed")
+    sim.add_argument("--no-prometheus", action="store_true",
+                     help="do not start a real Prometheus even when one is installed")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range: {value}")
+    return value
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    """``meshtui sim``: run the simulated mesh until SIGINT or SIGTERM."""
+    import signal
+    import tempfile
+    import threading
+
+    from meshtui.sim.mesh import SimulatedMesh
+    from meshtui.sim.prometheus import PrometheusProcess, PrometheusUnavailable, find_prometheus
+    from meshtui.sim.scenario import ScenarioError
+
+    try:
+        mesh = SimulatedMesh(scenario=args.scenario or "default",
+                             seed=1 if args.seed is None else args.seed,
+                             api_port=args.port, metrics_port=args.metrics_port, autostart=False)
+    except (ScenarioError, OSError) as exc:
+        raise UsageError(f"cannot load scenario {args.scenario or 'default'}: {exc}") from None
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    tmpdir = None
+    prometheus = None
+    try:
+        try:
+            mesh.start()
+        except OSError as exc:
+            raise UsageError(f"cannot start the simulated mesh: {exc.strerror or exc}") from None
+        if not args.no_prometheus and find_prometheus():
+            # Like linkerd-viz's: dashboards and plan runners reach it through the service proxy.
+            try:
+                prometheus = PrometheusProcess([mesh.metrics_target]).start()
+                mesh.set_prometheus(prometheus.url)
+            except PrometheusUnavailable as exc:
+                print(f"warning: no Prometheus: {exc}", file=sys.stderr)
+        path = args.kubeconfig_out
+        if path is None:
+            tmpdir = tempfile.mkdtemp(prefix="meshtui-sim-")
+            path = os.path.join(tmpdir, "kubeconfig")
+        mesh.write_kubeconfig(path)
+        print(f"API server:  {mesh.api_url}")
+        print(f"Metrics:     {mesh.metrics_url}")
+        if prometheus is not None:
+            print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
+                  "API server's service proxy)")
+        print(f"Kubeconfig:  {path}")
+        print(f"Try:         kubectl --kubeconfig {path} get trafficsplits -A", flush=True)
+        # A bounded wait keeps the main thread responsive to signals on every platform.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        if prometheus is not None:
+            prometheus.stop()
+        mesh.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if tmpdir:
+            import shutil
+
+            shutil.rmtree(tmpdir, ignore_errors=True)
+    print("stopped", file=sys.stderr, flush=True)
+    return 0
