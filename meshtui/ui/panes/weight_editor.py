@@ -31,6 +31,8 @@ class EditorView:
     """The latest write outcome for this split (applied, reverted by …, conflict …)."""
     unavailable: str = ""
     """Why the weights cannot be edited (read-only, no writer …), or empty."""
+    rule: str = ""
+    """Which rule the sliders show, with its first match, for a split of several rules."""
 
 
 NAME_LIMIT = 40
@@ -38,7 +40,17 @@ NAME_LIMIT = 40
 
 
 def summary(view: EditorView) -> Text:
-    """The header line: the diff of a pending change, or how to start one."""
+    """The header line: the rule edited (when there are several), then the diff of a pending
+    change, or how to start one."""
+    text = summary_of_weights(view)
+    if view.rule:
+        return Text.assemble(literal(view.rule, "bold", limit=NAME_LIMIT * 2), ("  [ ] rule", "dim"),
+                             "   ", text, end="")
+    return text
+
+
+def summary_of_weights(view: EditorView) -> Text:
+    """The diff of a pending change, or how to start one."""
     if view.pending != view.live:
         parts = [Text.assemble(literal(name, limit=NAME_LIMIT), f" {before}→{after}%")
                  for name, before, after in zip(view.names, view.live, view.pending, strict=False)
@@ -53,7 +65,7 @@ def summary(view: EditorView) -> Text:
 
 
 class WeightEditor(Vertical):
-    """Sliders of the first rule's backends; the screen feeds it an `EditorView`."""
+    """Sliders of the chosen rule's backends; the screen feeds it an `EditorView`."""
 
     DEFAULT_CSS = """
     WeightEditor {
