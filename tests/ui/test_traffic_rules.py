@@ -91,3 +91,13 @@ def test_start_edit_refuses_a_rule_without_backends() -> None:
         start_edit(route(), 2)
 
 
+
+
+def test_the_editor_lists_every_rule_with_its_matches_and_marks_the_chosen_one() -> None:
+    split = route()
+    ctl = control(split)
+    ctl.choose_rule(split, 1)
+    view = ctl.editor_view(split)
+    assert view is not None and view.rules == (
+        ("rule 1: PathPrefix /api  →  api-v1 90% · api-v2 10%", False),
+        ("rule 2: every request  →  web 50% · web-v2 50%", True))

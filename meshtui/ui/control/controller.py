@@ -17,6 +17,7 @@ from meshtui.model.plan_state import ANNOTATION as PLAN_ANNOTATION
 from meshtui.model.roles import STABLE_ANNOTATION
 from meshtui.model.rules import split_rules
 from meshtui.model.split import Split, SplitRef
+from meshtui.model.weight_writes import rule_percents
 from meshtui.ui.control.confirmation import Confirmation, plan_confirmation, weights_confirmation
 from meshtui.ui.control.pending import (
     NotEditable,
@@ -320,7 +321,8 @@ class TrafficControl:
             change = change.with_pending(change.live)
         return EditorView(change.names, change.live, change.pending, self.selected_index(split),
                           self.notes.get(split.ref, ""), self.unavailable() or "",
-                          rule=rule_label(split, change.rule))
+                          rule=rule_label(split, change.rule),
+                          rules=rule_lines(split, change.rule))
 
 
 def rule_label(split: Split, rule: int) -> str:
@@ -334,3 +336,18 @@ def rule_label(split: Split, rule: int) -> str:
             more = f" (+{len(view.matches) - 1} more)" if len(view.matches) > 1 else ""
             return f"rule {view.number} of {len(rules)}: {first}{more}"
     return ""
+
+
+def rule_lines(split: Split, chosen: int) -> tuple[tuple[str, bool], ...]:
+    """Each rule of a split of several rules: its matches and live shares, and whether it is
+    `chosen` (empty for a split of one rule)."""
+    rules = split_rules(split)
+    if len(rules) < 2:
+        return ()
+    lines = []
+    for view in rules:
+        matches = " | ".join(view.matches) or "every request"
+        shares = " · ".join(f"{b.name} {p}%" for b, p in
+                            zip(view.backends, rule_percents(split, view.index), strict=False))
+        lines.append((f"rule {view.number}: {matches}  →  {shares}", view.index == chosen))
+    return tuple(lines)
