@@ -27,7 +27,7 @@ from meshtui.sim.traffic import TrafficSimulator  # noqa: E402
 from meshtui.ui.app import MeshtuiApp  # noqa: E402
 from meshtui.ui.config import Settings  # noqa: E402
 from meshtui.ui.screens.confirm import ConfirmDialog  # noqa: E402
-from meshtui.ui.screens.dashboard import DashboardScreen  # noqa: E402
+from meshtui.ui.dashboard import DashboardScreen  # noqa: E402
 from meshtui.ui.widgets.signal_chart import SignalChart  # noqa: E402
 from meshtui.ui.widgets.split_list import SplitList  # noqa: E402
 

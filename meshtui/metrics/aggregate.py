@@ -13,16 +13,19 @@ from dataclasses import dataclass
 
 from meshtui.metrics.quantiles import bucket_quantiles, parse_le
 from meshtui.metrics.source import BackendTarget
-from meshtui.model.signals import BackendKey, GoldenSignals
+from meshtui.model.signals import LATENCY_SIGNALS, BackendKey, GoldenSignals
 
 Labels = Mapping[str, str]
 Sample = tuple[Labels, "float | None"]
 RouteBackend = tuple[str, str, str, str, str]
 """(parent_namespace, parent_name, route_name, backend_namespace, backend_name)."""
 
-QUANTILES = (0.5, 0.95, 0.99)
+QUANTILES = tuple(spec.quantile for spec in LATENCY_SIGNALS if spec.quantile is not None)
+"""The latency quantiles computed from each histogram, as the signal specs declare them."""
+LATENCY_FIELDS = tuple(spec.field for spec in LATENCY_SIGNALS)
+"""The `GoldenSignals` field of each of `QUANTILES`."""
 
-NO_DATA = GoldenSignals(None, None, None, None, None)
+NO_DATA = GoldenSignals()
 """The signals of a backend Prometheus has no series for."""
 
 
@@ -200,11 +203,11 @@ def _quantiles(buckets: list[tuple[float, float]] | None, scale: float) -> list[
 
 def _signals(counts: Counts | None, buckets: list[tuple[float, float]] | None,
              scale: float) -> GoldenSignals:
-    p50, p95, p99 = _quantiles(buckets, scale)
+    latency = dict(zip(LATENCY_FIELDS, _quantiles(buckets, scale), strict=True))
     if counts is None:
-        return GoldenSignals(None, None, p50, p95, p99)
+        return GoldenSignals(**latency)
     rate = counts.success / counts.total if counts.total > 0 else None
-    return GoldenSignals(rate, counts.total, p50, p95, p99)
+    return GoldenSignals(rate, counts.total, **latency)
 
 
 def route_backend(target: BackendTarget) -> RouteBackend | None:

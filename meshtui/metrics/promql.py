@@ -10,7 +10,7 @@ number of queries per refresh does not depend on the number of backends or split
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -226,3 +226,11 @@ def histogram_quantile_query(q: float, buckets_query: str) -> str:
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"quantile {q!r} outside 0..1")
     return f"histogram_quantile({q:g}, {buckets_query})"
+
+
+FAMILIES: dict[str, tuple[Callable[[Scope, str], str], ...]] = {
+    "responses": (legacy_responses, route_statuses),
+    "latency": (legacy_latency_buckets, route_duration_buckets),
+}
+"""Signal family (`SignalSpec.family`) → the batched queries its figures are computed from: a
+signal of a new family needs its queries here and its arithmetic in `aggregate`."""

@@ -1,16 +1,100 @@
-"""Provides golden signals per backend and a bounded history of them for charts."""
+"""Provides golden signals per backend, their declarations, and a bounded history for charts.
+
+Each signal is declared once, as a `SignalSpec` in `SIGNALS`: the backend table's columns, the
+charts, the plan bounds drawn on them and the JSON of ``--signals`` are all read from there. The
+figures themselves come from the PromQL families in `meshtui.metrics` (see docs/design.md, "Add a
+signal").
+"""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["SIGNAL_FIELDS", "BackendKey", "GoldenSignals", "MetricsSnapshot", "SignalHistory"]
+from meshtui.model.figures import (
+    LATENCY_WIDTH,
+    RATIO_WIDTH,
+    RPS_WIDTH,
+    axis_ms,
+    axis_percent,
+    axis_rps,
+    format_ms,
+    format_ratio,
+    format_rps,
+)
 
-SIGNAL_FIELDS = ("success_rate", "rps", "p50_ms", "p95_ms", "p99_ms")
-"""Names of the `GoldenSignals` fields a history can chart."""
+__all__ = ["CHARTED", "LATENCY_SIGNALS", "SIGNALS", "SIGNAL_FIELDS", "BackendKey", "GoldenSignals",
+           "MetricsSnapshot", "SignalHistory", "SignalSpec", "signal_spec"]
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    """One golden signal: where its figure comes from and how every view shows it."""
+
+    field: str
+    """`GoldenSignals` attribute, and the signal's key in JSON output (``--signals``)."""
+    family: str
+    """PromQL query family it is computed from: ``"responses"`` (response counts) or
+    ``"latency"`` (the latency histogram); `meshtui.metrics.promql.FAMILIES` builds each."""
+    unit: str
+    """Unit the figure is shown in: ``"%"``, ``"rps"`` or ``"ms"``."""
+    header: str
+    """Backend table column header."""
+    column: str
+    """Backend table column key; also the chart's id (``chart-<column>``)."""
+    width: int
+    """Cells of its table column: as wide as anything `format` writes."""
+    format: Callable[[float | None], str]
+    """The table's text of a value (None: the no-data dash)."""
+    quantile: float | None = None
+    """For a latency signal, the quantile of the latency histogram it is."""
+    scale: float = 1.0
+    """Factor from the field's value to `unit` on charts (a 0..1 ratio is charted in percent)."""
+    title: str = ""
+    """Chart title; empty when the signal is not charted."""
+    axis: Callable[[float], str] = axis_rps
+    """Chart axis and legend text of a value in `unit`."""
+    y_min: float | None = None
+    """Fixed bottom of the chart's y-axis (None: fitted to the data)."""
+    y_max: float | None = None
+    """Fixed top of the chart's y-axis (None: fitted to the data)."""
+    warn: str = ""
+    """Name of the `HealthPolicy`/settings threshold (a 0..1 ratio) drawn on its chart and
+    colouring its table cell, e.g. ``"success_warn"``; empty for none."""
+    plan_bound: str = ""
+    """Name of the plan analysis bound on it (`Analysis` and `PlanStatus` attribute, e.g.
+    ``"latency_p99"``), drawn on its chart while a plan runs; empty for none."""
+
+
+SIGNALS: tuple[SignalSpec, ...] = (
+    SignalSpec("success_rate", "responses", "%", "SUCCESS", "success", RATIO_WIDTH, format_ratio,
+               scale=100.0, title="success rate", axis=axis_percent, y_max=100,
+               warn="success_warn", plan_bound="success_rate"),
+    SignalSpec("rps", "responses", "rps", "RPS", "rps", RPS_WIDTH, format_rps,
+               title="requests", axis=axis_rps, y_min=0),
+    SignalSpec("p50_ms", "latency", "ms", "P50", "p50", LATENCY_WIDTH, format_ms, quantile=0.5),
+    SignalSpec("p95_ms", "latency", "ms", "P95", "p95", LATENCY_WIDTH, format_ms, quantile=0.95),
+    SignalSpec("p99_ms", "latency", "ms", "P99", "p99", LATENCY_WIDTH, format_ms, quantile=0.99,
+               title="p99 latency", axis=axis_ms, y_min=0, plan_bound="latency_p99"),
+)
+"""Every golden signal, in table order."""
+
+SIGNAL_FIELDS = tuple(spec.field for spec in SIGNALS)
+"""Names of the `GoldenSignals` fields that hold figures."""
+CHARTED = tuple(spec for spec in SIGNALS if spec.title)
+"""The signals the detail pane charts, left to right."""
+LATENCY_SIGNALS = tuple(spec for spec in SIGNALS if spec.quantile is not None)
+"""The latency quantiles, computed from one histogram."""
+
+
+def signal_spec(name: str) -> SignalSpec:
+    """The spec of the signal whose field is `name`."""
+    for spec in SIGNALS:
+        if spec.field == name:
+            return spec
+    raise KeyError(f"unknown signal {name!r}; expected one of {', '.join(SIGNAL_FIELDS)}")
 
 
 class BackendKey(NamedTuple):
@@ -49,15 +133,16 @@ class GoldenSignals:
     """99th percentile latency in milliseconds."""
 
     @classmethod
-    def from_counts(cls, successes: float, total: float, seconds: float, p50_ms: float | None = None,
-                    p95_ms: float | None = None, p99_ms: float | None = None) -> GoldenSignals:
-        """Build signals from response counts over a window of `seconds`.
+    def from_counts(cls, successes: float, total: float, seconds: float,
+                    **latency: float | None) -> GoldenSignals:
+        """Build signals from response counts over a window of `seconds`, and latencies by field
+        name (``p99_ms=…``, one of `LATENCY_SIGNALS`).
 
         The success rate is None when there were no responses (nothing to judge), not 0 or 1.
         """
         rps = total / seconds if seconds > 0 else None
         success_rate = min(1.0, max(0.0, successes / total)) if total > 0 else None
-        return cls(success_rate=success_rate, rps=rps, p50_ms=p50_ms, p95_ms=p95_ms, p99_ms=p99_ms)
+        return cls(success_rate=success_rate, rps=rps, **latency)
 
     @property
     def has_data(self) -> bool:
@@ -69,6 +154,10 @@ class GoldenSignals:
         if name not in SIGNAL_FIELDS:
             raise KeyError(f"unknown signal {name!r}; expected one of {', '.join(SIGNAL_FIELDS)}")
         return getattr(self, name)
+
+    def to_json(self) -> dict[str, float | None]:
+        """The figures as JSON (``--signals``), keyed by field name, None for no data."""
+        return {name: getattr(self, name) for name in SIGNAL_FIELDS}
 
 
 NO_DATA = GoldenSignals()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from meshtui.metrics.source import history_rate_interval
-from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
+from meshtui.model.signals import LATENCY_SIGNALS, BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.sim.scenario import GRID_BOUNDS_MS, LINKERD_BOUNDS_MS
 from meshtui.sim.traffic import SNAPSHOT_STRIDE, TrafficSimulator
 
@@ -75,8 +75,9 @@ def signals_between(old: array, new: array, backend: int, seconds: float) -> Gol
         start = end + 1
         cumulative.append(running)
     cumulative.append(sum(grid))
-    p50, p95, p99 = (histogram_quantile(q, LINKERD_BOUNDS_MS, cumulative) for q in (0.5, 0.95, 0.99))
-    return GoldenSignals.from_counts(successes, total, seconds, p50, p95, p99)
+    latency = {spec.field: histogram_quantile(spec.quantile, LINKERD_BOUNDS_MS, cumulative)
+               for spec in LATENCY_SIGNALS if spec.quantile is not None}
+    return GoldenSignals.from_counts(successes, total, seconds, **latency)
 
 
 class SimulatorSource:

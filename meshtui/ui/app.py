@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import App, SystemCommand
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import HelpPanel
@@ -24,9 +25,12 @@ from meshtui.ui.control.confirmation import quit_confirmation
 from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.guarded import GuardedModal
 from meshtui.ui.themes import BUILTIN_THEMES, semantic_defaults
+
+NOTIFICATIONS_KEPT = 50
+"""Notifications `said` remembers: enough for a test or a bug report, bounded over a long session."""
 
 
 class MeshtuiApp(App[None]):
@@ -85,6 +89,8 @@ class MeshtuiApp(App[None]):
         """Whether timers poll metrics."""
         self.owns_process = owns_process
         """Whether process-wide tuning (the garbage collector) is this app's to do."""
+        self.said: deque[Notification] = deque(maxlen=NOTIFICATIONS_KEPT)
+        """The latest notifications, oldest first, as drawn, whether or not they still show."""
         for theme in BUILTIN_THEMES.values():
             self.register_theme(theme)
         self._theme_problem: str | None = None
@@ -102,10 +108,12 @@ class MeshtuiApp(App[None]):
         Notifications carry data (split and backend names, API server and Prometheus errors),
         and Textual would parse them as markup: ``[@click=…]`` would be a live action and
         ``[/]`` a crash. So every notification, ours or Textual's, is drawn as it is written,
-        control characters escaped and its length bounded.
+        control characters escaped and its length bounded. It is also kept in `said`.
         """
-        super().notify(visible(message, MESSAGE_LIMIT), title=visible(title, MESSAGE_LIMIT),
-                       severity=severity, timeout=timeout, markup=False)
+        message, title = visible(message, MESSAGE_LIMIT), visible(title, MESSAGE_LIMIT)
+        self.said.append(Notification(message, title, severity, markup=False,
+                                      timeout=self.NOTIFICATION_TIMEOUT if timeout is None else timeout))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """meshtui's semantic variables (``$mesh-ok`` …), derived from the current theme."""

@@ -20,7 +20,7 @@ from meshtui.model.health import (
     split_health,
 )
 from meshtui.model.ownership import CONTROLLER_NAMES
-from meshtui.model.signals import BackendKey, GoldenSignals
+from meshtui.model.signals import BackendKey, GoldenSignals, signal_spec
 from meshtui.model.split import Split
 from meshtui.rollout.status import plan_status
 from meshtui.ui.widgets.backend_table import BackendTable
@@ -107,17 +107,13 @@ def backend_rows(split: Split, signals: Mapping[BackendKey, GoldenSignals],
     return rows
 
 
-CHART_METRICS: Mapping[str, str] = {"success": "success_rate", "rps": "rps", "p99": "p99_ms"}
-"""Chart id suffix → the `GoldenSignals` field it plots."""
-
-
 def chart_series(split: Split, history: Mapping[BackendKey, Sequence[tuple[float, GoldenSignals]]],
                  field: str) -> dict[str, list[tuple[float, float | None]]]:
-    """One series per backend of `split` for one `GoldenSignals` field.
+    """One series per backend of `split` for one `GoldenSignals` field, in the signal's unit.
 
     Success rates are charted in percent so the axis reads like the table.
     """
-    scale = 100.0 if field == "success_rate" else 1.0
+    scale = signal_spec(field).scale
     series: dict[str, list[tuple[float, float | None]]] = {}
     for backend in split.backends:
         points = history.get(backend_key(backend), ())
@@ -136,7 +132,7 @@ def current_figures(split: Split, signals: Mapping[BackendKey, GoldenSignals],
     The chart legends show these, the backend table's own figures over the same window, rather
     than the last chart point (a shorter rate interval that disagrees with the table).
     """
-    scale = 100.0 if field == "success_rate" else 1.0
+    scale = signal_spec(field).scale
     figures: dict[str, float | None] = {}
     for backend in split.backends:
         signals_of = signals.get(backend_key(backend))

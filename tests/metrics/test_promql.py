@@ -101,6 +101,16 @@ def test_empty_route_scope_has_no_route_filter() -> None:
     assert "route_name=~" not in query
 
 
+def test_every_signal_family_has_its_queries() -> None:
+    """A signal's figures come from queries built here: its family names them."""
+    from meshtui.model.signals import SIGNALS
+
+    assert {spec.family for spec in SIGNALS} <= set(promql.FAMILIES)
+    scope = Scope(frozenset({"prod"}), frozenset({"web"}))
+    for builders in promql.FAMILIES.values():
+        assert all("prod" in build(scope, "1m") for build in builders)
+
+
 def test_histogram_quantile_query() -> None:
     inner = promql.legacy_latency_buckets(SCOPE, "1m")
     assert promql.histogram_quantile_query(0.99, inner) == f"histogram_quantile(0.99, {inner})"

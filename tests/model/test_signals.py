@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot, SignalHistory
+from meshtui.model.figures import NO_DATA
+from meshtui.model.findings import HealthPolicy
+from meshtui.model.plan import Analysis
+from meshtui.model.signals import (
+    CHARTED,
+    LATENCY_SIGNALS,
+    SIGNAL_FIELDS,
+    SIGNALS,
+    BackendKey,
+    GoldenSignals,
+    MetricsSnapshot,
+    SignalHistory,
+    signal_spec,
+)
 
 KEY = BackendKey("prod", "web-canary")
 OTHER = BackendKey("prod", "web-primary")
@@ -25,6 +40,40 @@ def test_value_refuses_unknown_names() -> None:
     with pytest.raises(KeyError, match="rps"):
         GoldenSignals().value("latency")
     assert GoldenSignals(rps=2.0).value("rps") == 2.0
+
+
+def test_every_signal_is_declared_once_and_holds_a_figure() -> None:
+    """Each spec names a `GoldenSignals` field, a distinct column, and a width its format keeps to."""
+    figures = {f.name for f in dataclasses.fields(GoldenSignals) if f.type == "float | None"}
+    assert set(SIGNAL_FIELDS) == figures
+    assert len({spec.column for spec in SIGNALS}) == len(SIGNALS)
+    for spec in SIGNALS:
+        assert spec.format(None) == NO_DATA
+        values = (0.0, 0.5, 0.99999, 1.0) if spec.unit == "%" else \
+            (0.0, 0.0004, 0.5, 9.99, 99.5, 999.4, 9_999.9, 123_456.0)
+        for value in values:
+            assert len(spec.format(value)) <= spec.width, (spec.field, spec.format(value))
+    assert signal_spec("p99_ms").quantile == 0.99
+    with pytest.raises(KeyError, match="p99_ms"):
+        signal_spec("p90_ms")
+
+
+def test_charts_thresholds_and_quantiles_name_things_that_exist() -> None:
+    """A charted signal has a title; a warn name is a policy threshold; a plan bound is a bound
+    of an analysis step; quantiles rise."""
+    assert [spec.column for spec in CHARTED] == ["success", "rps", "p99"]
+    analysis_fields = {f.name for f in dataclasses.fields(Analysis)}
+    for spec in SIGNALS:
+        assert not spec.warn or isinstance(getattr(HealthPolicy(), spec.warn), float)
+        assert not spec.plan_bound or spec.plan_bound in analysis_fields
+    quantiles = [spec.quantile for spec in LATENCY_SIGNALS]
+    assert quantiles == sorted(quantiles) and all(0 < q < 1 for q in quantiles if q is not None)
+
+
+def test_json_keys_are_the_declared_fields() -> None:
+    """``--signals`` JSON has one key per signal, None for no data."""
+    assert GoldenSignals(rps=2.5).to_json() == {"success_rate": None, "rps": 2.5, "p50_ms": None,
+                                                "p95_ms": None, "p99_ms": None}
 
 
 def test_snapshot_get_defaults_to_no_data() -> None:

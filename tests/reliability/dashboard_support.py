@@ -21,7 +21,7 @@ from meshtui.metrics.source import BackendTarget, MetricsError
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.split_list import SplitList
 from tests.ui.conftest import FailingMetrics, mesh, mesh_client  # noqa: F401 - fixtures
 from tests.ui.control_helpers import API_VERSIONS, AUTHORS, stored

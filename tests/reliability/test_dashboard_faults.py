@@ -202,9 +202,7 @@ def _every_key(write_keys_only: bool = False) -> list[str]:
         write_keys_only: Only the weight, owner and plan keys (for the second and third split).
     """
     from meshtui.ui.app import MeshtuiApp
-    from meshtui.ui.screens._plans import PLAN_BINDINGS
-    from meshtui.ui.screens._traffic import CONTROL_BINDINGS
-    from meshtui.ui.screens.dashboard import DashboardScreen
+    from meshtui.ui.dashboard import CONTROL_BINDINGS, PLAN_BINDINGS, DashboardScreen
 
     keys: list[str] = []
     bindings = [*CONTROL_BINDINGS, *PLAN_BINDINGS] if write_keys_only else \

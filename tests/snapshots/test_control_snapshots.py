@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from tests.snapshots.conftest import healthy_document
 from tests.snapshots.test_dashboard_snapshots import SIZE, ready
 from tests.waiting import settle

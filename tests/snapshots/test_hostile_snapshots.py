@@ -7,7 +7,7 @@ and a 100,000-character name. The picture shows them escaped and cut, with the c
 
 from __future__ import annotations
 
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.backend_table import BackendTable
 from tests.snapshots.conftest import healthy_document
 from tests.snapshots.test_dashboard_snapshots import SIZE, ready

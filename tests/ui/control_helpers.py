@@ -8,7 +8,7 @@ from meshtui.model.split import SplitRef
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.split_list import SplitList
 from tests.waiting import settle
 
@@ -66,7 +66,7 @@ async def dialog(pilot: Any, app: MeshtuiApp) -> ConfirmDialog:
         await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.armed,
                      message="the confirmation")
     except AssertionError as error:
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in app.said]
         raise AssertionError(f"{error}; notifications: {said}") from None
     assert isinstance(app.screen, ConfirmDialog)
     return app.screen

@@ -8,7 +8,7 @@ from meshtui.kube.client import MeshClient
 from meshtui.model.split import SplitRef
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.signal_chart import SignalChart
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar

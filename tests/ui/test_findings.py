@@ -17,7 +17,7 @@ from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.views import backend_rows
 from meshtui.ui.widgets.signal_chart import SignalChart
 from meshtui.ui.widgets.split_list import SplitList

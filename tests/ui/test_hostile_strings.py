@@ -33,7 +33,7 @@ from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.control.confirmation import ConfirmOption, Confirmation
 from meshtui.ui.control.plans import shipped_plans
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.namespace_picker import NamespacePicker
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable
@@ -251,6 +251,9 @@ async def test_notifications_are_literal(make_app: MakeApp) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, lambda: isinstance(app.screen, DashboardScreen), message="dashboard")
         app.notify("[@click=app.quit]q[/] \x1b[2J", title="[b]t[/b]")
+        said = app.said[-1]
+        assert (said.message, said.title, said.markup) == ("[@click=app.quit]q[/] \\x1b[2J", "[b]t[/b]",
+                                                           False)
         await settle(pilot, lambda: any("[@click=app.quit]q[/]" in line
                                         for line in screen_lines(screen_strips(app))),
                      message="the toast")

@@ -11,7 +11,7 @@ from meshtui.model.split import SplitRef
 from meshtui.rollout import commands
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.split_list import SplitList
 from tests.waiting import settle
 

@@ -11,7 +11,7 @@ from meshtui.model.mesh import MeshState
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.model.split import SplitRef
 from meshtui.ui import weight_log as weight_log_module
-from meshtui.ui.screens._pipeline import MetricsPipeline
+from meshtui.ui.dashboard import MetricsPipeline
 from meshtui.ui.row_cache import RowCache
 from meshtui.ui.views import scoped, split_row
 from meshtui.ui.weight_log import WeightLog

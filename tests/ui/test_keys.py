@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.app import App
 from textual.widgets import HelpPanel, Input
 
 from meshtui.ui.app import MeshtuiApp
-from meshtui.ui.commands import COMMANDS
+from meshtui.ui.commands import COMMANDS, key_hints, with_keys
 from meshtui.ui.config import Settings
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
 from meshtui.ui.screens.namespace_picker import NamespacePicker
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.screens.plan_picker import PlanPicker
@@ -38,6 +39,19 @@ def test_every_screen_action_is_a_palette_command() -> None:
         assert action in actions or binding.action in ("command_palette", "hide_help_panel"), \
             binding.action
     assert all(":" in command.title for command in COMMANDS)
+
+
+def test_palette_keys_are_the_bound_keys() -> None:
+    """Each palette entry names the keys that run it; a keymap entry changes what it names."""
+    display = App().get_key_display
+    hints = {**key_hints(MeshtuiApp.BINDINGS, {}, display, prefix="app."),
+             **key_hints(DashboardScreen.BINDINGS, {}, display)}
+    assert all(command.action in hints for command in COMMANDS)
+    assert (hints["toggle_attention"], hints["shift_weight(1)"], hints["app.toggle_help"]) == \
+        ("!", "+", "?")
+    moved = key_hints(DashboardScreen.BINDINGS, {"dashboard.attention": "ctrl+t,a"}, display)
+    attention = next(command for command in COMMANDS if command.action == "toggle_attention")
+    assert with_keys(attention, moved) == "Show only splits that need attention (^t, a)"
 
 
 async def test_navigation_filter_attention_window_and_scope(make_app: Callable[..., MeshtuiApp]) -> None:
@@ -105,6 +119,8 @@ async def test_help_palette_and_keymap(make_app: Callable[..., MeshtuiApp]) -> N
         await settle(pilot, lambda: "needs-attention" in str(app.screen.query("CommandList").first().get_option_at_index(0).prompt)
                      if app.screen.query("CommandList") and app.screen.query("CommandList").first().option_count else False,
                      message="palette hit")
+        prompt = str(app.screen.query("CommandList").first().get_option_at_index(0).prompt)
+        assert "need attention (a)" in prompt, "the palette names the key the keymap bound"
         await pilot.press("enter")
         await settle(pilot, lambda: app.screen is screen and not screen.attention_only,
                      message="palette toggled the view back")

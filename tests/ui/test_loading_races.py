@@ -12,7 +12,7 @@ from meshtui.kube.writer import ClusterWriter
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.split_list import SplitList
 from tests.ui.conftest import mutating_requests
 from tests.ui.control_helpers import AUTHORS, BOOKS, SIZE, dialog, open_split
@@ -75,7 +75,7 @@ async def test_abort_before_rollouts_listed_says_why(mesh, mesh_client, tmp_path
             await settle(pilot, lambda: screen.current_split() is not None, message="books shown")
             await pilot.press("A")
             await settle(pilot, lambda: any("still loading rollouts" in n.message
-                                            for n in app._notifications), message="the reason")
+                                            for n in app.said), message="the reason")
             assert not isinstance(app.screen, ConfirmDialog)
             assert not mutating_requests(mesh)
             client.release()

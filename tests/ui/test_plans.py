@@ -118,7 +118,7 @@ async def test_timeline_names_the_runner_holding_the_lease(make_control_app: Cal
         runner = Runner(mesh_client, writer, None, identity="runner-a")
         assert await asyncio.to_thread(runner.tick) >= 0
         assert runner._leases, "the runner took no Lease"
-        screen.read_runner()
+        screen.plans.read_runner()
         timeline = screen.query_one(PlanTimeline)
         await settle(pilot, lambda: "runner-a" in str(timeline.render()),
                      message=f"the runner named (shown: {timeline.runner!r})")

@@ -19,7 +19,7 @@ SHIFT = SplitRef("HTTPRoute", "policy.linkerd.io", "emojivoto", "web-svc-shift")
 
 
 def _said(app: Any) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in app.said]
 
 
 def _stored_shift(mesh: Any) -> dict[str, Any] | None:

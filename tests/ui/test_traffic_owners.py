@@ -8,7 +8,7 @@ from collections.abc import Callable
 from meshtui.kube.audit import read_audit
 from meshtui.model.weight_writes import rule_percents
 from meshtui.ui.control.confirmation import FULL_PROMOTION, PAUSE_FIRST
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from tests.ui.conftest import mutating_requests
 from tests.ui.control_helpers import (AUTHORS, BOOKS, PODINFO, SIZE, dialog, open_split,
                                       stored_weights, written)
@@ -77,7 +77,7 @@ async def test_unavailable_action_says_why(make_control_app: Callable, mesh) -> 
         await open_split(pilot, app, AUTHORS)
         await pilot.press("p")
         assert isinstance(app.screen, DashboardScreen)
-        await settle(pilot, lambda: any("no progressive plan" in n.message for n in app._notifications),
+        await settle(pilot, lambda: any("no progressive plan" in n.message for n in app.said),
                      message="the reason")
     assert not mutating_requests(mesh)
 
@@ -99,7 +99,7 @@ async def test_manual_change_on_argo_split_is_announced_as_reverted(make_control
         note = await written(pilot, screen, BOOKS, "⚠ weights reverted")
         assert re.search(r"reverted by argo-rollouts after \d+ s", note), note
         await settle(pilot, lambda: any("reverted by argo-rollouts" in n.message
-                                        for n in app._notifications), message="the notification")
+                                        for n in app.said), message="the notification")
         shown = str(screen.detail.query_one("#editor-note").render())
         assert "reverted by argo-rollouts" in shown
 
@@ -195,7 +195,7 @@ async def test_gates_shown_and_promote_refused_where_flagger_reads_no_gate(
         for key in ("P", "A"):
             await pilot.press(key)
             await settle(pilot, lambda: any("suspended" in n.message and "changes nothing" in n.message
-                                            for n in app._notifications), message="why not")
+                                            for n in app.said), message="why not")
             assert isinstance(app.screen, DashboardScreen)
         await settle(pilot, lambda: "confirm-promotion: closed" in str(panel.render())
                      and "rollback: closed" in str(panel.render()),

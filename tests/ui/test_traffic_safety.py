@@ -8,7 +8,7 @@ from meshtui.kube.audit import read_audit
 from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import mutating_requests
 from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split, stored_weights, written
@@ -48,7 +48,7 @@ async def test_read_only_sends_nothing_and_dims_the_keys(make_control_app: Calla
         assert screen.control.pending is None
         assert app.screen.query_one(StatusBar).read_only
         await screen.run_control("apply_weights")
-        await settle(pilot, lambda: any("read-only mode" in n.message for n in app._notifications),
+        await settle(pilot, lambda: any("read-only mode" in n.message for n in app.said),
                      message="the reason")
         assert len(mutating_requests(mesh)) == before == 0
 
@@ -73,7 +73,7 @@ async def test_without_a_writer_writes_are_unavailable(mesh, mesh_client) -> Non
         await pilot.press(*WRITE_KEYS)
         assert screen.check_action("promote", ()) is None
         await screen.run_control("promote")
-        await settle(pilot, lambda: any("no writer" in n.message for n in app._notifications),
+        await settle(pilot, lambda: any("no writer" in n.message for n in app.said),
                      message="the reason")
     assert not mutating_requests(mesh)
 

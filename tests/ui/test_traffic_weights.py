@@ -13,7 +13,7 @@ from textual.widgets import Button
 from meshtui.kube.audit import read_audit
 from meshtui.model.roles import STABLE_ANNOTATION
 from meshtui.ui.screens.confirm import ConfirmDialog
-from meshtui.ui.screens.dashboard import DashboardScreen
+from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.weight_slider import WeightSlider
@@ -254,7 +254,7 @@ async def test_mark_stable_is_a_confirmed_write_and_zero_follows_role(make_contr
         assert screen.control.pending is None and len(mutating_requests(mesh)) == before
         await pilot.press("0")
         await settle(pilot, lambda: isinstance(app.screen, DashboardScreen)
-                     and any("equal the live" in n.message for n in app._notifications),
+                     and any("equal the live" in n.message for n in app.said),
                      message="0: nothing to do, all traffic already on voting-svc (stable)")
         await pilot.press("s")
         await dialog(pilot, app)

@@ -13,9 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import yaml
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.worker import Worker
 
 from meshtui.kube.errors import KubeError
 from meshtui.kube.shift import plan_shift
@@ -45,26 +49,33 @@ from meshtui.ui.screens.shift_picker import ShiftPicker
 
 __all__ = ["ShiftActions", "ShiftHost", "end_confirmation", "shift_confirmation"]
 
+AnswerT = TypeVar("AnswerT")
+
 REASON_PROMPT = "Why? The reason is recorded on the split and in the audit log."
 _TYPED_REASON = "‹the reason typed below›"
 
 
 class ShiftHost(Protocol):
-    """What `ShiftActions` needs from the screen it works for."""
+    """What `ShiftActions` uses of the screen it works for."""
 
-    @property
-    def app(self) -> Any:
-        """The app (pushes dialogs)."""
+    def ask(self, dialog: Screen[AnswerT], answered: Callable[[AnswerT | None], None]) -> None:
+        """Show `dialog`; `answered` gets its result."""
+        ...
 
-    def notify(self, message: str, *, severity: Any = ..., timeout: float | None = ...) -> None:
-        """Say something."""
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Show a notification."""
+        ...
 
-    def post_message(self, message: Any) -> bool:
-        """Post a message to the screen (thread-safe)."""
+    def run_worker(self, work: Callable[[], None], name: str | None = "", group: str = "default",
+                   description: str = "", exit_on_error: bool = True, start: bool = True,
+                   exclusive: bool = False, thread: bool = False) -> Worker[None]:
+        """Run `work` in a worker of the screen (cancelled when it goes)."""
+        ...
 
-    def run_worker(self, work: Callable[[], None], *, thread: bool, group: str,
-                   exclusive: bool, exit_on_error: bool) -> Any:
-        """Run `work` in a worker."""
+    def post_message(self, message: Message) -> bool:
+        """Post `message` to the screen (safe from any thread)."""
+        ...
 
 
 def shift_confirmation(request: ShiftRequest, *, context: str, dry_run: bool) -> Confirmation:
@@ -151,7 +162,7 @@ class ShiftActions:
                                      thread=True, group="write", exclusive=True,
                                      exit_on_error=False)
 
-        self.host.app.push_screen(picker, picked)
+        self.host.ask(picker, picked)
 
     def _plan(self, namespace: str, service: str, percents: dict[str, int]) -> None:
         writer = self.control.writer
@@ -181,7 +192,7 @@ class ShiftActions:
                 self.host.run_worker(lambda: self._write_shift(final), thread=True,
                                      group="write", exclusive=True, exit_on_error=False)
 
-        self.host.app.push_screen(dialog, answered)
+        self.host.ask(dialog, answered)
 
     def _write_shift(self, request: ShiftRequest) -> None:
         planned = shift_write(request)
@@ -211,7 +222,7 @@ class ShiftActions:
                 self.host.run_worker(lambda: self._write_end(split), thread=True, group="write",
                                      exclusive=True, exit_on_error=False)
 
-        self.host.app.push_screen(dialog, answered)
+        self.host.ask(dialog, answered)
 
     def _write_end(self, split: Split) -> None:
         planned = end_write(split)

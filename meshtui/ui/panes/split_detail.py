@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from meshtui.model.signals import CHARTED
 from meshtui.model.split import Split
 from meshtui.rollout.status import PlanStatus, plan_status
 from meshtui.ui.literal import literal
@@ -28,18 +29,6 @@ CHECK_LIMIT = 240
 """Cells of one finding (about three lines): a finding quoting a huge name stays readable."""
 SHOWN_CHECKS = 12
 """Findings listed under the charts; the rest are counted (a split of 64 missing backends has 64)."""
-
-
-def _percent(value: float) -> str:
-    return f"{value:.1f}%"
-
-
-def _rps(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _ms(value: float) -> str:
-    return f"{value:.0f}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +64,8 @@ class DetailView:
     rows: Sequence[BackendTable.Row]
     """Backend table rows."""
     charts: Mapping[str, ChartView] = field(default_factory=dict)
-    """Chart id ("success", "rps", "p99") → content; absent charts are left as they are."""
+    """Chart id (the `SignalSpec.column` of a charted signal) → content; absent charts are left
+    as they are."""
     chart_state: str = "empty"
     """"ok", "stale", "unavailable" or "empty" for every chart."""
     chart_message: str = ""
@@ -86,6 +76,13 @@ class DetailView:
     """Live and pending weights for the weight sliders."""
     coverage: str = ""
     """Set while data covers only part of the metrics window, e.g. "1m of 5m"."""
+    gates: Mapping[str, str] | None = None
+    """Load tester gate → state, as last read for the owner (None: not read)."""
+    runner: str = ""
+    """Who drives the split's plan, from its Lease ("" until read)."""
+    now: float = field(default=0.0, compare=False)
+    """Wall-clock time the view was made, for the plan's countdown (a view that differs only in
+    this is the same view: the countdown ticks on its own)."""
 
 
 def detail_title(split: Split) -> Text:
@@ -113,10 +110,9 @@ class SplitDetail(Vertical):
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
         with Horizontal(id="charts"):
-            yield SignalChart("success rate", "%", value_format=_percent, y_max=100,
-                              id="chart-success")
-            yield SignalChart("requests", "rps", value_format=_rps, y_min=0, id="chart-rps")
-            yield SignalChart("p99 latency", "ms", value_format=_ms, y_min=0, id="chart-p99")
+            for spec in CHARTED:
+                yield SignalChart(spec.title, spec.unit, value_format=spec.axis, y_min=spec.y_min,
+                                  y_max=spec.y_max, id=f"chart-{spec.column}")
         yield Static("", id="checks")
 
     def show(self, view: DetailView | None, *, empty_text: str = "Select a split") -> None:
@@ -133,8 +129,7 @@ class SplitDetail(Vertical):
             return
         split = view.split
         update_text(title, detail_title(split))
-        gates = getattr(self.screen, "gate_states", {}).get(split.ref)
-        self.query_one(OwnerPanel).show(split.owner, view.owner_state, gates)
+        self.show_owner(split, view.owner_state, view.gates)
         coverage = self.query_one("#coverage", Static)
         if view.coverage:
             update_text(coverage, f"figures over {view.coverage}: metrics cover only part of the "
@@ -143,7 +138,7 @@ class SplitDetail(Vertical):
         self.query_one(BackendTable).set_rows(view.rows)
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
-        self.show_plan(split, status)
+        self.show_plan(split, status, now=view.now, runner=view.runner)
         self.show_charts(view, status)
         checks = self.query_one("#checks", Static)
         lines = [Text.assemble("• ", literal(line, limit=CHECK_LIMIT))
@@ -160,35 +155,42 @@ class SplitDetail(Vertical):
             note.update(Text(text))  # literal: the error comes from the metrics source
         note.display = bool(text)
 
-    def show_plan(self, split: Split, status: PlanStatus | None) -> None:
+    def show_owner(self, split: Split, owner_state: Any, gates: Mapping[str, str] | None) -> None:
+        """Show the split's owner, its state and its load tester gates."""
+        self.query_one(OwnerPanel).show(split.owner, owner_state, gates)
+
+    def show_plan(self, split: Split, status: PlanStatus | None, *, now: float,
+                  runner: str) -> None:
         """Show the split's plan timeline (hidden when it has none).
 
-        The screen, when it has them, gives the clock and who drives the plan (its Lease).
+        Args:
+            split: The split.
+            status: Its plan's status, or None.
+            now: Wall-clock time, for the countdown.
+            runner: Who drives the plan (its Lease), "" when unknown.
         """
-        screen = self.screen
-        clock = getattr(screen, "clock", None)
-        runners = getattr(screen, "plan_runners", {})
-        self.query_one(PlanTimeline).show(status, now=clock() if clock else 0.0,
-                                          runner=runners.get(split.ref, ""))
+        self.query_one(PlanTimeline).show(status, now=now, runner=runner)
+
+    def tick_plan(self, now: float) -> None:
+        """Move the plan's countdown on to `now` (when a plan shows)."""
+        timeline = self.query_one(PlanTimeline)
+        if timeline.status is not None:
+            timeline.now = now
 
     def show_charts(self, view: DetailView, status: PlanStatus | None = None) -> None:
-        """Push series and state into the three charts.
+        """Push series and state into the charts.
 
         A plan's current (or next) analysis bounds replace the charts' own thresholds, so what
         the runner checks is what is drawn.
         """
-        bounds: dict[str, float] = {}
-        if status is not None and status.success_rate is not None:
-            bounds["success"] = status.success_rate.value
-        if status is not None and status.latency_p99 is not None:
-            bounds["p99"] = status.latency_p99.value
-        for chart_id in ("success", "rps", "p99"):
-            chart = self.query_one(f"#chart-{chart_id}", SignalChart)
-            content = view.charts.get(chart_id)
+        for spec in CHARTED:
+            chart = self.query_one(f"#chart-{spec.column}", SignalChart)
+            content = view.charts.get(spec.column)
+            bound = getattr(status, spec.plan_bound, None) if spec.plan_bound else None
             if content is not None:
                 chart.set_series(content.series, start=content.start, end=content.end,
                                  markers=content.markers,
-                                 threshold=bounds.get(chart_id, content.threshold),
+                                 threshold=content.threshold if bound is None else bound.value,
                                  roles=content.roles, current=content.current,
                                  labels=content.labels)
             chart.state = view.chart_state

@@ -12,17 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.widgets import DataTable
 
+from meshtui.model.figures import NO_DATA
+from meshtui.model.signals import SIGNALS
 from meshtui.ui.literal import literal
-from meshtui.ui.widgets._format import (
-    LATENCY_WIDTH,
-    NO_DATA,
-    RATIO_WIDTH,
-    RPS_WIDTH,
-    format_ms,
-    format_percent,
-    format_ratio,
-    format_rps,
-)
+from meshtui.ui.widgets._format import format_percent
 from meshtui.ui.widgets._styles import component_fg
 
 if TYPE_CHECKING:
@@ -33,23 +26,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("role", "ROLE"),
     ("weight", "WEIGHT"),
     ("observed", "OBSERVED"),
-    ("success", "SUCCESS"),
-    ("rps", "RPS"),
-    ("p50", "P50"),
-    ("p95", "P95"),
-    ("p99", "P99"),
+    *((spec.column, spec.header) for spec in SIGNALS),
 )
-"""Column keys and headers, in display order."""
+"""Column keys and headers, in display order: the split's own columns, then one per signal."""
 
 FIXED_WIDTHS: dict[str, int] = {
     "role": len("canary"),
     "weight": len("WEIGHT"),
     "observed": len("⚠ 100.0%"),
-    "success": RATIO_WIDTH,
-    "rps": RPS_WIDTH,
-    "p50": LATENCY_WIDTH,
-    "p95": LATENCY_WIDTH,
-    "p99": LATENCY_WIDTH,
+    **{spec.column: spec.width for spec in SIGNALS},
 }
 """Content widths of the numeric columns: wide enough for any value their format makes, so
 columns neither jump as values change nor cut units off (``"38m"`` for ``"38ms"``)."""
@@ -208,14 +193,14 @@ class BackendTable(DataTable):
         return component_fg(self, f"backend-table--{name}")
 
     def _cells_for(self, row: BackendRow) -> tuple[Text, ...]:
-        """The nine cells of a row, styled for meaning."""
+        """The cells of a row (one per column), styled for meaning."""
         none = self._style("none")
 
         def number(text: str, style: Style | None = None) -> Text:
             return Text(text, style=none if text == NO_DATA else (style or ""), justify="right")
 
         signals = row.signals
-        success = signals.success_rate if signals else None
+        figures = [(spec, getattr(signals, spec.field) if signals else None) for spec in SIGNALS]
         observed = format_percent(row.observed, decimals=1)
         if row.mismatch and row.observed is not None:
             observed_cell = Text(f"⚠ {observed}", style=self._style("mismatch"), justify="right")
@@ -227,20 +212,20 @@ class BackendTable(DataTable):
             Text(row.role, style=role_style),
             number(format_percent(row.configured)),
             observed_cell,
-            number(format_ratio(success), self._style(self._health(success)) if success is not None else None),
-            number(format_rps(signals.rps if signals else None)),
-            number(format_ms(signals.p50_ms if signals else None)),
-            number(format_ms(signals.p95_ms if signals else None)),
-            number(format_ms(signals.p99_ms if signals else None)),
+            # A signal with a warn threshold (the success rate) is coloured by health.
+            *(number(spec.format(value), self._health(value) if spec.warn else None)
+              for spec, value in figures),
         )
 
-    def _health(self, success: float) -> str:
-        """The health class of a success rate."""
+    def _health(self, success: float | None) -> Style | None:
+        """The health colour of a success rate (None: no data, no colour)."""
+        if success is None:
+            return None
         if success < self.success_bad:
-            return "bad"
+            return self._style("bad")
         if success < self.success_warn:
-            return "warn"
-        return "ok"
+            return self._style("warn")
+        return self._style("ok")
 
 
 def _unique_keys(names: Iterable[str]) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import pytest
 
 from meshtui.model.signals import GoldenSignals
 from meshtui.ui.widgets import BackendTable
-from meshtui.ui.widgets._format import LATENCY_WIDTH, RATIO_WIDTH, format_ms, format_ratio, format_rps
+from meshtui.model.figures import LATENCY_WIDTH, RATIO_WIDTH, format_ms, format_ratio, format_rps
 from tests.ui.widgets.harness import WidgetApp
 from tests.waiting import settle
 

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from meshtui.ui.widgets._braille import BrailleCanvas
 from meshtui.ui.widgets._chart_layout import ChartData, axis_line, plot_lines, y_range
 from meshtui.model.durations import format_duration
-from meshtui.ui.widgets._format import format_ms, format_ratio, format_rps, format_split
+from meshtui.model.figures import format_ms, format_ratio, format_rps
+from meshtui.ui.widgets._format import format_split
 from meshtui.ui.widgets._split_render import fit_note
 from meshtui.ui.widgets._split_rows import fit_columns, group_order, haystack, visible_lines
 from meshtui.ui.widgets.weight_bar import EIGHTHS, weight_bar

@@ -1,14 +1,16 @@
 """The main screen: split navigator on the left, the selected split's detail on the right.
 
 The screen owns the dashboard's state (the `MeshState` cache, latest metrics, selection, scope,
-window) and the pipeline that feeds it: watch events from threads through an `EventFeed`, and
-metrics from thread workers (see `MetricsPipeline`). Widgets only draw what they are given.
+window) and routes keys and messages to the objects it is composed of: the pipeline that feeds it
+(watch events from threads through an `EventFeed`, metrics from thread workers: `MetricsPipeline`),
+the `Presenter` that draws, and the `TrafficActions` and `PlanActions` that write. Widgets only
+draw what they are given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import getters, on
 from textual._time import get_time
@@ -17,48 +19,58 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive, var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from meshtui.model.health import HealthPolicy
 from meshtui.model.mesh import MeshState
 from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
+from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
 from meshtui.ui.control.shift import ShiftActions
-from meshtui.ui.config import Settings
+from meshtui.ui.dashboard._pipeline import MetricsPipeline
+from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
+from meshtui.ui.dashboard._presenter import Presenter
+from meshtui.ui.dashboard._traffic import CONTROL_BINDINGS, TrafficActions, owners_loading
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import (
+    ActionApplied,
     FirstListsLoaded,
+    GatesRead,
     HistoryFailed,
     HistoryFetched,
     MeshEventsReceived,
     MetricsFailed,
     MetricsFetched,
+    PlanChanged,
+    PlanRunnerRead,
     ShiftFailed,
     ShiftPlanned,
     ShiftWritten,
+    WeightsApplied,
+    WriteConflicted,
+    WriteFailed,
 )
 from meshtui.ui.panes.split_detail import SplitDetail
-from meshtui.ui.screens._plans import PLAN_BINDINGS, PlanActions
-from meshtui.ui.screens._presenter import Presenter
-from meshtui.ui.screens._pipeline import MetricsPipeline
-from meshtui.ui.screens._traffic import CONTROL_BINDINGS, TrafficActions
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
 from meshtui.ui.widgets.filter_input import FilterInput
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
+from meshtui.ui.widgets.weight_slider import WeightSlider
 
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
-    from meshtui.model.split import SplitRef
+    from meshtui.model.split import Split, SplitRef
+
+AnswerT = TypeVar("AnswerT")
 
 
 INITIAL_LOAD_GRACE = 1.0
 """Seconds after the first watch events to stop waiting for the remaining lists."""
 
 
-class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
+class DashboardScreen(Screen[None]):
     """Navigator, split detail and status bar over one cluster."""
 
     CSS_PATH = "dashboard.tcss"
@@ -155,7 +167,6 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         self._drain_timer: Any = None
         self._initial_load_done = False
         self._initial_load_timer: Any = None
-        self._watch_set: Any = None
         self._selected_at = 0.0
         self.pipeline = MetricsPipeline(self, metrics)
         """Metrics and history fetching."""
@@ -163,6 +174,10 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         """Redraws the widgets from the state."""
         self.control = TrafficControl(writer, settings, self.state.split, self.state.owner_state)
         """Pending weights, undo history and write bookkeeping."""
+        self.plans = PlanActions(self)
+        """The plan keys, their writes and who drives each plan."""
+        self.traffic = TrafficActions(self, self.plans)
+        """The traffic-control keys, their writes and the gates they read."""
         self.shifts = ShiftActions(self, mesh, self.control, self.state, clock=clock)
         """Shift a service's traffic onto fallbacks, and end a shift."""
         self.set_reactive(DashboardScreen.window, settings.window)
@@ -182,12 +197,13 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
     def on_mount(self) -> None:
         """Start watching the cluster and, unless disabled, the polling timers."""
         self.presenter.refresh_all()
-        self.start_plans()
         self.pipeline.start_watch()
         if self.live:
+            self.set_interval(1.0, self.plans.tick)
+            self.set_interval(RUNNER_REFRESH, self.plans.read_runner)
             self.set_interval(self.settings.refresh, self.pipeline.fetch_all)
             self.set_interval(1.0, self.presenter.refresh_freshness)
-            self.set_interval(1.0, self.note_reverts)
+            self.set_interval(1.0, self.traffic.note_reverts)
         self.pipeline.fetch_all()
 
     def on_unmount(self) -> None:
@@ -216,7 +232,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         apply_events(self.state, self.connections, events)
         self.weight_log.observe(self.state.splits(), self.clock())
         self.presenter.refresh_all()
-        self.note_reverts()
+        self.traffic.note_reverts()
         if not self._initial_load_done:
             if self.pipeline.all_listed(self.state):
                 self.finish_initial_load()
@@ -307,7 +323,7 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         """Show the newly selected split and fetch its history."""
         self.presenter.refresh_detail()
         self.pipeline.fetch_history()
-        self.read_runner()
+        self.plans.read_runner()
 
     def watch_scope(self) -> None:
         """A new scope changes the rows and the backends whose metrics are fetched."""
@@ -367,7 +383,126 @@ class DashboardScreen(PlanActions, TrafficActions, Screen[None]):
         filter its own key is typed (the binding has priority over the input)."""
         if action == "filter" and self.focused is self.filter_input:
             return False
-        return self.check_control(action)
+        return self.traffic.check(action)
+
+    def current_split(self) -> Split | None:
+        """The split shown in the detail pane."""
+        return self.state.split(self.selected) if self.selected is not None else None
+
+    def owners_ready(self) -> bool:
+        """True when owners are known; otherwise say what is still loading and return False.
+
+        The key is not dimmed meanwhile (`check_action` would swallow it without a word).
+        """
+        loading = owners_loading(self.pipeline.watched, self.state, self.connections)
+        if loading:
+            self.notify(f"still loading {' and '.join(loading)}: the split's owner is not known "
+                        "yet, try again in a moment", severity="warning")
+        return not loading
+
+    def ask(self, dialog: Screen[AnswerT], answered: Callable[[AnswerT | None], None]) -> None:
+        """Show `dialog` over the dashboard; `answered` gets its result."""
+        self.app.push_screen(dialog, answered)
+
+    async def run_control(self, action: str) -> None:
+        """Run a control action from the palette, or say why it is unavailable."""
+        await self.traffic.run(action)
+
+    def action_shift_weight(self, direction: int) -> None:
+        """Shift the selected backend by one step (pending only)."""
+        self.traffic.shift_weight(direction)
+
+    def action_set_exact(self) -> None:
+        """Ask for an exact percentage for the selected backend."""
+        self.traffic.set_exact()
+
+    def action_next_backend(self) -> None:
+        """Select the next backend of the split for the weight keys."""
+        self.traffic.next_backend()
+
+    def action_apply_weights(self) -> None:
+        """Confirm and write the pending weights of the selected split."""
+        self.traffic.apply_weights()
+
+    def action_discard(self) -> None:
+        """Drop the pending weights; nothing is written."""
+        self.traffic.discard()
+
+    def action_undo(self) -> None:
+        """Confirm and write the weights from before the last applied change."""
+        self.traffic.undo()
+
+    def action_canary_to_zero(self) -> None:
+        """Incident button: canary to 0%, straight to the confirmation."""
+        self.traffic.canary_to_zero()
+
+    def action_mark_stable(self) -> None:
+        """Record the selected backend as stable, after a confirmation."""
+        self.traffic.mark_stable()
+
+    def action_pause_resume(self) -> None:
+        """Pause or resume the split's plan or owning controller (after a confirmation)."""
+        self.traffic.pause_resume()
+
+    def action_promote(self) -> None:
+        """Promote the canary, through its plan when it has one (after a confirmation)."""
+        self.traffic.promote()
+
+    def action_abort(self) -> None:
+        """Abort the canary, through its plan when it has one (after a confirmation)."""
+        self.traffic.abort()
+
+    def action_start_plan(self) -> None:
+        """Pick a plan file for the selected split, then confirm and record it."""
+        self.plans.start_plan()
+
+    def action_approve_plan(self) -> None:
+        """Approve the selected split's plan (after a confirmation)."""
+        self.plans.approve()
+
+    def on_weights_applied(self, message: WeightsApplied) -> None:
+        """A weight write came back."""
+        self.traffic.weights_applied(message)
+
+    def on_action_applied(self, message: ActionApplied) -> None:
+        """An owner action's writes came back."""
+        self.traffic.action_applied(message)
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        """A write (weights, owner action or plan) failed."""
+        self.traffic.write_failed(message)
+
+    def on_write_conflicted(self, message: WriteConflicted) -> None:
+        """A write met a newer version of its object."""
+        self.traffic.write_conflicted(message)
+
+    def on_gates_read(self, message: GatesRead) -> None:
+        """The load tester gates of a Flagger Canary were read."""
+        self.traffic.gates_read(message)
+
+    def on_plan_changed(self, message: PlanChanged) -> None:
+        """A plan change was written."""
+        self.plans.changed(message)
+
+    def on_plan_runner_read(self, message: PlanRunnerRead) -> None:
+        """The Lease of a plan's runner was read."""
+        self.plans.runner_read(message)
+
+    def on_weight_slider_changed(self, message: WeightSlider.Changed) -> None:
+        """A click or drag on a slider sets that backend's pending share."""
+        self.traffic.slider_changed(message)
+
+    def on_weight_slider_nudged(self, message: WeightSlider.Nudged) -> None:
+        """Arrow keys on a slider shift its backend by one step."""
+        self.traffic.slider_nudged(message)
+
+    def on_weight_slider_selected(self, message: WeightSlider.Selected) -> None:
+        """Focus or a click on a slider makes its backend the one the keys act on."""
+        self.traffic.slider_selected(message)
+
+    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        """Moving the backend table's cursor (when it has focus) selects that backend."""
+        self.traffic.backend_highlighted(message)
 
     def action_shift_service(self, namespace: str, service: str) -> None:
         """Shift a service's traffic onto fallbacks: pick them, then confirm the new split."""

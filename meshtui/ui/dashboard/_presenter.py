@@ -10,16 +10,17 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.widgets import Static
 
 from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
 from meshtui.model.health import SplitHealth, backend_role
+from meshtui.model.signals import CHARTED
 from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
 from meshtui.ui.views import (
-    CHART_METRICS,
     backend_rows,
     chart_series,
     current_figures,
@@ -31,7 +32,7 @@ from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
     from meshtui.model.split import Split
-    from meshtui.ui.screens.dashboard import DashboardScreen
+    from meshtui.ui.dashboard._screen import DashboardScreen
 
 
 class Presenter:
@@ -133,7 +134,7 @@ class Presenter:
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title
-            self.screen.query_one("#navigator-title").update(title)  # type: ignore[attr-defined]
+            self.screen.query_one("#navigator-title", Static).update(title)
 
     @property
     def disconnected(self) -> bool:
@@ -196,7 +197,7 @@ class Presenter:
         split = screen.state.split(screen.selected) if screen.selected is not None else None
         screen.detail.set_class(self.stale, "-stale")
         screen.detail.show_data_age(self.figures_age())
-        screen.sync_bindings()
+        screen.traffic.sync_bindings()
         if split is None:
             self._show_detail(None, self.overview())
             return
@@ -213,6 +214,9 @@ class Presenter:
             checks=self.checks(split),
             editor=screen.control.editor_view(split),
             coverage="" if self.window.full else self.window.label,
+            gates=screen.traffic.gates.get(split.ref),
+            runner=screen.plans.runners.get(split.ref, ""),
+            now=screen.clock(),
         ))
 
     def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:
@@ -247,7 +251,7 @@ class Presenter:
         return "ok", ""
 
     def charts(self, split: Split) -> dict[str, ChartView]:
-        """Series, span and weight-change markers for the three charts."""
+        """Series, span, weight-change markers and warn line of each charted signal."""
         history = self.screen.pipeline.history
         markers = tuple(self.screen.weight_changes.get(split.ref, ()))
         if history is None or history.ref != split.ref or history.window != self.screen.window:
@@ -255,19 +259,19 @@ class Presenter:
             start, series = end - WINDOW_SECONDS[self.screen.window], {}
         else:
             start, end, series = history.start, history.end, history.series
-        warn = self.screen.settings.success_warn * 100
+        policy = self.screen.policy
         owner_state = self.screen.state.owner_state(split)
         roles = {backend.name: backend_role(split, backend, owner_state)
                  for backend in split.backends}
         signals = self.screen.pipeline.signals
-        # Chosen once for the split, so a backend reads the same in all three legends.
+        # Chosen once for the split, so a backend reads the same in every legend.
         names = list(dict.fromkeys(backend.name for backend in split.backends))
         labels = dict(zip(names, legend_labels(names, roles), strict=True))
-        return {chart_id: ChartView(chart_series(split, series, field), start, end,
-                                    [m for m in markers if start <= m <= end],
-                                    warn if chart_id == "success" else None, roles,
-                                    current_figures(split, signals, field), labels)
-                for chart_id, field in CHART_METRICS.items()}
+        return {spec.column: ChartView(chart_series(split, series, spec.field), start, end,
+                                       [m for m in markers if start <= m <= end],
+                                       getattr(policy, spec.warn) * spec.scale if spec.warn else None,
+                                       roles, current_figures(split, signals, spec.field), labels)
+                for spec in CHARTED}
 
     def judge_shares(self, split: Split) -> bool:
         """Whether observed shares are judged: a full window of data since the last change."""

@@ -22,7 +22,7 @@ from meshtui.ui.views import scoped
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
     from meshtui.model.split import Split
-    from meshtui.ui.screens.dashboard import DashboardScreen
+    from meshtui.ui.dashboard._screen import DashboardScreen
 
 HISTORY_POINTS = 40
 """Points per series in a chart, whatever the window."""
@@ -125,6 +125,12 @@ class MetricsPipeline:
             if self._stopped.is_set():
                 watch_set.stop()
             return
+
+    @property
+    def watched(self) -> tuple[str, ...]:
+        """The resource keys the watch covers (none until it has started)."""
+        watch_set = self._watch_set
+        return tuple(watch_set.resources) if watch_set is not None else ()
 
     def all_listed(self, state: Any) -> bool:
         """True once every watched resource type has delivered its first full list."""
