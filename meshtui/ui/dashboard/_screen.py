@@ -111,6 +111,7 @@ class DashboardScreen(Screen[None]):
     | s | Mark the selected backend as stable. |
     | p / P / A | Pause or resume / promote / abort the plan or through the owner (confirmed). |
     | R / v | Start a plan on the split / approve its pause (confirmed). |
+    | [ / ] | The previous / next rule of the split: the weight keys and sliders act on it. |
     | E | End shift: delete the selected split (confirmed). |
     """
 
@@ -419,6 +420,10 @@ class DashboardScreen(Screen[None]):
     def action_next_backend(self) -> None:
         """Select the next backend of the split for the weight keys."""
         self.traffic.next_backend()
+
+    def action_choose_rule(self, step: int) -> None:
+        """Move the weight keys to the next (1) or previous (-1) rule of the split."""
+        self.traffic.choose_rule(step)
 
     def action_apply_weights(self) -> None:
         """Confirm and write the pending weights of the selected split."""
