@@ -8,7 +8,7 @@ The objects themselves are built in `meshtui.model.shift`; the write goes throug
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from meshtui.model._fields import as_dict, as_int, as_list, as_str, metadata
 from meshtui.model.shift import (
@@ -54,7 +54,7 @@ def existing_splits(client: MeshClient, namespace: str, service: str) -> list[Sp
     return [s for s in client.list_splits(namespace) if s.service == service]
 
 
-def _ports(services: list[dict]) -> dict[str, tuple[int, ...]]:
+def _ports(services: list[dict[str, Any]]) -> dict[str, tuple[int, ...]]:
     ports: dict[str, tuple[int, ...]] = {}
     for svc in services:
         numbers = (as_int(as_dict(p).get("port")) for p in as_list(as_dict(svc.get("spec"))

@@ -221,7 +221,7 @@ def _message(data: bytes, name: str, depth: int) -> dict[str, Any]:
             continue
         key, kind, repeated = spec
         if kind.startswith("map:"):
-            entry = dict((n, (w, r)) for n, w, r in _fields(raw if wire == 2 else b""))
+            entry = {n: (w, r) for n, w, r in _fields(raw if wire == 2 else b"")}
             if 1 not in entry:
                 continue
             map_key = _scalar("string", *entry[1])
