@@ -131,3 +131,23 @@ async def test_read_only_offers_no_shift(make_control_app: Callable, mesh: Any) 
         assert not isinstance(app.screen, (ShiftPicker, ConfirmDialog))
         assert sum("unavailable (read-only mode)" in m for m in _said(app)) == 2
     assert mutating_requests(mesh) == []
+
+
+async def test_a_split_made_while_the_dialog_was_open_wins(make_control_app: Callable,
+                                                           mesh: Any) -> None:
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        await _shift_web_svc(pilot, app, screen)
+        mesh.store.create({"apiVersion": POLICY, "kind": "HTTPRoute",
+                           "metadata": {"name": "someone-else", "namespace": "emojivoto"},
+                           "spec": {"parentRefs": [{"group": "core", "kind": "Service",
+                                                    "name": "web-svc"}],
+                                    "rules": [{"backendRefs": [{"name": "web-svc", "port": 80,
+                                                                "weight": 1}]}]}})
+        before = len(mutating_requests(mesh))
+        await pilot.press(*"incident", "enter")
+        await settle(pilot, lambda: any("got a split while the dialog was open" in m
+                                        for m in _said(app)), message="the refusal")
+    assert len(mutating_requests(mesh)) == before
+    assert _stored_shift(mesh) is None

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from meshtui.kube.errors import KubeError
-from meshtui.kube.shift import plan_shift
+from meshtui.kube.shift import existing_splits, plan_shift
 from meshtui.model.kubetime import rfc3339
 from meshtui.model.ownership import CONTROLLER_NAMES
 from meshtui.model.rules import split_rules
@@ -197,6 +197,13 @@ class ShiftActions:
     def _write_shift(self, request: ShiftRequest) -> None:
         planned = shift_write(request)
         try:
+            # The dialog may have stood open a while: a split made meanwhile wins.
+            existing = existing_splits(self.client, request.namespace, request.service)
+            if existing:
+                self.host.post_message(ShiftFailed(
+                    f"shift refused: {request.service} got a split while the dialog was open "
+                    f"({existing[0].ref}); nothing written"))
+                return
             result = self.control.writer.write(planned, "shift")
         except KubeError as error:
             self.host.post_message(ShiftFailed(f"shift: {error.message}"))
