@@ -82,8 +82,11 @@ class ConfirmDialog(GuardedModal[bool]):
         with Vertical(id="confirm-dialog"):
             # Titles, lines and warnings name splits and backends: data, drawn literally.
             yield Static(literal(c.title, "bold", limit=MESSAGE_LIMIT), id="confirm-title")
-            yield Static(Text("\n").join(literal(line, limit=MESSAGE_LIMIT) for line in c.lines),
-                         id="confirm-lines")
+            lines = Static(Text("\n").join(literal(line, limit=MESSAGE_LIMIT) for line in c.lines),
+                           id="confirm-lines")
+            # A whole object to create can be long: it scrolls, the reason and buttons stay.
+            lines.set_class(c.reason is not None, "-object")
+            yield lines
             if c.warnings:
                 yield Static(Text("\n").join(Text.assemble("⚠ ", literal(w, limit=MESSAGE_LIMIT))
                                              for w in c.warnings), id="confirm-warnings")
