@@ -6,7 +6,7 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from importlib import metadata
 from typing import Any
 
@@ -52,7 +52,7 @@ def _tool_version(argv: list[str]) -> str:
 def describe() -> dict[str, Any]:
     """Cores, CPU model, memory, OS, Python, Textual, kubectl and Prometheus versions, and the date."""
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
         "cpu": _cpu_model(),
         "memory_gib": _memory_gib(),

@@ -103,7 +103,8 @@ def measure_queries(profile: Profile, prometheus_url: str, workdir: Path) -> Mea
     return Measure("queries_per_refresh", tuple(float(c) for c in counts), "queries",
                    "the same at every size", len(set(counts)) == 1 and len(counts) == len(profile.query_sizes),
                    note="one refresh ('r'): the signals fetch of every backend in view plus the "
-                        "selected split's history, keyed by backends in view; each size on its own emulator", by_size=by_size)
+                        "selected split's history, keyed by backends in view; each size on its own "
+                        "emulator", by_size=by_size)
 
 
 async def _refreshes(client: Any, source: TimedSource, profile: Profile, splits: int) -> tuple[list[float], int]:
@@ -113,7 +114,7 @@ async def _refreshes(client: Any, source: TimedSource, profile: Profile, splits:
         await wait_until(lambda: pipeline.snapshot is not None and pipeline.idle, message="first fetch")
         for _ in range(profile.refresh_samples):
             answers = len(source.answers)
-            probe.arm(lambda: len(source.answers) > answers
+            probe.arm(lambda answers=answers: len(source.answers) > answers
                       and pipeline.snapshot is source.answers[answers][1])
             pipeline.fetch_metrics()
             shown = await probe.wait()

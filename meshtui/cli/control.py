@@ -15,7 +15,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from meshtui.cli.options import Parser, add_request_timeout
+from meshtui.cli.options import (
+    Parser,
+    add_kube_options,
+    add_output_option,
+    add_write_options,
+    option,
+)
 from meshtui.kube.targets import owner_state, parse_target, resolve_split
 from meshtui.model.text import MAX_NAME_LENGTH, visible
 from meshtui.model.weight_writes import weights_from_assignments
@@ -36,48 +42,21 @@ class ControlError(Exception):
     """A request the command line refuses: a bad option value, or an owner the write would fight."""
 
 
-def _has(parent: argparse.ArgumentParser | None, option: str) -> bool:
-    return parent is not None and option in parent._option_string_actions  # noqa: SLF001
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    """Options every control command takes: where, whether it may write, and how it prints."""
+    add_kube_options(parser, all_namespaces=False)
+    add_write_options(parser)
+    add_output_option(parser)
 
 
-def _add_common(parser: argparse.ArgumentParser, parent: argparse.ArgumentParser | None,
-                *, namespaced: bool = True, writes: bool = True) -> None:
-    """Options every control command takes, unless the shared parent already defines them.
-
-    Defaults are SUPPRESS so a value given before the subcommand (``meshtui --read-only weight``)
-    is not overwritten by the subparser's default.
-    """
-    quiet = argparse.SUPPRESS
-    if not _has(parent, "--kubeconfig"):
-        parser.add_argument("--kubeconfig", metavar="PATH", default=quiet,
-                            help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
-    if not _has(parent, "--context"):
-        parser.add_argument("--context", metavar="NAME", default=quiet, help="kubeconfig context")
-    if not _has(parent, "--request-timeout"):
-        add_request_timeout(parser)
-    if namespaced and not _has(parent, "--namespace"):
-        parser.add_argument("-n", "--namespace", metavar="NS", default=quiet,
-                            help="namespace (default: the context's namespace)")
-    if not _has(parent, "--read-only"):
-        parser.add_argument("--read-only", action="store_true", default=quiet,
-                            help="never write: every write is refused and audited")
-    if writes:
-        parser.add_argument("--dry-run", action="store_true", default=False,
-                            help="send writes with dryRun=All: nothing is stored")
-    parser.add_argument("-o", "--output", choices=("text", "json"), default="text")
-
-
-def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser | None = None) -> None:
+def add_parsers(subparsers: Any) -> None:
     """Add ``weight``, ``pause``, ``resume``, ``promote``, ``abort`` and ``audit``.
 
     Args:
         subparsers: What ``ArgumentParser.add_subparsers()`` returned.
-        common_parent: A parent parser whose options every subcommand shares (kubeconfig,
-            context...); options it defines are not added again.
     """
-    parents = [common_parent] if common_parent is not None else []
     weight = subparsers.add_parser(
-        "weight", parents=parents, help="set the weights of a TrafficSplit or HTTPRoute",
+        "weight", help="set the weights of a TrafficSplit or HTTPRoute",
         description="Set percentages: BACKEND=PERCENT for each backend named; backends not "
                     "named share the rest in proportion to their current shares.")
     weight.add_argument("target", metavar="KIND/NAME",
@@ -87,29 +66,24 @@ def add_parsers(subparsers: Any, common_parent: argparse.ArgumentParser | None =
     weight.add_argument("--force", action="store_true",
                         help="write even though Flagger or Argo Rollouts owns the split (it sets "
                              "the weights back)")
-    _add_common(weight, common_parent)
+    _add_common(weight)
     weight.set_defaults(control="weight")
     for name, text in (("pause", "pause the canary's progressive plan"),
                        ("resume", "resume a paused canary"),
                        ("promote", "promote the canary (a step, or --full)"),
                        ("abort", "abort the canary: all traffic back to stable")):
-        action = subparsers.add_parser(name, parents=parents, help=text)
+        action = subparsers.add_parser(name, help=text)
         action.add_argument("target", metavar="KIND/NAME",
                             help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
         if name == "promote":
             action.add_argument("--full", action="store_true",
                                 help="skip every remaining step (Argo Rollouts)")
-        _add_common(action, common_parent)
+        _add_common(action)
         action.set_defaults(control=name)
-    audit = subparsers.add_parser("audit", parents=parents, help="print the audit log of writes")
+    audit = subparsers.add_parser("audit", help="print the audit log of writes")
     audit.add_argument("--tail", type=int, default=None, metavar="N", help="only the last N")
-    audit.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    add_output_option(audit)
     audit.set_defaults(control="audit")
-
-
-def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
-    value = getattr(args, name, default)
-    return default if value is None else value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -144,7 +118,7 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
     cluster = cluster_from_args(args)
     try:
         writer = build_writer(args, cluster)
-        namespace = _opt(args, "namespace") or cluster.namespace
+        namespace = option(args, "namespace") or cluster.namespace
         split = resolve_split(MeshClient(cluster), namespace, *target)
         if getattr(args, "control", "") == "weight":
             return command(args, split, writer, assignments, MeshClient(cluster))
@@ -154,7 +128,7 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> None:
-    if _opt(args, "output") == "json":
+    if option(args, "output") == "json":
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
@@ -247,7 +221,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     records = read_audit()
     if tail is not None:
         records = records[-tail:] if tail else []
-    if _opt(args, "output") == "json":
+    if option(args, "output") == "json":
         json.dump(records, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0

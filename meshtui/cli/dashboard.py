@@ -9,7 +9,7 @@ from meshtui.model.windows import WINDOWS
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    """Add the dashboard's options (Prometheus, refresh, window, read-only, dry run)."""
+    """Add the dashboard's options (Prometheus, refresh, window)."""
     dash = parser.add_argument_group("dashboard")
     dash.add_argument("--prometheus-url", metavar="URL",
                       help="Prometheus URL (default: linkerd-viz's Prometheus via the API proxy)")
@@ -32,9 +32,6 @@ def add_options(parser: argparse.ArgumentParser) -> None:
                       help="metrics refresh interval")
     dash.add_argument("--window", choices=WINDOWS, default=None,
                       help="metrics window (default 1m)")
-    dash.add_argument("--read-only", action="store_true", help="never write to the cluster")
-    dash.add_argument("--dry-run", action="store_true",
-                      help="send writes as server-side dry runs: preview, nothing is changed")
 
 
 def add_parsers(subparsers: Any) -> None:

@@ -14,7 +14,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from meshtui.cli.options import Parser, UsageError, add_kube_options, check_options
+from meshtui.cli.options import (
+    Parser,
+    UsageError,
+    add_kube_options,
+    add_write_options,
+    check_options,
+)
 
 if TYPE_CHECKING:
     from meshtui.cli.dashboard import Launcher
@@ -31,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal dashboard for Linkerd canaries: traffic splits, live golden "
                     "signals and weight control.")
     add_kube_options(parser, suppress=False)
+    add_write_options(parser, suppress=False)
     dashboard.add_options(parser)
     parser.set_defaults(command=None)
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli.options import add_kube_options
+from meshtui.cli.options import add_kube_options, add_output_option
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -17,8 +17,8 @@ def add_parsers(subparsers: Any) -> None:
     get_sub = get.add_subparsers(dest="what", metavar="WHAT", required=True)
     splits = get_sub.add_parser("splits", aliases=["split", "ts"],
                                 help="TrafficSplits and HTTPRoutes with their weights")
-    add_kube_options(splits, suppress=True)
-    splits.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    add_kube_options(splits)
+    add_output_option(splits)
 
 
 def _namespace(args: argparse.Namespace, default: str) -> str | None:

@@ -60,11 +60,19 @@ def add_request_timeout(parser: argparse.ArgumentParser, *, suppress: bool = Tru
              f"{DEFAULT_REQUEST_TIMEOUT:g}s; 0 waits forever)")
 
 
-def add_kube_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """Add kubectl's connection and namespace options.
+def add_kube_options(parser: argparse.ArgumentParser, *, suppress: bool = True,
+                     namespaced: bool = True, all_namespaces: bool = True) -> None:
+    """Add kubectl's connection and namespace options: the one declaration every command uses.
 
-    The subcommands add them with SUPPRESS defaults, so ``meshtui --context x get splits`` and
-    ``meshtui get splits --context x`` both work (a subparser default would overwrite the first).
+    Subcommands add them with SUPPRESS defaults (the default), so ``meshtui --context x get
+    splits`` and ``meshtui get splits --context x`` both work: a subparser's default would
+    overwrite the value given before the subcommand.
+
+    Args:
+        parser: The parser (or group) to add them to.
+        suppress: False for the top-level parser, which holds the defaults.
+        namespaced: Add ``-n/--namespace``.
+        all_namespaces: Add ``-A/--all-namespaces``.
     """
     default: Any = argparse.SUPPRESS if suppress else None
     parser.add_argument("--kubeconfig", metavar="PATH", default=default,
@@ -72,11 +80,52 @@ def add_kube_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None
     parser.add_argument("--context", metavar="NAME", default=default,
                         help="kubeconfig context (default: the current context)")
     add_request_timeout(parser, suppress=suppress)
-    parser.add_argument("-n", "--namespace", metavar="NS", default=default,
-                        help="namespace (default: the context's namespace)")
-    parser.add_argument("-A", "--all-namespaces", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="all namespaces")
+    if namespaced:
+        parser.add_argument("-n", "--namespace", metavar="NS", default=default,
+                            help="namespace (default: the context's namespace)")
+    if all_namespaces:
+        parser.add_argument("-A", "--all-namespaces", action="store_true",
+                            default=argparse.SUPPRESS if suppress else False,
+                            help="all namespaces")
+
+
+def add_write_options(parser: argparse.ArgumentParser, *, suppress: bool = True,
+                      dry_run: bool = True) -> None:
+    """Add ``--read-only`` and (with `dry_run`) ``--dry-run``, for every command that writes.
+
+    SUPPRESS defaults keep ``meshtui --dry-run weight ...`` a dry run: a subparser default of
+    False would overwrite the flag given before the subcommand and send a real write.
+    """
+    default: Any = argparse.SUPPRESS if suppress else False
+    parser.add_argument("--read-only", action="store_true", default=default,
+                        help="never write: every write is refused and audited")
+    if dry_run:
+        parser.add_argument("--dry-run", action="store_true", default=default,
+                            help="send writes as server-side dry runs (dryRun=All): preview, "
+                                 "nothing is stored")
+
+
+OUTPUTS = ("table", "json")
+"""What ``-o/--output`` accepts on every command that prints results."""
+
+
+def _output(text: str) -> str:
+    # "text" was the name of the table output of some commands before every command said "table".
+    return "table" if text == "text" else text
+
+
+def add_output_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``-o/--output table|json`` (JSON: whole values, RFC 3339 times, rules from 1)."""
+    parser.add_argument("-o", "--output", choices=OUTPUTS, type=_output, default="table",
+                        help="table (default) or json")
+
+
+def option(args: argparse.Namespace, name: str, default: Any = None) -> Any:
+    """The value of option `name`, or `default` when it is unset: a verb run on its own
+    (``python -m meshtui.rollout``) has no top-level parser to give its SUPPRESSed options a
+    default."""
+    value = getattr(args, name, default)
+    return default if value is None else value
 
 
 def check_options(args: argparse.Namespace) -> None:

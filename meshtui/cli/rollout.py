@@ -16,7 +16,16 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from meshtui.cli.options import Parser, UsageError, add_request_timeout, check_url, number_in
+from meshtui.cli.options import (
+    Parser,
+    UsageError,
+    add_kube_options,
+    add_output_option,
+    add_write_options,
+    check_url,
+    number_in,
+    option,
+)
 from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
@@ -28,16 +37,9 @@ MAX_RETRIES = 5
 
 
 def _common(parser: argparse.ArgumentParser, *, all_namespaces: bool = False) -> None:
-    quiet = argparse.SUPPRESS
-    parser.add_argument("--kubeconfig", metavar="PATH", default=quiet, help="kubeconfig file")
-    parser.add_argument("--context", metavar="NAME", default=quiet, help="kubeconfig context")
-    add_request_timeout(parser)
-    parser.add_argument("-n", "--namespace", metavar="NS", default=quiet, help="namespace")
-    if all_namespaces:
-        parser.add_argument("-A", "--all-namespaces", action="store_true", default=quiet,
-                            help="every namespace")
-    parser.add_argument("--read-only", action="store_true", default=quiet,
-                        help="never write: every write is refused and audited")
+    add_kube_options(parser, all_namespaces=all_namespaces)
+    add_write_options(parser, dry_run=False)
+    add_output_option(parser)
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -52,7 +54,6 @@ def add_parsers(subparsers: Any) -> None:
     _common(start)
     status = sub.add_parser("status", help="show plans and their progress")
     status.add_argument("target", metavar="KIND/NAME", nargs="?", help="one split (default all)")
-    status.add_argument("-o", "--output", choices=("text", "json"), default="text")
     _common(status, all_namespaces=True)
     for name, text in (("approve", "approve the pause waiting for approval"),
                        ("pause", "pause the plan"), ("resume", "resume a paused plan"),
@@ -81,11 +82,6 @@ def add_parsers(subparsers: Any) -> None:
     runner.add_argument("--max-ticks", type=number_in(1, 10**9, integer=True), default=None,
                         help="stop after N ticks")
     rollout.set_defaults(command="rollout")
-
-
-def _opt(args: argparse.Namespace, name: str, default: Any = None) -> Any:
-    value = getattr(args, name, default)
-    return default if value is None else value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,8 +118,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     cluster = cluster_from_args(args)
     try:
         client = MeshClient(cluster)
-        namespace = _opt(args, "namespace") or cluster.namespace
-        if _opt(args, "all_namespaces"):
+        namespace = option(args, "namespace") or cluster.namespace
+        if option(args, "all_namespaces"):
             namespace = None
         if command == "status":
             return _cmd_status(args, client, namespace)
@@ -157,16 +153,16 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
         if command == "start":
             transition = _start(split, state, plan, args.replace, who, now)
             if transition is None:
-                say(f"{split.ref}: plan {plan.hash} is already running")
-                return 0
+                return _changed(args, split, split, f"{split.ref}: plan {plan.hash} is already "
+                                "running")
         elif state is None:
             raise RolloutError(tracked.error or f"{split.ref} has no meshtui plan "
                                f"(start one with meshtui rollout start)")
         else:
             transition = _action(command, state, split, args, who, now)
         if transition.state is state:
-            say(f"{split.ref}: nothing to do ({state.phase if state else 'no plan'})")
-            return 0
+            return _changed(args, split, split, f"{split.ref}: nothing to do "
+                            f"({state.phase if state else 'no plan'})")
         try:
             written = write_transition(writer, split, state, transition, f"rollout-{command}")
         except Conflict:
@@ -174,10 +170,25 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
                 raise
             continue
         status = plan_status(written)
-        say(f"{split.ref}: {status.phase if status else '?'}: "
-            f"{visible(status.message, MESSAGE_LIMIT) if status else ''}")
-        return 0
+        return _changed(args, split, written, f"{split.ref}: {status.phase if status else '?'}: "
+                        f"{visible(status.message, MESSAGE_LIMIT) if status else ''}")
     raise PlanStateError("unreachable")
+
+
+def _changed(args: argparse.Namespace, before: Any, after: Any, line: str) -> int:
+    """Print what a change verb did: `line`, or with ``-o json`` the plan's status after it."""
+    from meshtui.rollout.status import plan_status
+
+    if args.output != "json":
+        say(line)
+        return 0
+    status = plan_status(after)
+    json.dump({"object": str(after.ref), "action": args.rollout_command,
+               "changed": after is not before,
+               "status": status.to_json() if status is not None else None},
+              sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
 
 
 def _start(split: Any, state: Any, plan: Any, replace: bool, who: str, now: float) -> Any:
@@ -270,10 +281,21 @@ def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str 
         signal.signal(signum, lambda *_: stop.set())
     runner = Runner(client, writer, source, namespace=namespace, identity=args.identity,
                     lease_duration=args.lease_duration, speed=args.speed,
-                    log=lambda line: say(line, flush=True))
-    say(f"runner {runner.identity} driving plans in {namespace or 'all namespaces'}", flush=True)
+                    log=lambda line: _log(args.output, line))
+    _log(args.output, f"runner {runner.identity} driving plans in {namespace or 'all namespaces'}")
     runner.run(stop, interval=args.interval, max_ticks=args.max_ticks)
     return 0
+
+
+def _log(output: str, line: str) -> None:
+    """One line of the runner's log; with ``-o json`` one JSON object a line, with its time."""
+    if output == "json":
+        from meshtui.model.kubetime import rfc3339
+
+        sys.stdout.write(json.dumps({"time": rfc3339(time.time()), "message": line}) + "\n")
+        sys.stdout.flush()
+    else:
+        say(line, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from typing import Any
 
-from meshtui.cli.options import UsageError
+from meshtui.cli.options import UsageError, add_output_option
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -22,6 +23,7 @@ def add_parsers(subparsers: Any) -> None:
     sim.add_argument("--seed", type=int, default=None, help="random seed")
     sim.add_argument("--no-prometheus", action="store_true",
                      help="do not start a real Prometheus even when one is installed")
+    add_output_option(sim)
 
 
 def _port(text: str) -> int:
@@ -32,6 +34,23 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"port out of range: {value}")
     return value
+
+
+def _print_addresses(output: str, mesh: Any, prometheus: Any, path: str) -> None:
+    """Say where the simulated mesh listens: lines, or one JSON object a script can read."""
+    if output == "json":
+        json.dump({"apiServer": mesh.api_url, "metrics": mesh.metrics_url,
+                   "prometheus": prometheus.url if prometheus is not None else None,
+                   "kubeconfig": path}, sys.stdout)
+        print(flush=True)
+        return
+    print(f"API server:  {mesh.api_url}")
+    print(f"Metrics:     {mesh.metrics_url}")
+    if prometheus is not None:
+        print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
+              "API server's service proxy)")
+    print(f"Kubeconfig:  {path}")
+    print(f"Try:         kubectl --kubeconfig {path} get trafficsplits -A", flush=True)
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -72,13 +91,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
             tmpdir = tempfile.mkdtemp(prefix="meshtui-sim-")
             path = os.path.join(tmpdir, "kubeconfig")
         mesh.write_kubeconfig(path)
-        print(f"API server:  {mesh.api_url}")
-        print(f"Metrics:     {mesh.metrics_url}")
-        if prometheus is not None:
-            print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
-                  "API server's service proxy)")
-        print(f"Kubeconfig:  {path}")
-        print(f"Try:         kubectl --kubeconfig {path} get trafficsplits -A", flush=True)
+        _print_addresses(args.output, mesh, prometheus, path)
         # A bounded wait keeps the main thread responsive to signals on every platform.
         while not stop.wait(0.5):
             pass

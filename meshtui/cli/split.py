@@ -12,8 +12,9 @@ import sys
 import time
 from typing import Any
 
-from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, error, say
+from meshtui.cli.options import add_kube_options, add_output_option, add_write_options, option
 from meshtui.model.text import visible
+from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, error, say
 
 __all__ = ["COMMANDS", "add_parsers", "run"]
 
@@ -27,10 +28,10 @@ def add_parsers(subparsers: Any) -> None:
     Args:
         subparsers: What ``ArgumentParser.add_subparsers()`` returned.
     """
-    from meshtui.cli.control import _add_common
-
     def add_common(parser: argparse.ArgumentParser) -> None:
-        _add_common(parser, None)
+        add_kube_options(parser, all_namespaces=False)
+        add_write_options(parser)
+        add_output_option(parser)
 
     split = subparsers.add_parser("split", help="create or end an incident shift of a service")
     verbs = split.add_subparsers(dest="split_verb", metavar="VERB", required=True)
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
             writer = build_writer(args, cluster, getattr(args, "settings", None))
             client = MeshClient(cluster)
-            namespace = getattr(args, "namespace", None) or cluster.namespace
+            namespace = option(args, "namespace") or cluster.namespace
             if target is None:
                 return _create(args, client, writer, namespace, assignments)
             return _delete(args, client, writer, namespace, target)
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> None:
-    if getattr(args, "output", None) == "json":
+    if option(args, "output") == "json":
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
@@ -110,7 +111,7 @@ def _create(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
     planned = shift_write(request)
     result = writer.write(planned, "shift")
     obj = result.obj or planned.patch
-    data = {"object": str(planned.target), "kind": planned.target.kind,
+    data = {"object": str(planned.target), "kind": request.kind.kind,
             "apiVersion": obj.get("apiVersion"), "namespace": namespace,
             "name": request.name, "service": request.service, "dryRun": result.dry_run,
             "backends": {b.service: b.percent for b in request.backends},

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from meshtui.model.kubetime import rfc3339
 
 __all__ = ["RESULTS", "AuditLog", "default_audit_path", "read_audit"]
 
@@ -52,7 +54,7 @@ class AuditLog:
             self._secrets.append(secret)
 
     def record(self, *, context: str, identity: str | None, verb: str, obj: dict[str, Any],
-               action: str, before: Any, after: Any, result: str, message: str = "") -> dict:
+               action: str, before: Any, after: Any, result: str, message: str = "") -> dict[str, Any]:
         """Append one record and return it as written.
 
         Args:
@@ -73,7 +75,7 @@ class AuditLog:
         if result not in RESULTS:
             raise ValueError(f"unknown audit result {result!r}")
         record = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": rfc3339(time.time()),
             "context": context,
             "identity": identity,
             "verb": verb,
@@ -99,7 +101,8 @@ class AuditLog:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-        return json.loads(line)
+        written: dict[str, Any] = json.loads(line)
+        return written
 
 
 def _private_directory(path: Path, *, own: bool) -> None:
@@ -117,7 +120,7 @@ def _private_directory(path: Path, *, own: bool) -> None:
     os.chmod(path, 0o700)
 
 
-def read_audit(path: str | Path | None = None) -> list[dict]:
+def read_audit(path: str | Path | None = None) -> list[dict[str, Any]]:
     """Read every record of an audit log, oldest first.
 
     A line that is not a JSON object (a write torn by a crash) is skipped. A missing file is an

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import threading
 import time
 from collections.abc import Iterable
@@ -17,6 +18,9 @@ from meshtui.kube.watch import ResourceWatcher, Sink, WatchSet
 if TYPE_CHECKING:
     from meshtui.kube.config import Cluster
     from meshtui.model.split import Split
+
+Objects = list[dict[str, Any]]
+"""Objects as the API server gave them (decoded JSON)."""
 
 PAGE_SIZE = 500
 MAX_PAGES = 1000
@@ -38,7 +42,7 @@ class MeshClient:
         self._served: dict[str, ServedResource] | None = None
         self._partial: dict[str, ServedResource | None] = {}
         """Keys found by a narrower discovery (`served_for`), None for unserved ones."""
-        self._prefetched: dict[tuple[str, str | None], tuple[float, Future]] = {}
+        self._prefetched: dict[tuple[str, str | None], tuple[float, Future[tuple[Objects, str]]]] = {}
         """Lists started by `prefetch`, by (resource key, namespace), with their start time."""
         self._lock = threading.Lock()
 
@@ -83,7 +87,7 @@ class MeshClient:
         resource_type(resource)
         return self.discover().get(resource)
 
-    def list(self, resource: str, namespace: str | None = None) -> tuple[list[dict], str]:
+    def list(self, resource: str, namespace: str | None = None) -> tuple[Objects, str]:
         """List one resource type.
 
         Args:
@@ -101,9 +105,9 @@ class MeshClient:
             return [], ""
         return self._list_served(served, namespace)
 
-    def _list_served(self, served: ServedResource, namespace: str | None) -> tuple[list[dict], str]:
+    def _list_served(self, served: ServedResource, namespace: str | None) -> tuple[Objects, str]:
         """List a served resource, following ``continue`` tokens (bounded)."""
-        items: list[dict] = []
+        items: Objects = []
         rv = ""
         token = ""
         ns = namespace if served.type.namespaced else None
@@ -120,12 +124,12 @@ class MeshClient:
                 token = meta.get("continue") or ""
                 if not token:
                     break
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             raise translate(exc, verb="list", resource=served.key,
                             server=self.cluster.server) from None
         return items, rv
 
-    def list_splits(self, namespace: str | None = None) -> list[Split]:
+    def list_splits(self, namespace: str | None = None) -> builtins.list[Split]:
         """List every traffic split: TrafficSplits and HTTPRoutes of both groups.
 
         Args:
@@ -139,7 +143,7 @@ class MeshClient:
 
         served = self.served_for(SPLIT_KEYS)
         kinds = [served[key] for key in SPLIT_KEYS if key in served]
-        splits = []
+        splits: builtins.list[Split] = []
         # The lists are independent: the server answers one while this thread parses another.
         with ThreadPoolExecutor(max(1, len(kinds)), thread_name_prefix="meshtui-list") as pool:
             futures = [pool.submit(self._list_served, s, namespace) for s in kinds]
@@ -148,7 +152,7 @@ class MeshClient:
                 splits.extend(parse_split(o) for o in objects if is_split_object(o))
         return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
 
-    def prefetch(self, namespace: str | None, resources: list[str] | None = None) -> None:
+    def prefetch(self, namespace: str | None, resources: builtins.list[str] | None = None) -> None:
         """Start listing what `watch` will list, so the lists arrive while the caller does
         other work (the dashboard imports and builds its UI meanwhile).
 
@@ -176,7 +180,7 @@ class MeshClient:
         pool.shutdown(wait=False)
 
     def _first_list(self, served: ServedResource, namespace: str | None
-                    ) -> tuple[list[dict], str]:
+                    ) -> tuple[Objects, str]:
         """List `served`, using (once) a fresh prefetched list of it when there is one."""
         with self._lock:
             entry = self._prefetched.pop((served.key, namespace), None)
@@ -188,7 +192,7 @@ class MeshClient:
         return self._list_served(served, namespace)
 
     def watch(self, namespace: str | None, sink: Sink,
-              resources: list[str] | None = None) -> WatchSet:
+              resources: builtins.list[str] | None = None) -> WatchSet:
         """Start one list-and-watch thread per served resource type.
 
         Args:
@@ -211,7 +215,7 @@ class MeshClient:
             watcher.start()
         return WatchSet(watchers)
 
-    def get(self, resource: str, namespace: str | None, name: str) -> dict:
+    def get(self, resource: str, namespace: str | None, name: str) -> dict[str, Any]:
         """Read one object.
 
         Raises:
@@ -225,7 +229,7 @@ class MeshClient:
             raise NotFound(f"{resource} is not served by this cluster")
         try:
             obj = request_json(self.cluster.api_client, "GET", f"{served.path(namespace)}/{name}")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             raise translate(exc, verb="get", resource=resource, name=name,
                             server=self.cluster.server) from None
         return with_type(obj, served.type.kind, served.api_version)

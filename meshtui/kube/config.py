@@ -142,7 +142,7 @@ def kubeconfig_paths(kubeconfig: str | None = None) -> list[str]:
     return found
 
 
-def _read(path: str) -> dict:
+def _read(path: str) -> dict[str, Any]:
     """Read and sanity-check one kubeconfig file."""
     try:
         with open(path, encoding="utf-8") as handle:
@@ -195,11 +195,11 @@ _STRING_FIELDS = {"cluster": ("server", "certificate-authority", "tls-server-nam
 
 
 def _shape(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string"}.get(type(value),
-                                                                   type(value).__name__)
+    names: dict[type, str] = {dict: "a mapping", list: "a list", str: "a string"}
+    return names.get(type(value), type(value).__name__)
 
 
-def _merge(paths: list[str]) -> tuple[dict, list[dict]]:
+def _merge(paths: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Merge files the kubectl way; return the merged view and each file's data."""
     files = [_read(p) for p in paths]
     merged: dict[str, Any] = {"clusters": [], "contexts": [], "users": [], "current-context": ""}

@@ -21,7 +21,7 @@ MAX_PARALLEL = 8
 """Concurrent discovery requests at most: one per group-version, and meshtui reads few groups."""
 
 
-def _served_versions(groups: list[dict], group: str) -> list[str]:
+def _served_versions(groups: list[dict[str, Any]], group: str) -> list[str]:
     """Versions the server serves for a group, its preferred version first."""
     for entry in groups:
         if entry.get("name") != group:
@@ -32,7 +32,7 @@ def _served_versions(groups: list[dict], group: str) -> list[str]:
     return []
 
 
-def _candidates(rtype: ResourceType, groups: list[dict]) -> list[str]:
+def _candidates(rtype: ResourceType, groups: list[dict[str, Any]]) -> list[str]:
     """The versions `_pick` tries for a resource type, in order."""
     served = _served_versions(groups, rtype.group)
     return [v for v in rtype.read_first if v in served] + served
@@ -60,7 +60,7 @@ class _Listings:
         try:
             body = request_json(self.api_client, "GET", f"/apis/{group_version}")
             names: set[str] | None = {r.get("name") for r in body.get("resources") or []}
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             error = translate(exc, verb="discover", resource=group_version, server=self.server)
             if not isinstance(error, NotFound):
                 raise error from None
@@ -78,7 +78,7 @@ class _Listings:
         with ThreadPoolExecutor(min(MAX_PARALLEL, len(group_versions)),
                                 thread_name_prefix="meshtui-discovery") as pool:
             futures = [pool.submit(self.fetch, gv) for gv in group_versions]
-        errors = [f.exception() for f in futures if f.exception() is not None]
+        errors = [error for f in futures if (error := f.exception()) is not None]
         if errors:
             error = errors[0]
             raise error if isinstance(error, KubeError) else translate(
@@ -103,11 +103,11 @@ def discover(api_client: Any, server: str | None = None,
     """
     wanted = [RESOURCES[k] for k in keys] if keys is not None else list(RESOURCES.values())
     if all(not rtype.group for rtype in wanted):
-        groups: list[dict] = []
+        groups: list[dict[str, Any]] = []
     else:
         try:
             groups = request_json(api_client, "GET", "/apis").get("groups") or []
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every client failure is translated into a KubeError
             raise translate(exc, verb="discover", resource="API groups", server=server) from None
     listings = _Listings(api_client, server)
     first = []
@@ -125,7 +125,7 @@ def discover(api_client: Any, server: str | None = None,
     return served
 
 
-def _pick(rtype: ResourceType, groups: list[dict], plurals: Any) -> str | None:
+def _pick(rtype: ResourceType, groups: list[dict[str, Any]], plurals: Any) -> str | None:
     """Choose the version of one resource type, or None when it is not served."""
     if not rtype.group:
         # The core group is always there; /api/v1 is not worth a round trip.

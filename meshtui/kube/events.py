@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Any, Literal
 
 ChangeType = Literal["ADDED", "MODIFIED", "DELETED"]
 
@@ -19,7 +19,7 @@ class ObjectsListed:
     """
 
     resource: str
-    objects: tuple[dict, ...]
+    objects: tuple[dict[str, Any], ...]
     resource_version: str
 
 
@@ -35,7 +35,7 @@ class ObjectChanged:
 
     resource: str
     type: ChangeType
-    obj: dict
+    obj: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -53,5 +53,5 @@ class ConnectionChanged:
     error: str | None
 
 
-WatchEvent = Union[ObjectsListed, ObjectChanged, ConnectionChanged]
+WatchEvent = ObjectsListed | ObjectChanged | ConnectionChanged
 """Anything a watch sink receives."""

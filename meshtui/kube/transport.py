@@ -51,7 +51,7 @@ def open_response(api_client: Any, method: str, path: str, query: Mapping[str, s
 
 
 def request_json(api_client: Any, method: str, path: str, query: Mapping[str, str] | None = None,
-                 **kwargs: Any) -> dict:
+                 **kwargs: Any) -> dict[str, Any]:
     """Send a request and return its decoded JSON body (see `open_response` for arguments).
 
     Raises:
@@ -75,7 +75,7 @@ def _int(text: str) -> int | float:
     return float(text) if len(text) > MAX_INT_DIGITS else int(text)
 
 
-def decode_object(data: bytes | str) -> dict:
+def decode_object(data: bytes | str) -> dict[str, Any]:
     """Decode a JSON object from the API server, whatever numbers it holds.
 
     Raises:
@@ -102,7 +102,7 @@ def iter_lines(raw: Any) -> Iterator[str]:
         yield tail
 
 
-def with_type(obj: dict, kind: str, api_version: str) -> dict:
+def with_type(obj: dict[str, Any], kind: str, api_version: str) -> dict[str, Any]:
     """Fill in ``kind``/``apiVersion`` that list items omit (the real API server leaves them out)."""
     if isinstance(obj, dict):
         obj.setdefault("kind", kind)

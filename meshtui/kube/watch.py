@@ -34,7 +34,7 @@ from meshtui.kube.transport import (
 log = logging.getLogger(__name__)
 
 Sink = Callable[[WatchEvent], None]
-Lister = Callable[[ServedResource, "str | None"], "tuple[list[dict], str]"]
+Lister = Callable[[ServedResource, "str | None"], "tuple[list[dict[str, Any]], str]"]
 
 WATCH_TIMEOUT_SECONDS = 290
 """Asked of the server per stream; the read timeout is a little longer, so a silent hang ends."""
@@ -167,7 +167,7 @@ class ResourceWatcher:
             except _Stalled:
                 log.debug("watch of %s silent for %ss: re-listing", key, STALL_SECONDS)
                 need_list = True
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - translated below; a watch thread must not die
                 if self._stop.is_set():
                     break
                 error = translate(exc, verb="watch", resource=key, server=self.server)
@@ -244,7 +244,7 @@ def _wake(response: Any) -> None:
     """Unblock a thread reading `response` by shutting its socket's read side."""
     try:
         response.shutdown()
-    except Exception:  # already released or closed: nothing is blocked on it
+    except Exception:  # noqa: BLE001 - already released or closed: nothing is blocked on it
         pass
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from meshtui.kube import errors
 from meshtui.kube.errors import Conflict, Forbidden, Invalid, KubeError
 from meshtui.kube.transport import decode_object
-from meshtui.model.plans import (
+from meshtui.model.write_descriptions import (
     DELETE,
     JSON,
     JSON_PATCH,
@@ -156,8 +156,8 @@ class ClusterWriter:
         They are left out of start-up (see `load_cluster`) and cost about 300 ms on first use,
         which would otherwise land on the first write: often the incident button.
         """
-        from kubernetes.client import CustomObjectsApi  # noqa: F401
-        from kubernetes.client.exceptions import ApiException  # noqa: F401
+        from kubernetes.client import CustomObjectsApi  # noqa: F401 - imported to load it now
+        from kubernetes.client.exceptions import ApiException  # noqa: F401 - imported to load it now
 
     @property
     def identity(self) -> str | None:
@@ -327,7 +327,7 @@ class ClusterWriter:
                                   "_preload_content": False}
         if self.dry_run:
             kwargs["dry_run"] = "All"
-        raw = call(target.group, target.version, target.namespace, _plural(target),
+        raw: Any = call(target.group, target.version, target.namespace, _plural(target),
                    target.name, planned.patch, **kwargs)
         try:
             data = raw.data

@@ -95,7 +95,7 @@ def parse_vector(result: object) -> list[Sample]:
     for item in result:
         sample = _fast_sample(item)
         if sample is None:
-            sample = (_labels(item), _pair(item.get("value"))[1])  # type: ignore[union-attr]
+            sample = (_labels(item), _pair(item.get("value"))[1])
         samples.append(sample)
     return samples
 
@@ -191,7 +191,7 @@ def bucket_sets(samples: Sequence[Sample], route: bool) -> dict[object, list[tup
             group = out[key] = []
         group.append((bound, value))
     if route:
-        return dict(out)
+        return dict(out.items())
     return {BackendKey(*key): group for key, group in out.items()}
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,6 +27,7 @@ from meshtui.metrics.errors import describe_failure, scrub
 from meshtui.metrics.source import QUERY_TIMEOUT, BackendTarget, MetricsError, history_rate_interval
 from meshtui.metrics.transport import DEFAULT_MAX_BODY, BoundedAdapter
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
+from meshtui.model.windows import WINDOW_SECONDS
 
 RATE_QUERIES = 4
 """Legacy responses, legacy buckets, route statuses, route buckets: constant by design."""
@@ -115,7 +116,7 @@ class PrometheusSource:
         session.hooks["response"].append(self._remember)
         self._lock = threading.Lock()
         self.queries_made = 0
-        self._plans: dict[tuple[tuple[BackendTarget, ...], str],
+        self._plans: dict[tuple[tuple[BackendTarget, ...], str, bool],
                           tuple[list[BackendTarget], list[str]]] = {}
         """Valid targets and query texts by (targets, range): every refresh asks for the same
         backends, and validating and rendering thousands of names each time is wasted work."""
@@ -183,8 +184,8 @@ class PrometheusSource:
         Raises:
             MetricsError: On any failure, including a malformed answer.
         """
-        start_dt = datetime.fromtimestamp(start, timezone.utc)
-        end_dt = datetime.fromtimestamp(end, timezone.utc)
+        start_dt = datetime.fromtimestamp(start, UTC)
+        end_dt = datetime.fromtimestamp(end, UTC)
         result = self._call("range query failed", self._client.custom_query_range,
                             query, start_dt, end_dt, f"{step:g}")
         try:
@@ -239,7 +240,7 @@ class PrometheusSource:
         if covered is not None:
             # rate() spreads what the young series counted over the whole window: per second of
             # the covered span instead, as the figures are labelled.
-            scale = promql.WINDOW_SECONDS[rng] / covered
+            scale = WINDOW_SECONDS[rng] / covered
             signals = {key: _rescaled(value, scale) for key, value in signals.items()}
         for target in targets:
             signals.setdefault(target.key, aggregate.NO_DATA)
@@ -261,7 +262,7 @@ class PrometheusSource:
             return None
         # The subquery answers up to one step late: take the middle of that step.
         covered = taken - min(starts) + promql.coverage_step(rng) / 2
-        if covered <= 0 or covered >= COVERED_SLACK * promql.WINDOW_SECONDS[rng]:
+        if covered <= 0 or covered >= COVERED_SLACK * WINDOW_SECONDS[rng]:
             return None
         return covered
 
@@ -276,7 +277,7 @@ class PrometheusSource:
         Raises:
             MetricsError: When Prometheus cannot answer or the arguments are invalid.
         """
-        span = promql.WINDOW_SECONDS[_window(window)]
+        span = WINDOW_SECONDS[_window(window)]
         if not step > 0:
             raise MetricsError(f"invalid history step {step!r}: must be positive")
         rng = promql.duration(history_rate_interval(step))

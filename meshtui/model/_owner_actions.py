@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.plans import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite, ProxyPost, Unavailable
+from meshtui.model.write_descriptions import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite, ProxyPost, Unavailable
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 

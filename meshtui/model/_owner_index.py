@@ -33,15 +33,15 @@ class OwnerIndex:
             if state.apex and state.name:
                 index.canaries.setdefault((state.namespace, state.apex), (state, owner))
         for obj in rollouts:
-            state = RolloutState.from_object(obj)
-            if not state.name:
+            rollout = RolloutState.from_object(obj)
+            if not rollout.name:
                 continue
-            owner = Owner("Rollout", state.name, as_str(obj.get("apiVersion"), "argoproj.io/v1alpha1"),
+            owner = Owner("Rollout", rollout.name, as_str(obj.get("apiVersion"), "argoproj.io/v1alpha1"),
                           ARGO_ROLLOUTS)
-            if state.traffic_split_name:
-                index.rollout_splits.setdefault((state.namespace, state.traffic_split_name), owner)
-            for route in state.http_routes:
-                index.rollout_routes.setdefault((state.namespace, route), owner)
+            if rollout.traffic_split_name:
+                index.rollout_splits.setdefault((rollout.namespace, rollout.traffic_split_name), owner)
+            for route in rollout.http_routes:
+                index.rollout_routes.setdefault((rollout.namespace, route), owner)
         return index
 
     def resolve(self, split: Split) -> Owner | None:

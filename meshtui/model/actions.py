@@ -14,7 +14,7 @@ from meshtui.model._fields import as_dict, as_str
 from meshtui.model._owner_actions import canary_writes, gate_checks, rollout_writes
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
-from meshtui.model.plans import (
+from meshtui.model.write_descriptions import (
     MERGE_PATCH,
     ActionPlan,
     ObjectTarget,
@@ -155,7 +155,7 @@ def _direct(split: Split, action: str) -> ActionPlan | Unavailable:
     plan = WeightPlan(split.ref, rule, tuple(before), tuple(after), names)
     if before == after:
         return Unavailable(action, f"all traffic already goes to {split.backends[chosen].name}")
-    notes = ()
+    notes: tuple[str, ...] = ()
     if owner is not None:
         notes = (f"{split.ref} is owned by {owner.kind} {owner.name}, which may rewrite the weights",)
     write = weight_write(split, after, rule)

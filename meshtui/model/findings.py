@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from meshtui.model._fields import as_dict, as_list, as_str, metadata
 from meshtui.model.durations import format_duration
 from meshtui.model.kubetime import parse_time
+from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Backend, Split
@@ -99,7 +100,7 @@ class Finding:
     """Short form for a navigator row, e.g. "canary success 91.2%"."""
 
 
-def split_findings(split: Split, owner_state: object,
+def split_findings(split: Split, owner_state: CanaryState | RolloutState | None,
                    signals: Mapping[BackendKey, GoldenSignals],
                    window: Window = Window(),
                    since_change: float | None = None,

@@ -92,7 +92,7 @@ def observed_shares(split: Split, signals: Mapping[BackendKey, GoldenSignals],
     rps = {b.name: (signals.get(backend_key(b)) or _NO_SIGNALS).rps for b in split.backends}
     total = sum(value for value in rps.values() if value)
     if total <= 0 or total < policy.mismatch_min_rps:
-        return {name: None for name in rps}
+        return dict.fromkeys(rps)
     return {name: 100.0 * (value or 0.0) / total for name, value in rps.items()}
 
 

@@ -1,8 +1,9 @@
-"""Kubernetes times (``metav1.Time`` and ``MicroTime``) to and from epoch seconds."""
+"""Kubernetes times (``metav1.Time`` and ``MicroTime``) to and from epoch seconds, and the
+RFC 3339 times of meshtui's own JSON (audit log, ``-o json``)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 __all__ = ["micro_time", "parse_time", "rfc3339"]
@@ -10,7 +11,13 @@ __all__ = ["micro_time", "parse_time", "rfc3339"]
 
 def micro_time(now: float) -> str:
     """A Kubernetes MicroTime (RFC 3339 with microseconds, UTC)."""
-    return datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(now, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def rfc3339(seconds: float) -> str:
+    """Epoch seconds as RFC 3339 in UTC with milliseconds (``2026-12-07T06:30:00.123Z``)."""
+    moment = datetime.fromtimestamp(seconds, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_time(text: Any) -> float | None:
@@ -22,7 +29,3 @@ def parse_time(text: Any) -> float | None:
     except ValueError:
         return None
 
-
-def rfc3339(now: float) -> str:
-    """A Kubernetes Time (RFC 3339 to the second, UTC), as annotations and JSON output carry it."""
-    return datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -58,7 +58,7 @@ _THRESHOLD = re.compile(rf"\s*(>=|<=|>|<)\s*({_DECIMAL})\s*(%|ms|s)?\s*")
 _NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
 
 
-def is_backend_name(value: object) -> bool:
+def is_backend_name(value: object) -> TypeGuard[str]:
     """True when `value` is a string Kubernetes accepts as a Service name (DNS-1123 subdomain)."""
     return isinstance(value, str) and _NAME.fullmatch(value) is not None
 
@@ -326,7 +326,7 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     return Plan(steps=steps, on_failure=on_failure, canary=canary, stable=stable)
 
 
-def _number(reader: _Reader, fields: dict, name: str, field: str, default: int,
+def _number(reader: _Reader, fields: dict[str, Any], name: str, field: str, default: int,
             low: int, high: int) -> int:
     if name not in fields:
         return default

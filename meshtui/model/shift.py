@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshtui.model._fields import as_dict, metadata, string_map
-from meshtui.model.plans import DELETE, JSON, ObjectTarget, PlannedWrite
+from meshtui.model.write_descriptions import DELETE, JSON, ObjectTarget, PlannedWrite
 from meshtui.model.split import Split
 from meshtui.model.text import visible
 from meshtui.model.weights import apportion, encode_weight, validate_percent

@@ -153,7 +153,8 @@ class GoldenSignals:
         """Return the signal called `name` (one of `SIGNAL_FIELDS`)."""
         if name not in SIGNAL_FIELDS:
             raise KeyError(f"unknown signal {name!r}; expected one of {', '.join(SIGNAL_FIELDS)}")
-        return getattr(self, name)
+        value: float | None = getattr(self, name)
+        return value
 
     def to_json(self) -> dict[str, float | None]:
         """The figures as JSON (``--signals``), keyed by field name, None for no data."""

@@ -167,7 +167,7 @@ class Split:
                     "name": backend.name,
                     "weight": _json_number(backend.weight),
                     "percent": round(backend.percent, 2),
-                    "rule": backend.rule,
+                    "rule": backend.rule + 1,
                 }
                 for backend in self.backends
             ],

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Mapping, Sequence
 
 from meshtui.model._fields import as_dict, as_list
-from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite, WeightPlan
+from meshtui.model.write_descriptions import JSON_PATCH, MERGE_PATCH, ObjectTarget, PlannedWrite, WeightPlan
 from meshtui.model.split import Backend, Split
 from meshtui.model.text import BACKENDS_SHOWN, NAME_LIMIT, listed, short_repr, visible
 from meshtui.model.weights import (
@@ -71,7 +71,7 @@ def rules_write(split: Split, percents_by_rule: Mapping[int, Sequence[int]]) -> 
     for rule, percents in sorted(percents_by_rule.items()):
         backends = [backend for backend in split.backends if backend.rule == rule]
         if len(percents) != len(backends) or not backends:
-            raise ValueError(f"{split.ref} rule {rule} has {len(backends)} backends, "
+            raise ValueError(f"{split.ref} rule {rule + 1} has {len(backends)} backends, "
                              f"got {len(percents)} percentages")
         checked = [validate_percent(percent) for percent in percents]
         if sum(checked) != 100:

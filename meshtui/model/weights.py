@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from fractions import Fraction
-from numbers import Real
+from numbers import Rational, Real
 
 from meshtui.model.text import short_repr, visible
 
@@ -183,8 +183,10 @@ def validate_percent(value: object) -> int:
         if not math.isfinite(value):
             raise ValueError(f"not a percentage: {value!r}")
         number = Fraction(value)
+    elif isinstance(value, Rational):
+        number = Fraction(value)
     elif isinstance(value, Real):
-        number = Fraction(value)  # type: ignore[arg-type]
+        number = Fraction(float(value))
     else:
         raise ValueError(f"not a percentage: {short_repr(value)}")
     return _whole_percent(number, value)

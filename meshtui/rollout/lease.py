@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.errors import Conflict, KubeError, NotFound, translate
 from meshtui.model.kubetime import micro_time, parse_time
-from meshtui.model.plans import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite
+from meshtui.model.write_descriptions import JSON, MERGE_PATCH, ObjectTarget, PlannedWrite
 
 if TYPE_CHECKING:
     from meshtui.kube.writer import ClusterWriter

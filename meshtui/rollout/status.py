@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from meshtui.model.kubetime import rfc3339
 from meshtui.model.plan import Analysis, Pause, Threshold
 from meshtui.model.plan_state import ANNOTATION, TERMINAL, HistoryEntry
 from meshtui.rollout.store import canary_percent, read_state
@@ -95,13 +96,24 @@ class PlanStatus:
             "latencyP99": self.latency_p99.text("ms") if self.latency_p99 else None,
             "checksPassed": self.checks_passed, "checksFailed": self.checks_failed,
             "failureLimit": self.failure_limit, "planHash": self.plan_hash,
-            "startedAt": self.started_at, "updatedAt": self.updated_at,
+            "startedAt": _json_time(self.started_at), "updatedAt": _json_time(self.updated_at),
             "steps": [{"index": s.index, "description": s.description, "state": s.state,
-                       "finishedAt": s.finished_at} for s in self.steps],
-            "history": [{"at": h.at, "kind": h.kind, "step": h.step, "result": h.result,
+                       "finishedAt": _json_time(s.finished_at)} for s in self.steps],
+            "history": [{"at": _json_time(h.at), "kind": h.kind, "step": h.step, "result": h.result,
                          "detail": h.detail, "weight": h.weight, "by": h.by}
                         for h in self.history],
         }
+
+
+def _json_time(seconds: float | None) -> str | None:
+    """RFC 3339 for JSON; None when unknown (0 is an unreadable plan's "never"), or when the
+    annotation holds a time no calendar has (1e300, nan)."""
+    if not seconds:
+        return None
+    try:
+        return rfc3339(seconds)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def plan_status(split: Split) -> PlanStatus | None:

@@ -19,7 +19,7 @@ from meshtui.model.plan_state import (
     state_problem,
 )
 from meshtui.model.plan import is_backend_name
-from meshtui.model.plans import JSON_PATCH, MERGE_PATCH, PlannedWrite
+from meshtui.model.write_descriptions import JSON_PATCH, MERGE_PATCH, PlannedWrite
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.text import short_repr
 from meshtui.model.weight_writes import rule_percents, rules_write, split_target
@@ -151,7 +151,7 @@ def _annotation_write(split: Split, text: str, weights: dict[int, list[int]] | N
     if weights:
         planned = rules_write(split, weights)
     else:
-        patch = {"metadata": {"resourceVersion": split.resource_version}}
+        patch: dict[str, Any] = {"metadata": {"resourceVersion": split.resource_version}}
         planned = PlannedWrite(split_target(split), patch, MERGE_PATCH, "",
                                f"record rollout state on {split.ref}")
     if planned.patch_type != JSON_PATCH:

@@ -14,7 +14,7 @@ from typing import Any
 class QuietHandler(BaseHTTPRequestHandler):
     """A request handler that keeps http.server's per-request log lines off stderr."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def answer(self, code: int, body: bytes, content_type: str) -> None:

@@ -30,7 +30,8 @@ def seed_store(store: Any, scenario: Scenario) -> int:
     Owner objects are created before the splits they own, whose ownerReferences then get the
     owner's real ``uid`` (Flagger and Argo set controller references the same way).
     """
-    stored: dict[tuple[str, str, str], dict[str, Any]] = {}
+    # Keys as the objects give them: a cluster-scoped owner has no namespace.
+    stored: dict[tuple[Any, ...], dict[str, Any]] = {}
     count = 0
     for obj in scenario_objects(scenario):
         meta = obj.get("metadata") or {}

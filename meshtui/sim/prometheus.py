@@ -104,9 +104,10 @@ class PrometheusProcess:
 
     def __init__(self, targets: list[str], scrape_interval: str = "1s",
                  binary: str | None = None) -> None:
-        self.binary = binary or find_prometheus()
-        if not self.binary or not os.access(self.binary, os.X_OK):
+        found = binary or find_prometheus()
+        if not found or not os.access(found, os.X_OK):
             raise PrometheusUnavailable("prometheus binary not found (apt-get install prometheus)")
+        self.binary: str = found
         self.targets = list(targets)
         self.scrape_interval = scrape_interval
         self.port: int | None = None

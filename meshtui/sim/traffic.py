@@ -15,7 +15,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from meshtui.sim.scenario import GRID_BOUNDS_MS, Scenario, ServiceSpec
@@ -60,7 +60,7 @@ class BackendState:
     sampler: LatencySampler
     requests: int = 0
     successes: int = 0
-    grid: list[int] | None = None
+    grid: list[int] = field(default_factory=list)
 
     def truth(self) -> dict[str, Any]:
         """Ground truth as served on ``/truth``."""

@@ -104,7 +104,7 @@ def with_keys(command: PaletteCommand, hints: Mapping[str, str]) -> str:
     return f"{command.help} ({keys})" if keys else command.help
 
 
-def _runner(screen: Screen[Any], action: str) -> object:
+def _runner(screen: Screen[Any], action: str) -> Callable[[], object]:
     """Run `action` on the screen; control actions say why when they are unavailable."""
     run_control = getattr(screen, "run_control", None)
     if run_control is not None and not action.startswith("app."):
@@ -135,19 +135,21 @@ class DashboardCommands(Provider):
         for split in state.splits():
             yield (f"split: Show {visible(f'{split.namespace}/{split.name}', NAME_LIMIT)}",
                    f"{split.kind} → {visible(split.service, NAME_LIMIT)}",
-                   partial(screen.select_split, split.ref))
+                   partial(screen.select_split, split.ref))  # type: ignore[attr-defined]
         split_services = {(split.namespace, split.service) for split in state.splits()}
         for service in state.services():
             if (service.namespace, service.name) in split_services:
                 continue
             shown = visible(f"{service.namespace}/{service.name}", NAME_LIMIT)
             yield (f"shift: Shift {shown}…", "Move its traffic onto fallbacks (a new split)",
-                   partial(screen.action_shift_service, service.namespace, service.name))
-        yield "scope: All namespaces", "Show every namespace", partial(screen.set_scope, None)
+                   partial(screen.action_shift_service,  # type: ignore[attr-defined]
+                           service.namespace, service.name))
+        yield ("scope: All namespaces", "Show every namespace",
+               partial(screen.set_scope, None))  # type: ignore[attr-defined]
         for namespace in sorted(state.namespaces()):
             shown = visible(namespace, NAME_LIMIT)
             yield (f"scope: Namespace {shown}", f"Show only {shown}",
-                   partial(screen.set_scope, namespace))
+                   partial(screen.set_scope, namespace))  # type: ignore[attr-defined]
 
     async def discover(self) -> Hits:
         """List the static commands when the palette opens."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from meshtui.model.findings import Window
-from meshtui.model.health import HealthPolicy, backend_key
+from meshtui.model.findings import HealthPolicy, Window
+from meshtui.model.health import backend_key
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
 from meshtui.model.signals import BackendKey, GoldenSignals
 from meshtui.model.split import Split

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from meshtui.model.findings import Window
+from meshtui.model.findings import HealthPolicy, Window
 from meshtui.model.health import (
-    HealthPolicy,
     SplitHealth,
     backend_key,
     backend_role,

@@ -14,7 +14,8 @@ GROUP = "split.smi-spec.io/v1alpha1"
 
 
 def _split(name: str, weight: str) -> str:
-    return ('{"metadata": {"name": "%s", "namespace": "shop", "resourceVersion": "1"}, '
+    # %-format: the JSON's own braces would all have to be doubled for str.format.
+    return ('{"metadata": {"name": "%s", "namespace": "shop", "resourceVersion": "1"}, '  # noqa: UP031 - see above
             '"spec": {"service": "web", "backends": [{"service": "web-primary", "weight": %s}, '
             '{"service": "web-canary", "weight": 10}]}}' % (name, weight))
 

@@ -46,8 +46,8 @@ TARGETS = {
 def leaf_verbs(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
                ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
     """Every runnable subcommand of `parser` (aliases once), with its own parser."""
-    for action in parser._actions:  # noqa: SLF001 - argparse has no public walk
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
             seen: set[int] = set()
             for name, sub in action.choices.items():
                 if id(sub) not in seen:
@@ -60,10 +60,10 @@ def leaf_verbs(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
 def _argv(verb: tuple[str, ...], parser: argparse.ArgumentParser, samples: dict[str, Any]
           ) -> list[str]:
     argv = list(verb)
-    for action in parser._actions:  # noqa: SLF001
+    for action in parser._actions:
         if action.option_strings and not action.required:
             continue
-        if isinstance(action, argparse._HelpAction):  # noqa: SLF001
+        if isinstance(action, argparse._HelpAction):
             continue
         assert action.dest in samples, (
             f"{' '.join(verb)}: no sample value for {action.dest!r}; add one to this test")

@@ -70,6 +70,30 @@ def test_sim_prints_urls_and_stops_on_sigint(sim_process) -> None:
     assert not any("Traceback" in line for line in err.lines), err.lines
 
 
+def test_sim_json_addresses(tmp_path: Path) -> None:
+    """``-o json`` prints where the sim listens as one JSON line, for a script to read."""
+    kubeconfig = tmp_path / "sim.kubeconfig"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "meshtui", "sim", "--no-prometheus", "-o", "json",
+         "--kubeconfig-out", str(kubeconfig)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = _Lines(proc.stdout), _Lines(proc.stderr)
+    try:
+        wait_for(lambda: out.lines or proc.poll() is not None, timeout=30,
+                 message="the sim to print its addresses")
+        addresses = json.loads(out.lines[0])
+        assert addresses["apiServer"].startswith("http://127.0.0.1:")
+        assert addresses["metrics"].startswith("http://127.0.0.1:")
+        assert (addresses["prometheus"], addresses["kubeconfig"]) == (None, str(kubeconfig))
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert not any("Traceback" in line for line in err.lines), err.lines
+
+
 def test_get_splits_json_against_the_sim(sim_process) -> None:
     proc, out, err, kubeconfig = sim_process
     result = run_cli("get", "splits", "-A", "-o", "json", "--kubeconfig", str(kubeconfig))
@@ -81,6 +105,7 @@ def test_get_splits_json_against_the_sim(sim_process) -> None:
                 "backends"} <= set(split)
         assert split["kind"] in ("TrafficSplit", "HTTPRoute")
         assert all({"name", "weight", "percent"} <= set(b) for b in split["backends"])
+        assert all(b["rule"] >= 1 for b in split["backends"]), "rules count from 1"
         if not split["problems"]:
             rules = {b.get("rule", 0) for b in split["backends"]}
             for rule in rules:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
-from meshtui.cli.control import add_parsers
+from meshtui.cli.entry import build_parser
 from meshtui.kube.targets import TargetError, parse_target
 from meshtui.model.split import parse_split
 from meshtui.model.weight_writes import weights_from_assignments
@@ -75,20 +73,29 @@ def test_trafficsplit_has_a_single_rule():
 
 
 def test_parsers_keep_options_given_before_the_subcommand():
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--kubeconfig", default=argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="meshtui")
-    parser.add_argument("--read-only", action="store_true")
-    parser.add_argument("--context", default=None)
-    add_parsers(parser.add_subparsers(dest="command"), parent)
-
-    before = parser.parse_args(["--read-only", "--context", "c", "weight", "ts/x", "a=1"])
+    parser = build_parser()
+    before = parser.parse_args(["--read-only", "--dry-run", "--context", "c", "weight", "ts/x",
+                                "a=1"])
     after = parser.parse_args(["weight", "ts/x", "a=1", "--read-only", "--kubeconfig", "k",
                                "-o", "json", "--dry-run"])
     plain = parser.parse_args(["promote", "--full", "x"])
 
-    assert (before.read_only, before.context, before.control) == (True, "c", "weight")
+    # --dry-run before the verb was overwritten by the verb's own default: a real write.
+    assert (before.read_only, before.dry_run, before.context, before.control) == (
+        True, True, "c", "weight")
     assert (after.read_only, after.kubeconfig, after.output, after.dry_run) == (True, "k",
                                                                               "json", True)
     assert (plain.read_only, plain.full, plain.control, plain.dry_run) == (False, True,
                                                                            "promote", False)
+
+
+@pytest.mark.parametrize("argv", [["weight", "ts/x", "a=1"], ["pause", "x"], ["audit"],
+                                  ["get", "splits"], ["rollout", "status"],
+                                  ["rollout", "pause", "x"], ["rollout", "start", "x", "--plan", "p"],
+                                  ["rollout", "run"]])
+def test_every_verb_prints_table_or_json(argv):
+    parser = build_parser()
+    assert parser.parse_args(argv).output == "table"
+    assert parser.parse_args([*argv, "-o", "json"]).output == "json"
+    # "text" was the table's name on some verbs: still accepted, as the table.
+    assert parser.parse_args([*argv, "-o", "text"]).output == "table"

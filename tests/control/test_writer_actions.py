@@ -11,7 +11,7 @@ from meshtui.kube.errors import NotFound
 from meshtui.kube.writer import PartialWrite, ReadOnly
 from meshtui.model.actions import ActionPlan, Unavailable, plan_action
 from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.plans import MERGE_PATCH, ObjectTarget, PlannedWrite
+from meshtui.model.write_descriptions import MERGE_PATCH, ObjectTarget, PlannedWrite
 from meshtui.model.split import parse_split
 from meshtui.model.weight_writes import rule_percents
 from tests.control.conftest import canary, httproute, mutating, owner_ref, rollout

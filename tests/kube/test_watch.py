@@ -64,7 +64,7 @@ def test_stream_end_resumes_without_duplicates(kube: KubeHarness,
     wait_for(lambda: rec.of(ObjectsListed), message="the initial list")
     kube.create(traffic_split("podinfo"))
     wait_for(lambda: _changes(rec, "podinfo") == ["ADDED"], message="ADDED")
-    watches = lambda: [r for r in kube.server.requests if r.query.get("watch")]  # noqa: E731
+    watches = lambda: [r for r in kube.server.requests if r.query.get("watch")]  # noqa: E731 - a count re-read below
     before = len(watches())
     wait_for(lambda: len(watches()) >= before + 2, timeout=10,
              message="the watch to be resumed at least twice")

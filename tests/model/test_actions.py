@@ -8,7 +8,7 @@ import pytest
 
 from meshtui.model.actions import ActionPlan, ProxyPost, Unavailable, detect_revert, plan_action
 from meshtui.model.owners import CanaryState, RolloutState
-from meshtui.model.plans import MERGE_PATCH
+from meshtui.model.write_descriptions import MERGE_PATCH
 from meshtui.model.split import parse_split
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meshtui.model.plans import DELETE, JSON
+from meshtui.model.write_descriptions import DELETE, JSON
 from meshtui.model.shift import (
     CREATED_AT_ANNOTATION,
     CREATED_BY_ANNOTATION,

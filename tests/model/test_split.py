@@ -58,8 +58,8 @@ def test_trafficsplit_fields_and_json() -> None:
     assert json.loads(json.dumps(data)) == {
         "kind": "TrafficSplit", "apiVersion": "split.smi-spec.io/v1alpha1", "namespace": "prod",
         "name": "web", "service": "web", "owner": None, "problems": [],
-        "backends": [{"name": "web-primary", "weight": 0.5, "percent": 25.0, "rule": 0},
-                     {"name": "web-canary", "weight": 1.5, "percent": 75.0, "rule": 0}],
+        "backends": [{"name": "web-primary", "weight": 0.5, "percent": 25.0, "rule": 1},
+                     {"name": "web-canary", "weight": 1.5, "percent": 75.0, "rule": 1}],
         "resourceVersion": "41",
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meshtui.model.plans import JSON_PATCH, MERGE_PATCH
+from meshtui.model.write_descriptions import JSON_PATCH, MERGE_PATCH
 from meshtui.model.split import parse_split
 from meshtui.model.weight_writes import rule_percents, rules_write, weight_write
 

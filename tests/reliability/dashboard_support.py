@@ -23,7 +23,7 @@ from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.config import Settings
 from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.split_list import SplitList
-from tests.ui.conftest import FailingMetrics, mesh, mesh_client  # noqa: F401 - fixtures
+from tests.ui.conftest import FailingMetrics, mesh, mesh_client
 from tests.ui.control_helpers import API_VERSIONS, AUTHORS, stored
 from tests.waiting import settle
 
@@ -51,7 +51,7 @@ def slow_error() -> MetricsError:
 
 
 @pytest.fixture
-def make_writer_app(mesh: SimulatedMesh, mesh_client: MeshClient, tmp_path: Path  # noqa: F811
+def make_writer_app(mesh: SimulatedMesh, mesh_client: MeshClient, tmp_path: Path
                     ) -> Iterator[Callable[..., MeshtuiApp]]:
     """Build a dashboard with a real `ClusterWriter` and the given metrics source."""
     clusters: list[Any] = []

@@ -20,7 +20,7 @@ from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.widgets.split_list import SplitList
 from tests.metrics.stub_prometheus import StubPrometheus
 from tests.reliability import figures
-from tests.reliability.dashboard_support import (  # noqa: F401 - fixtures
+from tests.reliability.dashboard_support import (
     SlowMetrics,
     authors_percents,
     cursor_moves,

@@ -73,12 +73,12 @@ def test_sigkill_never_half_applies(apiserver, proxied) -> None:
         canary = 10 + run * 7
         # Even runs die once the split was read, odd ones once the server answered the PATCH.
         method = "GET" if run % 2 == 0 else "PATCH"
-        seen = lambda m=method: sum(1 for q in apiserver.server.requests  # noqa: E731
+        seen = lambda m=method: sum(1 for q in apiserver.server.requests  # noqa: E731 - a condition wait_for re-reads
                                     if q.method == m and q.path.endswith("/victim")
                                     and q.status == 200)
         count = seen()
         proc = _start(kubeconfig, canary)
-        wait_for(lambda c=count: seen() > c or proc.poll() is not None,
+        wait_for(lambda c=count, seen=seen, proc=proc: seen() > c or proc.poll() is not None,
                  timeout=30, message=f"the {method} of the split")
         _kill(proc)
         now = _percents(apiserver)

@@ -33,7 +33,7 @@ from meshtui.ui.config import Settings
 from tests.metrics.stub_prometheus import StubPrometheus, drip, oversized, vector
 from tests.reliability import figures
 from tests.reliability.dashboard_support import cursor_moves
-from tests.ui.conftest import make_app, mesh, mesh_client  # noqa: F401 - fixtures
+from tests.ui.conftest import make_app, mesh, mesh_client
 from tests.ui.control_helpers import AUTHORS, SIZE, open_split
 from tests.waiting import settle, wait_for
 

@@ -114,7 +114,7 @@ def test_stalled_stream_is_dropped_and_relisted(rig_factory,
     rig = rig_factory(bookmark_interval=0.2)
     rig.store.create(trafficsplit("a", "test"))
     rig.start_watch()
-    lists = lambda: [r for r in rig.server.requests  # noqa: E731
+    lists = lambda: [r for r in rig.server.requests  # noqa: E731 - a count re-read below
                      if r.method == "GET" and not r.query.get("watch")
                      and r.path.endswith("/trafficsplits")]
     listed_before = len(lists())

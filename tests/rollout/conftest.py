@@ -173,7 +173,7 @@ def plan_mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlanMesh]:
     mesh = SimulatedMesh(SCENARIO, seed=7, controllers=False)
     prometheus = PrometheusProcess([mesh.metrics_target], scrape_interval="1s", binary=binary)
     env = PlanMesh(mesh, prometheus, mesh.write_kubeconfig(workdir / "kubeconfig"), workdir)
-    mesh.store.add_listener(env._record)  # noqa: SLF001 - the fixture's own recorder
+    mesh.store.add_listener(env._record)
     try:
         prometheus.start()
         yield env

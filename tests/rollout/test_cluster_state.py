@@ -155,7 +155,7 @@ def test_one_runner_holds_the_lease_until_it_expires(apiserver: RunningApiServer
     assert b.acquire(1004.5)
     with pytest.raises(Conflict):
         # A runner acting on an old read of the Lease loses the race.
-        a._update(stale, 1004.6, "rollout-lease-takeover", 2)  # noqa: SLF001
+        a._update(stale, 1004.6, "rollout-lease-takeover", 2)
     b.release()
     assert a.acquire(1004.7)
 

@@ -7,9 +7,11 @@ import json
 import random
 import shutil
 import subprocess
+from datetime import datetime
 
 import pytest
 
+from meshtui.model.kubetime import rfc3339
 from meshtui.model.plan_state import PlanState
 from tests.plugins.apiserver import KUBECTL
 from tests.rollout.conftest import PlanMesh, dump, history_steps, kill_runners, kill_seed
@@ -70,6 +72,10 @@ def test_healthy_canary_completes_the_plan(launched: PlanMesh) -> None:
                                 subprocess_=True).stdout)[0]
     assert status["phase"] == "Succeeded"
     assert [s["state"] for s in status["steps"]] == ["done"] * 5
+    # JSON times are RFC 3339, the ones the plan state holds (epoch seconds on the annotation).
+    assert status["startedAt"] == rfc3339(state.started_at)
+    assert all(datetime.fromisoformat(s["finishedAt"]) for s in status["steps"])
+    assert status["history"][0]["at"].endswith("Z")
 
 
 def test_worse_canary_is_rolled_back_within_failure_limit(launched: PlanMesh) -> None:
@@ -173,8 +179,15 @@ def test_pause_until_approved_waits_for_approve(launched: PlanMesh) -> None:
     assert env.cli("resume", "-n", ns, "ts/web", check=False).returncode == 1
     second = env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, APPROVAL)))
     assert "already running" in second.stdout
+    again = json.loads(env.cli("start", "-n", ns, "ts/web", "--plan",
+                               str(env.plan_file(ns, APPROVAL)), "-o", "json").stdout)
+    assert (again["action"], again["changed"], again["status"]["phase"]) == (
+        "start", False, "Progressing")
     assert env.canary(ns) == 10 and env.state(ns).phase == "Progressing"
-    env.cli("approve", "-n", ns, "ts/web")
+    approved = json.loads(env.cli("approve", "-n", ns, "ts/web", "-o", "json").stdout)
+    assert (approved["object"], approved["action"], approved["changed"]) == (
+        f"trafficsplit/{ns}/web", "approve", True)
+    assert approved["status"]["awaitingApproval"] is False
     state = wait_for(lambda: phase_is(env, ns, "Succeeded"), timeout=20, message="success")
     assert env.weight_history(ns) == [0, 10, 100]
     assert [h.by for h in state.history if h.result == "Approved"] == ["admin"]

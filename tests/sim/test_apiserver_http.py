@@ -153,7 +153,7 @@ def upstream() -> Iterator[tuple[str, list[tuple[str, str, bytes]]]]:
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST = _answer
+        do_GET = do_POST = _answer  # noqa: N815 - http.server's method names
 
         def log_message(self, *args: Any) -> None:
             pass

@@ -18,7 +18,7 @@ from meshtui.metrics.source import BackendTarget, MetricsError, MetricsSource, R
 from meshtui.model.signals import BackendKey
 from meshtui.sim.apiserver import ADMIN_TOKEN
 from meshtui.sim.mesh import SimulatedMesh
-from meshtui.sim.source import SimulatorSource, histogram_quantile, parse_window
+from meshtui.sim.source import histogram_quantile, parse_window
 from tests.waiting import wait_for
 
 CANARY = BackendKey("test", "podinfo-canary")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from meshtui.ui.app import MeshtuiApp
 from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.widgets.signal_chart import SignalChart
 from meshtui.ui.widgets.split_list import SplitList

@@ -56,14 +56,14 @@ def timeline_shown(step: int):
     return run_before
 
 
-def test_plan_in_progress(snap_compare, snapshot_app) -> None:  # noqa: ANN001
+def test_plan_in_progress(snap_compare, snapshot_app) -> None:
     """Analysis running: steps done and next, the countdown to the next check, the checks."""
     app, mesh = snapshot_app(healthy_document(), writer=True)
     put_plan(mesh, 1, 2)
     assert snap_compare(app, terminal_size=SIZE, run_before=timeline_shown(1))
 
 
-def test_plan_awaiting_approval(snap_compare, snapshot_app) -> None:  # noqa: ANN001
+def test_plan_awaiting_approval(snap_compare, snapshot_app) -> None:
     """At the untilApproved pause: the timeline says to press v."""
     app, mesh = snapshot_app(healthy_document(), writer=True)
     put_plan(mesh, 3, 4)

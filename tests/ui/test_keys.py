@@ -116,9 +116,13 @@ async def test_help_palette_and_keymap(make_app: Callable[..., MeshtuiApp]) -> N
         await pilot.press("ctrl+p")
         await settle(pilot, lambda: app.screen is not screen, message="palette open")
         await pilot.press(*"needs-attention")
-        await settle(pilot, lambda: "needs-attention" in str(app.screen.query("CommandList").first().get_option_at_index(0).prompt)
-                     if app.screen.query("CommandList") and app.screen.query("CommandList").first().option_count else False,
-                     message="palette hit")
+        def first_hit() -> str:
+            lists = app.screen.query("CommandList")
+            if not lists or not lists.first().option_count:
+                return ""
+            return str(lists.first().get_option_at_index(0).prompt)
+
+        await settle(pilot, lambda: "needs-attention" in first_hit(), message="palette hit")
         prompt = str(app.screen.query("CommandList").first().get_option_at_index(0).prompt)
         assert "need attention (a)" in prompt, "the palette names the key the keymap bound"
         await pilot.press("enter")

@@ -23,7 +23,7 @@ def legend_names(chart: SignalChart) -> list[str]:
     return [part.split()[0] for part in legend(chart).split("●")[1:] if part.strip()]
 
 
-async def shown(pilot, app: MeshtuiApp, ref) -> SignalChart:  # noqa: ANN001
+async def shown(pilot, app: MeshtuiApp, ref) -> SignalChart:
     screen = await loaded(pilot, app)
     screen.select_split(ref)
     chart = app.screen.query_one("#chart-p99", SignalChart)

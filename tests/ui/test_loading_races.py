@@ -119,7 +119,7 @@ async def test_an_app_that_owns_its_process_freezes_what_the_first_lists_loaded(
         frozen.clear()
         app = MeshtuiApp(mesh_client, None, Settings(), live=False, owns_process=owns_process)
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, lambda: isinstance(app.screen, DashboardScreen)
+            await settle(pilot, lambda app=app: isinstance(app.screen, DashboardScreen)
                          and app.screen.initial_load_done, message="the first lists", timeout=20)
             await pilot.pause()
             assert frozen == expected, owns_process

@@ -161,12 +161,12 @@ class SwitchableMetrics(CountingSource):
 
     failing: Exception | None = None
 
-    def fetch(self, targets, window):  # noqa: ANN001, ANN201
+    def fetch(self, targets, window):
         if self.failing is not None:
             raise self.failing
         return super().fetch(targets, window)
 
-    def history(self, targets, window, step):  # noqa: ANN001, ANN201
+    def history(self, targets, window, step):
         if self.failing is not None:
             raise self.failing
         return super().history(targets, window, step)

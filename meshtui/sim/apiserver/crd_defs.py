@@ -135,7 +135,7 @@ def serviceprofile_crd() -> dict[str, Any]:
 
 def canary_crd() -> dict[str, Any]:
     """Flagger Canary v1beta1 with status subresource and Flagger's printer columns."""
-    columns = [
+    columns: list[dict[str, Any]] = [
         {"name": "Status", "type": "string", "jsonPath": ".status.phase"},
         {"name": "Weight", "type": "string", "jsonPath": ".status.canaryWeight"},
         {"name": "Suspended", "type": "boolean", "jsonPath": ".spec.suspend", "priority": 1},

@@ -6,7 +6,7 @@ import random
 import re
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from meshtui.sim.apiserver.errors import ApiError
@@ -22,7 +22,7 @@ SERVER_FIELDS = ("uid", "creationTimestamp", "resourceVersion", "generation", "d
 
 def timestamp(now: float | None = None) -> str:
     """RFC 3339 UTC timestamp with second precision, as Kubernetes writes them."""
-    moment = datetime.fromtimestamp(time.time() if now is None else now, tz=timezone.utc)
+    moment = datetime.fromtimestamp(time.time() if now is None else now, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -30,7 +30,7 @@ def parse_timestamp(value: str) -> float | None:
     """Parse a Kubernetes timestamp back to epoch seconds (None when malformed)."""
     try:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(
-            tzinfo=timezone.utc).timestamp()
+            tzinfo=UTC).timestamp()
     except (TypeError, ValueError):
         return None
 

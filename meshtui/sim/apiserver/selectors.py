@@ -16,7 +16,9 @@ _EQ_RE = re.compile(r"^\s*([A-Za-z0-9_./-]+)\s*(==|=|!=)\s*([A-Za-z0-9_.-]*)\s*$
 
 def _split_terms(selector: str) -> list[str]:
     """Split on commas that are not inside an `in (...)` value list."""
-    terms, depth, current = [], 0, []
+    terms: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in selector:
         if char == "(":
             depth += 1

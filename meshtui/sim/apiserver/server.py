@@ -118,7 +118,7 @@ class _HTTPServer(ThreadingHTTPServer):
         if not first:
             return
         if first != _TLS_HANDSHAKE:
-            self.RequestHandlerClass(request, client_address, self)
+            self.RequestHandlerClass(request, client_address, self)  # type: ignore[arg-type]  # typeshed: the base class
             return
         try:
             conn = _tls_context().wrap_socket(request, server_side=True)
@@ -129,7 +129,7 @@ class _HTTPServer(ThreadingHTTPServer):
         with self._conn_lock:
             self.connections.add(conn)
         try:
-            self.RequestHandlerClass(conn, client_address, self)
+            self.RequestHandlerClass(conn, client_address, self)  # type: ignore[arg-type]  # typeshed: the base class
         finally:
             with self._conn_lock:
                 self.connections.discard(conn)

@@ -13,7 +13,7 @@ _TOKEN = re.compile(r"\.([A-Za-z0-9_-]+)|\[(\d+)\]")
 
 def wants_table(accept: str | None) -> bool:
     """Whether an Accept header asks for Table output."""
-    return bool(accept) and "as=Table" in accept
+    return accept is not None and "as=Table" in accept
 
 
 def json_path(obj: Any, path: str) -> Any:

@@ -72,7 +72,7 @@ class ArgoController:
         self.clock = clock
         # Step index this controller last wrote: an index changed by someone else (kubectl
         # promote bumps it) means the pause we set is not the one now current.
-        self._last_index: dict[tuple[str, str], int] = {}
+        self._last_index: dict[tuple[str, str], int | None] = {}
 
     def reconcile(self, now: float | None = None) -> None:
         """Reconcile all Rollouts once (`now` is unused: pauses are timed by the wall clock)."""

@@ -11,7 +11,7 @@ import inspect
 import logging
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from meshtui.sim.apiserver.errors import ApiError
@@ -48,7 +48,7 @@ def parse_duration(value: Any, default: float = 60.0) -> float:
 
 def rfc3339(timestamp: float) -> str:
     """A wall-clock time as Kubernetes writes it (`2026-01-01T00:05:00Z`)."""
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_rfc3339(value: Any) -> float | None:

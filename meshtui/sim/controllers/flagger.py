@@ -268,7 +268,8 @@ class FlaggerController:
                 wanted["conditions"] = [{"type": "Promoted", "status": state, "reason": reason,
                                          "message": message, "lastUpdateTime": rfc3339(self.clock()),
                                          "lastTransitionTime": rfc3339(self.clock())}]
-                old = next((c for c in status.get("conditions") or [] if c.get("type") == "Promoted"), {})
+                old: dict[str, Any] = next(
+                    (c for c in status.get("conditions") or [] if c.get("type") == "Promoted"), {})
                 if all(old.get(k) == wanted["conditions"][0][k] for k in ("status", "reason", "message")):
                     del wanted["conditions"]
             if not status_differs(status, wanted):

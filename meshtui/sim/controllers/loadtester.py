@@ -92,7 +92,7 @@ class LoadTester(LoopbackServer):
                 status, text = tester.handle(self.path, self.rfile.read(length))
                 self.answer(status, text.encode(), "text/plain; charset=utf-8")
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 # The Go mux answers any method; a GET has no body, so gates answer 400.
                 status, text = tester.handle(self.path, b"")
                 self.answer(status, text.encode(), "text/plain; charset=utf-8")

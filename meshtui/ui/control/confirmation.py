@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from meshtui.model.actions import PAUSE_STOPS_WEIGHTS, manual_weights_warning
 from meshtui.model.ownership import CONTROLLER_NAMES
-from meshtui.model.plans import ActionPlan
+from meshtui.model.write_descriptions import ActionPlan
 from meshtui.model.split import Split
 from meshtui.ui.control.pending import PendingChange, needs_typed_confirmation, production
 from meshtui.ui.literal import literal

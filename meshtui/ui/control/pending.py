@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from meshtui.model.plans import WeightPlan
+from meshtui.model.write_descriptions import WeightPlan
 from meshtui.model.roles import stable_and_canary
 from meshtui.model.split import Split, SplitRef
 from meshtui.model.weight_writes import rule_percents

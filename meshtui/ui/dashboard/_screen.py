@@ -21,7 +21,7 @@ from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from meshtui.model.health import HealthPolicy
+from meshtui.model.findings import HealthPolicy
 from meshtui.model.mesh import MeshState
 from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands

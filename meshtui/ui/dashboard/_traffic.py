@@ -100,7 +100,7 @@ class TrafficHost(PlanHost, Protocol):
         """Redraw the footer's keys."""
         ...
 
-    async def run_action(self, action: str) -> bool:
+    async def run_action(self, action: str) -> None:
         """Run an action string on the screen."""
         ...
 

@@ -23,14 +23,14 @@ class SplitCursorActions:
 
     def _move_to(self, line: int, step: int) -> None:
         """Move the cursor to the row nearest `line` (searching in `step` direction first)."""
-        if not self.visible_count:
+        if not self.visible_count:  # type: ignore[attr-defined]
             return
         line = max(0, min(line, len(self._lines) - 1))
         target = nearest_row(self._lines, line, step)
         if target >= 0 and target != self._cursor:
             self._cursor = target
-            self._moved()
-            self.refresh()
+            self._moved()  # type: ignore[attr-defined]
+            self.refresh()  # type: ignore[attr-defined]
 
     def action_cursor_up(self) -> None:
         """Move the cursor to the previous split."""
@@ -43,7 +43,7 @@ class SplitCursorActions:
     def action_first(self) -> None:
         """Move to the first split."""
         self._move_to(0, 1)
-        self.scroll_home(animate=False, immediate=True)
+        self.scroll_home(animate=False, immediate=True)  # type: ignore[attr-defined]
 
     def action_last(self) -> None:
         """Move to the last split."""
@@ -51,8 +51,8 @@ class SplitCursorActions:
 
     def action_page_up(self) -> None:
         """Move the cursor up by a screenful."""
-        self._move_to(self._cursor - max(1, self.size.height - 1), -1)
+        self._move_to(self._cursor - max(1, self.size.height - 1), -1)  # type: ignore[attr-defined]
 
     def action_page_down(self) -> None:
         """Move the cursor down by a screenful."""
-        self._move_to(self._cursor + max(1, self.size.height - 1), 1)
+        self._move_to(self._cursor + max(1, self.size.height - 1), 1)  # type: ignore[attr-defined]

@@ -50,13 +50,18 @@ class SplitRow:
 
 
 class RowLike(Protocol):
-    """What the layout needs from a row (`SplitRow` satisfies it)."""
+    """What the layout needs from a row (`SplitRow` satisfies it; read-only, as rows are frozen)."""
 
-    namespace: str
-    name: str
-    service: str
-    owner_label: str
-    attention: bool
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def owner_label(self) -> str: ...
+    @property
+    def attention(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -236,9 +241,10 @@ def fit_columns(
         cols = {"name": name, "service": service, "owner": owner, "note": note if keep_note else 0}
         bar = 10
 
+        # Called only in this iteration, and meant to see `bar` as it shrinks.
         def needed() -> int:
-            shown = sum(w + 2 for w in cols.values() if w)
-            return 7 + shown + bar + 1 + split
+            shown = sum(w + 2 for w in cols.values() if w)  # noqa: B023 - see above
+            return 7 + shown + bar + 1 + split  # noqa: B023 - see above
 
         for drop in ("service", "owner"):
             if needed() <= width:

@@ -41,14 +41,15 @@ class SplitRowUpdates:
                 self._rows[index].attention != old[index].attention and self.attention_only)
             self._haystacks[index] = text
         widths = self._widths
+        shrank = False
         for index in changed:
             before, after = self._row_widths[index], row_widths(self._rows[index])
             self._row_widths[index] = after
             if any(b == w and a < b for a, b, w in zip(after, before, widths)):
-                widths = None  # the widest row shrank: look at them all
+                shrank = True  # the widest row shrank: look at them all
                 break
             widths = tuple(map(max, widths, after))  # type: ignore[assignment]
-        if widths is None:
+        if shrank:
             for index in changed:
                 self._row_widths[index] = row_widths(self._rows[index])
             widths = widest(self._row_widths)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
+from rich.console import JustifyMethod
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -108,7 +109,7 @@ class BackendTable(DataTable):
     }
     """
 
-    Row = BackendRow
+    Row: TypeAlias = BackendRow
     """One backend as the table shows it (see `BackendRow`)."""
 
     def __init__(
@@ -144,7 +145,7 @@ class BackendTable(DataTable):
     def on_mount(self) -> None:
         """Create the columns and show rows given before the table was mounted."""
         for key, label in COLUMNS:
-            justify = "left" if key in ("backend", "role") else "right"
+            justify: JustifyMethod = "left" if key in ("backend", "role") else "right"
             self.add_column(Text(label, justify=justify), key=key, width=FIXED_WIDTHS.get(key))
         if self._pending is not None:
             rows, self._pending = self._pending, None
@@ -163,10 +164,10 @@ class BackendTable(DataTable):
         cells = {key: self._cells_for(row) for key, row in zip(keys, rows)}
         if keys == self._row_keys:
             for key in keys:
-                for (column, _), old, new in zip(COLUMNS, self._cells[key], cells[key]):
+                for (column_key, _), old, new in zip(COLUMNS, self._cells[key], cells[key]):
                     if old != new:
                         # The backend column fits its longest name; the others are fixed.
-                        self.update_cell(key, column, new, update_width=True)
+                        self.update_cell(key, column_key, new, update_width=True)
         else:
             cursor_key = self._row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self._row_keys) else None
             self.clear()

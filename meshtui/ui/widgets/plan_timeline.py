@@ -69,7 +69,7 @@ class PlanTimeline(Widget):
     now: reactive[float] = reactive(0.0)
     """The time countdowns are measured from (epoch seconds); a tick repaints, never reflows."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002
+    def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         """Create an empty (hidden) timeline."""
         super().__init__(name=name, id=id, classes=classes)

@@ -256,8 +256,8 @@ class SignalChart(Widget):
                 legend.append((data.colour(index), label, NO_DATA if value is None else fmt(value)))
             threshold = fmt(data.threshold) if data.threshold is not None else None
             glyphs = [data.glyph(index) for index in range(len(legend))]
-            rows = 2 if height >= LEGEND_WRAP_HEIGHT else 1
-            lines.extend(legend_lines(legend, width, threshold, glyphs, rows) or [[]])
+            legend_rows = 2 if height >= LEGEND_WRAP_HEIGHT else 1
+            lines.extend(legend_lines(legend, width, threshold, glyphs, legend_rows) or [[]])
         body = height - len(lines)
         if body <= 0:
             return lines[:height]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.segment import Segment
 from rich.style import Style
@@ -111,7 +111,7 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
     }
     """
 
-    Row = SplitRow
+    Row: TypeAlias = SplitRow
     """One split as the list shows it (see `SplitRow`)."""
 
     filter: reactive[str] = reactive("", init=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -136,7 +136,7 @@ class StatusBar(Widget):
         if self.read_only:
             badge.append(" READ-ONLY ", self._style("read-only"))
         room = max(0, self.size.width - badge.cell_len)
-        pieces = [list(piece) for piece in self._pieces()]
+        pieces: list[list[Any]] = [list(piece) for piece in self._pieces()]
         overflow = sum(len(text) for text, _, _ in pieces) - room
         for priority in (3, 2, 1):
             for piece in pieces:

@@ -182,7 +182,7 @@ class WeightSlider(Widget, can_focus=True):
     def render(self) -> RenderResult:
         """``▸ name  ━━━━━━│───  10% → 15%``."""
         changed = self.pending != self.live
-        style = lambda name: component_fg(self, f"weight-slider--{name}")  # noqa: E731
+        style = lambda name: component_fg(self, f"weight-slider--{name}")  # noqa: E731 - a one-line local alias
         text = Text(no_wrap=True, end="")
         mark = "▸ " if self.selected else "  "
         label = literal(self.backend, limit=LABEL_WIDTH - 3, middle=True)

@@ -108,6 +108,7 @@ def many_rows(count: int) -> list[SplitList.Row]:
     ]
 
 
-def wave(count: int, base: float, amplitude: float, period: float, gap: range = range(0)) -> list[tuple[float, float | None]]:
+def wave(count: int, base: float, amplitude: float, period: float,
+         gap: range = range(0)) -> list[tuple[float, float | None]]:
     """A sampled sine wave every 10 s from `T0`, with None inside `gap` (sample indices)."""
     return [(T0 + i * 10, None if i in gap else base + amplitude * math.sin(i / period)) for i in range(count)]

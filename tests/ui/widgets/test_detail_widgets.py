@@ -76,12 +76,13 @@ async def test_backend_table_updates_in_place_when_backends_unchanged() -> None:
         updates: list[tuple[object, object]] = []
         original = table.update_cell
 
-        def spy(row_key, column_key, value, **kwargs):  # noqa: ANN001, ANN202
+        def spy(row_key, column_key, value, **kwargs):
             updates.append((row_key, column_key))
             return original(row_key, column_key, value, **kwargs)
 
         table.update_cell = spy  # type: ignore[method-assign]
-        faster = BackendTable.Row("web-canary", "canary", 20.0, 19.0, GoldenSignals(0.999, 30.0, 14.0, 80.0, 1300.0), False)
+        faster = BackendTable.Row("web-canary", "canary", 20.0, 19.0,
+                                  GoldenSignals(0.999, 30.0, 14.0, 80.0, 1300.0), False)
         table.set_rows([STABLE, faster])
         assert sorted(updates) == [("web-canary", "observed"), ("web-canary", "rps"), ("web-canary", "success")]
         assert table.cursor_row == 1
@@ -105,7 +106,7 @@ async def test_backend_table_accepts_rows_before_mount() -> None:
         assert plain_cells(table)[0][0] == "web"
 
 
-def rendered(widget) -> str:  # noqa: ANN001
+def rendered(widget) -> str:
     """The plain text a render()-based widget draws."""
     return widget.render().plain
 

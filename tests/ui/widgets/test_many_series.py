@@ -44,8 +44,11 @@ def test_series_sharing_a_colour_differ_in_marker_and_line() -> None:
     solid, dashed = BrailleCanvas(10, 1), BrailleCanvas(10, 1)
     solid.line(0, 0, 19, 0, 0)
     dashed.line(0, 0, 19, 0, 0, dash=2)
-    count = lambda canvas: sum(bin(ord(canvas.cell(c, 0)[0]) - 0x2800).count("1") for c in range(10)
-                               if canvas.cell(c, 0)[1] >= 0)  # noqa: E731
+
+    def count(canvas: BrailleCanvas) -> int:
+        return sum(bin(ord(canvas.cell(c, 0)[0]) - 0x2800).count("1") for c in range(10)
+                   if canvas.cell(c, 0)[1] >= 0)
+
     assert count(solid) == 20 and count(dashed) == 10
 
 

@@ -141,7 +141,7 @@ def test_plot_lines_put_series_markers_and_threshold_where_expected() -> None:
     assert first_braille == sorted(first_braille, reverse=True)
 
 
-@pytest.mark.parametrize("width", range(0, 40))
+@pytest.mark.parametrize("width", range(40))
 def test_axis_line_is_exactly_as_wide_at_any_width_with_a_message(width: int) -> None:
     """A chart squeezed by a resize while its data is stale still draws (a CI run hit width 12)."""
     data = ChartData({"a": ((T0, 1.0),)}, T0, T0 + 60)

@@ -15,7 +15,7 @@ def percent(value: float) -> str:
     return f"{value:.1f}%"
 
 
-def chart_app(setup) -> WidgetApp:  # noqa: ANN001
+def chart_app(setup) -> WidgetApp:
     """An app with one success-rate chart fed by `setup(chart)`."""
     return WidgetApp(
         lambda: [SignalChart("Success rate", "%", value_format=percent, y_min=90.0, y_max=100.0)],
@@ -102,7 +102,8 @@ async def test_unknown_state_is_rejected() -> None:
 async def test_auto_range_and_resize() -> None:
     """Without fixed bounds the axis fits the data, and a resize lays the chart out again."""
     app = WidgetApp(lambda: [SignalChart("p99", "ms")],
-                    lambda a: a.query_one(SignalChart).set_series({"web": wave(30, 200, 50, 4)}, start=T0, end=T0 + 290))
+                    lambda a: a.query_one(SignalChart).set_series({"web": wave(30, 200, 50, 4)},
+                                                                  start=T0, end=T0 + 290))
     async with app.run_test(size=(60, 10)) as pilot:
         chart = app.query_one(SignalChart)
         chart.state = "ok"
