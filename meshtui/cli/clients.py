@@ -8,13 +8,19 @@ here, so each command honours the config file and the kubeconfig options the sam
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from meshtui.kube.config import Cluster
+    from meshtui.kube.writer import ClusterWriter
+    from meshtui.metrics.prometheus import PrometheusSource
+    from meshtui.ui.config import Settings
 
 VIZ_PROMETHEUS = ("linkerd-viz", "prometheus", 9090)
 """linkerd-viz's Prometheus Service (namespace, name, port), reached through the service proxy."""
 
 
-def config_settings(args: argparse.Namespace) -> Any:
+def config_settings(args: argparse.Namespace) -> Settings:
     """The user's config file as `meshtui.cli` read it before any request (read here when a
     command runs on its own, e.g. ``python -m meshtui.cli.control``).
 
@@ -29,7 +35,7 @@ def config_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
-def cluster_from_args(args: argparse.Namespace) -> Any:
+def cluster_from_args(args: argparse.Namespace) -> Cluster:
     """The cluster of ``--kubeconfig``/``--context``, requests bounded by ``--request-timeout``."""
     from meshtui.kube.config import DEFAULT_REQUEST_TIMEOUT, load_cluster
 
@@ -37,7 +43,7 @@ def cluster_from_args(args: argparse.Namespace) -> Any:
                         request_timeout=getattr(args, "request_timeout", DEFAULT_REQUEST_TIMEOUT))
 
 
-def prometheus_limits(settings: Any) -> dict[str, Any]:
+def prometheus_limits(settings: Settings | None) -> dict[str, Any]:
     """`PrometheusSource` keyword arguments bounding each query: its deadline and answer size."""
     from meshtui.metrics.transport import MIB
 
@@ -47,7 +53,7 @@ def prometheus_limits(settings: Any) -> dict[str, Any]:
             "max_body": int(settings.prometheus_max_body_mib * MIB)}
 
 
-def viz_prometheus(cluster: Any, settings: Any = None) -> Any:
+def viz_prometheus(cluster: Cluster, settings: Settings | None = None) -> PrometheusSource:
     """linkerd-viz's Prometheus through the API server's service proxy, as the kubeconfig's user.
 
     Bounded like any Prometheus (`prometheus_limits`): the proxy passes the answer through."""
@@ -59,7 +65,8 @@ def viz_prometheus(cluster: Any, settings: Any = None) -> Any:
                             **prometheus_limits(settings))
 
 
-def build_writer(args: argparse.Namespace, cluster: Any, settings: Any = None) -> Any:
+def build_writer(args: argparse.Namespace, cluster: Cluster,
+                 settings: Settings | None = None) -> ClusterWriter:
     """The one writer of every command that writes (the dashboard, the demo, ``weight``,
     ``pause``/``resume``/``promote``/``abort`` and every ``rollout`` verb): read-only from the
     flag or the config file's ``read_only``, dry run from the flag; every attempt goes to the

@@ -30,7 +30,9 @@ from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
+    from meshtui.kube.writer import ClusterWriter
     from meshtui.model.split import Split
+    from meshtui.model.write_descriptions import WeightPlan
 
 __all__ = ["COMMANDS", "add_parsers", "main", "run"]
 
@@ -135,7 +137,7 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> N
         say(lines)
 
 
-def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
+def _cmd_weight(args: argparse.Namespace, split: Split, writer: ClusterWriter,
                 assignments: dict[str, str], client: MeshClient) -> int:
     from meshtui.model.actions import manual_weights_warning
     from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER
@@ -176,7 +178,7 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: Any,
     return 0
 
 
-def _unchanged(args: argparse.Namespace, split: Split, rule: int, plan: Any) -> int:
+def _unchanged(args: argparse.Namespace, split: Split, rule: int, plan: WeightPlan) -> int:
     """Weights already as asked: say so and write nothing (no request, no audit record)."""
     names = list(plan.names)
     _emit(args, {"object": str(split.ref), "rule": rule + 1, "changed": False,
@@ -187,7 +189,8 @@ def _unchanged(args: argparse.Namespace, split: Split, rule: int, plan: Any) -> 
     return 0
 
 
-def _cmd_action(args: argparse.Namespace, split: Split, writer: Any, client: MeshClient) -> int:
+def _cmd_action(args: argparse.Namespace, split: Split, writer: ClusterWriter,
+                client: MeshClient) -> int:
     from meshtui.model.actions import Unavailable, plan_action
 
     action = "promote-full" if getattr(args, "full", False) else args.control

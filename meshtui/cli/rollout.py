@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meshtui.cli.options import (
     Parser,
@@ -29,6 +29,15 @@ from meshtui.cli.options import (
 from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
+
+if TYPE_CHECKING:
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.config import Cluster
+    from meshtui.kube.writer import ClusterWriter
+    from meshtui.model.plan import Plan
+    from meshtui.model.plan_state import PlanState, Transition
+    from meshtui.model.split import Split
+    from meshtui.rollout.status import PlanStatus
 
 __all__ = ["add_parsers", "main", "run"]
 
@@ -131,14 +140,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         cluster.close()
 
 
-def _split(client: Any, namespace: str, target: str) -> Any:
+def _split(client: MeshClient, namespace: str, target: str) -> Split:
     from meshtui.kube.targets import parse_target, resolve_split
 
     return resolve_split(client, namespace, *parse_target(target))
 
 
-def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
-                plan: Any) -> int:
+def _cmd_change(args: argparse.Namespace, client: MeshClient, writer: ClusterWriter,
+                namespace: str, plan: Plan | None) -> int:
     """start/approve/pause/resume/promote/abort: re-read and retry when the split moved."""
     from meshtui.kube.errors import Conflict
     from meshtui.model.plan_state import PlanStateError
@@ -150,7 +159,7 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
         split = _split(client, namespace, args.target)
         tracked = read_state(split)
         state, now = tracked.state, time.time()
-        if command == "start":
+        if command == "start" and plan is not None:  # start always reads its plan first
             transition = _start(split, state, plan, args.replace, who, now)
             if transition is None:
                 return _changed(args, split, split, f"{split.ref}: plan {plan.hash} is already "
@@ -175,7 +184,7 @@ def _cmd_change(args: argparse.Namespace, client: Any, writer: Any, namespace: s
     raise PlanStateError("unreachable")
 
 
-def _changed(args: argparse.Namespace, before: Any, after: Any, line: str) -> int:
+def _changed(args: argparse.Namespace, before: Split, after: Split, line: str) -> int:
     """Print what a change verb did: `line`, or with ``-o json`` the plan's status after it."""
     from meshtui.rollout.status import plan_status
 
@@ -191,7 +200,8 @@ def _changed(args: argparse.Namespace, before: Any, after: Any, line: str) -> in
     return 0
 
 
-def _start(split: Any, state: Any, plan: Any, replace: bool, who: str, now: float) -> Any:
+def _start(split: Split, state: PlanState | None, plan: Plan, replace: bool, who: str,
+           now: float) -> Transition | None:
     from meshtui.rollout import commands
     from meshtui.rollout.store import RolloutError, canary_percent, choose_roles
 
@@ -206,8 +216,8 @@ def _start(split: Any, state: Any, plan: Any, replace: bool, who: str, now: floa
                           weight=canary_percent(split, canary), now=now, by=who)
 
 
-def _action(command: str, state: Any, split: Any, args: argparse.Namespace, who: str,
-            now: float) -> Any:
+def _action(command: str, state: PlanState, split: Split, args: argparse.Namespace, who: str,
+            now: float) -> Transition:
     from meshtui.rollout import commands
     from meshtui.rollout.store import canary_percent
 
@@ -223,7 +233,7 @@ def _action(command: str, state: Any, split: Any, args: argparse.Namespace, who:
     return commands.abort(state, now=now, by=who, reason=args.reason)
 
 
-def _cmd_status(args: argparse.Namespace, client: Any, namespace: str | None) -> int:
+def _cmd_status(args: argparse.Namespace, client: MeshClient, namespace: str | None) -> int:
     from meshtui.rollout.status import plan_status
     from meshtui.rollout.store import RolloutError
 
@@ -245,7 +255,7 @@ def _cmd_status(args: argparse.Namespace, client: Any, namespace: str | None) ->
     return 0
 
 
-def _status_lines(status: Any) -> list[str]:
+def _status_lines(status: PlanStatus) -> list[str]:
     """The text of one plan's status: a summary line, then one line per step."""
     if status.phase == "Invalid":
         # Nothing of the plan can be read: no step, canary or percentage to show, only why.
@@ -260,8 +270,8 @@ def _status_lines(status: Any) -> list[str]:
     return lines
 
 
-def _cmd_run(args: argparse.Namespace, client: Any, writer: Any, namespace: str | None,
-             cluster: Any) -> int:
+def _cmd_run(args: argparse.Namespace, client: MeshClient, writer: ClusterWriter,
+             namespace: str | None, cluster: Cluster) -> int:
     from meshtui.kube.writer import ReadOnly
     from meshtui.metrics.prometheus import PrometheusSource
     from meshtui.rollout.runner import Runner
