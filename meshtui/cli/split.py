@@ -10,11 +10,15 @@ import argparse
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meshtui.cli.options import add_kube_options, add_output_option, add_write_options, option
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, error, say
+
+if TYPE_CHECKING:
+    from meshtui.kube.client import MeshClient
+    from meshtui.kube.writer import ClusterWriter
 
 __all__ = ["COMMANDS", "add_parsers", "run"]
 
@@ -98,7 +102,7 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> N
         say(lines)
 
 
-def _create(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
+def _create(args: argparse.Namespace, client: MeshClient, writer: ClusterWriter, namespace: str,
             assignments: dict[str, str]) -> int:
     from meshtui.kube.shift import plan_shift
     from meshtui.model.kubetime import rfc3339
@@ -127,7 +131,7 @@ def _create(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
     return 0
 
 
-def _delete(args: argparse.Namespace, client: Any, writer: Any, namespace: str,
+def _delete(args: argparse.Namespace, client: MeshClient, writer: ClusterWriter, namespace: str,
             target: tuple[tuple[str, ...], str]) -> int:
     from meshtui.kube.targets import resolve_split
     from meshtui.model.shift import ShiftRefused, end_refusal, end_write, is_meshtui_made
