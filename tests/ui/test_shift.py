@@ -151,3 +151,29 @@ async def test_a_split_made_while_the_dialog_was_open_wins(make_control_app: Cal
                                         for m in _said(app)), message="the refusal")
     assert len(mutating_requests(mesh)) == before
     assert _stored_shift(mesh) is None
+
+
+async def test_the_palette_offers_a_shift_for_services_without_a_split(
+        make_control_app: Callable, mesh: Any) -> None:
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: app.screen is not screen, message="palette open")
+
+        def hits() -> list[str]:
+            lists = app.screen.query("CommandList")
+            if not lists:
+                return []
+            found = lists.first()
+            return [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+
+        await pilot.press(*"shift: Shift emojivoto/")
+        await settle(pilot, lambda: any("emojivoto/web-svc…" in h for h in hits()),
+                     message="a shift of web-svc offered")
+        assert not any("emojivoto/voting-svc…" in h for h in hits()), "voting-svc has a split"
+        await pilot.press(*"web-svc-w")  # the palette matches fuzzily: narrow to the mirror
+        await settle(pilot, lambda: hits() and "web-svc-west" in hits()[0], message="the mirror")
+        await pilot.press("enter")
+        picker = await drawn(pilot, app, ShiftPicker)
+        assert picker.service == "web-svc-west"
