@@ -123,7 +123,7 @@ class DashboardCommands(Provider):
         return {**key_hints(type(self.app).BINDINGS, keymap, display, prefix="app."),
                 **key_hints(type(self.screen).BINDINGS, keymap, display)}
 
-    def _entries(self) -> Iterator[tuple[str, str, object]]:
+    def _entries(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
         hints = self.key_hints()
         for command in COMMANDS:

@@ -8,6 +8,7 @@ after a conflict).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,9 @@ class TrafficWrites:
         self.gates: dict[SplitRef, dict[str, str]] = {}
         """Split → load tester gate → "open", "closed" or "unknown (why)", as last read."""
 
-    def _run(self, work: Any, name: str, group: str = "write") -> None:
-        """Run `work` in a thread of the screen; one at a time per group (exclusive)."""
+    def _run(self, work: Callable[[], None], name: str, group: str = "write") -> None:
+        """Run `work` in a thread worker of the screen, exclusive in its group (the screen's
+        plan writes share the ``write`` group)."""
         self.host.run_worker(work, name=name, group=group, exclusive=True, thread=True,
                              exit_on_error=False)
 
