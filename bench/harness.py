@@ -1,8 +1,8 @@
 """Run every measure of one profile against clusters started here, and collect the results.
 
 Order: the scale scenario's emulator (kubectl comparisons, launches, idle CPU, memory, writes,
-a kubectl change to the screen), then the 5,000-row filter, then metrics with a real Prometheus
-scraping a small mesh. A measure that fails is reported under ``errors``, never hidden.
+a kubectl change to the screen), then the 5,000-row filter and the 5,000-service refresh, then
+metrics with a real Prometheus scraping a small mesh. A measure that fails is reported under ``errors``, never hidden.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from bench.measures.interactive import measure_external_change, measure_key_to_w
 from bench.measures.launch import measure_launch
 from bench.measures.loopback import measure_api_get, measure_loopback
 from bench.measures.metrics import measure_queries, measure_refresh
+from bench.measures.services import measure_services_refresh
 from bench.profiles import Profile
 from bench.stats import Measure
 
@@ -70,6 +71,8 @@ def run(profile: Profile, log: Callable[[str], None] = lambda _: None) -> Run:
                 prom_url = prometheus.url if prometheus is not None else None
                 _scale_measures(result, profile, workdir, prom_url, len(small.splits))
                 result.take(("filter_keystroke_ms",), lambda: measure_filter(profile))
+                result.take(("services_refresh_to_screen_ms",),
+                            lambda: measure_services_refresh(profile))
                 if prom_url is None:
                     for name in ("queries_per_refresh", "refresh_to_screen_ms"):
                         result.errors[name] = "prometheus binary not found: metrics measures skipped"

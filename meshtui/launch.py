@@ -42,6 +42,10 @@ def _settings(args: argparse.Namespace, cluster: Any) -> Any:
         overrides["namespace"] = None
     elif getattr(args, "namespace", None):
         overrides["namespace"] = args.namespace
+    elif settings.namespace is None and cluster is not None:
+        # Like ``get splits`` and kubectl: no -n/-A and no namespace in the config file scope the
+        # dashboard to the context's namespace (``default`` when the context names none).
+        overrides["namespace"] = cluster.namespace
     return dataclasses.replace(settings, **overrides) if overrides else settings
 
 
@@ -99,7 +103,8 @@ def run_dashboard(args: argparse.Namespace) -> int:
         client.prefetch(None)  # the dashboard watches every namespace and scopes on screen
         settings = _settings(args, cluster)
         metrics = prometheus_from_args(args, cluster, settings)
-        return _run_app(client, metrics, settings, build_writer(args, cluster, settings))
+        return _run_app(client, metrics, settings, build_writer(args, cluster, settings),
+                        ContextConnector(args, getattr(args, "kubeconfig", None), settings))
     finally:
         cluster.close()
 
@@ -179,15 +184,64 @@ def run_demo(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 metrics = mesh.source()
             writer = build_writer(args, cluster, settings)
+            connector = ContextConnector(args, str(kubeconfig), settings,
+                                         metrics=None if prometheus is not None else mesh.source)
             with plan_runner(client, writer, metrics):
-                return _run_app(client, metrics, settings, writer)
+                return _run_app(client, metrics, settings, writer, connector)
         finally:
             cluster.close()
 
 
-def _run_app(client: Any, metrics: Any, settings: Any, writer: Any = None) -> int:
+class ContextConnector:
+    """Builds the clients of another context of the same kubeconfig (`:ctx NAME`), the way
+    the dashboard's first context was built: same options, same settings, same write path.
+
+    Args:
+        args: The parsed command line (Prometheus and write options).
+        kubeconfig: The kubeconfig file, or None for ``KUBECONFIG`` / ``~/.kube/config``.
+        settings: The settings in force.
+        metrics: Builds the metrics source instead of `prometheus_from_args` (the demo's
+            simulator without Prometheus).
+    """
+
+    def __init__(self, args: argparse.Namespace, kubeconfig: str | None, settings: Any,
+                 metrics: Any = None) -> None:
+        self.args = args
+        self.kubeconfig = kubeconfig
+        self.settings = settings
+        self.metrics = metrics
+
+    def contexts(self) -> list[str]:
+        """The kubeconfig's context names."""
+        from meshtui.kube.config import context_names
+
+        return context_names(self.kubeconfig)
+
+    def connect(self, context: str) -> Any:
+        """Load `context`, discover its resources and build its metrics source and writer."""
+        from meshtui.kube.client import MeshClient
+        from meshtui.kube.config import DEFAULT_REQUEST_TIMEOUT, load_cluster
+        from meshtui.ui.contexts import Connection
+
+        cluster = load_cluster(self.kubeconfig, context, request_timeout=getattr(
+            self.args, "request_timeout", DEFAULT_REQUEST_TIMEOUT))
+        try:
+            client = MeshClient(cluster)
+            client.discover()
+            metrics = (self.metrics() if self.metrics is not None
+                       else prometheus_from_args(self.args, cluster, self.settings))
+            writer = build_writer(self.args, cluster, self.settings)
+        except BaseException:
+            cluster.close()
+            raise
+        return Connection(client, metrics, writer, cluster.close)
+
+
+def _run_app(client: Any, metrics: Any, settings: Any, writer: Any = None,
+             connector: Any = None) -> int:
     from meshtui.ui.app import MeshtuiApp
 
-    app = MeshtuiApp(client, metrics, settings, writer=writer, owns_process=True)
+    app = MeshtuiApp(client, metrics, settings, writer=writer, owns_process=True,
+                     connector=connector)
     app.run()
     return int(app.return_code or 0)

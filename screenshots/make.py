@@ -72,15 +72,15 @@ async def loaded(pilot: Any, charts: str | None = "ok") -> DashboardScreen:
 
 
 async def shoot(name: str, mesh: SimulatedMesh, kubeconfig: Path, metrics: Any,
-                steps: Callable[[Any], Awaitable[None]]) -> None:
-    """Run one app, drive it with `steps`, save ``<name>.svg``."""
+                steps: Callable[[Any], Awaitable[None]], size: tuple[int, int] = SIZE) -> None:
+    """Run one app at `size`, drive it with `steps`, save ``<name>.svg``."""
     cluster = load_cluster(str(kubeconfig), None)
     # A writer whose audit log is thrown away: the screenshots never confirm a write.
     writer = ClusterWriter(cluster, audit=AuditLog(kubeconfig.parent / "audit.log"))
     app = MeshtuiApp(MeshClient(cluster), metrics, Settings(), writer=writer,
                      clock=lambda: mesh.traffic.now, live=False)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await steps(pilot)
             await pilot.pause(0.1)
             app.save_screenshot(f"{name}.svg", path=str(HERE))
@@ -166,6 +166,10 @@ async def main() -> None:
     async def unavailable(pilot: Any) -> None:
         await loaded(pilot, charts="unavailable")
 
+    async def canary_opened(pilot: Any) -> None:
+        await canary(pilot)
+        await pilot.press("enter")
+
     try:
         await shoot("dashboard", mesh, kubeconfig, mesh.source(), overview)
         await shoot("canary-detail", mesh, kubeconfig, mesh.source(), canary)
@@ -175,6 +179,10 @@ async def main() -> None:
         await shoot("metrics-unavailable", mesh, kubeconfig, Unreachable(), unavailable)
         await shoot("pending-change", mesh, kubeconfig, mesh.source(), pending)
         await shoot("confirmation", mesh, kubeconfig, mesh.source(), confirmation)
+        # The same canary at three terminal sizes: one pane at a time, side by side, fleet table.
+        await shoot("size-80x24", mesh, kubeconfig, mesh.source(), canary_opened, (80, 24))
+        await shoot("size-120x40", mesh, kubeconfig, mesh.source(), canary, (120, 40))
+        await shoot("size-200x60", mesh, kubeconfig, mesh.source(), canary, (200, 60))
         # Last, as the plan stays on authors-split, the split every other shot opens first.
         start_plan(mesh, kubeconfig)
         await shoot("plan-timeline", mesh, kubeconfig, mesh.source(), overview)

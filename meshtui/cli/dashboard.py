@@ -39,6 +39,11 @@ def add_parsers(subparsers: Any) -> None:
     demo = subparsers.add_parser("demo", help="open the dashboard on a simulated mesh")
     demo.add_argument("--scenario", metavar="NAME|PATH", default=None, help="scenario to play")
     demo.add_argument("--seed", type=int, default=None, help="random seed")
+    demo.add_argument("--serve", action="store_true",
+                      help="serve the demo to a web browser instead (see meshtui serve -h)")
+    from meshtui.cli.serve import add_serve_options
+
+    add_serve_options(demo)
 
 
 def _refresh_seconds(text: str) -> float:

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from meshtui import __version__
+from meshtui.cli.get_services import WORDS as SERVICES_WORDS
 from meshtui.cli.options import (
     Parser,
     UsageError,
@@ -29,13 +31,15 @@ if TYPE_CHECKING:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the whole command line."""
     from meshtui.cli import control as control_cli
-    from meshtui.cli import dashboard, get, sim, split
+    from meshtui.cli import completion, dashboard, get, serve, sim, split
     from meshtui.cli import rollout as rollout_cli
 
     parser = Parser(
         prog="meshtui",
         description="A terminal dashboard for Linkerd canaries: traffic splits, live golden "
                     "signals and weight control.")
+    parser.add_argument("--version", action="version", version=f"meshtui {__version__}",
+                        help="print meshtui's version and exit")
     add_kube_options(parser, suppress=False)
     add_write_options(parser, suppress=False)
     dashboard.add_options(parser)
@@ -44,10 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     dashboard.add_parsers(sub)
     sim.add_parsers(sub)
+    serve.add_parsers(sub)
     get.add_parsers(sub)
     control_cli.add_parsers(sub)
     split.add_parsers(sub)
     rollout_cli.add_parsers(sub)
+    completion.add_parsers(sub)
     return parser
 
 
@@ -65,6 +71,9 @@ def main(argv: Sequence[str] | None = None, *, launcher: Launcher | None = None)
 
 def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
     parser = build_parser()
+    from meshtui.cli.completion import autocomplete
+
+    autocomplete(parser)  # the shell asking for completions: answered, and the process exits
     args = parser.parse_args(argv)
     from meshtui.kube.errors import KubeError
     from meshtui.output import error
@@ -72,14 +81,26 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
 
     try:
         check_options(args)
-        if args.command != "sim":
+        if args.command not in ("sim", "completion"):
             # The config file is read before any request: a bad one stops every command at once,
             # and every writer built later honours its read_only.
             args.settings = load_settings()
+        if args.command == "get" and args.what in SERVICES_WORDS:
+            from meshtui.cli.get_services import cmd_get_services
+
+            return cmd_get_services(args)
         if args.command == "get":
             from meshtui.cli.get import cmd_get_splits
 
             return cmd_get_splits(args)
+        if args.command == "completion":
+            from meshtui.cli.completion import cmd_completion
+
+            return cmd_completion(args)
+        if args.command == "serve" or getattr(args, "serve", False):
+            from meshtui.cli.serve import cmd_serve
+
+            return cmd_serve(args)
         if args.command == "sim":
             from meshtui.cli.sim import cmd_sim
 
@@ -98,6 +119,10 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
             return rollout_cli.run(args)
         from meshtui.cli import dashboard
 
+        if args.command == "demo":
+            from meshtui.cli.serve import check_demo_options
+
+            check_demo_options(args)
         return dashboard.run(args, launcher)
     except (KubeError, UsageError, ConfigError) as exc:
         return error(getattr(exc, "message", None) or exc)

@@ -12,13 +12,16 @@ from meshtui.cli.options import add_kube_options, add_output_option
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add ``get`` (``get splits``) to a parser's subparsers."""
+    """Add ``get`` (``get splits``, ``get services``) to a parser's subparsers."""
     get = subparsers.add_parser("get", help="print resources")
     get_sub = get.add_subparsers(dest="what", metavar="WHAT", required=True)
     splits = get_sub.add_parser("splits", aliases=["split", "ts"],
                                 help="TrafficSplits and HTTPRoutes with their weights")
     add_kube_options(splits)
     add_output_option(splits)
+    from meshtui.cli.get_services import add_parser
+
+    add_parser(get_sub)
 
 
 def _namespace(args: argparse.Namespace, default: str) -> str | None:

@@ -261,7 +261,7 @@ def _status_lines(status: PlanStatus) -> list[str]:
         # Nothing of the plan can be read: no step, canary or percentage to show, only why.
         return [f"{status.split}  Invalid  —  {visible(status.message, MESSAGE_LIMIT)}"]
     observed = "—" if status.observed is None else status.observed
-    lines = [f"{status.split}  {status.phase}  step {min(status.step + 1, status.total)}/"
+    lines = [f"{status.split}  {status.phase}  step {status.step_number}/"
              f"{status.total}  {visible(status.canary, NAME_LIMIT)} {observed}%  "
              f"{visible(status.message, MESSAGE_LIMIT)}"]
     for step in status.steps:

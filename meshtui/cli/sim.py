@@ -11,6 +11,12 @@ from typing import Any
 from meshtui.cli.options import UsageError, add_output_option
 
 
+SPLIT_RESOURCES = ("trafficsplits.split.smi-spec.io,httproutes.gateway.networking.k8s.io,"
+                   "httproutes.policy.linkerd.io")
+"""Every kind of split, fully qualified for kubectl: a bare ``httproutes`` resolves to the
+Gateway API's only, and would hide Linkerd's ``policy.linkerd.io`` routes."""
+
+
 def add_parsers(subparsers: Any) -> None:
     """Add ``sim`` to a parser's subparsers."""
     sim = subparsers.add_parser("sim", help="run the simulated mesh headless (API server and metrics)")
@@ -38,19 +44,21 @@ def _port(text: str) -> int:
 
 def _print_addresses(output: str, mesh: Any, prometheus: Any, path: str) -> None:
     """Say where the simulated mesh listens: lines, or one JSON object a script can read."""
+    # The URL clients are given (https, the kubeconfig's), not the plain one it also serves.
+    api_server = _kubeconfig_server(path)
     if output == "json":
-        json.dump({"apiServer": mesh.api_url, "metrics": mesh.metrics_url,
+        json.dump({"apiServer": api_server, "metrics": mesh.metrics_url,
                    "prometheus": prometheus.url if prometheus is not None else None,
                    "kubeconfig": path}, sys.stdout)
         print(flush=True)
         return
-    print(f"API server:  {mesh.api_url}")
+    print(f"API server:  {api_server}")
     print(f"Metrics:     {mesh.metrics_url}")
     if prometheus is not None:
         print(f"Prometheus:  {prometheus.url} (and linkerd-viz/prometheus:9090 through the "
               "API server's service proxy)")
     print(f"Kubeconfig:  {path}")
-    print(f"Try:         kubectl --kubeconfig {path} get trafficsplits -A", flush=True)
+    print(f"Try:         kubectl --kubeconfig {path} get {SPLIT_RESOURCES} -A", flush=True)
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -107,3 +115,12 @@ def cmd_sim(args: argparse.Namespace) -> int:
             shutil.rmtree(tmpdir, ignore_errors=True)
     print("stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _kubeconfig_server(path: str) -> str:
+    """The API server URL the kubeconfig at `path` gives its clients."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    return str(config["clusters"][0]["cluster"]["server"])

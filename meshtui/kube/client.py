@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 from meshtui.kube.discovery import discover
 from meshtui.kube.errors import translate
 from meshtui.kube.resources import RESOURCES, SPLIT_KEYS, ServedResource, resource_type
+from meshtui.kube.slim import slimmed
 from meshtui.kube.transport import request_json, with_type
 from meshtui.kube.watch import ResourceWatcher, Sink, WatchSet
 
 if TYPE_CHECKING:
     from meshtui.kube.config import Cluster
+    from meshtui.model.meshed import MeshedService
     from meshtui.model.split import Split
 
 Objects = list[dict[str, Any]]
@@ -119,7 +121,7 @@ class MeshClient:
                 body = request_json(self.cluster.api_client, "GET", served.path(ns), query)
                 meta = body.get("metadata") or {}
                 rv = rv or str(meta.get("resourceVersion") or "")
-                items.extend(with_type(i, served.type.kind, served.api_version)
+                items.extend(slimmed(served.key, with_type(i, served.type.kind, served.api_version))
                              for i in body.get("items") or [] if isinstance(i, dict))
                 token = meta.get("continue") or ""
                 if not token:
@@ -151,6 +153,48 @@ class MeshClient:
                 objects, _ = future.result()
                 splits.extend(parse_split(o) for o in objects if is_split_object(o))
         return sorted(splits, key=lambda s: (s.namespace, s.name, s.kind, s.group))
+
+    def list_services(self, namespace: str | None = None) -> builtins.list[MeshedService]:
+        """List every Service with its mesh state, pods, splits and multicluster mirror.
+
+        Namespaces, Services, Pods, Deployments and the three split kinds are listed in
+        parallel. Namespaces are cluster-scoped: a user who may not list them still gets the
+        services (the namespace's own inject annotation is then read from that one namespace
+        when it can be, else not known).
+
+        Args:
+            namespace: A namespace, or None for all namespaces.
+
+        Raises:
+            KubeError: When a list other than the namespaces fails.
+        """
+        from meshtui.kube.errors import KubeError
+        from meshtui.model.meshed import meshed_services
+        from meshtui.model.split import is_split_object, parse_split
+
+        keys = ["services", "pods", "deployments", *SPLIT_KEYS]
+        served = self.served_for([*keys, "namespaces"])
+        with ThreadPoolExecutor(len(keys) + 1, thread_name_prefix="meshtui-list") as pool:
+            futures = {key: pool.submit(self._list_served, served[key], namespace)
+                       for key in keys if key in served}
+            namespaces = pool.submit(self._namespaces, served.get("namespaces"), namespace)
+            lists = {key: future.result()[0] for key, future in futures.items()}
+            try:
+                namespace_objects = namespaces.result()
+            except KubeError:
+                namespace_objects = []
+        splits = [parse_split(o) for key in SPLIT_KEYS for o in lists.get(key, [])
+                  if is_split_object(o)]
+        return meshed_services(lists.get("services", []), namespace_objects, lists.get("pods", []),
+                               lists.get("deployments", []), splits)
+
+    def _namespaces(self, served: ServedResource | None, namespace: str | None) -> Objects:
+        """Every Namespace, or only `namespace` (read alone: listing may be forbidden)."""
+        if served is None:
+            return []
+        if namespace is None:
+            return self._list_served(served, None)[0]
+        return [self.get("namespaces", None, namespace)]
 
     def prefetch(self, namespace: str | None, resources: builtins.list[str] | None = None) -> None:
         """Start listing what `watch` will list, so the lists arrive while the caller does

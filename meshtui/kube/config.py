@@ -212,6 +212,16 @@ def _merge(paths: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return merged, files
 
 
+def context_names(kubeconfig: str | None = None) -> list[str]:
+    """The context names of the kubeconfig (merged the kubectl way), in file order.
+
+    Raises:
+        ConfigError: Missing or malformed kubeconfig.
+    """
+    merged, _ = _merge(kubeconfig_paths(kubeconfig))
+    return [str(c["name"]) for c in merged["contexts"]]
+
+
 def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
                  request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT) -> Cluster:
     """Load a context from kubeconfig into a `Cluster`.

@@ -73,6 +73,7 @@ RESOURCES: dict[str, ResourceType] = {
         ResourceType("namespaces", "", "Namespace", "namespaces", False, ("v1",)),
         ResourceType("services", "", "Service", "services", True, ("v1",)),
         ResourceType("deployments", "apps", "Deployment", "deployments", True, ("v1",)),
+        ResourceType("pods", "", "Pod", "pods", True, ("v1",)),
         ResourceType("trafficsplits", "split.smi-spec.io", "TrafficSplit", "trafficsplits", True,
                      ("v1alpha2", "v1alpha1", "v1alpha4", "v1alpha3"),
                      # TrafficSplit CRDs convert with strategy None, so weights come back as

@@ -23,6 +23,7 @@ from urllib3.exceptions import ReadTimeoutError
 from meshtui.kube.errors import KubeError, translate
 from meshtui.kube.events import ConnectionChanged, ObjectChanged, ObjectsListed, WatchEvent
 from meshtui.kube.resources import ServedResource
+from meshtui.kube.slim import slimmed
 from meshtui.kube.transport import (
     CONNECT_TIMEOUT,
     decode_object,
@@ -235,7 +236,7 @@ class ResourceWatcher:
             raise KubeError(obj.get("message") or f"watch error for {self.served.key}")
         if kind in ("ADDED", "MODIFIED", "DELETED"):
             with_type(obj, self.served.type.kind, self.served.api_version)
-            self._emit(ObjectChanged(self.served.key, kind, obj))
+            self._emit(ObjectChanged(self.served.key, kind, slimmed(self.served.key, obj)))
             return new_rv
         return rv
 

@@ -9,7 +9,7 @@ changed. Missing or too-young data gives no verdict, never a healthy one and nev
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from meshtui.model._fields import as_dict, as_list, as_str, metadata
@@ -226,6 +226,33 @@ def _latency(name: str, short: str, own: GoldenSignals | None, stable: GoldenSig
                     f"{name}: p99 {own.p99_ms:.0f} ms vs stable {stable.p99_ms:.0f} ms "
                     f"({_evidence(window, requests)})",
                     f"{short} p99 {own.p99_ms:.0f} ms")]
+
+
+VERDICTS = ("failing", "passing", "")
+"""A canary's verdict: a success or latency finding on it, judged without one, or none yet."""
+
+
+def canary_verdict(findings: Sequence[Finding], canary: str, own: GoldenSignals | None,
+                   window: Window = Window(), policy: HealthPolicy = HealthPolicy()) -> str:
+    """The verdict on a split's canary (one of `VERDICTS`), from the split's findings.
+
+    "passing" only when its success rate was judged on enough requests and nothing was found:
+    missing or too few data give no verdict (""), never a healthy one.
+
+    Args:
+        findings: The split's findings (`split_findings`).
+        canary: The canary backend's name.
+        own: The canary's signals over `window`.
+        window: The window of the signals.
+        policy: Thresholds (the request floor of a judgement).
+    """
+    if any(finding.backend == canary and finding.kind in ("success", "latency")
+           for finding in findings):
+        return "failing"
+    if own is not None and own.success_rate is not None \
+            and window.requests(own) >= policy.min_requests:
+        return "passing"
+    return ""
 
 
 def shares_judged(window: Window, since_change: float | None) -> bool:

@@ -16,6 +16,7 @@ from meshtui.model._owner_index import OwnerIndex
 from meshtui.model.checks import Check, mesh_checks
 from meshtui.model.owners import CanaryState, RolloutState
 from meshtui.model.ownership import ARGO_ROLLOUTS, FLAGGER, Owner
+from meshtui.model.meshed import MeshedService, meshed_services
 from meshtui.model.services import ServiceInfo, service_infos
 from meshtui.model.split import Split, SplitRef, is_split_object, parse_split
 
@@ -32,6 +33,7 @@ RESOURCES = (
     "namespaces",
     "services",
     "deployments",
+    "pods",
     *SPLIT_RESOURCES,
     "serviceprofiles",
     "canaries",
@@ -40,6 +42,9 @@ RESOURCES = (
 """Every resource key MeshState knows; others are stored but never interpreted."""
 
 _Key = tuple[str, str]
+
+_MESHED_INPUTS = ("services", "namespaces", "pods", "deployments", *SPLIT_RESOURCES)
+"""Resource keys `meshed_services` reads."""
 
 
 def _key(obj: Any) -> _Key:
@@ -71,6 +76,8 @@ class MeshState:
         """Change count per resource key, so derived views rebuild only when their inputs change."""
         self._owners_at: tuple[tuple[int, int], OwnerIndex] = ((-1, -1), OwnerIndex())
         """Canaries and Rollouts indexed by the splits they drive, for the version it was built at."""
+        self._meshed_at: tuple[tuple[int, ...], list[MeshedService]] = ((), [])
+        """meshed_services() result, for the change counts of its inputs it was computed at."""
 
     def replace(self, resource: str, objects: Iterable[dict[str, Any]]) -> None:
         """Replace every object of one resource type (after a full list or re-list)."""
@@ -145,6 +152,20 @@ class MeshState:
         """Return the services, sorted, each with whether the mesh injects its pods."""
         return service_infos(self.objects("services", namespace), self.objects("namespaces"),
                              self.objects("deployments", namespace))
+
+    def meshed_services(self, namespace: str | None = None) -> list[MeshedService]:
+        """Return every service with its mesh state, pods, splits and mirror, sorted.
+
+        Worked out again only when services, namespaces, pods, deployments or splits changed:
+        the view asks on every redraw.
+        """
+        stamp = tuple(self._changes.get(key, 0) for key in _MESHED_INPUTS)
+        if self._meshed_at[0] != stamp:
+            self._meshed_at = (stamp, meshed_services(
+                self.objects("services"), self.objects("namespaces"), self.objects("pods"),
+                self.objects("deployments"), self.splits()))
+        found = self._meshed_at[1]
+        return found if namespace is None else [s for s in found if s.namespace == namespace]
 
     def owner_of(self, split: Split) -> Owner | None:
         """Find who drives a split, naming the Canary or Rollout when the object alone could not."""

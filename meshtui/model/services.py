@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_int, as_list, as_str, metadata, string_map
+from meshtui.model._pods import INJECT_ANNOTATION
 
 __all__ = ["INJECT_ANNOTATION", "ServiceInfo", "service_infos"]
-
-INJECT_ANNOTATION = "linkerd.io/inject"
-"""Annotation that asks Linkerd to inject its proxy (on a namespace or a pod template)."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from meshtui.model.figures import (
     format_rps,
 )
 
-__all__ = ["CHARTED", "LATENCY_SIGNALS", "SIGNALS", "SIGNAL_FIELDS", "BackendKey", "GoldenSignals",
+__all__ = ["CHARTED", "KEPT", "LATENCY_SIGNALS", "SIGNALS", "SIGNAL_FIELDS", "BackendKey", "GoldenSignals",
            "MetricsSnapshot", "SignalHistory", "SignalSpec", "signal_spec"]
 
 
@@ -66,18 +66,22 @@ class SignalSpec:
     plan_bound: str = ""
     """Name of the plan analysis bound on it (`Analysis` and `PlanStatus` attribute, e.g.
     ``"latency_p99"``), drawn on its chart while a plan runs; empty for none."""
+    kept: bool = False
+    """Shown however narrow the terminal: its backend table column never gives way, and the
+    navigator's fleet table has a column for it."""
 
 
 SIGNALS: tuple[SignalSpec, ...] = (
     SignalSpec("success_rate", "responses", "%", "SUCCESS", "success", RATIO_WIDTH, format_ratio,
                scale=100.0, title="success rate", axis=axis_percent, y_max=100,
-               warn="success_warn", plan_bound="success_rate"),
+               warn="success_warn", plan_bound="success_rate", kept=True),
     SignalSpec("rps", "responses", "rps", "RPS", "rps", RPS_WIDTH, format_rps,
-               title="requests", axis=axis_rps, y_min=0),
+               title="requests", axis=axis_rps, y_min=0, kept=True),
     SignalSpec("p50_ms", "latency", "ms", "P50", "p50", LATENCY_WIDTH, format_ms, quantile=0.5),
     SignalSpec("p95_ms", "latency", "ms", "P95", "p95", LATENCY_WIDTH, format_ms, quantile=0.95),
     SignalSpec("p99_ms", "latency", "ms", "P99", "p99", LATENCY_WIDTH, format_ms, quantile=0.99,
-               title="p99 latency", axis=axis_ms, y_min=0, plan_bound="latency_p99"),
+               title="p99 latency", axis=axis_ms, y_min=0, plan_bound="latency_p99",
+               kept=True),
 )
 """Every golden signal, in table order."""
 
@@ -85,6 +89,8 @@ SIGNAL_FIELDS = tuple(spec.field for spec in SIGNALS)
 """Names of the `GoldenSignals` fields that hold figures."""
 CHARTED = tuple(spec for spec in SIGNALS if spec.title)
 """The signals the detail pane charts, left to right."""
+KEPT = tuple(spec for spec in SIGNALS if spec.kept)
+"""The signals shown at every size (backend table) and per split in the fleet table."""
 LATENCY_SIGNALS = tuple(spec for spec in SIGNALS if spec.quantile is not None)
 """The latency quantiles, computed from one histogram."""
 

@@ -85,11 +85,19 @@ class PlanStatus:
         return (("approve",) if self.awaiting_approval else ()) + (
             ("pause",) if self.phase == "Progressing" else ("resume",)) + ("promote", "abort")
 
+    @property
+    def step_number(self) -> int:
+        """The current step counted from 1, as people read it (``step 1/8``); ``total`` once all
+        are done, 0 for a plan with no readable step."""
+        return min(self.step + 1, self.total)
+
     def to_json(self) -> dict[str, Any]:
-        """The ``meshtui rollout status -o json`` shape."""
+        """The ``meshtui rollout status -o json`` shape: every step number counts from 1, as the
+        text does (``"step": 1`` is "step 1/8")."""
         return {
             "split": self.split, "namespace": self.namespace, "name": self.name,
-            "phase": self.phase, "message": self.message, "step": self.step, "total": self.total,
+            "phase": self.phase, "message": self.message, "step": self.step_number,
+            "total": self.total,
             "canary": self.canary, "stable": self.stable, "weight": self.weight,
             "observed": self.observed, "awaitingApproval": self.awaiting_approval,
             "successRate": self.success_rate.text("") if self.success_rate else None,
@@ -97,9 +105,10 @@ class PlanStatus:
             "checksPassed": self.checks_passed, "checksFailed": self.checks_failed,
             "failureLimit": self.failure_limit, "planHash": self.plan_hash,
             "startedAt": _json_time(self.started_at), "updatedAt": _json_time(self.updated_at),
-            "steps": [{"index": s.index, "description": s.description, "state": s.state,
+            "steps": [{"step": s.index + 1, "description": s.description, "state": s.state,
                        "finishedAt": _json_time(s.finished_at)} for s in self.steps],
-            "history": [{"at": _json_time(h.at), "kind": h.kind, "step": h.step, "result": h.result,
+            "history": [{"at": _json_time(h.at), "kind": h.kind, "step": h.step + 1,
+                         "result": h.result,
                          "detail": h.detail, "weight": h.weight, "by": h.by}
                         for h in self.history],
         }

@@ -51,6 +51,43 @@ def _tied_to_this_process() -> list[str]:
     return [setpriv, "--pdeathsig", "TERM", "--"]
 
 
+DIR_PREFIX = "meshtui-prom-"
+"""Prefix of each server's folder (config, log, TSDB) in the temporary directory."""
+OWNER_FILE = "owner.pid"
+"""The pid of the process that made a folder, written into it."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def sweep_orphaned_dirs(parent: str | None = None) -> list[Path]:
+    """Delete the folders of servers whose owning process is gone; return them.
+
+    `stop` deletes a server's folder, but a process killed by SIGKILL never reaches it (its
+    server still ends, through the parent-death signal). Only this user's folders with an owner
+    file naming a dead process are deleted: a running server's folder, or one being made, stays.
+    """
+    removed = []
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{DIR_PREFIX}*"):
+        try:
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            pid = int((folder / OWNER_FILE).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -133,8 +170,10 @@ class PrometheusProcess:
         """Start the server and wait (bounded) until `/-/ready` answers 200."""
         if self._proc is not None:
             return self
-        self._dir = tempfile.TemporaryDirectory(prefix="meshtui-prom-")
+        sweep_orphaned_dirs()
+        self._dir = tempfile.TemporaryDirectory(prefix=DIR_PREFIX)
         root = Path(self._dir.name)
+        (root / OWNER_FILE).write_text(f"{os.getpid()}\n")
         config = root / "prometheus.yml"
         config.write_text(yaml.safe_dump(scrape_config(self.targets, self.scrape_interval)))
         # The probed port may be taken between probe and bind: retry a few times on a new one.

@@ -21,6 +21,7 @@ from textual.widgets import HelpPanel
 
 from meshtui.metrics.source import MetricsSource
 from meshtui.ui.config import Settings
+from meshtui.ui.contexts import Connection, ContextConnected, ContextFailed, Connector
 from meshtui.ui.control.confirmation import quit_confirmation
 from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
@@ -59,7 +60,8 @@ class MeshtuiApp(App[None]):
 
     def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings | None = None, *,
                  writer: Any = None, clock: Callable[[], float] = time.time,
-                 live: bool = True, owns_process: bool = False) -> None:
+                 live: bool = True, owns_process: bool = False,
+                 connector: Connector | None = None) -> None:
         """Create the app around clients built elsewhere.
 
         Args:
@@ -73,6 +75,8 @@ class MeshtuiApp(App[None]):
                 picture depends on nothing but the data.
             owns_process: The app is the process (the CLI, not a test session): once the
                 first lists are in, `freeze_loaded` takes them out of the garbage collector's scans.
+            connector: Builds the clients of another kubeconfig context (`:ctx NAME`), or None:
+                the context cannot be switched.
         """
         super().__init__()
         self.mesh = mesh
@@ -89,6 +93,10 @@ class MeshtuiApp(App[None]):
         """Whether timers poll metrics."""
         self.owns_process = owns_process
         """Whether process-wide tuning (the garbage collector) is this app's to do."""
+        self.connector = connector
+        """Builds another context's clients, or None."""
+        self._connection: Connection | None = None
+        self._switching: str | None = None
         self.said: deque[Notification] = deque(maxlen=NOTIFICATIONS_KEPT)
         """The latest notifications, oldest first, as drawn, whether or not they still show."""
         for theme in BUILTIN_THEMES.values():
@@ -146,6 +154,67 @@ class MeshtuiApp(App[None]):
     def dashboard(self) -> DashboardScreen:
         """The dashboard screen (the bottom of the stack once mounted)."""
         return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
+
+    def context_names(self) -> list[str]:
+        """The kubeconfig's contexts (empty when the context cannot be switched)."""
+        if self.connector is None:
+            return []
+        try:
+            return self.connector.contexts()
+        except Exception:  # noqa: BLE001 - completion offers nothing rather than fail
+            return []
+
+    def switch_context(self, context: str | None) -> None:
+        """Rebuild the dashboard on another kubeconfig context (the clients are built in a
+        thread; the current dashboard stays until they are ready)."""
+        current = getattr(getattr(self.mesh, "cluster", None), "context", None)
+        pending = self.dashboard.control.pending
+        if self.connector is None or not context:
+            self.notify("switching context is not available here", severity="warning")
+        elif context == current:
+            self.notify(f"already on context {context}")
+        elif context not in self.context_names():
+            self.notify(f"no context {context} in the kubeconfig", severity="warning")
+        elif pending is not None and pending.changed:
+            self.notify("apply or discard the pending weights before switching context",
+                        severity="warning")
+        elif self._switching is None:
+            self._switching = context
+            self.notify(f"connecting to context {context}…")
+            self.run_worker(lambda: self._connect(context), thread=True, group="context",
+                            exit_on_error=False, name="switch context")
+
+    def _connect(self, context: str) -> None:
+        assert self.connector is not None
+        try:
+            connection = self.connector.connect(context)
+        except Exception as error:  # noqa: BLE001 - shown; the current context stays
+            message = getattr(error, "message", None) or str(error) or type(error).__name__
+            self.post_message(ContextFailed(context, str(message).splitlines()[0]))
+            return
+        self.post_message(ContextConnected(context, connection))
+
+    @on(ContextFailed)
+    def context_failed(self, message: ContextFailed) -> None:
+        """Say why; the current context stays."""
+        self._switching = None
+        self.notify(f"cannot switch to context {message.context}: {message.error}", severity="error")
+
+    @on(ContextConnected)
+    async def context_connected(self, message: ContextConnected) -> None:
+        """Replace the dashboard with one on the new context's clients, then release the old."""
+        self._switching = None
+        previous = self._connection
+        connection = message.connection
+        self.mesh, self.metrics, self.writer = connection.mesh, connection.metrics, connection.writer
+        self._connection = connection
+        while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
+            # A dialog opened meanwhile asked about the old context: it closes unanswered.
+            await self.pop_screen()
+        await self.switch_screen(self.make_dashboard())
+        if previous is not None:
+            previous.close()
+        self.notify(f"context {message.context}")
 
     async def on_event(self, event: events.Event) -> None:
         """Drop a key that arrived before the dialog on top was drawn (see `GuardedModal`)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from meshtui.model.findings import HealthPolicy, Window
+from meshtui.model.findings import HealthPolicy, Window, canary_verdict
 from meshtui.model.health import (
     SplitHealth,
     backend_key,
@@ -19,6 +19,7 @@ from meshtui.model.health import (
     split_health,
 )
 from meshtui.model.ownership import CONTROLLER_NAMES
+from meshtui.model.roles import stable_and_canary
 from meshtui.model.signals import BackendKey, GoldenSignals, signal_spec
 from meshtui.model.split import Split
 from meshtui.rollout.status import plan_status
@@ -66,6 +67,10 @@ def split_row(split: Split, owner_state: Any, signals: Mapping[BackendKey, Golde
               since_change: float | None = None) -> SplitList.Row:
     """The navigator row of one split."""
     health = health_of(split, owner_state, signals, policy, window, since_change)
+    stable_index, canary_index = stable_and_canary(split, owner_state)
+    stable = split.backends[stable_index] if stable_index is not None else None
+    canary = split.backends[canary_index] if canary_index is not None else None
+    canary_signals = signals.get(backend_key(canary)) if canary is not None else None
     return SplitList.Row(
         ref=split.ref,
         namespace=split.namespace,
@@ -78,6 +83,10 @@ def split_row(split: Split, owner_state: Any, signals: Mapping[BackendKey, Golde
         health=health.mark,
         attention=health.attention,
         note=health.note,
+        canary=canary_signals,
+        stable=signals.get(backend_key(stable)) if stable is not None else None,
+        verdict=canary_verdict(health.findings, canary.name, canary_signals, window, policy)
+        if canary is not None else "",
     )
 
 

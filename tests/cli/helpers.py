@@ -11,11 +11,18 @@ from pathlib import Path
 import yaml
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m meshtui ARGS`` and capture its output."""
+ROOT = Path(__file__).resolve().parents[2]
+"""The worktree whose ``meshtui`` the tests run, from whatever directory."""
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m meshtui ARGS`` (this tree's, also from another `cwd`) and capture its
+    output."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, "-m", "meshtui", *args], capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+                          text=True, timeout=timeout, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": path, **(env or {})})
 
 
 def run_main(argv: list[str], capsys) -> subprocess.CompletedProcess[str]:

@@ -25,10 +25,12 @@ from tests.reliability import figures
 
 ROOT = Path(__file__).resolve().parents[2]
 
-READS = {("get", "splits"), ("audit",), ("rollout", "status")}
+READS = {("get", "splits"), ("get", "services"), ("audit",), ("rollout", "status"),
+         ("completion",)}
 """Verbs that never write; every other verb is treated as a writing one."""
 ELSEWHERE = {("demo",): "the dashboard on the simulator: its writer is build_writer's too",
-             ("sim",): "the simulator itself, no cluster to write to"}
+             ("sim",): "the simulator itself, no cluster to write to",
+             ("serve",): "serves dashboards whose writer is build_writer's (tests/serve)"}
 
 PLAN = "steps:\n  - pause: {untilApproved: true}\n  - setWeight: 50\n"
 

@@ -12,8 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.cli.helpers import run_cli
+from meshtui.cli.sim import SPLIT_RESOURCES
+from tests.cli.helpers import ROOT, run_cli
 from tests.waiting import wait_for
 
 KUBECTL = shutil.which("kubectl")
@@ -53,14 +55,21 @@ def sim_process(tmp_path: Path):
         yield proc, out, err, kubeconfig
     finally:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
+            # SIGTERM, not SIGKILL: the sim then stops its Prometheus and deletes its folder.
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
 
 
 def test_sim_prints_urls_and_stops_on_sigint(sim_process) -> None:
     proc, out, err, kubeconfig = sim_process
     api, metrics = out.value("API server"), out.value("Metrics")
-    assert api and api.startswith("http://127.0.0.1:")
+    # The scheme the kubeconfig gives clients (the emulator serves https and http on one port).
+    server = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    assert api and api.startswith("https://127.0.0.1:") and api == server
     assert metrics and metrics.startswith("http://127.0.0.1:")
     assert out.value("Kubeconfig") == str(kubeconfig) and kubeconfig.exists()
     with urllib.request.urlopen(metrics, timeout=10) as response:
@@ -82,7 +91,9 @@ def test_sim_json_addresses(tmp_path: Path) -> None:
         wait_for(lambda: out.lines or proc.poll() is not None, timeout=30,
                  message="the sim to print its addresses")
         addresses = json.loads(out.lines[0])
-        assert addresses["apiServer"].startswith("http://127.0.0.1:")
+        server = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+        assert addresses["apiServer"].startswith("https://127.0.0.1:")
+        assert addresses["apiServer"] == server
         assert addresses["metrics"].startswith("http://127.0.0.1:")
         assert (addresses["prometheus"], addresses["kubeconfig"]) == (None, str(kubeconfig))
         proc.send_signal(signal.SIGINT)
@@ -141,3 +152,23 @@ def test_kubectl_reads_and_patches_through_the_sim_kubeconfig(sim_process, tmp_p
     readonly = kubectl("--context", "readonly", "patch", "ts", name, "-n", ns, "--type", "merge",
                        "-p", json.dumps(patch))
     assert readonly.returncode != 0 and "forbidden" in readonly.stderr.lower()
+
+
+@pytest.mark.kubectl
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+def test_readmes_kubectl_get_lists_every_split_of_the_sim(sim_process, tmp_path: Path) -> None:
+    proc, out, err, kubeconfig = sim_process
+    readme = (ROOT / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if line.startswith("kubectl get "))
+    assert command == f"kubectl get {SPLIT_RESOURCES} -A"
+    assert f"get {SPLIT_RESOURCES} -A" in (out.value("Try") or "")
+    listed = subprocess.run([KUBECTL, "--kubeconfig", str(kubeconfig), "--cache-dir",
+                             str(tmp_path / "kcache"), *command.split()[1:], "-o", "json"],
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    seen = {(i["apiVersion"].split("/")[0], i["metadata"]["namespace"], i["metadata"]["name"])
+            for i in json.loads(listed.stdout)["items"]}
+    ours = json.loads(run_cli("get", "splits", "-A", "-o", "json", "--kubeconfig",
+                              str(kubeconfig)).stdout)
+    assert len(ours) == 4
+    assert {(s["apiVersion"].split("/")[0], s["namespace"], s["name"]) for s in ours} == seen

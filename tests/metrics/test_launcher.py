@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from meshtui.sim.prometheus import PrometheusProcess, PrometheusUnavailable, scrape_config
+from meshtui.sim.prometheus import (
+    PrometheusProcess,
+    PrometheusUnavailable,
+    scrape_config,
+    sweep_orphaned_dirs,
+)
 from tests.plugins.prometheus import PrometheusFactory, require_prometheus
 
 
@@ -67,12 +72,12 @@ def test_the_server_stops_when_the_process_that_started_it_is_killed(tmp_path: P
     script = ("import sys, threading\n"
               "from meshtui.sim.prometheus import PrometheusProcess\n"
               "p = PrometheusProcess(['127.0.0.1:1']).start()\n"
-              "print(p._proc.pid, p.url, flush=True)\n"
+              "print(p._proc.pid, p.url, p._dir.name, flush=True)\n"
               "threading.Event().wait(120)\n")
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                               cwd=Path(__file__).resolve().parents[2])
     try:
-        pid_text, url = parent.stdout.readline().split()
+        pid_text, url, folder = parent.stdout.readline().split()
         pid = int(pid_text)
         with urllib.request.urlopen(f"{url}/-/ready", timeout=5) as resp:
             assert resp.status == 200
@@ -92,6 +97,10 @@ def test_the_server_stops_when_the_process_that_started_it_is_killed(tmp_path: P
                 return True
 
         wait_for(gone, timeout=15, message="Prometheus to stop after its parent was killed")
+        # Its folder outlives it (nobody ran stop), until the next start sweeps it away.
+        assert Path(folder).is_dir()
+        assert Path(folder) in sweep_orphaned_dirs()
+        assert not Path(folder).exists()
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -10,11 +10,17 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from meshtui.sim.prometheus import PrometheusProcess, find_prometheus
+from meshtui.sim.prometheus import PrometheusProcess, find_prometheus, sweep_orphaned_dirs
 
 SKIP_REASON = "prometheus binary not found (apt-get install prometheus)"
 
 PrometheusFactory = Callable[..., PrometheusProcess]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Delete the folders of Prometheus servers whose process a test killed (SIGKILL tests
+    do on purpose), so a test run leaves no ``meshtui-prom-*`` behind."""
+    sweep_orphaned_dirs()
 
 
 def require_prometheus() -> str:

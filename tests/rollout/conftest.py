@@ -108,9 +108,18 @@ class PlanMesh:
                 seen.append(percent)
 
     def weight_history(self, namespace: str) -> list[int]:
-        """Every canary percentage the split went through, in order (from the store's events)."""
-        with self.lock:
-            return list(self.weights.get(namespace, [0]))
+        """Every canary percentage the split went through, in order (from the store's events).
+
+        The store hands events to listeners after a write's lock is released, so a read that has
+        just seen the last write can run before its event is recorded: wait (bounded) until the
+        record has caught up with the split as it is now.
+        """
+        def caught_up() -> list[int] | None:
+            with self.lock:
+                seen = list(self.weights.get(namespace, [0]))
+            return seen if seen[-1] == self.canary(namespace) else None
+
+        return wait_for(caught_up, timeout=10, message=f"the weight record of {namespace} to catch up")
 
 
 def kill_seed() -> int:

@@ -8,7 +8,6 @@ user asked: start, pause, resume, approve, promote, abort.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from meshtui.kube.writer import Conflict
@@ -16,14 +15,11 @@ from meshtui.model.plan import Plan, PlanError, parse_plan
 from meshtui.model.plan_state import PlanState, PlanStateError, Transition
 from meshtui.model.split import Split, parse_split
 from meshtui.rollout import commands
-from meshtui.rollout.plan_file import read_plan_text
+from meshtui.rollout.plan_file import read_plan_text, shipped_plans
 from meshtui.rollout.status import PlanStatus, plan_status
 from meshtui.rollout.store import RolloutError, canary_percent, choose_roles, read_state, write_transition
 from meshtui.ui.control.confirmation import Confirmation
 from meshtui.ui.control.pending import needs_typed_confirmation, production
-
-SHIPPED_PLANS = Path(__file__).resolve().parents[2] / "sim" / "plans"
-"""Plans shipped with meshtui (read as files; the UI never imports the simulator)."""
 
 MAX_RETRIES = 5
 """Conflicts tolerated before a plan change gives up (the split keeps moving under us)."""
@@ -39,11 +35,6 @@ class PlanChoice:
     plan: Plan
     source: str
     """The path it was read from."""
-
-
-def shipped_plans() -> list[Path]:
-    """The shipped plan files, sorted by name."""
-    return sorted(SHIPPED_PLANS.glob("*.yaml")) if SHIPPED_PLANS.is_dir() else []
 
 
 def load_plan_file(path: str) -> PlanChoice:

@@ -82,7 +82,7 @@ class MetricsPipeline:
         self.targets: tuple[BackendTarget, ...] = ()
         """The targets of the latest metrics request."""
         self._signals: tuple[MetricsSnapshot | None, dict[BackendKey, GoldenSignals]] = (None, {})
-        self._targets_for: tuple[Any, int, str | None] | None = None
+        self._targets_for: tuple[Any, int, str | None, bool] | None = None
         self._current: list[BackendTarget] = []
         self._busy: set[str] = set()
         self._again: set[str] = set()
@@ -183,9 +183,11 @@ class MetricsPipeline:
     def current_targets(self) -> list[BackendTarget]:
         """The backends of every split in scope (worked out again only after a change)."""
         state, scope = self.screen.state, self.screen.scope
-        if self._targets_for != (state, state.version, scope):
-            self._targets_for = (state, state.version, scope)
-            self._current = backend_targets(scoped(state.splits(), scope))
+        services = self.screen.services.shown
+        if self._targets_for != (state, state.version, scope, services):
+            self._targets_for = (state, state.version, scope, services)
+            # Split backends first: a service that is also a route backend keeps its route's figures.
+            self._current = backend_targets(scoped(state.splits(), scope)) + self.screen.services.targets()
         return list(self._current)
 
     def fetch_if_targets_changed(self) -> None:

@@ -28,6 +28,7 @@ from meshtui.ui.views import (
     scoped,
 )
 from meshtui.ui.widgets._legend_labels import legend_labels
+from meshtui.ui.widgets._split_fleet import SORT_LABELS, STABLE_PREFIX
 from meshtui.ui.widgets.split_list import SplitList
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class Presenter:
             self.refresh_navigator()
             self.refresh_detail()
             self.refresh_status()
+            self.screen.services.refresh()
 
     @property
     def window(self) -> Window:
@@ -131,6 +133,11 @@ class Presenter:
                                   end="")
             if attention:
                 title.append_text(Text.assemble(" · ", (str(attention), "bold"), " need attention"))
+        split_list = self.screen.split_list
+        if split_list.sort:
+            title.append(f" · by {SORT_LABELS[split_list.sort]}")
+        if split_list.fleet and split_list.wide:
+            title.append(f" · {STABLE_PREFIX} = stable backend")
         if title != self._title:
             # Static.update reflows the screen, so an unchanged title is not sent again.
             self._title = title

@@ -9,10 +9,10 @@ draw what they are given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import getters, on
+from textual import events, getters, on
 from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,10 +28,16 @@ from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
 from meshtui.ui.control.shift import ShiftActions
+from meshtui.ui.dashboard._layout import NAVIGATOR_ACTIONS, Layout
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
 from meshtui.ui.dashboard._presenter import Presenter
-from meshtui.ui.dashboard._traffic import CONTROL_BINDINGS, TrafficActions, owners_loading
+from meshtui.ui.dashboard._services import ServicesView
+from meshtui.ui.dashboard._traffic import (
+    CONTROL_BINDINGS,
+    TrafficActions,
+    owners_loading,
+)
 from meshtui.ui.feed import EventFeed, apply_events
 from meshtui.ui.messages import (
     ActionApplied,
@@ -51,16 +57,20 @@ from meshtui.ui.messages import (
     WriteConflicted,
     WriteFailed,
 )
+from meshtui.ui.panes.services_pane import ServicesPane
 from meshtui.ui.panes.split_detail import SplitDetail
 from meshtui.ui.screens.namespace_picker import ALL_NAMESPACES, NamespacePicker
 from meshtui.ui.weight_log import WeightLog
+from meshtui.ui.widgets.command_line import CommandLine
 from meshtui.ui.widgets.filter_input import FilterInput
+from meshtui.ui.widgets.service_table import ServiceTable
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 from meshtui.ui.widgets.weight_slider import WeightSlider
 
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
+    from meshtui.model.signals import BackendKey, GoldenSignals
     from meshtui.model.split import Split, SplitRef
 
 AnswerT = TypeVar("AnswerT")
@@ -88,8 +98,18 @@ class DashboardScreen(Screen[None]):
         Binding("w", "cycle_window", "Window", id="dashboard.window",
                 tooltip="Cycle the metrics window: 1m, 5m, 15m, 1h."),
         Binding("r", "refresh", "Refresh", id="dashboard.refresh", tooltip="Fetch metrics now."),
+        Binding("o", "cycle_sort", "Sort", id="dashboard.sort",
+                tooltip="Sort splits within each namespace: canary success, RPS, p99, verdict, "
+                        "name, or as listed."),
+        Binding("ctrl+w", "toggle_wide", "Wide", key_display="^w", show=False, id="dashboard.wide",
+                tooltip="Add the stable backend's figures to the fleet table (160+ columns)."),
+        Binding("escape", "back", "Back", key_display="esc", id="dashboard.back",
+                tooltip="Back from the split to the list (narrow terminals)."),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear-filter",
                 tooltip="Clear the filter and return to the list."),
+        Binding("colon", "command_mode", "Command", key_display=":", show=False,
+                id="dashboard.command",
+                tooltip="Command mode: :svc, :splits, :ns NAME, :ctx NAME, :q (tab completes)."),
         *CONTROL_BINDINGS,
         *PLAN_BINDINGS,
         Binding("E", "end_shift", "End shift", show=False, id="shift.end",
@@ -103,7 +123,10 @@ class DashboardScreen(Screen[None]):
     | n | Choose the namespace scope. |
     | w | Cycle the metrics window. |
     | r | Refresh metrics now. |
-    | escape | Discard pending weights, else clear the filter. |
+    | o | Cycle the sort order of the splits. |
+    | ctrl+w | Toggle wide mode (the stable backend's figures in the fleet table). |
+    | escape | Discard pending weights, else back to the list (narrow), else clear the filter. |
+    | : | Command mode (`:svc`, `:splits`, `:ns NAME`, `:ctx NAME`, `:q`; tab completes). |
     | + / - / = | Shift the selected backend by the step / set it exactly (pending). |
     | b | Select the next backend. |
     | a / u | Apply the pending weights / undo the last change (confirmed). |
@@ -181,6 +204,10 @@ class DashboardScreen(Screen[None]):
         """The traffic-control keys, their writes and the gates they read."""
         self.shifts = ShiftActions(self, mesh, self.control, self.state, clock=clock)
         """Shift a service's traffic onto fallbacks, and end a shift."""
+        self.panes = Layout(self)
+        """Side by side, one pane at a time (narrow) or with the fleet table (wide)."""
+        self.services = ServicesView(self)
+        """The services view (`:svc`) and the `:` commands."""
         self.set_reactive(DashboardScreen.window, settings.window)
         self.set_reactive(DashboardScreen.scope, settings.namespace)
 
@@ -192,6 +219,8 @@ class DashboardScreen(Screen[None]):
                 yield FilterInput(placeholder="filter: namespace, name, service, owner", id="filter")
                 yield SplitList(empty_text="No traffic splits found")
             yield SplitDetail(id="detail")
+        yield ServicesPane(id="services")
+        yield CommandLine(self.services.names, id="command")
         yield StatusBar()
         yield Footer(show_command_palette=False)
 
@@ -206,6 +235,10 @@ class DashboardScreen(Screen[None]):
             self.set_interval(1.0, self.presenter.refresh_freshness)
             self.set_interval(1.0, self.traffic.note_reverts)
         self.pipeline.fetch_all()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the panes out for the new width."""
+        self.panes.fit(event.size.width)
 
     def on_unmount(self) -> None:
         """Stop the watch threads and the metrics queries; events arriving later are dropped."""
@@ -306,9 +339,48 @@ class DashboardScreen(Screen[None]):
 
     @on(SplitList.SplitSelected)
     def open_split(self, message: SplitList.SplitSelected) -> None:
-        """Enter on a split moves focus to its backends."""
+        """Enter on a split moves focus to its backends (and shows them, when narrow)."""
         self.selected = message.ref
-        self.detail.focus_backends()
+        self.panes.open_detail()
+
+    @property
+    def signals(self) -> Mapping[BackendKey, GoldenSignals]:
+        """The latest signals per backend or service."""
+        return self.pipeline.signals
+
+    def show_split(self, ref: SplitRef) -> None:
+        """Show `ref` in the splits view with its backends focused (from the services view)."""
+        self.select_split(ref)
+        self.panes.open_detail()
+
+    def views_changed(self) -> None:
+        """The services view came or went: its services are metrics targets only while shown."""
+        self.pipeline.fetch_if_targets_changed()
+
+    @on(ServiceTable.ServiceSelected)
+    def open_service_splits(self, message: ServiceTable.ServiceSelected) -> None:
+        """Enter on a service opens its split(s)."""
+        self.services.open_splits(message.row)
+
+    @on(CommandLine.CommandEntered)
+    def run_command(self, message: CommandLine.CommandEntered) -> None:
+        """Run a `:` command."""
+        self.services.run(message.command)
+
+    @on(CommandLine.CommandRefused)
+    def refuse_command(self, message: CommandLine.CommandRefused) -> None:
+        """Say why the line is no command."""
+        self.services.close_command_line()
+        self.notify(message.error, severity="warning")
+
+    @on(CommandLine.CommandCancelled)
+    def leave_command_mode(self) -> None:
+        """Escape leaves command mode."""
+        self.services.close_command_line()
+
+    def action_command_mode(self) -> None:
+        """Open the `:` command line."""
+        self.services.open_command_line()
 
     @on(Input.Changed, "#filter")
     def apply_filter(self, message: Input.Changed) -> None:
@@ -339,6 +411,8 @@ class DashboardScreen(Screen[None]):
     def watch_attention_only(self, attention_only: bool) -> None:
         """Switch the navigator between all splits and those needing attention."""
         self.split_list.attention_only = attention_only
+        self.query_one(ServicesPane).table.attention_only = attention_only
+        self.services.refresh()
         self.presenter.refresh_navigator_title()
 
     def action_filter(self) -> None:
@@ -348,11 +422,23 @@ class DashboardScreen(Screen[None]):
         already queued behind `/`, and the app forwards each to whatever has focus when it gets
         to it. Run as a priority binding, this happens before the next key is forwarded.
         """
+        if self.services.shown:
+            self.services.pane.open_filter()
+            return
+        if self.panes.can_go_back:
+            self.panes.close_detail()  # the filter is in the navigator
         self.filter_input.add_class("-visible")
         self.set_focus(self.filter_input)
 
+    def action_back(self) -> None:
+        """From the split back to the list (when the panes take turns)."""
+        self.panes.close_detail()
+
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the list."""
+        if self.services.shown:
+            self.services.pane.clear_filter()
+            return
         self.filter_input.value = ""
         self.filter_input.remove_class("-visible")
         self.split_list.filter = ""
@@ -365,6 +451,14 @@ class DashboardScreen(Screen[None]):
     def action_cycle_window(self) -> None:
         """Move to the next metrics window."""
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+
+    def action_cycle_sort(self) -> None:
+        """Sort the splits by the next column (within each namespace)."""
+        self.panes.cycle_sort()
+
+    def action_toggle_wide(self) -> None:
+        """Show or hide the stable backend's figures in the fleet table."""
+        self.panes.toggle_wide()
 
     def action_refresh(self) -> None:
         """Fetch metrics and the selected split's history now."""
@@ -382,8 +476,15 @@ class DashboardScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Traffic-control actions are dimmed when unavailable (read-only, no writer …); in the
         filter its own key is typed (the binding has priority over the input)."""
-        if action == "filter" and self.focused is self.filter_input:
+        if action == "filter" and (self.focused is self.filter_input
+                                   or isinstance(self.focused, (Input, CommandLine))):
             return False
+        if action == "command_mode" and isinstance(self.focused, Input):
+            return False
+        if action == "back":
+            return self.panes.can_go_back and self.control.pending is None and not self.services.shown
+        if action in NAVIGATOR_ACTIONS and self.panes.can_go_back:
+            return False  # the list is not on screen: its keys leave the footer to the split's
         return self.traffic.check(action)
 
     def current_split(self) -> Split | None:

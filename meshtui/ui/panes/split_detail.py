@@ -21,12 +21,19 @@ from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.owner_panel import OwnerPanel
 from meshtui.ui.widgets.plan_timeline import PlanTimeline
 from meshtui.ui.widgets.signal_chart import SignalChart
+from meshtui.ui.widgets.signal_sparklines import SignalSparklines, SparkLine
 
 
 TITLE_PART_LIMIT = 80
 """Cells each name in the title may take, so the service and owner stay on screen."""
 CHECK_LIMIT = 240
 """Cells of one finding (about three lines): a finding quoting a huge name stays readable."""
+CHARTS_MIN_WIDTH = 84
+"""Cells of the pane below which its charts are stacked or become sparklines: three charts side
+by side need about 28 cells each for their titles, legends and axes to be read."""
+STACK_MIN_HEIGHT = 36
+"""Rows of a pane too narrow for charts side by side from which they are stacked instead of
+becoming sparklines: each then keeps about seven rows."""
 SHOWN_CHECKS = 12
 """Findings listed under the charts; the rest are counted (a split of 64 missing backends has 64)."""
 
@@ -113,7 +120,16 @@ class SplitDetail(Vertical):
             for spec in CHARTED:
                 yield SignalChart(spec.title, spec.unit, value_format=spec.axis, y_min=spec.y_min,
                                   y_max=spec.y_max, id=f"chart-{spec.column}")
+        yield SignalSparklines(id="sparklines")
         yield Static("", id="checks")
+
+    def on_resize(self) -> None:
+        """Stack the charts, or draw sparklines instead, when three side by side would not be
+        readable."""
+        width, height = self.size
+        narrow = 0 < width < CHARTS_MIN_WIDTH
+        self.set_class(narrow and height >= STACK_MIN_HEIGHT, "-stacked")
+        self.set_class(narrow and height < STACK_MIN_HEIGHT, "-sparklines")
 
     def show(self, view: DetailView | None, *, empty_text: str = "Select a split") -> None:
         """Show one split, or an explanatory text when `view` is None.
@@ -195,6 +211,11 @@ class SplitDetail(Vertical):
                                  labels=content.labels)
             chart.state = view.chart_state
             chart.message = view.chart_message
+        self.query_one(SignalSparklines).show(
+            [SparkLine(spec.title, spec.axis, content.series, content.labels or {}, content.roles,
+                       content.current)
+             for spec in CHARTED if (content := view.charts.get(spec.column)) is not None],
+            view.chart_state, view.chart_message)
 
     def focus_backends(self) -> None:
         """Move keyboard focus to the backend table (enter on a split)."""

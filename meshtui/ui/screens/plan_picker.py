@@ -31,6 +31,7 @@ class PlanPicker(GuardedModal[PlanChoice | None]):
         align: center middle;
         & > #plan-dialog {
             width: 84;
+            max-width: 100%;
             height: auto;
             max-height: 90%;
             border: thick $primary;

@@ -6,13 +6,14 @@ is easy to reason about and to test on its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from meshtui.ui.widgets._format import format_split
 
 if TYPE_CHECKING:
+    from meshtui.model.signals import GoldenSignals
     from meshtui.model.split import SplitRef
 
 
@@ -47,6 +48,12 @@ class SplitRow:
     roles: tuple[str, ...] = ()
     """``"stable"``, ``"canary"`` or ``""`` per backend, in `percents` order. It colours the bar
     by role (a Rollout may list its canary first); empty means the first backend is stable."""
+    canary: GoldenSignals | None = None
+    """The canary backend's signals (fleet table), None without a canary or data."""
+    stable: GoldenSignals | None = None
+    """The stable backend's signals (fleet table, wide mode)."""
+    verdict: str = ""
+    """The verdict on the canary: ``"failing"``, ``"passing"`` or ``""`` (none yet)."""
 
 
 class RowLike(Protocol):
@@ -64,6 +71,9 @@ class RowLike(Protocol):
     def attention(self) -> bool: ...
 
 
+RowT = TypeVar("RowT", bound=RowLike)
+
+
 @dataclass(frozen=True)
 class Header:
     """A namespace header line: the namespace and how many of its rows are visible."""
@@ -72,16 +82,20 @@ class Header:
     count: int
 
 
-def group_order(rows: Sequence[RowLike]) -> list[int]:
+def group_order(rows: Sequence[RowT], within: Callable[[RowT], tuple[object, ...]] | None = None
+                ) -> list[int]:
     """Indices of `rows` grouped by namespace (sorted), keeping the caller's order within one.
 
     Args:
         rows: The rows as given.
+        within: Sort key within a namespace; None keeps the caller's order.
 
     Returns:
         A permutation of ``range(len(rows))``.
     """
-    return sorted(range(len(rows)), key=lambda i: rows[i].namespace)
+    if within is None:
+        return sorted(range(len(rows)), key=lambda i: rows[i].namespace)
+    return sorted(range(len(rows)), key=lambda i: (rows[i].namespace, *within(rows[i])))
 
 
 def haystack(row: RowLike) -> str:

@@ -39,6 +39,11 @@ FIXED_WIDTHS: dict[str, int] = {
 }
 """Content widths of the numeric columns: wide enough for any value their format makes, so
 columns neither jump as values change nor cut units off (``"38m"`` for ``"38ms"``)."""
+GIVE_WAY: tuple[str, ...] = (*(spec.column for spec in SIGNALS if not spec.kept), "observed", "role")
+"""Columns hidden first, in this order, when the table is narrower than its content: the
+backend, its weight and the signals that are `SignalSpec.kept` always stay."""
+CELL_PADDING = 1
+"""Blank cells either side of each column (DataTable's default)."""
 NAME_LIMIT = 32
 """Cells of the widest backend name shown whole; a longer one is cut in the middle, so the
 weights and signals stay on screen next to it."""
@@ -60,6 +65,26 @@ class BackendRow:
     """Golden signals, None when there is no data for this backend."""
     mismatch: bool
     """Whether observed and configured shares disagree enough to flag."""
+
+
+def shown_columns(name_width: int, width: int) -> tuple[str, ...]:
+    """The column keys that fit `width` cells when names are `name_width` cells wide.
+
+    Args:
+        name_width: Cells of the widest backend name (or its header).
+        width: Cells the table has.
+
+    Returns:
+        Column keys in display order; those in `GIVE_WAY` are dropped first to last until the
+        rest fit (the kept ones are returned even when they do not).
+    """
+    widths = {key: FIXED_WIDTHS.get(key, name_width) + 2 * CELL_PADDING for key, _ in COLUMNS}
+    shown = [key for key, _ in COLUMNS]
+    for key in GIVE_WAY:
+        if sum(widths[column] for column in shown) <= width:
+            break
+        shown.remove(key)
+    return tuple(shown)
 
 
 class BackendTable(DataTable):
@@ -141,15 +166,46 @@ class BackendTable(DataTable):
         self._row_keys: tuple[str, ...] = ()
         self._cells: dict[str, tuple[Text, ...]] = {}
         self._pending: tuple[BackendRow, ...] | None = None
+        self._shown: tuple[str, ...] = tuple(key for key, _ in COLUMNS)
+        self._name_width = len("BACKEND")
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Keys of the columns shown at the table's width."""
+        return self._shown
 
     def on_mount(self) -> None:
         """Create the columns and show rows given before the table was mounted."""
-        for key, label in COLUMNS:
-            justify: JustifyMethod = "left" if key in ("backend", "role") else "right"
-            self.add_column(Text(label, justify=justify), key=key, width=FIXED_WIDTHS.get(key))
+        self._add_columns()
         if self._pending is not None:
             rows, self._pending = self._pending, None
             self.set_rows(rows)
+
+    def on_resize(self) -> None:
+        """Drop (or bring back) the columns that give way when narrow."""
+        self._fit_columns()
+
+    def _add_columns(self) -> None:
+        for key, label in COLUMNS:
+            if key in self._shown:
+                justify: JustifyMethod = "left" if key in ("backend", "role") else "right"
+                self.add_column(Text(label, justify=justify), key=key, width=FIXED_WIDTHS.get(key))
+
+    def _fit_columns(self) -> None:
+        """Show the columns that fit the width; rebuild the table when that set changed."""
+        if not self.size.width:
+            return
+        shown = shown_columns(self._name_width, self.size.width)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        if not self.columns:
+            return
+        keys, cells = self._row_keys, self._cells
+        self._row_keys, self._cells = (), {}
+        self.clear(columns=True)
+        self._add_columns()
+        self._show_rows(keys, cells)
 
     def set_rows(self, rows: Sequence[BackendRow]) -> None:
         """Show `rows`: cells are updated in place when the backends are the same as before.
@@ -162,20 +218,29 @@ class BackendTable(DataTable):
             return
         keys = _unique_keys(row.name for row in rows)
         cells = {key: self._cells_for(row) for key, row in zip(keys, rows)}
+        name_width = max([len("BACKEND"), *(cells[key][0].cell_len for key in keys)])
+        if name_width != self._name_width:
+            self._name_width = name_width
+            self._fit_columns()
+        self._show_rows(keys, cells)
+
+    def _show_rows(self, keys: tuple[str, ...], cells: dict[str, tuple[Text, ...]]) -> None:
+        """Update the cells that changed, or fill the table again when the backends did."""
         if keys == self._row_keys:
             for key in keys:
                 for (column_key, _), old, new in zip(COLUMNS, self._cells[key], cells[key]):
-                    if old != new:
+                    if old != new and column_key in self._shown:
                         # The backend column fits its longest name; the others are fixed.
                         self.update_cell(key, column_key, new, update_width=True)
         else:
             cursor_key = self._row_keys[self.cursor_row] if 0 <= self.cursor_row < len(self._row_keys) else None
             self.clear()
+            shown = [index for index, (column_key, _) in enumerate(COLUMNS) if column_key in self._shown]
             for key in keys:
-                self.add_row(*cells[key], key=key)
+                self.add_row(*(cells[key][index] for index in shown), key=key)
             # Measured here, not left to DataTable: clear() keeps the widest cell of every split
             # shown before, and new rows are measured only when the table next idles.
-            for index, column in enumerate(self.columns.values()):
+            for index, column in zip(shown, self.columns.values()):
                 if column.auto_width:
                     column.content_width = max([column.label.cell_len,
                                                 *(cells[key][index].cell_len for key in keys)])

@@ -109,7 +109,7 @@ class PlanTimeline(Widget):
         text.append_text(literal(status.phase, self._style(PHASE_STATES.get(status.phase, "muted")),
                                  limit=MESSAGE_LIMIT))
         if status.total:
-            text.append(f"  step {min(status.step + 1, status.total)}/{status.total}"
+            text.append(f"  step {status.step_number}/{status.total}"
                         f"  canary {status.weight}%")
             if status.observed is not None and status.observed != status.weight:
                 text.append(f" (split {status.observed}%)", self._style("warn"))

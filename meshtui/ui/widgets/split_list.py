@@ -22,6 +22,13 @@ from textual.strip import Strip
 
 from meshtui.ui.literal import visible
 from meshtui.ui.widgets._split_cursor import SplitCursorActions
+from meshtui.ui.widgets._split_fleet import (
+    fleet_cells,
+    fleet_columns,
+    fleet_headers,
+    fleet_width,
+    sort_key,
+)
 from meshtui.ui.widgets._split_message import SplitMessage
 from meshtui.ui.widgets._split_render import render_row
 from meshtui.ui.widgets._split_updates import SplitRowUpdates
@@ -69,7 +76,8 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         f"split-list--{part}"
         for part in ("header", "count", "cursor", "gutter", "ok", "warn", "bad", "none", "kind",
-                     "service", "owner", "note", "attention", "stable", "canary", "empty")
+                     "service", "owner", "note", "attention", "stable", "canary", "empty",
+                     "figure", "sorted")
     }
     """
     | Class | Description |
@@ -81,6 +89,7 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
     | `split-list--attention` | The `!` mark and note of rows needing attention. |
     | `split-list--stable` / `--canary` | Weight bar colours (first backend, the others). |
     | `split-list--empty` | The empty-state message. |
+    | `split-list--figure` / `--sorted` | Fleet table figures / the header of the sorted column. |
     """
 
     DEFAULT_CSS = """
@@ -108,6 +117,8 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         & > .split-list--stable { color: $primary; }
         & > .split-list--canary { color: $secondary; }
         & > .split-list--empty { color: $foreground-muted; text-style: italic; }
+        & > .split-list--figure { color: $foreground; }
+        & > .split-list--sorted { color: $accent; text-style: bold underline; }
     }
     """
 
@@ -118,6 +129,12 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
     """Case-insensitive substring matched against namespace, name, service and owner."""
     attention_only: reactive[bool] = reactive(False, init=False)
     """Show only rows that need attention."""
+    fleet: reactive[bool] = reactive(False, init=False)
+    """Show the fleet table: each split's canary figures and verdict after its row."""
+    wide: reactive[bool] = reactive(False, init=False)
+    """In the fleet table, add the stable backend's figures."""
+    sort: reactive[str] = reactive("", init=False)
+    """Order within a namespace: one of `_split_fleet.SORTS` ("" keeps the given order)."""
 
     class SplitHighlighted(SplitMessage):
         """Posted when the cursor moves to another split (or the list first gets one)."""
@@ -186,6 +203,25 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         """Re-filter when the attention toggle changes."""
         self._relayout()
 
+    def watch_fleet(self) -> None:
+        """Redraw every line with or without the fleet columns."""
+        self._restyle()
+
+    def watch_wide(self) -> None:
+        """Redraw every line with or without the stable backend's columns."""
+        self._restyle()
+
+    def watch_sort(self) -> None:
+        """Order the rows again (the cursor stays on its split)."""
+        given, self._given = self._given, []
+        self.set_rows(given)
+        self._restyle()
+
+    def _restyle(self) -> None:
+        self._strips.clear()
+        self._columns = None
+        self.refresh()
+
     def set_rows(self, rows: Sequence[SplitRow]) -> None:
         """Replace every row, keeping the cursor on the same split when it is still listed.
 
@@ -198,7 +234,7 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         if len(rows) == len(self._given) and all(map(operator.is_, rows, self._given)):
             return
         self._given = list(rows)
-        grouped = [rows[i] for i in group_order(rows)]
+        grouped = [rows[i] for i in group_order(rows, sort_key(self.sort))]
         old = self._rows
         if len(grouped) == len(old) and all(a.ref == b.ref for a, b in zip(old, grouped)):
             changed = [i for i, (a, b) in enumerate(zip(old, grouped)) if a is not b and a != b]
@@ -207,8 +243,15 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
                 self._update_rows(old, changed)
             return
         self._rows = grouped
-        self._haystacks = [haystack(row) for row in self._rows]
-        self._row_widths = [row_widths(row) for row in self._rows]
+        # Reordered (sorted by a figure that changed) or a few rows added: rows seen before
+        # keep what was computed for them. `old` keeps them alive, so their ids are theirs.
+        before = {id(row): index for index, row in enumerate(old)}
+        haystacks, widths = self._haystacks, self._row_widths
+        self._haystacks, self._row_widths = [], []
+        for row in grouped:
+            index = before.get(id(row))
+            self._haystacks.append(haystacks[index] if index is not None else haystack(row))
+            self._row_widths.append(widths[index] if index is not None else row_widths(row))
         self._widths = widest(self._row_widths)
         self._strips.clear()
         self._columns = None
@@ -327,12 +370,25 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
             Segment(f" ▾ {visible(header.namespace, width)}", style),
             Segment(f"  {header.count}", style + self._style("count")),
         ]
-        return Strip(segments).adjust_cell_length(width, style)
+        if not self.fleet:
+            return Strip(segments).adjust_cell_length(width, style)
+        room = width - fleet_width(self.wide)
+        headers = [Segment(text, style + self._style("sorted") if is_sorted else style + self._style("count"))
+                   for text, is_sorted in fleet_headers(fleet_columns(self.wide), self.sort)]
+        return Strip([*Strip(segments).adjust_cell_length(room, style), *headers]
+                     ).adjust_cell_length(width, style)
 
     def _render_row(self, index: int, width: int, cursor: bool) -> Strip:
         """Draw a split row in the column layout for this width."""
         base = self._style("cursor") if cursor else self._style("base")
-        if self._columns is None or self._columns[0] != width:
-            self._columns = (width, fit_columns(*self._widths, width))
-        segments = render_row(self._rows[index], self._columns[1], self._style, base, cursor)
-        return Strip(segments).adjust_cell_length(width, base)
+        room = width - fleet_width(self.wide) if self.fleet else width
+        if self._columns is None or self._columns[0] != room:
+            self._columns = (room, fit_columns(*self._widths, room))
+        row = self._rows[index]
+        segments = render_row(row, self._columns[1], self._style, base, cursor)
+        if not self.fleet:
+            return Strip(segments).adjust_cell_length(width, base)
+        figures = [Segment(text, base + self._style(name) if name else base)
+                   for text, name in fleet_cells(row, fleet_columns(self.wide))]
+        return Strip([*Strip(segments).adjust_cell_length(room, base), *figures]
+                     ).adjust_cell_length(width, base)
