@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.plugins.apiserver",
     "tests.plugins.sim",
     "tests.plugins.prometheus",
+    "tests.plugins.prometheus_world",
     "tests.plugins.kube",
 ]
 

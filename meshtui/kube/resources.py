@@ -76,13 +76,16 @@ RESOURCES: dict[str, ResourceType] = {
         ResourceType("pods", "", "Pod", "pods", True, ("v1",)),
         ResourceType("trafficsplits", "split.smi-spec.io", "TrafficSplit", "trafficsplits", True,
                      ("v1alpha2", "v1alpha1", "v1alpha4", "v1alpha3"),
-                     # TrafficSplit CRDs convert with strategy None, so weights come back as
-                     # stored; only v1alpha1 admits the quantities ("500m") Flagger and Argo write.
-                     read_first=("v1alpha1",)),
+                     # Read where linkerd-smi reads. The CRDs convert with strategy None: the
+                     # spec comes back as stored, and the version it was written in is read from
+                     # managedFields (model._smi.written_version).
+                     read_first=("v1alpha2",)),
         ResourceType("httproutes.gateway.networking.k8s.io", "gateway.networking.k8s.io",
                      "HTTPRoute", "httproutes", True, ("v1", "v1beta1")),
         ResourceType("httproutes.policy.linkerd.io", "policy.linkerd.io", "HTTPRoute",
                      "httproutes", True, ("v1beta3", "v1beta2", "v1beta1", "v1alpha1")),
+        ResourceType("grpcroutes.gateway.networking.k8s.io", "gateway.networking.k8s.io",
+                     "GRPCRoute", "grpcroutes", True, ("v1", "v1alpha2")),
         ResourceType("serviceprofiles", "linkerd.io", "ServiceProfile", "serviceprofiles", True,
                      ("v1alpha2", "v1alpha1")),
         ResourceType("canaries", "flagger.app", "Canary", "canaries", True, ("v1beta1",)),
@@ -95,6 +98,7 @@ SPLIT_KEYS: tuple[str, ...] = (
     "trafficsplits",
     "httproutes.gateway.networking.k8s.io",
     "httproutes.policy.linkerd.io",
+    "grpcroutes.gateway.networking.k8s.io",
 )
 """The resource keys whose objects are traffic splits."""
 

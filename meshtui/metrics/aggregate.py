@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from meshtui.metrics import promql
 from meshtui.metrics.quantiles import bucket_quantiles, parse_le
 from meshtui.metrics.source import BackendTarget
-from meshtui.model.signals import LATENCY_SIGNALS, BackendKey, GoldenSignals
+from meshtui.model.signals import LATENCY_SIGNALS, BackendKey, GoldenSignals, SignalSource
 
 Labels = Mapping[str, str]
 Sample = tuple[Labels, "float | None"]
@@ -118,16 +119,21 @@ def parse_matrix(result: object) -> dict[float, list[Sample]]:
 
 @dataclass(frozen=True)
 class Counts:
-    """Response rates (per second) of one backend, split into successes and failures."""
+    """Response rates (per second) of one backend, split into successes and failures.
+
+    `family` is the metric family they were read from (the gRPC one when any series came from a
+    GRPCRoute).
+    """
 
     success: float = 0.0
     failure: float = 0.0
+    family: str = promql.LEGACY_RESPONSES
 
     def add(self, value: float, failed: bool) -> Counts:
         """A copy with `value` added to the failure or success side."""
         if failed:
-            return Counts(self.success, self.failure + value)
-        return Counts(self.success + value, self.failure)
+            return Counts(self.success, self.failure + value, self.family)
+        return Counts(self.success + value, self.failure, self.family)
 
     @property
     def total(self) -> float:
@@ -156,15 +162,35 @@ def legacy_counts(samples: Sequence[Sample]) -> dict[BackendKey, Counts]:
     return out
 
 
+GRPC_OK = frozenset({"", "0", "OK"})
+"""`grpc_status` values that are not a failure: none (plain HTTP), and OK by number or by name."""
+
+
+def route_failed(labels: Labels) -> bool:
+    """Whether a route-backend status series counts failures: a 5xx, any `error`, or a
+    `grpc_status` other than OK (a gRPC error travels in trailers under HTTP 200)."""
+    return (labels.get("http_status", "").startswith("5") or labels.get("error", "") != ""
+            or labels.get("grpc_status", "") not in GRPC_OK)
+
+
+def _statuses_family(labels: Labels) -> str:
+    return promql.ROUTE_KIND_FAMILIES.get(labels.get("route_kind", ""),
+                                          promql.ROUTE_KIND_FAMILIES["HTTPRoute"])[0]
+
+
 def route_counts(samples: Sequence[Sample]) -> dict[RouteBackend, Counts]:
-    """Sum route status rates per route backend; a 5xx status or any `error` counts as failed."""
+    """Sum route status rates per route backend; failures as `route_failed` says."""
     out: dict[RouteBackend, Counts] = {}
     for labels, value in samples:
         if value is None:
             continue
-        failed = labels.get("http_status", "").startswith("5") or labels.get("error", "") != ""
         key = _route_key(labels)
-        out[key] = out.get(key, Counts()).add(value, failed)
+        counts = out.get(key)
+        if counts is None:
+            counts = Counts(family=_statuses_family(labels))
+        elif counts.family != _statuses_family(labels):
+            counts = Counts(counts.success, counts.failure, promql.GRPC_ROUTE_STATUSES)
+        out[key] = counts.add(value, route_failed(labels))
     return out
 
 
@@ -201,13 +227,50 @@ def _quantiles(buckets: list[tuple[float, float]] | None, scale: float) -> list[
     return [v * scale if math.isfinite(v) else None for v in bucket_quantiles(QUANTILES, buckets)]
 
 
-def _signals(counts: Counts | None, buckets: list[tuple[float, float]] | None,
-             scale: float) -> GoldenSignals:
-    latency = dict(zip(LATENCY_FIELDS, _quantiles(buckets, scale), strict=True))
+@dataclass(frozen=True)
+class Histogram:
+    """One backend's bucket rates in one family, with the factor that makes its bounds ms."""
+
+    family: str
+    buckets: list[tuple[float, float]]
+    scale: float
+
+    @property
+    def observed(self) -> bool:
+        """Whether any observation fell in the window (the `+Inf` bucket's rate is positive)."""
+        return any(math.isinf(bound) and count > 0 for bound, count in self.buckets)
+
+    @property
+    def resolution(self) -> int:
+        """How fine the histogram is: its number of finite bounds (more bounds, narrower buckets)."""
+        return len({bound for bound, _ in self.buckets if math.isfinite(bound)})
+
+
+def finest(candidates: Sequence[Histogram | None]) -> Histogram | None:
+    """The histogram with the most finite bounds among those with observations, else the first
+    one there is; on a tie the earlier candidate wins.
+
+    On Linkerd 2.16+ a route backend has two: `response_latency_ms` (25 bounds from 1 ms) and
+    the route-backend duration histogram (7 bounds from 25 ms), under which every backend
+    faster than 25 ms would read about 12.5/24/25 ms.
+    """
+    present = [h for h in candidates if h is not None and h.buckets]
+    observed = [h for h in present if h.observed]
+    if not observed:
+        return present[0] if present else None
+    return max(observed, key=lambda h: h.resolution)  # max keeps the first of equals
+
+
+def _signals(counts: Counts | None, latency: Histogram | None, window: str) -> GoldenSignals:
+    values = _quantiles(latency.buckets if latency else None, latency.scale if latency else 1.0)
+    quantiles = dict(zip(LATENCY_FIELDS, values, strict=True))
+    source = SignalSource(counts.family if counts is not None else None,
+                          latency.family if latency is not None and any(v is not None for v in values)
+                          else None, window)
     if counts is None:
-        return GoldenSignals(**latency)
+        return GoldenSignals(**quantiles, source=source)
     rate = counts.success / counts.total if counts.total > 0 else None
-    return GoldenSignals(rate, counts.total, **latency)
+    return GoldenSignals(rate, counts.total, **quantiles, source=source)
 
 
 def route_backend(target: BackendTarget) -> RouteBackend | None:
@@ -220,8 +283,12 @@ def route_backend(target: BackendTarget) -> RouteBackend | None:
 
 def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
             legacy_buckets: Sequence[Sample], route: Sequence[Sample],
-            route_buckets: Sequence[Sample]) -> dict[BackendKey, GoldenSignals]:
-    """Signals per target backend: the route family when it has traffic, else the legacy one.
+            route_buckets: Sequence[Sample], *, window: str = "") -> dict[BackendKey, GoldenSignals]:
+    """Signals per target backend, each with its `SignalSource`.
+
+    Success rate and RPS come from the route family when it has traffic for the target (the
+    requests that went through that route), else from the legacy one. Latency comes from the
+    finest histogram with observations for the backend (`finest`), whichever family that is.
 
     Args:
         targets: The wanted backends; each key appears once in the answer.
@@ -229,9 +296,11 @@ def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
         legacy_buckets: `promql.legacy_latency_buckets` samples (milliseconds).
         route: `promql.route_statuses` samples.
         route_buckets: `promql.route_duration_buckets` samples (seconds, converted to ms).
+        window: The rate window of the samples, named in each signal's source.
     """
     l_counts, l_buckets = legacy_counts(legacy), bucket_sets(legacy_buckets, route=False)
     r_counts, r_buckets = route_counts(route), bucket_sets(route_buckets, route=True)
+    r_families = _duration_families(route_buckets) if route_buckets else {}
     out: dict[BackendKey, GoldenSignals] = {}
     for target in targets:
         key = target.key
@@ -240,10 +309,25 @@ def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
         rkey = route_backend(target)
         rc = r_counts.get(rkey) if rkey else None
         lc = l_counts.get(key)
-        if rkey and rc is not None and (rc.total > 0 or lc is None):
-            out[key] = _signals(rc, r_buckets.get(rkey), 1000.0)
-        elif lc is None and key not in l_buckets:
+        lh = l_buckets.get(key)
+        if rc is None and lc is None and lh is None:
             out[key] = NO_DATA  # most backends of a big cluster, at every refresh
-        else:
-            out[key] = _signals(lc, l_buckets.get(key), 1.0)
+            continue
+        legacy_hist = Histogram(promql.LEGACY_LATENCY, lh, 1.0) if lh else None
+        rh = r_buckets.get(rkey) if rkey else None
+        route_hist = Histogram(r_families.get(rkey, promql.HTTP_ROUTE_DURATION), rh, 1000.0) \
+            if rh and rkey else None
+        counts = rc if rkey and rc is not None and (rc.total > 0 or lc is None) else lc
+        out[key] = _signals(counts, finest([legacy_hist, route_hist]), window)
+    return out
+
+
+def _duration_families(samples: Sequence[Sample]) -> dict[object, str]:
+    """The duration family of each route backend's buckets (GRPCRoute's when any came from it)."""
+    out: dict[object, str] = {}
+    for labels, _ in samples:
+        kind = labels.get("route_kind", "")
+        if kind in promql.ROUTE_KIND_FAMILIES and out.get(_route_key(labels)) != \
+                promql.GRPC_ROUTE_DURATION:
+            out[_route_key(labels)] = promql.ROUTE_KIND_FAMILIES[kind][1]
     return out

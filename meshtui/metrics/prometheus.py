@@ -234,7 +234,7 @@ class PrometheusSource:
         queries, covered = 0, None
         if valid:
             results = [self.query(q) for q in texts[:RATE_QUERIES]]
-            signals = aggregate.combine(valid, *results)
+            signals = aggregate.combine(valid, *results, window=rng)
             covered = self._covered(texts[RATE_QUERIES], taken, rng)
             queries = len(texts)
         if covered is not None:
@@ -291,7 +291,7 @@ class PrometheusSource:
         frames = [self.query_range(q, end - span, end, step) for q in wanted]
         frames += [{}] * (len(texts) - len(wanted))
         for ts in sorted(set().union(*(f.keys() for f in frames))):
-            point = aggregate.combine(valid, *(f.get(ts, []) for f in frames))
+            point = aggregate.combine(valid, *(f.get(ts, []) for f in frames), window=rng)
             for key, signals in point.items():
                 out[key].append((ts, signals))
         return out

@@ -166,32 +166,62 @@ class Scope:
         ]
 
 
+LEGACY_RESPONSES = "response_total"
+"""Outbound responses by destination Service, every Linkerd since 2.0 (what `linkerd viz stat`,
+Grafana's Linkerd dashboards and Flagger read)."""
+LEGACY_LATENCY = "response_latency_ms"
+"""The legacy latency histogram, in milliseconds, with bounds from 1 ms (the finest there is)."""
+HTTP_ROUTE_STATUSES = "outbound_http_route_backend_response_statuses_total"
+"""Responses per HTTPRoute backend, Linkerd 2.16 on (2.14 and 2.15 export only requests)."""
+GRPC_ROUTE_STATUSES = "outbound_grpc_route_backend_response_statuses_total"
+"""Responses per GRPCRoute backend, Linkerd 2.16 on; labelled with `grpc_status`."""
+HTTP_ROUTE_DURATION = "outbound_http_route_backend_response_duration_seconds"
+"""Response durations per HTTPRoute backend, in seconds; its first bound is 25 ms."""
+GRPC_ROUTE_DURATION = "outbound_grpc_route_backend_response_duration_seconds"
+"""Response durations per GRPCRoute backend, in seconds."""
+ROUTE_KIND_FAMILIES: dict[str, tuple[str, str]] = {
+    "HTTPRoute": (HTTP_ROUTE_STATUSES, HTTP_ROUTE_DURATION),
+    "GRPCRoute": (GRPC_ROUTE_STATUSES, GRPC_ROUTE_DURATION),
+}
+"""The route-backend families of each route kind (`route_kind` label): statuses, durations."""
+
+
 def _sum_rate(metric: str, matchers: Sequence[Matcher], by: Sequence[str], rng: str) -> str:
     return f"sum by ({', '.join(by)}) (rate({selector(metric, matchers)}[{rng}]))"
 
 
 def legacy_responses(scope: Scope, rng: str) -> str:
-    """Per-backend response rate by classification (legacy family, works for every split)."""
-    return _sum_rate("response_total", scope.legacy_matchers(),
+    """Per-backend response rate by classification (legacy family, works for every split).
+
+    The proxy classifies a gRPC response with a `grpc-status` other than 0 as a failure here.
+    """
+    return _sum_rate(LEGACY_RESPONSES, scope.legacy_matchers(),
                      (*LEGACY_KEY_LABELS, "classification"), rng)
 
 
 def legacy_latency_buckets(scope: Scope, rng: str) -> str:
     """Per-backend latency bucket rates in milliseconds; quantiles are computed client-side."""
-    return _sum_rate("response_latency_ms_bucket", scope.legacy_matchers(),
+    return _sum_rate(f"{LEGACY_LATENCY}_bucket", scope.legacy_matchers(),
                      ("le", *LEGACY_KEY_LABELS), rng)
 
 
 def route_statuses(scope: Scope, rng: str) -> str:
-    """Per-route-backend response rate by `http_status` and `error` (HTTPRoute splits)."""
-    return _sum_rate("outbound_http_route_backend_response_statuses_total", scope.route_matchers(),
-                     (*ROUTE_KEY_LABELS, "http_status", "error"), rng)
+    """Per-route-backend response rate by status and `error`, HTTPRoutes and GRPCRoutes alike.
+
+    One query over both kinds' families (`or`): grouping by `route_kind` keeps an HTTPRoute's
+    series from hiding a GRPCRoute's of the same name, and `grpc_status` says which gRPC
+    responses failed (their `http_status` is 200).
+    """
+    by = (*ROUTE_KEY_LABELS, "route_kind", "http_status", "grpc_status", "error")
+    return " or ".join(_sum_rate(family, scope.route_matchers(), by, rng)
+                       for family in (HTTP_ROUTE_STATUSES, GRPC_ROUTE_STATUSES))
 
 
 def route_duration_buckets(scope: Scope, rng: str) -> str:
-    """Per-route-backend duration bucket rates in seconds; quantiles are computed client-side."""
-    return _sum_rate("outbound_http_route_backend_response_duration_seconds_bucket",
-                     scope.route_matchers(), ("le", *ROUTE_KEY_LABELS), rng)
+    """Per-route-backend duration bucket rates in seconds, both route kinds; quantiles client-side."""
+    by = ("le", *ROUTE_KEY_LABELS, "route_kind")
+    return " or ".join(_sum_rate(f"{family}_bucket", scope.route_matchers(), by, rng)
+                       for family in (HTTP_ROUTE_DURATION, GRPC_ROUTE_DURATION))
 
 
 COVERAGE_STEPS = 60
@@ -212,10 +242,10 @@ def series_start(scope: Scope, rng: str) -> str:
     latest sample at the first subquery step the series existed at: up to one step late.
     """
     resolution = duration(coverage_step(rng))
-    families = [selector("response_total", scope.legacy_matchers())]
+    families = [selector(LEGACY_RESPONSES, scope.legacy_matchers())]
     if scope.routes:
-        families.append(selector("outbound_http_route_backend_response_statuses_total",
-                                 scope.route_matchers()))
+        families += [selector(family, scope.route_matchers())
+                     for family in (HTTP_ROUTE_STATUSES, GRPC_ROUTE_STATUSES)]
     earliest = " or ".join(f"min_over_time(timestamp({family})[{rng}:{resolution}])"
                            for family in families)
     return f"min({earliest})"

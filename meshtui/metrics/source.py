@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
+from meshtui.model.split import Split
 
 
 QUERY_TIMEOUT = 5.0
@@ -60,6 +61,17 @@ class BackendTarget:
 
     key: BackendKey
     route: RouteKey | None = None
+
+
+def backend_targets(splits: Iterable[Split]) -> list[BackendTarget]:
+    """The metrics targets for the backends of `splits`, each once (HTTPRoute backends with
+    their route, so the route-backend families are read for them)."""
+    targets: dict[BackendTarget, None] = {}
+    for split in splits:
+        route = RouteKey(split.namespace, split.name, split.service) if split.kind != "TrafficSplit" else None
+        for backend in split.backends:
+            targets[BackendTarget(BackendKey(backend.namespace, backend.name), route)] = None
+    return list(targets)
 
 
 @runtime_checkable

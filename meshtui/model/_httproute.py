@@ -14,6 +14,9 @@ from meshtui.model.text import name_problem, short_repr, visible
 MAX_WEIGHT = 1_000_000
 """The largest backendRef weight the Gateway API accepts."""
 
+EGRESS_GROUP = "policy.linkerd.io"
+"""The API group of Linkerd's `EgressNetwork`."""
+
 _KNOWN_FIELDS = frozenset({"parentRefs", "hostnames", "rules"})
 _CORE_GROUPS = frozenset({"", "core"})
 _PARENTS_SHOWN = 5
@@ -27,6 +30,15 @@ def is_service_ref(ref: dict[str, Any], default_kind: str) -> bool:
     kind = as_str(ref.get("kind"), default_kind)
     group = ref.get("group")
     return kind == "Service" and (group is None or isinstance(group, str) and group in _CORE_GROUPS)
+
+
+def is_egress_ref(ref: dict[str, Any]) -> bool:
+    """Tell whether a parentRef/backendRef names a Linkerd `EgressNetwork` (Linkerd 2.17 on).
+
+    A route attached to one is how Linkerd routes traffic leaving the cluster; a backendRef to
+    it sends a request on to its original destination.
+    """
+    return as_str(ref.get("kind")) == "EgressNetwork" and as_str(ref.get("group")) == EGRESS_GROUP
 
 
 def has_service_parent_or_backends(spec: dict[str, Any]) -> bool:
@@ -82,9 +94,13 @@ def _parent_service(spec: dict[str, Any], namespace: str, problems: list[str]) -
     """Pick the first Service parentRef as the apex and note the other parents."""
     service = ""
     others: list[str] = []
+    egress = False
     for item in as_list(spec.get("parentRefs")):
         ref = as_dict(item)
         name = as_str(ref.get("name"))
+        if is_egress_ref(ref) and name:
+            egress = True
+            continue
         if not service and name and is_service_ref(ref, "Gateway"):
             service = name
             if problem := name_problem("parentRef", name):
@@ -97,8 +113,9 @@ def _parent_service(spec: dict[str, Any], namespace: str, problems: list[str]) -
         else:
             others.append(f"{visible(as_str(ref.get('kind'), 'Gateway'), 40)} "
                           f"{visible(name, 60) or '?'}")
-    if not service:
-        problems.append("no parentRef of kind Service: Linkerd does not use this route for mesh traffic")
+    if not service and not egress:
+        problems.append("no parentRef of kind Service or EgressNetwork: Linkerd does not use this "
+                        "route for mesh traffic")
     elif others:
         shown = others[:_PARENTS_SHOWN] + ([f"{len(others) - _PARENTS_SHOWN} more"]
                                            if len(others) > _PARENTS_SHOWN else [])
@@ -118,7 +135,7 @@ def _backend(ref: dict[str, Any], rule: int, position: int, namespace: str, labe
         problems.append(problem)
     shown = visible(name, 60)
     kind = as_str(ref.get("kind"), "Service")
-    if not is_service_ref(ref, "Service"):
+    if not is_service_ref(ref, "Service") and not is_egress_ref(ref):
         group = visible(as_str(ref.get("group")), 60)
         problems.append(f"{label}backendRef {shown} is a {visible(kind, 40)}"
                         f"{f' ({group})' if group else ''}, "

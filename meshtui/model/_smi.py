@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
 from meshtui.model._fields import as_dict, as_list, as_str
 from meshtui.model._raw import RawBackend
+from meshtui.model.kubetime import parse_time
 from meshtui.model.quantity import QuantityError, parse_quantity
 from meshtui.model.text import name_problem, short_repr, visible
 
 _KNOWN_FIELDS = frozenset({"service", "backends", "matches"})
+VERSIONS = ("v1alpha1", "v1alpha2", "v1alpha3", "v1alpha4")
+"""The TrafficSplit versions there are; the CRD converts none of them (strategy None)."""
 _VERSIONS_WITH_MATCHES = frozenset({"v1alpha3", "v1alpha4"})
 _MATCHES_SHOWN = 5
+
+
+def written_version(meta: Mapping[str, Any], read: str) -> str:
+    """The TrafficSplit version the object was last written in, from its `managedFields`.
+
+    The CRD converts nothing, so a read at any version returns the spec as stored, labelled with
+    the version asked for: linkerd-smi reads v1alpha2 whatever Flagger or Argo wrote. The spec's
+    rules (quantity weights, `matches`) are those of the version a writer used, which each
+    `managedFields` entry records; the latest write outside the status subresource wins.
+
+    Args:
+        meta: The object's metadata.
+        read: The version the object was read at, returned when no entry says better.
+    """
+    best, best_time = read, -math.inf
+    for item in as_list(meta.get("managedFields")):
+        entry = as_dict(item)
+        if as_str(entry.get("subresource")):
+            continue
+        group, _, version = as_str(entry.get("apiVersion")).partition("/")
+        if group != "split.smi-spec.io" or version not in VERSIONS:
+            continue
+        when = parse_time(entry.get("time"))
+        when = -math.inf if when is None else when
+        if when >= best_time:
+            best, best_time = version, when
+    return best
 
 
 def parse_trafficsplit_spec(spec: dict[str, Any], namespace: str, version: str,

@@ -56,9 +56,9 @@ def mesh_checks(splits: Iterable[Split], profiles: Iterable[tuple[str, str]],
     found: list[Check] = []
     for split in splits:
         profile = profile_names.get((split.namespace, split.service))
-        if split.kind == "HTTPRoute" and split.service and profile is not None:
+        if split.kind in ("HTTPRoute", "GRPCRoute") and split.service and profile is not None:
             found.append(Check(ERROR, str(split.ref), (
-                f"ServiceProfile {profile} shadows this HTTPRoute: Linkerd routes {split.service} by the "
+                f"ServiceProfile {profile} shadows this {split.kind}: Linkerd routes {split.service} by the "
                 "profile and ignores the route's weights"), split.ref))
         if services is not None:
             for backend in split.backends:

@@ -26,6 +26,7 @@ SPLIT_RESOURCES = (
     "trafficsplits",
     "httproutes.gateway.networking.k8s.io",
     "httproutes.policy.linkerd.io",
+    "grpcroutes.gateway.networking.k8s.io",
 )
 """Resource keys whose objects are splits."""
 
@@ -235,7 +236,8 @@ def _with_kind(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
     if resource == "trafficsplits":
         kind, group = "TrafficSplit", "split.smi-spec.io"
     else:
-        kind, group = "HTTPRoute", resource.partition(".")[2]
+        plural, _, group = resource.partition(".")
+        kind = "GRPCRoute" if plural == "grpcroutes" else "HTTPRoute"
     default_version = {"split.smi-spec.io": "v1alpha1", "policy.linkerd.io": "v1beta3"}.get(group, "v1")
     return {**obj, "kind": obj.get("kind") or kind,
             "apiVersion": obj.get("apiVersion") or f"{group}/{default_version}"}

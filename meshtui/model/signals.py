@@ -8,10 +8,11 @@ signal").
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from meshtui.model.figures import (
     LATENCY_WIDTH,
@@ -26,7 +27,8 @@ from meshtui.model.figures import (
 )
 
 __all__ = ["CHARTED", "KEPT", "LATENCY_SIGNALS", "SIGNALS", "SIGNAL_FIELDS", "BackendKey", "GoldenSignals",
-           "MetricsSnapshot", "SignalHistory", "SignalSpec", "signal_spec"]
+           "MetricsSnapshot", "SignalHistory", "SignalSource", "SignalSpec", "describe_sources",
+           "signal_spec"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,38 @@ class BackendKey(NamedTuple):
 
 
 @dataclass(frozen=True)
+class SignalSource:
+    """Where a backend's figures come from: the metric family of each and the rate window.
+
+    Success rate and RPS share one family (the response counts); the latency quantiles may come
+    from another, the finest histogram there is for the backend.
+    """
+
+    counts: str | None = None
+    """Metric family of the success rate and RPS, e.g. `response_total`; None without counts."""
+    latency: str | None = None
+    """Histogram family of p50/p95/p99, e.g. `response_latency_ms`; None without a histogram."""
+    window: str = ""
+    """The rate window the figures are over, e.g. `1m`."""
+
+    def describe(self) -> str:
+        """One line for the detail view, e.g. `counts response_total, latency response_latency_ms
+        over 1m`."""
+        parts = [f"counts {self.counts or 'none'}", f"latency {self.latency or 'none'}"]
+        return ", ".join(parts) + (f" over {self.window}" if self.window else "")
+
+    def to_json(self) -> dict[str, str | None]:
+        """The families as JSON: `{"counts": .., "latency": ..}` (the window is said apart)."""
+        return {"counts": self.counts, "latency": self.latency}
+
+
+def describe_sources(sources: Iterable[SignalSource | None]) -> str:
+    """The distinct sources of some backends' figures, one `describe` each, joined by `; `
+    (empty when none says)."""
+    return "; ".join(dict.fromkeys(s.describe() for s in sources if s is not None))
+
+
+@dataclass(frozen=True)
 class GoldenSignals:
     """Success rate, throughput and latency of one backend over a window.
 
@@ -137,6 +171,9 @@ class GoldenSignals:
     """95th percentile latency in milliseconds."""
     p99_ms: float | None = None
     """99th percentile latency in milliseconds."""
+    source: SignalSource | None = field(default=None, compare=False)
+    """Which metric families and window the figures come from (None: not said, e.g. the
+    simulator's own counters). Not part of equality: the same figures are the same signals."""
 
     @classmethod
     def from_counts(cls, successes: float, total: float, seconds: float,
@@ -148,7 +185,12 @@ class GoldenSignals:
         """
         rps = total / seconds if seconds > 0 else None
         success_rate = min(1.0, max(0.0, successes / total)) if total > 0 else None
-        return cls(success_rate=success_rate, rps=rps, **latency)
+        unknown = set(latency) - {spec.field for spec in LATENCY_SIGNALS}
+        if unknown:
+            raise TypeError(f"not a latency signal: {', '.join(sorted(unknown))}")
+        # replace() takes the fields by name: the latencies the specs declare, nothing else.
+        changes: dict[str, Any] = dict(latency)
+        return dataclasses.replace(cls(success_rate=success_rate, rps=rps), **changes)
 
     @property
     def has_data(self) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from meshtui.model._fields import as_dict, as_int, as_str, metadata, split_api_version, string_map
 from meshtui.model._httproute import has_service_parent_or_backends, parse_httproute_spec
 from meshtui.model._raw import RawBackend
-from meshtui.model._smi import parse_trafficsplit_spec
+from meshtui.model._smi import parse_trafficsplit_spec, written_version
 from meshtui.model.ownership import Owner, owner_from_metadata
 from meshtui.model.split_annotations import annotation_problems
 from meshtui.model.text import short_repr, visible
@@ -36,6 +36,10 @@ TRAFFICSPLIT_GROUP = "split.smi-spec.io"
 
 HTTPROUTE_GROUPS = ("gateway.networking.k8s.io", "policy.linkerd.io")
 """API groups of HTTPRoutes that can carry weighted backendRefs."""
+GRPCROUTE_GROUPS = ("gateway.networking.k8s.io",)
+"""API groups of GRPCRoutes (Linkerd routes gRPC by them from 2.15 on, same weighted backendRefs)."""
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
+"""Split kinds that are Gateway API style routes: parentRefs, rules, weighted backendRefs."""
 MAX_PROBLEMS = 50
 """The most problems kept on one split; an object with thousands of bad fields says so in one."""
 
@@ -63,9 +67,9 @@ class SplitRef:
 
     @property
     def resource_key(self) -> str:
-        """The `MeshState` resource key, which tells the two HTTPRoute groups apart."""
-        if self.kind == "HTTPRoute":
-            return f"httproutes.{self.group}"
+        """The `MeshState` resource key, which tells the route groups apart."""
+        if self.kind in ROUTE_KINDS:
+            return f"{self.resource}.{self.group}"
         return self.resource
 
 
@@ -196,7 +200,8 @@ def is_split_object(obj: Any) -> bool:
     group, _ = split_api_version(as_str(obj.get("apiVersion")))
     if kind == "TrafficSplit":
         return group == TRAFFICSPLIT_GROUP
-    if kind != "HTTPRoute" or group not in HTTPROUTE_GROUPS:
+    if not (kind == "HTTPRoute" and group in HTTPROUTE_GROUPS
+            or kind == "GRPCRoute" and group in GRPCROUTE_GROUPS):
         return False
     return has_service_parent_or_backends(as_dict(obj.get("spec")))
 
@@ -221,14 +226,19 @@ def parse_split(obj: dict[str, Any]) -> Split:
     namespace = as_str(meta.get("namespace"))
     spec = as_dict(source.get("spec"))
     problems: list[str] = []
-    if kind == "HTTPRoute":
-        if group not in HTTPROUTE_GROUPS:
-            problems.append(f"unknown HTTPRoute API group {short_repr(group, 60)}")
+    if kind in ROUTE_KINDS:
+        if group not in (HTTPROUTE_GROUPS if kind == "HTTPRoute" else GRPCROUTE_GROUPS):
+            problems.append(f"unknown {kind} API group {short_repr(group, 60)}")
         service, raw_backends = parse_httproute_spec(spec, namespace, problems)
     else:
         if kind != "TrafficSplit" or group != TRAFFICSPLIT_GROUP:
             problems.append(f"not an SMI TrafficSplit: {visible(api_version, 60) or '?'} "
                             f"{visible(kind, 40)}")
+        else:
+            # Read at one version, written at another: the spec follows the writer's version,
+            # and so do problems and writes back (weights in the form that version takes).
+            version = written_version(meta, version)
+            api_version = f"{group}/{version}"
         service, raw_backends = parse_trafficsplit_spec(spec, namespace, version, problems)
     backends_with_shares = _with_percents(raw_backends, problems)
     annotations = string_map(meta.get("annotations"))

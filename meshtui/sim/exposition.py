@@ -9,8 +9,10 @@ linkerd-viz's scrape config would add from the pod (``namespace``, ``pod``, ``de
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from meshtui.sim.scenario import GRID_BOUNDS_MS, LINKERD_BOUNDS_MS, ROUTE_BOUNDS_MS
 from meshtui.sim.scenario_objects import PodInfo
@@ -44,10 +46,28 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(round(value, 6))
 
 
+_INVALID_LABEL_CHARS = re.compile(r"[^a-zA-Z0-9_]")
+
+
+@lru_cache(maxsize=65536)
 def scrape_labels(pod: PodInfo, control_plane: str) -> Labels:
-    """Labels linkerd-viz's Prometheus would attach when scraping this pod's proxy."""
-    return (("namespace", pod.namespace), ("pod", pod.name), (pod.owner_label, pod.workload),
-            ("control_plane_ns", control_plane))
+    """Labels linkerd-viz's Prometheus attaches when scraping this pod's proxy.
+
+    Its `linkerd-proxy` job's relabelling (viz/charts/linkerd-viz/templates/prometheus.yaml):
+    `namespace` and `pod`; `linkerd.io/proxy-<owner>` pod labels as `<owner>` (`job` as
+    `k8s_job`); other `linkerd.io/<x>` labels as `<x>`; then every other pod label, each name
+    with its invalid characters as `_`.
+    """
+    out: dict[str, str] = {"namespace": pod.namespace, "pod": pod.name}
+    labels = pod.labels(control_plane)
+    proxy = {k[len("linkerd.io/proxy-"):]: v for k, v in labels.items() if k.startswith("linkerd.io/proxy-")}
+    linkerd = {k[len("linkerd.io/"):]: v for k, v in labels.items()
+               if k.startswith("linkerd.io/") and not k.startswith("linkerd.io/proxy-")}
+    others = {k: v for k, v in labels.items() if not k.startswith("linkerd.io/")}
+    for name, value in [*proxy.items(), *linkerd.items(), *others.items()]:
+        name = "k8s_job" if name == "job" and name in proxy else _INVALID_LABEL_CHARS.sub("_", name)
+        out.setdefault(name, value)
+    return tuple(out.items())
 
 
 def _identity(pod: PodInfo, domain: str) -> str:
@@ -87,14 +107,18 @@ def render_metrics(traffic: TrafficSimulator) -> str:
     for key, count, sum_ms, grid in traffic.series():
         backend = traffic.backends[key.backend]
         svc = backend.service
-        targets = [_outbound(key, svc.name, svc.port, svc.target_port, domain, cp)]
-        if not key.dst.cluster:
-            # A remote pod's inbound proxy is scraped by the other cluster's Prometheus.
+        apex = scenario.service(*key.apex) if key.apex[1] and scenario.authority_is_apex else None
+        authority = (f"{apex.name}.{apex.namespace}", apex.port) if apex is not None \
+            else (f"{svc.name}.{key.dst.namespace}", svc.port)
+        # An unmeshed backend has no proxy: no inbound series, and no identity to send TLS to.
+        targets = [_outbound(key, svc.name, authority, svc.target_port, domain, cp, svc.meshed)]
+        # A remote pod's inbound proxy is scraped by the other cluster's Prometheus.
+        if svc.meshed and not key.dst.cluster:
             targets.append(_inbound(key, svc.target_port, domain, cp))
         for target in targets:
             requests[target] += count
             responses[(target, key.status)].add(count, sum_ms, grid)
-        if key.route is not None:
+        if key.route is not None and scenario.route_requests:
             route_statuses[(_route(key, svc.name, svc.port, cp), key.status)].add(count, sum_ms, grid)
     lines: list[str] = []
     _header(lines, "request_total")
@@ -112,18 +136,24 @@ def render_metrics(traffic: TrafficSimulator) -> str:
         cls = "success" if status < 500 else "failure"
         labels = (*target, ("status_code", str(status)), ("classification", cls), ("grpc_status", ""), ("error", ""))
         lines.append(f"response_total{{{_fmt(labels)}}} {fam.count}")
-    _route_families(lines, route_statuses)
+    if scenario.route_requests:
+        _route_families(lines, route_statuses, scenario.route_responses)
     lines.append("# EOF")
     return "\n".join(lines) + "\n"
 
 
-def _route_families(lines: list[str], statuses: dict[tuple[Labels, int], _Family]) -> None:
+def _route_families(lines: list[str], statuses: dict[tuple[Labels, int], _Family],
+                    responses: bool) -> None:
+    """The route-backend families: requests (Linkerd 2.14 on), then with `responses` (2.16 on)
+    the response statuses and durations."""
     per_backend: dict[Labels, _Family] = defaultdict(_Family)
     for (labels, _), fam in statuses.items():
         per_backend[labels].add(fam.count, fam.sum_ms, fam.grid)
     _header(lines, "outbound_http_route_backend_requests_total")
     lines.extend(f"outbound_http_route_backend_requests_total{{{_fmt(lb)}}} {fam.count}"
                  for lb, fam in per_backend.items())
+    if not responses:
+        return
     _header(lines, "outbound_http_route_backend_response_statuses_total")
     for (labels, status), fam in statuses.items():
         full = (*labels, ("http_status", str(status)), ("error", ""))
@@ -151,17 +181,24 @@ def _header(lines: list[str], name: str) -> None:
     lines.append(f"# TYPE {name} {kind}")
 
 
-def _outbound(key: CellKey, service: str, port: int, target_port: int, domain: str, cp: str) -> Labels:
+def _outbound(key: CellKey, service: str, authority: tuple[str, int], target_port: int, domain: str,
+              cp: str, meshed: bool = True) -> Labels:
+    """The outbound labels of a cell: `authority` is the Service the client called (a split's
+    apex) as `name.namespace` with its port, the `dst_*` labels the backend the request went to."""
     dst = key.dst
     dst_labels = [("dst_control_plane_ns", cp), (f"dst_{dst.owner_label}", dst.workload),
                   ("dst_namespace", dst.namespace), ("dst_pod", dst.name)]
+    # The destination's pod labels, as the destination controller reports them.
     if dst.workload_kind == "Deployment":
         dst_labels.append(("dst_pod_template_hash", dst.template_hash))
     dst_labels += [("dst_service", service), ("dst_serviceaccount", dst.service_account), ("dst_zone", ""),
                    ("dst_zone_locality", "unknown")]
-    return (("direction", "outbound"), ("authority", f"{service}.{dst.namespace}.svc.{domain}:{port}"),
+    called, port = authority
+    tls = ((("tls", "true"), ("server_id", _identity(dst, domain))) if meshed
+           else (("tls", "no_identity"), ("no_tls_reason", "not_provided_by_service_discovery")))
+    return (("direction", "outbound"), ("authority", f"{called}.svc.{domain}:{port}"),
             ("target_addr", f"{dst.ip}:{target_port}"), ("target_ip", dst.ip), ("target_port", str(target_port)),
-            ("tls", "true"), ("server_id", _identity(dst, domain)), *dst_labels, *scrape_labels(key.src, cp))
+            *tls, *dst_labels, *scrape_labels(key.src, cp))
 
 
 def _inbound(key: CellKey, target_port: int, domain: str, cp: str) -> Labels:

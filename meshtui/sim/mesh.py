@@ -13,6 +13,9 @@ from meshtui.sim.scenario import Scenario, load_scenario
 from meshtui.sim.scenario_objects import owner_reference, scenario_objects
 from meshtui.sim.traffic import TrafficSimulator
 
+SEED_MANAGER = "kubectl-client-side-apply"
+"""The field manager of scenario objects: `kubectl apply`'s, as if a human had applied them."""
+
 PROMETHEUS_SERVICE = ("linkerd-viz", "prometheus", 9090)
 
 
@@ -40,7 +43,8 @@ def seed_store(store: Any, scenario: Scenario) -> int:
             if owner is not None and not ref.get("uid"):
                 ref.update(owner_reference(owner))
         try:
-            result = store.create(obj)
+            # As applied by kubectl: managedFields say who wrote the object, and at which version.
+            result = store.create(obj, manager=SEED_MANAGER)
         except ApiError as exc:
             # Namespaces such as "default" exist in every store from the start.
             if exc.code != 409:

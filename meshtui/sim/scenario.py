@@ -32,6 +32,12 @@ ROUTE_BOUNDS_MS: tuple[float, ...] = (25, 50, 100, 250, 500, 1000, 10000)
 GRID_BOUNDS_MS: tuple[float, ...] = tuple(sorted(set(LINKERD_BOUNDS_MS) | set(ROUTE_BOUNDS_MS)))
 
 
+DEFAULT_LINKERD = "2.16"
+"""The Linkerd generation a scenario's proxies export metrics as, unless it says otherwise."""
+OLDEST_LINKERD = 12
+"""The oldest Linkerd minor version (2.12) a scenario can stand for."""
+
+
 class ScenarioError(ValueError):
     """A scenario file is missing, unreadable or invalid; the message names the field."""
 
@@ -208,6 +214,30 @@ class Scenario:
     splits: tuple[SplitSpec, ...] = ()
     owners: tuple[OwnerSpec, ...] = ()
     objects: tuple[Mapping[str, Any], ...] = ()
+    linkerd_version: str = DEFAULT_LINKERD
+    """The Linkerd release the proxies are, as `2.N` (`linkerdVersion`): it decides which metric
+    families and labels they export (see the properties below)."""
+
+    @property
+    def linkerd_minor(self) -> int:
+        """N of `linkerd_version` 2.N."""
+        return int(self.linkerd_version.partition(".")[2])
+
+    @property
+    def authority_is_apex(self) -> bool:
+        """Before 2.13 the outbound `authority` label is the Service the client called (a split's
+        apex); from 2.13 on it is the concrete backend."""
+        return self.linkerd_minor < 13
+
+    @property
+    def route_requests(self) -> bool:
+        """2.14 on: `outbound_http_route_backend_requests_total`."""
+        return self.linkerd_minor >= 14
+
+    @property
+    def route_responses(self) -> bool:
+        """2.16 on: the route-backend response statuses and duration histogram too."""
+        return self.linkerd_minor >= 16
 
     def service(self, namespace: str, name: str) -> ServiceSpec | None:
         """The declared service `namespace/name`, or None."""

@@ -37,8 +37,24 @@ class PodInfo:
 
     @property
     def owner_label(self) -> str:
-        """The scrape-time owner label: ``deployment`` or, for Argo Rollout pods, ``replicaset``."""
-        return "deployment" if self.workload_kind == "Deployment" else "replicaset"
+        """The owner label the proxy's pod carries (``linkerd.io/proxy-<owner>``): ``deployment``,
+        ``statefulset``, or for Argo Rollout pods ``replicaset``."""
+        return {"Deployment": "deployment", "StatefulSet": "statefulset"}.get(self.workload_kind,
+                                                                             "replicaset")
+
+    def labels(self, control_plane: str) -> dict[str, str]:
+        """The pod's Kubernetes labels, as the proxy injector and the workload controller set them."""
+        labels = {"app": self.workload, "linkerd.io/control-plane-ns": control_plane,
+                  f"linkerd.io/proxy-{self.owner_label}": self.workload,
+                  "linkerd.io/workload-ns": self.namespace}
+        if self.workload_kind == "Deployment":
+            labels["pod-template-hash"] = self.template_hash
+        elif self.workload_kind == "StatefulSet":
+            labels["controller-revision-hash"] = f"{self.workload}-{self.template_hash}"
+            labels["statefulset.kubernetes.io/pod-name"] = self.name
+        else:
+            labels["rollouts-pod-template-hash"] = self.template_hash
+        return labels
 
 
 def _digest(*parts: str) -> bytes:
@@ -74,7 +90,8 @@ def workload_pods(scenario: Scenario) -> dict[tuple[str, str], tuple[PodInfo, ..
         for i in range(replicas):
             index = counters[cluster] = counters.get(cluster, 0) + 1
             suffix = _token(5, ns, name, str(i))
-            pod_name = f"{name}-{template}-{suffix}" if kind == "Deployment" else f"{name}-{suffix}"
+            pod_name = {"Deployment": f"{name}-{template}-{suffix}",
+                        "StatefulSet": f"{name}-{i}"}.get(kind, f"{name}-{suffix}")
             ip = f"10.{net}.{(index // 250) % 250}.{index % 250 + 2}"
             items.append(PodInfo(ns, pod_name, name, kind, template, ip, sa, cluster))
         pods[(ns, name)] = tuple(items)
@@ -165,19 +182,14 @@ def _deployment(namespace: str, name: str, replicas: int) -> dict[str, Any]:
 
 
 def _pod(pod: PodInfo, control_plane: str) -> dict[str, Any]:
-    owner_kind = "deployment" if pod.workload_kind == "Deployment" else "replicaset"
-    labels = {"app": pod.workload, "linkerd.io/control-plane-ns": control_plane,
-              f"linkerd.io/proxy-{owner_kind}": pod.workload,
-              "linkerd.io/workload-ns": pod.namespace}
-    labels["pod-template-hash" if pod.workload_kind == "Deployment" else "rollouts-pod-template-hash"] = \
-        pod.template_hash
-    rs_name = f"{pod.workload}-{pod.template_hash}" if pod.workload_kind == "Deployment" else pod.workload
+    owner_kind = "StatefulSet" if pod.workload_kind == "StatefulSet" else "ReplicaSet"
+    owner = f"{pod.workload}-{pod.template_hash}" if pod.workload_kind == "Deployment" else pod.workload
     return {
         "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": pod.name, "namespace": pod.namespace, "labels": labels,
+        "metadata": {"name": pod.name, "namespace": pod.namespace, "labels": pod.labels(control_plane),
                      "annotations": {"linkerd.io/inject": "enabled"}, "creationTimestamp": CREATED_AT,
-                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs_name,
-                                          "uid": _token(12, pod.namespace, rs_name), "controller": True}]},
+                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner_kind, "name": owner,
+                                          "uid": _token(12, pod.namespace, owner), "controller": True}]},
         "spec": {"serviceAccountName": pod.service_account,
                  "containers": [{"name": pod.workload, "image": f"example/{pod.workload}:v1"},
                                 {"name": "linkerd-proxy", "image": "cr.l5d.io/linkerd/proxy:edge",

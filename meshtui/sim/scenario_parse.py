@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from meshtui.sim.scenario import (
+    DEFAULT_LINKERD,
+    OLDEST_LINKERD,
     BackendSpec,
     Behaviour,
     Call,
@@ -69,8 +71,18 @@ def parse_scenario(data: Any) -> Scenario:
         cluster_domain=_str(doc, "clusterDomain", "", default="cluster.local"),
         control_plane_namespace=_str(doc, "controlPlaneNamespace", "", default="linkerd"),
         namespaces=namespaces, services=services, clients=clients, splits=splits,
-        owners=owners, objects=tuple(objects),
+        owners=owners, objects=tuple(objects), linkerd_version=_linkerd_version(doc),
     )
+
+
+def _linkerd_version(doc: Mapping[str, Any]) -> str:
+    """`linkerdVersion`: a string "2.N" with N at least 12 (a number would read 2.10 as 2.1)."""
+    value = _str(doc, "linkerdVersion", "", default=DEFAULT_LINKERD)
+    major, _, minor = value.partition(".")
+    if major != "2" or not minor.isdigit() or not minor.isascii() or int(minor) < OLDEST_LINKERD:
+        raise ScenarioError(f"linkerdVersion: must be a string \"2.N\" with N from {OLDEST_LINKERD} "
+                            f"(e.g. \"2.14\"), got {value!r}")
+    return f"2.{int(minor)}"
 
 
 def _at(path: str, key: str) -> str:
@@ -182,8 +194,8 @@ def _service(value: Any, path: str, known_ns: set[str]) -> ServiceSpec:
     deployment = _name(doc, path, "deployment", default=name)
     port = _port(doc, "port", path, 80)
     kind = _str(doc, "workloadKind", path, default="Deployment")
-    if kind not in ("Deployment", "Rollout"):
-        raise ScenarioError(f"{path}.workloadKind: must be Deployment or Rollout, got {kind!r}")
+    if kind not in ("Deployment", "StatefulSet", "Rollout"):
+        raise ScenarioError(f"{path}.workloadKind: must be Deployment, StatefulSet or Rollout, got {kind!r}")
     replicas = doc.get("replicas", 1)
     if isinstance(replicas, bool) or not isinstance(replicas, int) or not 0 <= replicas <= 100:
         raise ScenarioError(f"{path}.replicas: must be an integer 0..100, got {replicas!r}")

@@ -39,6 +39,9 @@ class CellKey:
     dst: PodInfo
     route: RouteInfo | None
     status: int
+    apex: tuple[str, str] = ("", "")
+    """The Service the client called, (namespace, name): the request's authority, whichever
+    backend a split sent it to."""
 
 
 @dataclass
@@ -182,7 +185,7 @@ class TrafficSimulator:
             if count == 0:
                 continue
             grid = backend.sampler.draw(rng, count)
-            key = CellKey(src, index, dst, route, status)
+            key = CellKey(src, index, dst, route, status, call.target)
             cell = self.cells.get(key)
             if cell is None:
                 cell = self.cells[key] = Cell(0, 0.0, [0] * GRID_CELLS)

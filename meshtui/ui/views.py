@@ -26,7 +26,7 @@ from meshtui.rollout.status import plan_status
 from meshtui.ui.widgets.backend_table import BackendTable
 from meshtui.ui.widgets.split_list import SplitList
 
-KIND_LABELS: Mapping[str, str] = {"TrafficSplit": "TS", "HTTPRoute": "HR"}
+KIND_LABELS: Mapping[str, str] = {"TrafficSplit": "TS", "HTTPRoute": "HR", "GRPCRoute": "GR"}
 """Two-letter kind labels for the navigator column."""
 
 

@@ -58,7 +58,10 @@ def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_weight_json_prints_before_and_after_and_audit_lists_it(apiserver):
-    apiserver.store.create(trafficsplit("web", version="v1alpha1", weights=("60", "30")))
+    # Written at v1alpha1 (its managedFields say so), read at v1alpha2 like linkerd-smi: written
+    # back at v1alpha1, with weights as the quantity strings that version's writers use.
+    apiserver.store.create(trafficsplit("web", version="v1alpha1", weights=("60", "30")),
+                           manager="kubectl-client-side-apply")
     apiserver.store.create(httproute("api", weights=(50, 25, 25)))
 
     ts = meshtui(apiserver, "weight", "ts/web", "podinfo-canary=40", "-o", "json")

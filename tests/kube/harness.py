@@ -90,7 +90,8 @@ class KubeHarness:
     def create(self, body: dict) -> dict:
         """Create a custom object through the API and return what the server stored."""
         group, version = body["apiVersion"].split("/")
-        plural = {"TrafficSplit": "trafficsplits", "HTTPRoute": "httproutes"}[body["kind"]]
+        plural = {"TrafficSplit": "trafficsplits", "HTTPRoute": "httproutes",
+                  "GRPCRoute": "grpcroutes"}[body["kind"]]
         return self.custom().create_namespaced_custom_object(
             group, version, body["metadata"]["namespace"], plural, body)
 

@@ -21,11 +21,11 @@ def test_discovery_finds_every_split_resource_at_a_served_version(kube: KubeHarn
     for key in SPLIT_KEYS:
         expected = served[key].type.read_first[:1] or (preferred[served[key].type.group],)
         assert served[key].version == expected[0]
-    # Read at v1alpha1 so that quantity weights ("500m") written by Flagger and Argo stay legal.
-    assert served["trafficsplits"].version == "v1alpha1"
+    # Read where linkerd-smi reads; the version each object was written in comes from managedFields.
+    assert served["trafficsplits"].version == "v1alpha2"
 
 
-def test_trafficsplits_fall_back_to_the_preferred_version_without_v1alpha1() -> None:
+def test_trafficsplits_fall_back_to_the_preferred_version_without_v1alpha2() -> None:
     from meshtui.kube.discovery import _pick
     from meshtui.kube.resources import RESOURCES
 
@@ -54,10 +54,11 @@ def test_list_splits_all_kinds_and_namespaces(kube: KubeHarness) -> None:
     kube.create(http_route("web"))
     kube.create(http_route("web-linkerd", namespace="other", group="policy.linkerd.io",
                            version="v1beta3"))
+    kube.create({**http_route("web-grpc"), "kind": "GRPCRoute"})
     splits = kube.client.list_splits()
     assert [(s.namespace, s.name, s.kind) for s in splits] == [
         ("other", "web-linkerd", "HTTPRoute"), ("test", "podinfo", "TrafficSplit"),
-        ("test", "web", "HTTPRoute")]
+        ("test", "web", "HTTPRoute"), ("test", "web-grpc", "GRPCRoute")]
     podinfo = next(s for s in splits if s.name == "podinfo")
     assert [(b.name, b.percent) for b in podinfo.backends] == [("podinfo-primary", 90.0),
                                                               ("podinfo-canary", 10.0)]

@@ -8,7 +8,7 @@ from meshtui.kube.events import ObjectChanged, ObjectsListed
 from tests.kube.harness import KubeHarness, Recorder, traffic_split
 from tests.waiting import wait_for
 
-TS_PATH = "/apis/split.smi-spec.io/v1alpha1/trafficsplits"
+TS_PATH = "/apis/split.smi-spec.io/v1alpha2/trafficsplits"
 
 
 def _lists(kube: KubeHarness) -> list:

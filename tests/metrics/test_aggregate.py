@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from meshtui.metrics import aggregate
 from meshtui.metrics.prometheus import LEGACY_QUERIES, PrometheusSource
 from meshtui.metrics.source import BackendTarget, RouteKey
-from meshtui.model.signals import BackendKey, GoldenSignals
+from meshtui.model.signals import BackendKey, GoldenSignals, SignalSource
 from tests.metrics.stub_prometheus import Reply, StubPrometheus
 
 ROUTE = RouteKey("test", "podinfo", "podinfo")
@@ -118,3 +119,83 @@ def test_history_uses_range_queries_and_builds_points() -> None:
     assert first.p99_ms == pytest.approx(19.8)
     assert [t for t, _ in history[CANARY]] == [100.0, 115.0]
     assert all(signals == GoldenSignals(None, None, None, None, None) for _, signals in history[CANARY])
+
+
+def _legacy_bucket(service: str, le: str, value: float) -> tuple[dict, float]:
+    return {"dst_namespace": "test", "dst_service": service, "le": le}, value
+
+
+LEGACY_FAST = [_legacy_bucket("podinfo-canary", le, v) for le, v in (
+    ("1", 0.0), ("2", 1.0), ("3", 2.0), ("4", 3.0), ("5", 3.5), ("10", 3.9), ("20", 4.0),
+    ("+Inf", 4.0))]
+ROUTE_FAST = [_route_bucket("podinfo-canary", le, v) for le, v in (
+    ("0.025", 4.0), ("0.05", 4.0), ("+Inf", 4.0))]
+
+
+def test_latency_comes_from_the_finest_histogram_counts_from_the_route() -> None:
+    """A backend faster than 25 ms reads its real quantiles, not the route histogram's 12.5/24/25."""
+    route = [_route("podinfo-canary", "200", "", 3.0), _route("podinfo-canary", "500", "", 1.0)]
+    legacy = [(_legacy("podinfo-canary", "success", "9")[0], 9.0)]
+    signals = aggregate.combine([BackendTarget(CANARY, ROUTE)], legacy, LEGACY_FAST, route,
+                                ROUTE_FAST, window="1m")[CANARY]
+    assert signals.success_rate == pytest.approx(0.75) and signals.rps == pytest.approx(4.0)
+    assert signals.p50_ms == pytest.approx(3.0)
+    assert signals.p50_ms < 10 and signals.p99_ms is not None and signals.p99_ms <= 20
+    assert signals.source == SignalSource("outbound_http_route_backend_response_statuses_total",
+                                          "response_latency_ms", "1m")
+
+
+def test_the_route_histogram_serves_when_it_is_the_only_one_with_observations() -> None:
+    route = [_route("podinfo-canary", "200", "", 4.0)]
+    empty_legacy = [_legacy_bucket("podinfo-canary", le, 0.0) for le in ("1", "2", "+Inf")]
+    signals = aggregate.combine([BackendTarget(CANARY, ROUTE)], [], empty_legacy, route,
+                                ROUTE_FAST, window="5m")[CANARY]
+    assert signals.p50_ms == pytest.approx(12.5)
+    assert signals.source is not None
+    assert signals.source.latency == "outbound_http_route_backend_response_duration_seconds"
+
+
+def test_finest_prefers_more_bounds_and_the_first_of_equals() -> None:
+    coarse = aggregate.Histogram("coarse", [(25.0, 1.0), (50.0, 1.0), (math.inf, 1.0)], 1.0)
+    fine = aggregate.Histogram("fine", [(1.0, 0.0), (5.0, 1.0), (25.0, 1.0), (math.inf, 1.0)], 1.0)
+    unobserved = aggregate.Histogram("empty", [(1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.0, 0.0),
+                                               (math.inf, 0.0)], 1.0)
+    assert aggregate.finest([coarse, fine]) is fine
+    assert aggregate.finest([fine, coarse]) is fine
+    assert aggregate.finest([unobserved, coarse]) is coarse
+    assert aggregate.finest([coarse, aggregate.Histogram("same", coarse.buckets, 1.0)]) is coarse
+    assert aggregate.finest([None, unobserved]) is unobserved
+    assert aggregate.finest([None]) is None
+
+
+def _grpc(service: str, grpc_status: str, value: float, http_status: str = "200") -> tuple[dict, float]:
+    labels, _ = _route(service, http_status, "", value)
+    return {**labels, "route_kind": "GRPCRoute", "grpc_status": grpc_status}, value
+
+
+def test_grpc_status_other_than_ok_is_a_failure_under_http_200() -> None:
+    counts = aggregate.route_counts([
+        _grpc("podinfo-canary", "OK", 6.0), _grpc("podinfo-canary", "0", 1.0),
+        _grpc("podinfo-canary", "UNAVAILABLE", 2.0), _grpc("podinfo-canary", "14", 1.0),
+        _grpc("podinfo-canary", "", 5.0),
+    ])
+    (only,) = counts.values()
+    assert (only.success, only.failure) == (12.0, 3.0)
+    assert only.family == "outbound_grpc_route_backend_response_statuses_total"
+
+
+def test_grpc_route_backends_name_their_families() -> None:
+    route = [_grpc("podinfo-canary", "OK", 3.0), _grpc("podinfo-canary", "INTERNAL", 1.0)]
+    buckets = [({**labels, "route_kind": "GRPCRoute"}, value) for labels, value in ROUTE_FAST]
+    signals = aggregate.combine([BackendTarget(CANARY, ROUTE)], [], [], route, buckets)[CANARY]
+    assert signals.success_rate == pytest.approx(0.75)
+    assert signals.source == SignalSource("outbound_grpc_route_backend_response_statuses_total",
+                                          "outbound_grpc_route_backend_response_duration_seconds", "")
+
+
+def test_legacy_only_backends_name_the_legacy_families() -> None:
+    legacy = [(_legacy("podinfo-canary", "success", "4")[0], 4.0)]
+    signals = aggregate.combine([BackendTarget(CANARY)], legacy, LEGACY_FAST, [], [],
+                                window="15m")[CANARY]
+    assert signals.source == SignalSource("response_total", "response_latency_ms", "15m")
+    assert signals.source.describe() == "counts response_total, latency response_latency_ms over 15m"

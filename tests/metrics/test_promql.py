@@ -71,17 +71,34 @@ def test_legacy_queries_exact() -> None:
 
 
 def test_route_queries_exact() -> None:
-    keys = "parent_namespace, parent_name, route_name, backend_namespace, backend_name"
+    keys = "parent_namespace, parent_name, route_name, backend_namespace, backend_name, route_kind"
     matchers = ('route_name=~"podinfo", backend_namespace=~"test", '
                 'backend_name=~"podinfo-canary|podinfo-primary"')
-    assert promql.route_statuses(SCOPE, "15m") == (
-        f"sum by ({keys}, http_status, error) "
-        f"(rate(outbound_http_route_backend_response_statuses_total{{{matchers}}}[15m]))"
-    )
-    assert promql.route_duration_buckets(SCOPE, "1h") == (
-        f"sum by (le, {keys}) "
-        f"(rate(outbound_http_route_backend_response_duration_seconds_bucket{{{matchers}}}[1h]))"
-    )
+    statuses = "{family}{{{matchers}}}[15m]"
+    assert promql.route_statuses(SCOPE, "15m") == " or ".join(
+        f"sum by ({keys}, http_status, grpc_status, error) "
+        f"(rate({statuses.format(family=family, matchers=matchers)}))"
+        for family in ("outbound_http_route_backend_response_statuses_total",
+                       "outbound_grpc_route_backend_response_statuses_total"))
+    assert promql.route_duration_buckets(SCOPE, "1h") == " or ".join(
+        f"sum by (le, {keys}) (rate({family}_bucket{{{matchers}}}[1h]))"
+        for family in ("outbound_http_route_backend_response_duration_seconds",
+                       "outbound_grpc_route_backend_response_duration_seconds"))
+
+
+def test_route_queries_cover_grpc_routes_in_the_same_query() -> None:
+    """GRPCRoute backends are read too, without a query more: one `or` over both kinds."""
+    for query in (promql.route_statuses(SCOPE, "1m"), promql.route_duration_buckets(SCOPE, "1m")):
+        assert query.count(" or ") == 1
+        assert "outbound_grpc_route_backend_" in query and "outbound_http_route_backend_" in query
+        assert "route_kind" in query
+    assert "grpc_status" in promql.route_statuses(SCOPE, "1m")
+
+
+def test_series_start_covers_both_route_kinds() -> None:
+    query = promql.series_start(SCOPE, "5m")
+    assert "outbound_grpc_route_backend_response_statuses_total{" in query
+    assert "outbound_http_route_backend_response_statuses_total{" in query
 
 
 def test_dots_are_escaped_in_name_regex() -> None:

@@ -1,107 +1,24 @@
 """A real Prometheus scraping the simulated mesh: PrometheusSource against the simulator's truth.
 
-The simulator is stepped by hand (not in real time) so the counters Prometheus sees change only
-when the test says so: the increase Prometheus measures is then exactly the difference between
-two `/truth` readings, and success rates can be compared without sampling noise.
+The mesh, the Prometheus and the truth over the measured interval are `world`
+(tests/plugins/prometheus_world.py).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from meshtui.metrics import aggregate, promql
 from meshtui.metrics.prometheus import LEGACY_QUERIES, QUERIES_PER_CALL, RATE_QUERIES, PrometheusSource
 from meshtui.metrics.quantiles import bucket_quantile
-from meshtui.metrics.source import BackendTarget, RouteKey
+from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import BackendKey
-from tests.plugins.prometheus import PrometheusFactory
-from tests.waiting import wait_for
+from tests.plugins.prometheus_world import ROUTES, World
 
 pytestmark = pytest.mark.prometheus
-
-ROUTES = {
-    BackendKey("emojivoto", "voting-svc"): RouteKey("emojivoto", "voting-split", "voting-svc"),
-    BackendKey("emojivoto", "voting-v2-svc"): RouteKey("emojivoto", "voting-split", "voting-svc"),
-    BackendKey("test", "podinfo-primary"): RouteKey("test", "podinfo", "podinfo"),
-    BackendKey("test", "podinfo-canary"): RouteKey("test", "podinfo", "podinfo"),
-}
-
-
-@dataclass(frozen=True)
-class Delta:
-    """What the simulator served between two `/truth` readings, per backend."""
-
-    requests: int
-    successes: int
-    latency: dict[str, float]
-
-
-@dataclass
-class World:
-    """The mesh, the Prometheus scraping it and the truth over the measured interval."""
-
-    mesh: Any
-    prometheus: Any
-    source: PrometheusSource
-    delta: dict[BackendKey, Delta]
-
-    def targets(self, routes: bool = True) -> list[BackendTarget]:
-        """A target per backend that served traffic (with its route when `routes`)."""
-        return [BackendTarget(k, ROUTES.get(k) if routes else None) for k in sorted(self.delta)]
-
-
-def _truth(mesh: Any) -> dict[BackendKey, dict[str, Any]]:
-    with urllib.request.urlopen(mesh.truth_url, timeout=5) as resp:
-        body = json.load(resp)
-    return {BackendKey(b["namespace"], b["service"]): b for b in body["backends"]}
-
-
-def _scraped_after_now(mesh: Any) -> None:
-    # The scrape that starts after this point renders the current counters; once the one after
-    # it has started, Prometheus has stored the former.
-    seen = mesh.exporter.scrapes
-    wait_for(lambda: mesh.exporter.scrapes >= seen + 2, timeout=15, message="two more scrapes")
-
-
-def _advance(mesh: Any, seconds: int) -> None:
-    for _ in range(seconds):
-        mesh.traffic.step(1.0)
-
-
-@pytest.fixture(scope="module")
-def world(module_prometheus_factory: PrometheusFactory) -> Iterator[World]:
-    """Step the mesh, let Prometheus scrape each state, and record the truth in between."""
-    from meshtui.sim.mesh import SimulatedMesh
-
-    mesh = SimulatedMesh("default", seed=7, realtime=False)
-    try:
-        # Each step sends a call's requests through one (client pod, backend pod) pair, and
-        # Prometheus' rate() ignores the first value of a series that appears late: many small
-        # steps before the first scrape make (nearly) every series exist from the start.
-        _advance(mesh, 300)
-        prometheus = module_prometheus_factory([mesh.metrics_target])
-        source = PrometheusSource(prometheus.url, timeout=10)
-        wait_for(lambda: source.query("sum(response_total)"), timeout=30,
-                 message="Prometheus to store a first scrape")
-        # Nothing has stepped since: the stored first scrape is exactly this truth.
-        before = _truth(mesh)
-        _advance(mesh, 120)
-        _scraped_after_now(mesh)
-        after = _truth(mesh)
-        delta = {k: Delta(after[k]["requests"] - before[k]["requests"],
-                          after[k]["successes"] - before[k]["successes"], after[k]["latency"])
-                 for k in after if after[k]["requests"] - before[k]["requests"] >= 50}
-        yield World(mesh, prometheus, source, delta)
-    finally:
-        mesh.stop()
 
 
 def test_success_rate_matches_truth_within_two_points(world: World) -> None:
@@ -200,3 +117,17 @@ def test_through_the_api_server_service_proxy(world: World) -> None:
     via_proxy = proxied.fetch(world.targets(), "1m")
     key = BackendKey("test", "podinfo-canary")
     assert via_proxy.signals[key].success_rate == pytest.approx(direct.signals[key].success_rate, abs=1e-9)
+
+
+def test_fast_route_backend_latency_reads_the_finest_histogram(world: World) -> None:
+    """Linkerd 2.16+ exports a route-backend duration histogram whose first bucket is 25 ms wide:
+    read from it, voting-svc (p50 3 ms in truth) would show about 12.5/24/25 ms."""
+    voting = BackendKey("emojivoto", "voting-svc")
+    assert voting in world.delta
+    signals = world.source.fetch([BackendTarget(voting, ROUTES[voting])], "1m").signals[voting]
+    assert signals.p50_ms is not None and signals.p50_ms < 10
+    assert signals.p95_ms is not None and signals.p95_ms < 20
+    assert signals.source is not None
+    assert signals.source.latency == "response_latency_ms"
+    assert signals.source.counts == "outbound_http_route_backend_response_statuses_total"
+    assert signals.source.window == "1m"

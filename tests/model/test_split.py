@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from meshtui.model.split import Owner, SplitRef, is_split_object, parse_split
+from meshtui.model.split import Owner, Split, SplitRef, is_split_object, parse_split
 
 
 def trafficsplit(backends: list[dict[str, Any]], version: str = "v1alpha1", service: str | None = "web",
@@ -243,3 +243,82 @@ def test_repr_and_equality_leave_out_the_raw_object() -> None:
     assert first == second
     assert "metadata" not in repr(first)
     assert first.annotations == {"note": "x"}
+
+
+def _read_at(version: str, written: list[tuple[str, str, str | None]], spec: dict) -> Split:
+    """A TrafficSplit as the API server returns it at `version`, with `managedFields` entries
+    (apiVersion, time, subresource) of the writes it had."""
+    fields = [{"manager": "m", "operation": "Update", "apiVersion": f"split.smi-spec.io/{v}",
+               "time": t, **({"subresource": sub} if sub else {})} for v, t, sub in written]
+    return parse_split({"apiVersion": f"split.smi-spec.io/{version}", "kind": "TrafficSplit",
+                        "metadata": {"name": "web", "namespace": "shop", "managedFields": fields},
+                        "spec": spec})
+
+
+MATCHED = {"service": "web", "matches": [{"kind": "HTTPRouteGroup", "name": "canary-users"}],
+           "backends": [{"service": "web-v1", "weight": 90}, {"service": "web-v2", "weight": 10}]}
+
+
+def test_trafficsplit_problems_name_the_version_it_was_written_in() -> None:
+    """A v1alpha4 object read at v1alpha2 (where linkerd-smi reads) is judged as v1alpha4: its
+    matches are a filter, not "not part of v1alpha2"."""
+    split = _read_at("v1alpha2", [("v1alpha4", "2026-01-01T00:00:00Z", None)], MATCHED)
+    assert split.api_version == "split.smi-spec.io/v1alpha4"
+    assert not any("v1alpha2" in p or "v1alpha1" in p for p in split.problems)
+    assert any(p.startswith("applies only to requests matching HTTPRouteGroup/canary-users")
+               for p in split.problems)
+    v3 = _read_at("v1alpha1", [("v1alpha3", "2026-01-01T00:00:00Z", None)],
+                  {**MATCHED, "backends": [{"service": "web-v1", "weight": "500m"}]})
+    assert "backend web-v1: v1alpha3 weights must be whole numbers (got '500m')" in v3.problems
+
+
+def test_the_latest_spec_write_decides_and_status_writes_do_not() -> None:
+    written = [("v1alpha1", "2026-01-01T00:00:00Z", None), ("v1alpha4", "2026-01-02T00:00:00Z", None),
+               ("v1alpha2", "2026-01-03T00:00:00Z", "status")]
+    assert _read_at("v1alpha2", written, MATCHED).version == "v1alpha4"
+    assert _read_at("v1alpha2", [], MATCHED).version == "v1alpha2"
+    # Something that is no TrafficSplit version at all is not believed.
+    assert _read_at("v1alpha2", [("v9", "2026-01-01T00:00:00Z", None)], MATCHED).version == "v1alpha2"
+
+
+def test_a_route_on_an_egress_network_is_a_linkerd_route() -> None:
+    """Linkerd 2.17's egress: an HTTPRoute whose parent is an EgressNetwork is used by Linkerd,
+    and a backendRef to the EgressNetwork itself sends requests on to their destination."""
+    split = parse_split({
+        "apiVersion": "policy.linkerd.io/v1beta3", "kind": "HTTPRoute",
+        "metadata": {"name": "httpbin-get", "namespace": "egress-test"},
+        "spec": {"parentRefs": [{"name": "egress", "kind": "EgressNetwork",
+                                 "group": "policy.linkerd.io", "namespace": "egress-test", "port": 80}],
+                 "rules": [{"matches": [{"path": {"value": "/get"}}],
+                            "backendRefs": [{"name": "internal-httpbin", "port": 80, "weight": 90},
+                                            {"name": "egress", "kind": "EgressNetwork",
+                                             "group": "policy.linkerd.io", "weight": 10}]}]},
+    })
+    assert is_split_object(split.obj)
+    assert split.problems == ()
+    assert [b.percent for b in split.backends] == [90, 10]
+
+
+def test_a_route_on_neither_a_service_nor_an_egress_network_is_still_flagged() -> None:
+    split = parse_split({
+        "apiVersion": "policy.linkerd.io/v1beta3", "kind": "HTTPRoute",
+        "metadata": {"name": "r", "namespace": "n"},
+        "spec": {"parentRefs": [{"name": "gw", "kind": "Gateway"}],
+                 "rules": [{"backendRefs": [{"name": "a", "port": 80}]}]},
+    })
+    assert any("Linkerd does not use this route" in p for p in split.problems)
+
+
+def test_a_grpcroute_is_a_split_of_its_own_kind() -> None:
+    """Linkerd routes gRPC by Gateway API GRPCRoutes: weighted backendRefs like an HTTPRoute's."""
+    obj = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute",
+           "metadata": {"name": "emoji-grpc", "namespace": "emojivoto"},
+           "spec": {"parentRefs": [{"name": "emoji-svc", "kind": "Service", "group": "core", "port": 8080}],
+                    "rules": [{"backendRefs": [{"name": "emoji-svc", "port": 8080, "weight": 80},
+                                               {"name": "emoji-v2-svc", "port": 8080, "weight": 20}]}]}}
+    split = parse_split(obj)
+    assert is_split_object(obj) and split.problems == ()
+    assert (split.kind, split.service, split.ref.resource_key) == (
+        "GRPCRoute", "emoji-svc", "grpcroutes.gateway.networking.k8s.io")
+    assert [b.percent for b in split.backends] == [80, 20]
+    assert not is_split_object({**obj, "apiVersion": "policy.linkerd.io/v1beta3"})

@@ -342,3 +342,53 @@ def test_status_subresource_over_http(apiserver: RunningApiServer) -> None:
 def test_binds_to_loopback_only() -> None:
     with pytest.raises(ValueError, match="loopback"):
         ApiServer(Store(), host="0.0.0.0")
+
+
+def _api_create(api_url: str, path: str, obj: dict) -> tuple[int, dict]:
+    import json as _json
+    import urllib.error
+    import urllib.request
+
+    from meshtui.sim.apiserver import ADMIN_TOKEN
+
+    request = urllib.request.Request(f"{api_url}{path}", data=_json.dumps(obj).encode(), method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": f"Bearer {ADMIN_TOKEN}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status, _json.load(resp)
+    except urllib.error.HTTPError as exc:
+        return exc.code, _json.load(exc)
+
+
+def test_crd_schemas_are_enforced_as_the_real_crds_do(sim_mesh_manual) -> None:
+    """A TrafficSplit backend without a weight, an HTTPRoute weight above 1,000,000 or more than 16
+    rules are refused with the API server's 422 and field paths; a valid object is accepted."""
+    api = sim_mesh_manual.api_url
+    ts = {"apiVersion": "split.smi-spec.io/v1alpha2", "kind": "TrafficSplit",
+          "metadata": {"name": "no-weight", "namespace": "test"},
+          "spec": {"service": "podinfo", "backends": [{"service": "podinfo-primary"}]}}
+    code, body = _api_create(api, "/apis/split.smi-spec.io/v1alpha2/namespaces/test/trafficsplits", ts)
+    assert code == 422 and body["reason"] == "Invalid"
+    assert body["message"] == ('TrafficSplit.split.smi-spec.io "no-weight" is invalid: '
+                               "spec.backends[0].weight: Required value")
+
+    def route(name: str, rules: list) -> dict:
+        return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+                "metadata": {"name": name, "namespace": "test"},
+                "spec": {"parentRefs": [{"name": "podinfo", "kind": "Service", "group": "core"}],
+                         "rules": rules}}
+
+    path = "/apis/gateway.networking.k8s.io/v1/namespaces/test/httproutes"
+    code, body = _api_create(api, path, route("heavy", [{"backendRefs": [
+        {"name": "podinfo-primary", "port": 9898, "weight": 1_000_001}]}]))
+    assert code == 422 and "spec.rules[0].backendRefs[0].weight: Invalid value: 1000001" in body["message"]
+    assert "less than or equal to 1000000" in body["message"]
+    code, body = _api_create(api, path, route("many", [{"backendRefs": []}] * 17))
+    assert code == 422 and "spec.rules: Too many: 17: must have at most 16 items" in body["message"]
+    refs = [{"name": f"b{i}", "port": 80} for i in range(17)]
+    code, body = _api_create(api, path, route("wide", [{"backendRefs": refs}]))
+    assert code == 422 and "spec.rules[0].backendRefs: Too many: 17" in body["message"]
+    code, _ = _api_create(api, path, route("fine", [{"backendRefs": [
+        {"name": "podinfo-primary", "port": 9898, "weight": 1_000_000}]}]))
+    assert code == 201

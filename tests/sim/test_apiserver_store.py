@@ -209,3 +209,16 @@ def test_field_selectors_reject_unknown_fields() -> None:
     with pytest.raises(ApiError) as excinfo:
         field_selector("spec.service=x")
     assert excinfo.value.code == 400
+
+
+def test_managed_fields_record_the_version_each_write_used() -> None:
+    """As the API server does: the apiVersion of the request, not the storage version, so a
+    reader at another version can tell which version's rules the spec was written under."""
+    store = Store()
+    store.create(trafficsplit("a", version="v1alpha4", weights=(90, 10)), manager="kubectl")
+    patched = store.patch("split.smi-spec.io/v1alpha1", "TrafficSplit", "default", "a",
+                          {"spec": {"backends": [{"service": "podinfo-primary", "weight": "80"},
+                                                 {"service": "podinfo-canary", "weight": "20"}]}},
+                          manager="flagger")
+    written = {e["manager"]: e["apiVersion"] for e in patched["metadata"]["managedFields"]}
+    assert written == {"kubectl": "split.smi-spec.io/v1alpha4", "flagger": "split.smi-spec.io/v1alpha1"}

@@ -179,3 +179,21 @@ def test_kubectl_edit_is_reverted_by_the_running_controller(tmp_path: Path) -> N
                        check=True, capture_output=True, timeout=30)
         wait_for(lambda: split(mesh) == {"books-canary": 20, "books-stable": 80}, timeout=5,
                  message="Argo to re-apply 20/80 over the manual 70/30")
+
+
+def test_a_rollout_whose_workload_ref_is_missing_is_not_acted_on(mesh: SimulatedMesh) -> None:
+    """No router is created for a Rollout whose referenced Deployment does not exist; its status
+    says why instead."""
+    mesh.store.create({
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+        "metadata": {"name": "ghost", "namespace": "booksapp"},
+        "spec": {"workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "ghost"},
+                 "strategy": {"canary": {"canaryService": "authors-v2", "stableService": "authors",
+                                         "trafficRouting": {"smi": {"rootService": "authors",
+                                                                    "trafficSplitName": "ghost"}},
+                                         "steps": [{"setWeight": 20}, {"pause": {}}]}}}})
+    step(mesh)
+    ghost = status(mesh, ("argoproj.io/v1alpha1", "Rollout", "booksapp", "ghost"))
+    assert ghost["phase"] == "Degraded"
+    assert ghost["message"] == 'InvalidSpec: deployments.apps "ghost" not found'
+    assert "ghost" not in [s["metadata"]["name"] for s in mesh.store.list(*SPLIT[:2])]

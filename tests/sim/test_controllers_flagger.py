@@ -231,3 +231,25 @@ def test_a_canary_slower_than_its_latency_maximum_fails_its_checks(mesh: Simulat
     status = canary_status(mesh)
     assert (status["phase"], status["canaryWeight"], status["failedChecks"]) == ("Progressing", 20, 1)
     assert route_weights(mesh)["podinfo-canary"] == 20
+
+
+def test_a_canary_without_its_target_deployment_is_left_alone_with_flaggers_warning(
+        mesh: SimulatedMesh) -> None:
+    """Flagger reads its target first: without it, no router is made, no status written, and a
+    Warning Event says "deployment NAME.NS get query error"."""
+    mesh.store.create({
+        "apiVersion": "flagger.app/v1beta1", "kind": "Canary",
+        "metadata": {"name": "ghost", "namespace": "emojivoto"},
+        "spec": {"provider": "linkerd", "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "ghost"},
+                 "service": {"port": 80}, "analysis": {"interval": "30s", "stepWeight": 10}}})
+    assert mesh.controllers is not None
+    for _ in range(3):
+        mesh.controllers.step(30)
+    canary = mesh.store.get("flagger.app/v1beta1", "Canary", "emojivoto", "ghost")
+    assert not (canary.get("status") or {}).get("phase")
+    splits = [s["metadata"]["name"] for s in mesh.store.list("split.smi-spec.io/v1alpha1", "TrafficSplit")]
+    assert "ghost" not in splits
+    events = [e for e in mesh.store.list("v1", "Event", "emojivoto")
+              if e["involvedObject"]["name"] == "ghost"]
+    assert [(e["type"], e["reason"], e["message"]) for e in events] == [
+        ("Warning", "Synced", 'deployment ghost.emojivoto get query error: deployments.apps "ghost" not found')]

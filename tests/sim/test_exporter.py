@@ -127,3 +127,53 @@ def test_unknown_path_is_404(sim_mesh_manual: SimulatedMesh) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         _get(sim_mesh_manual.metrics_url.replace("/metrics", "/nothing"))
     assert info.value.code == 404
+
+
+def _mini_mesh_text(**service_extra: Any) -> str:
+    """One scrape of a one-client mesh whose only backend has `service_extra` set."""
+    from meshtui.sim.exposition import render_metrics
+    from meshtui.sim.scenario_parse import parse_scenario
+
+    scenario = parse_scenario({
+        "name": "labels", "namespaces": [{"name": "app"}],
+        "services": [{"namespace": "app", "name": "db", "port": 5432, **service_extra}],
+        "clients": [{"namespace": "app", "name": "api", "calls": [{"service": "db", "rps": 50}]}]})
+    mesh = SimulatedMesh(scenario, seed=3, realtime=False)
+    try:
+        for _ in range(5):
+            mesh.traffic.step(1.0)
+        return render_metrics(mesh.traffic)
+    finally:
+        mesh.stop()
+
+
+def _series(text: str, name: str, direction: str) -> list[dict[str, str]]:
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    return [s.labels for s in families[name].samples if s.labels.get("direction") == direction]
+
+
+def test_statefulset_pods_are_labelled_as_proxies_label_them() -> None:
+    """A StatefulSet's pods: `dst_statefulset` outbound (no pod-template-hash), and the scrape
+    labels linkerd-viz's relabelling makes of the pod's labels on their inbound series."""
+    text = _mini_mesh_text(workloadKind="StatefulSet", replicas=2)
+    (outbound, *_) = _series(text, "request", "outbound")
+    assert outbound["dst_statefulset"] == "db" and "dst_pod_template_hash" not in outbound
+    assert outbound["dst_pod"] in ("db-0", "db-1")
+    inbound = _series(text, "request", "inbound")
+    assert {s["pod"] for s in inbound} <= {"db-0", "db-1"}
+    sample = inbound[0]
+    assert sample["statefulset"] == "db" and sample["workload_ns"] == "app"
+    assert sample["control_plane_ns"] == "linkerd" and sample["app"] == "db"
+    assert sample["statefulset_kubernetes_io_pod_name"] == sample["pod"]
+    assert sample["controller_revision_hash"].startswith("db-")
+    # The client's own pod labels on its outbound series, as relabelled.
+    assert outbound["deployment"] == "api" and outbound["pod_template_hash"]
+
+
+def test_an_unmeshed_backend_gets_no_identity_and_no_inbound_series() -> None:
+    text = _mini_mesh_text(meshed=False)
+    (outbound, *_) = _series(text, "request", "outbound")
+    assert outbound["tls"] == "no_identity"
+    assert outbound["no_tls_reason"] == "not_provided_by_service_discovery"
+    assert "server_id" not in outbound
+    assert _series(text, "request", "inbound") == []

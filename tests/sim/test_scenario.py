@@ -165,3 +165,20 @@ def test_default_scenario_owners_are_wired(sim_mesh_manual: Any) -> None:
     strategy = rollout["spec"]["strategy"]["canary"]
     assert strategy["trafficRouting"]["smi"]["trafficSplitName"] == "books"
     assert canary["status"]["canaryWeight"] == 10
+
+
+def test_linkerd_version_defaults_to_216_and_sets_what_proxies_export() -> None:
+    assert parse_scenario(MINIMAL).linkerd_version == "2.16"
+    old = parse_scenario({**MINIMAL, "linkerdVersion": "2.12"})
+    assert (old.authority_is_apex, old.route_requests, old.route_responses) == (True, False, False)
+    middle = parse_scenario({**MINIMAL, "linkerdVersion": "2.15"})
+    assert (middle.authority_is_apex, middle.route_requests, middle.route_responses) == (False, True, False)
+    new = parse_scenario({**MINIMAL, "linkerdVersion": "2.18"})
+    assert (new.authority_is_apex, new.route_requests, new.route_responses) == (False, True, True)
+
+
+@pytest.mark.parametrize("bad", ["2.11", "3.1", "2.x", "2.", 2.16, "2.١٤"])
+def test_linkerd_version_must_be_a_supported_2n_string(bad: Any) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario({**MINIMAL, "linkerdVersion": bad})
+    assert str(info.value).startswith("linkerdVersion:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from meshtui.model.signals import BackendKey
@@ -139,3 +140,28 @@ def test_scale_generator_builds_1000_splits() -> None:
     assert len(traffic.routing.routes) == 1000
     traffic.step(1.0)
     assert sum(b["requests"] for b in traffic.truth()["backends"]) > 1000
+
+
+def test_the_simulator_reads_weights_itself_not_with_meshtuis_parser() -> None:
+    """The data plane's own reading (issue 14): were the simulator to route with meshtui's
+    `parse_split`, an end-to-end test could never catch a weight meshtui misreads."""
+    import ast
+    import inspect
+
+    from meshtui.sim import traffic_routes
+    from meshtui.sim.traffic_routes import read_split, sim_weight
+
+    imported = {node.module for node in ast.walk(ast.parse(inspect.getsource(traffic_routes)))
+                if isinstance(node, ast.ImportFrom)}
+    assert not any(module and module.startswith("meshtui.model") for module in imported)
+    assert [sim_weight(w) for w in ("500m", "1.5", "2k", 3, "1Ki", "-1", "abc", True, None)] == [
+        Fraction(1, 2), Fraction(3, 2), Fraction(2000), Fraction(3), Fraction(1024), None, None, None, None]
+    route = read_split({
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+        "metadata": {"name": "r", "namespace": "n"},
+        "spec": {"parentRefs": [{"name": "gw", "kind": "Gateway"}, {"name": "web", "kind": "Service"}],
+                 "rules": [{"backendRefs": [{"name": "a"}, {"name": "b", "weight": 3},
+                                            {"name": "c", "kind": "EgressNetwork", "weight": 5}]},
+                           {"backendRefs": [{"name": "d", "weight": 9}]}]}})
+    assert route.service == "web"
+    assert route.backends == (("n", "a", Fraction(1)), ("n", "b", Fraction(3)))

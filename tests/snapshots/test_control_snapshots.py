@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.widgets import Input
+
 from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.dashboard import DashboardScreen
@@ -33,6 +35,9 @@ def press_then(*keys: str, dialog: bool = False, row: int = 0,
         if dialog:
             await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.armed,
                          message="the dialog, armed")
+            # A blinking cursor is caught on or off by chance: the picture shows it steadily off.
+            for field in app.screen.query(Input):
+                field.cursor_blink = False
         else:
             def pending_shown() -> bool:
                 change = app.screen.control.pending if isinstance(app.screen, DashboardScreen) else None

@@ -192,3 +192,36 @@ async def test_status_bar_names_prometheus_behind_the_service_proxy(
                 message=f"the Prometheus named (shown: {status.metrics_source!r})")
     finally:
         source.close()
+
+
+class SourcedMetrics(CountingSource):
+    """The simulator's figures, each saying it came from the legacy families over the window."""
+
+    def fetch(self, targets, window):
+        from dataclasses import replace
+
+        from meshtui.model.signals import SignalSource
+
+        snapshot = super().fetch(targets, window)
+        source = SignalSource("response_total", "response_latency_ms", window)
+        return replace(snapshot, signals={key: replace(value, source=source)
+                                          for key, value in snapshot.signals.items()})
+
+
+async def test_detail_names_where_its_figures_come_from(make_app: Callable[..., MeshtuiApp],
+                                                        mesh: SimulatedMesh) -> None:
+    """Each figure carries its metric families and window; the detail says them under the table."""
+    from textual.widgets import Static
+
+    app = make_app(metrics=SourcedMetrics(mesh.source()))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await rows_listed(pilot, app)
+        screen.select_split(PODINFO)
+        line = app.screen.query_one("#sources", Static)
+        expected = "figures from counts response_total, latency response_latency_ms over 1m"
+        await settle(pilot, lambda: str(line.render()) == expected,
+                     message=f"the sources line (now {str(line.render())!r})")
+        assert line.has_class("-said")
+        await pilot.press("w")
+        await settle(pilot, lambda: str(line.render()).endswith("over 5m"),
+                     message=f"the sources line follows the window (now {str(line.render())!r})")

@@ -122,6 +122,14 @@ def httproute_crds() -> list[dict[str, Any]]:
             _crd("policy.linkerd.io", "HTTPRoute", "httproutes", linkerd)]
 
 
+def grpcroute_crd() -> dict[str, Any]:
+    """Gateway API GRPCRoute (v1 storage, v1alpha2 served): the same parents, rules and
+    weighted backendRefs as an HTTPRoute, as far as splitting goes."""
+    versions = [_version("v1", _httproute_schema(), True, [], True),
+                _version("v1alpha2", _httproute_schema(), False, [], True)]
+    return _crd("gateway.networking.k8s.io", "GRPCRoute", "grpcroutes", versions, None, ["gateway-api"])
+
+
 def serviceprofile_crd() -> dict[str, Any]:
     """Linkerd ServiceProfile v1alpha2 (no status subresource)."""
     spec = {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "properties": {
@@ -173,5 +181,5 @@ def rollout_crd() -> dict[str, Any]:
 
 def preregistered_crds() -> list[dict[str, Any]]:
     """Every CRD a fresh store starts with."""
-    return [trafficsplit_crd(), *httproute_crds(), serviceprofile_crd(), canary_crd(),
-            rollout_crd()]
+    return [trafficsplit_crd(), *httproute_crds(), grpcroute_crd(), serviceprofile_crd(),
+            canary_crd(), rollout_crd()]

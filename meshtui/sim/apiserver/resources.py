@@ -183,7 +183,8 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
             return 200, list_objects(store, target, request)
         if method == "POST":
             body = _check_identity(target, parse_body(request))
-            created = store.create_in(rtype, namespace, body, dry_run=dry_run, manager=manager)
+            created = store.create_in(rtype, namespace, body, dry_run=dry_run, manager=manager,
+                                      written_as=target.api_version, validate=True)
             return 201, _served(created, target, request)
         if method == "DELETE":
             return 200, _delete_collection(store, target, request, dry_run)
@@ -194,7 +195,8 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
     if method == "PUT":
         body = _check_identity(target, parse_body(request))
         updated = store.update_in(rtype, namespace, name, body, subresource=target.subresource,
-                                  dry_run=dry_run, manager=manager)
+                                  dry_run=dry_run, manager=manager, written_as=target.api_version,
+                                  validate=True)
         return 200, _served(updated, target, request)
     if method == "PATCH":
         patch_type = PATCH_TYPES.get((request.content_type or "").split(";")[0].strip())
@@ -205,7 +207,7 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
         existed = patch_type != "apply" or _exists(store, target)
         patched = store.patch_in(rtype, namespace, name, body, patch_type,
                                  subresource=target.subresource, dry_run=dry_run,
-                                 manager=manager)
+                                 manager=manager, written_as=target.api_version, validate=True)
         return (200 if existed else 201), _served(patched, target, request)
     if method == "DELETE":
         options = _delete_options(request)

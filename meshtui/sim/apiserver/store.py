@@ -40,7 +40,7 @@ class Store(WritableStore):
         rtype = self._type(obj)
         namespace = (obj.get("metadata") or {}).get("namespace")
         created = self.create_in(rtype, _namespace(rtype, namespace), obj, dry_run=dry_run,
-                                 api=False, manager=manager)
+                                 api=False, manager=manager, written_as=obj["apiVersion"])
         created["apiVersion"] = obj["apiVersion"]
         return created
 
@@ -67,7 +67,7 @@ class Store(WritableStore):
         meta = obj.get("metadata") or {}
         updated = self.update_in(rtype, _namespace(rtype, meta.get("namespace")),
                                  meta.get("name", ""), obj, subresource=subresource,
-                                 dry_run=dry_run, manager=manager)
+                                 dry_run=dry_run, manager=manager, written_as=obj["apiVersion"])
         updated["apiVersion"] = obj["apiVersion"]
         return updated
 
@@ -82,7 +82,8 @@ class Store(WritableStore):
         """
         rtype = self.type_of(api_version, kind)
         patched = self.patch_in(rtype, _namespace(rtype, namespace), name, patch, patch_type,
-                                subresource=subresource, dry_run=dry_run, manager=manager)
+                                subresource=subresource, dry_run=dry_run, manager=manager,
+                                written_as=api_version)
         patched["apiVersion"] = api_version
         return patched
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from meshtui.sim.apiserver import errors
+from meshtui.sim.apiserver import errors, validation
 from meshtui.sim.apiserver.core import CRD_KEY, NS_KEY, StoreCore, clone
 from meshtui.sim.apiserver.crd_defs import preregistered_crds
 from meshtui.sim.apiserver.crds import crd_to_type
@@ -41,21 +41,28 @@ class WritableStore(StoreCore):
                                            "metadata": {"name": name}}, api=False)
 
     def create_in(self, rtype: ResourceType, namespace: str | None, body: dict[str, Any], *,
-                  dry_run: bool = False, api: bool = True, manager: str | None = None
-                  ) -> dict[str, Any]:
+                  dry_run: bool = False, api: bool = True, manager: str | None = None,
+                  written_as: str | None = None, validate: bool = False) -> dict[str, Any]:
         """Create an object of `rtype` (`api=False` keeps `.status` for seeding).
+
+        `written_as` is the apiVersion the request used, which `managedFields` records (the
+        storage version when None). With `validate` (requests through the API) a custom
+        resource must satisfy that version's schema (`validation.validate`).
 
         Raises:
             ApiError: 404 missing namespace, 409 AlreadyExists, 422 invalid.
         """
         try:
             with self.lock:
-                return self._create_locked(rtype, namespace, body, dry_run, api, manager)
+                if validate:
+                    validation.validate(rtype, body, written_as)
+                return self._create_locked(rtype, namespace, body, dry_run, api, manager, written_as)
         finally:
             self._deliver()
 
     def _create_locked(self, rtype: ResourceType, namespace: str | None, body: dict[str, Any],
-                       dry_run: bool, api: bool, manager: str | None = None) -> dict[str, Any]:
+                       dry_run: bool, api: bool, manager: str | None = None,
+                       written_as: str | None = None) -> dict[str, Any]:
         obj = clone(body)
         meta = obj.get("metadata") or {}
         if rtype.namespaced:
@@ -84,7 +91,8 @@ class WritableStore(StoreCore):
         obj["metadata"] = new_metadata({**meta, "name": name}, namespace, self.clock())
         self._defaulter.apply(rtype, obj)
         if manager:
-            record_manager(obj["metadata"], manager, "Update", obj["apiVersion"], None, self.clock())
+            record_manager(obj["metadata"], manager, "Update", written_as or obj["apiVersion"], None,
+                           self.clock())
         new_type = crd_to_type(obj) if rtype.key == CRD_KEY else None
         if new_type is not None:
             self._check_crd_clash(new_type)
@@ -103,7 +111,8 @@ class WritableStore(StoreCore):
 
     def update_in(self, rtype: ResourceType, namespace: str | None, name: str,
                   body: dict[str, Any], *, subresource: str | None = None, dry_run: bool = False,
-                  seed: bool = False, manager: str | None = None) -> dict[str, Any]:
+                  seed: bool = False, manager: str | None = None, written_as: str | None = None,
+                  validate: bool = False) -> dict[str, Any]:
         """Replace an object (PUT): a set, stale `metadata.resourceVersion` is a 409 Conflict.
 
         `seed=True` takes `.status` from the body even where a status subresource exists.
@@ -116,7 +125,10 @@ class WritableStore(StoreCore):
                 if body_name and body_name != name:
                     raise ApiError(400, f"the name of the object ({body_name}) does not match the "
                                    f"name on the URL ({name})", "BadRequest")
-                return self._replace_locked(rtype, old, body, subresource, dry_run, seed, manager)
+                if validate and subresource is None:
+                    validation.validate(rtype, body, written_as)
+                return self._replace_locked(rtype, old, body, subresource, dry_run, seed, manager,
+                                            written_as)
         finally:
             self._deliver()
 
@@ -129,7 +141,8 @@ class WritableStore(StoreCore):
 
     def _replace_locked(self, rtype: ResourceType, old: dict[str, Any], body: dict[str, Any],
                         subresource: str | None, dry_run: bool, seed: bool,
-                        manager: str | None = None) -> dict[str, Any]:
+                        manager: str | None = None, written_as: str | None = None
+                        ) -> dict[str, Any]:
         if subresource not in (None, "status") or (subresource == "status"
                                                     and not rtype.status_subresource):
             raise ApiError(404, "the server could not find the requested resource", "NotFound")
@@ -154,7 +167,8 @@ class WritableStore(StoreCore):
         if new == old:
             return clone(old)
         if manager:
-            record_manager(new["metadata"], manager, "Update", old["apiVersion"], subresource,
+            record_manager(new["metadata"], manager, "Update", written_as or old["apiVersion"],
+                           subresource,
                            self.clock())
         new_type = crd_to_type(new) if rtype.key == CRD_KEY else None
         if dry_run:
@@ -170,7 +184,8 @@ class WritableStore(StoreCore):
 
     def patch_in(self, rtype: ResourceType, namespace: str | None, name: str, patch: Any,
                  patch_type: str = "merge", *, subresource: str | None = None,
-                 dry_run: bool = False, manager: str | None = None) -> dict[str, Any]:
+                 dry_run: bool = False, manager: str | None = None, written_as: str | None = None,
+                 validate: bool = False) -> dict[str, Any]:
         """Patch an object: ``merge``, ``json``, ``strategic`` (built-ins only) or ``apply``.
 
         Raises:
@@ -190,7 +205,10 @@ class WritableStore(StoreCore):
                 if patch_type == "apply" and key not in self._bucket(rtype):
                     body = clone(patch)
                     body.setdefault("metadata", {})["name"] = name
-                    return self._create_locked(rtype, namespace, body, dry_run, True, manager)
+                    if validate:
+                        validation.validate(rtype, body, written_as)
+                    return self._create_locked(rtype, namespace, body, dry_run, True, manager,
+                                               written_as)
                 old = self._entry(rtype, namespace, name).obj
                 if patch_type in ("merge", "apply"):
                     if not isinstance(patch, dict):
@@ -209,7 +227,10 @@ class WritableStore(StoreCore):
                 if not isinstance(new, dict):
                     raise ApiError(422, "the patch did not produce an object", "Invalid")
                 self._check_rv(rtype, name, old, new)
-                return self._replace_locked(rtype, old, new, subresource, dry_run, False, manager)
+                if validate and subresource is None:
+                    validation.validate(rtype, new, written_as)
+                return self._replace_locked(rtype, old, new, subresource, dry_run, False, manager,
+                                            written_as)
         finally:
             self._deliver()
 

@@ -14,6 +14,10 @@ Each reconcile (every tick) of a Rollout with a canary strategy:
 
 Whatever the state, the router is rewritten when its weights differ from the desired ones, so a
 manual edit of the TrafficSplit/HTTPRoute is reverted on the next reconcile, as Argo does.
+
+A Rollout whose ``spec.workloadRef`` names a Deployment that does not exist is not acted on: no
+router is created or written, and its status says why (phase Degraded, an ``InvalidSpec``
+condition), as Argo reports a workload it cannot resolve.
 """
 
 from __future__ import annotations
@@ -100,6 +104,10 @@ class ArgoController:
             if not isinstance(canary, dict):
                 return None
             status = rollout.get("status") or {}
+            missing = self._missing_workload(rollout)
+            if missing is not None:
+                self._invalid(rollout, status, missing)
+                return None
             index = status.get("currentStepIndex")
             external = key in self._last_index and index != self._last_index[key]
             plan = plan_rollout(rollout, self.clock(), self.speed, external_index_change=external)
@@ -121,6 +129,27 @@ class ArgoController:
             return plan
         raise ControllerError(f"Rollout {key[0]}/{key[1]} kept changing: gave up after "
                               f"{CONFLICT_RETRIES} conflicts")
+
+    def _missing_workload(self, rollout: dict[str, Any]) -> str | None:
+        """Why the Rollout's ``workloadRef`` cannot be resolved, or None (no ref, or it exists)."""
+        ref = (rollout.get("spec") or {}).get("workloadRef")
+        if not isinstance(ref, dict) or ref.get("kind", "Deployment") != "Deployment":
+            return None
+        name = ref.get("name")
+        if not isinstance(name, str) or not name:
+            return "spec.workloadRef.name: Required value"
+        if self.writer.get("apps/v1", "Deployment", rollout["metadata"]["namespace"], name) is None:
+            return f'deployments.apps "{name}" not found'
+        return None
+
+    def _invalid(self, rollout: dict[str, Any], status: dict[str, Any], why: str) -> None:
+        """Status of a Rollout the controller cannot act on: Degraded, an InvalidSpec condition."""
+        message = f"InvalidSpec: {why}"
+        wanted = {"phase": "Degraded", "message": message,
+                  "conditions": [{"type": "InvalidSpec", "status": "True", "reason": "InvalidSpec",
+                                  "message": why}]}
+        if status_differs(status, wanted):
+            self.writer.patch_status_at(rollout, wanted)
 
     def _route(self, rollout: dict[str, Any], weight: int) -> str | None:
         """Enforce `weight` on every router; returns an error message when a router is unusable."""

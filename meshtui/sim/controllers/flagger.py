@@ -17,6 +17,10 @@ A change of the target Deployment's pod template (its hash is ``status.lastAppli
 revision: whatever the phase, traffic goes back to the primary and a new run starts (Progressing).
 
 ``spec.suspend: true`` skips the Canary entirely: no step, no correction of manual changes.
+
+A Canary whose target Deployment does not exist is not acted on at all (no router, no status):
+like Flagger, each iteration fails with ``deployment NAME.NS get query error: deployments.apps
+"NAME" not found``, recorded as a Warning Event (reason ``Synced``) on the Canary.
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ class FlaggerController:
         self.speed = speed
         self.clock = clock
         self._due: dict[tuple[str, str], float] = {}
+        self._warned: dict[tuple[str, str], str] = {}
 
     def interval(self, canary: dict[str, Any]) -> float:
         """Seconds of simulated time between two iterations of this Canary."""
@@ -104,11 +109,41 @@ class FlaggerController:
                 self.iterate(canary)
             except (ApiError, ControllerError) as exc:
                 log.warning("flagger: canary %s/%s: %s", key[0], key[1], exc)
+                self._warn(canary, str(exc))
+            else:
+                self._warned.pop(key, None)
         for key in set(self._due) - seen:
             del self._due[key]
+            self._warned.pop(key, None)
+
+    def _warn(self, canary: dict[str, Any], message: str) -> None:
+        """Flagger's ``recordEventWarningf``: a Warning Event on the Canary, once per message
+        (the real recorder counts repeats on one Event)."""
+        meta = canary["metadata"]
+        key = (meta["namespace"], meta["name"])
+        if self._warned.get(key) == message:
+            return
+        self._warned[key] = message
+        when = rfc3339(self.clock())
+        event = {"apiVersion": "v1", "kind": "Event",
+                 "metadata": {"generateName": f"{meta['name']}.", "namespace": meta["namespace"]},
+                 "involvedObject": {"apiVersion": CANARY_API, "kind": "Canary", "name": meta["name"],
+                                    "namespace": meta["namespace"], "uid": meta.get("uid", "")},
+                 "reason": "Synced", "message": message, "type": "Warning",
+                 "source": {"component": "flagger"}, "firstTimestamp": when, "lastTimestamp": when,
+                 "count": 1}
+        try:
+            self.writer.create(event)
+        except ApiError as exc:
+            log.warning("flagger: event for canary %s/%s: %s", key[0], key[1], exc)
 
     def iterate(self, canary: dict[str, Any]) -> None:
-        """One scheduler iteration for one Canary (public for tests that drive it directly)."""
+        """One scheduler iteration for one Canary (public for tests that drive it directly).
+
+        Raises:
+            ControllerError: The target Deployment does not exist (nothing was written).
+        """
+        self._require_target(canary)
         status = canary.get("status") or {}
         phase = status.get("phase") or ""
         revision = self._target_revision(canary)
@@ -144,6 +179,16 @@ class FlaggerController:
             self._set_weight(canary, 0)
             self._status(canary, {"phase": "Succeeded", "canaryWeight": 0}, "Succeeded",
                          "Canary analysis completed successfully, promotion finished.", promoted=True)
+
+    def _require_target(self, canary: dict[str, Any]) -> None:
+        """Flagger reads its target before anything else; without it the iteration stops there."""
+        target = (canary.get("spec") or {}).get("targetRef") or {}
+        name, namespace = target.get("name"), canary["metadata"]["namespace"]
+        if target.get("kind", "Deployment") != "Deployment" or not isinstance(name, str) or not name:
+            return
+        if self.writer.get("apps/v1", "Deployment", namespace, name) is None:
+            raise ControllerError(f'deployment {name}.{namespace} get query error: '
+                                  f'deployments.apps "{name}" not found')
 
     def _target_revision(self, canary: dict[str, Any]) -> str | None:
         target = (canary.get("spec") or {}).get("targetRef") or {}

@@ -8,12 +8,12 @@ never overlaps itself: a request made while one is running is remembered and run
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.events import ConnectionChanged
-from meshtui.metrics.source import BackendTarget, MetricsError, RouteKey
+from meshtui.metrics.source import BackendTarget, MetricsError, backend_targets
 from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.messages import HistoryFailed, HistoryFetched, MetricsFailed, MetricsFetched
@@ -21,7 +21,6 @@ from meshtui.ui.views import scoped
 
 if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
-    from meshtui.model.split import Split
     from meshtui.ui.dashboard._screen import DashboardScreen
 
 HISTORY_POINTS = 40
@@ -42,16 +41,6 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, TimeoutError):
         return "timed out"
     return f"metrics source failed ({type(error).__name__})"
-
-
-def backend_targets(splits: Iterable[Split]) -> list[BackendTarget]:
-    """The metrics targets for the backends of `splits`, each once."""
-    targets: dict[BackendTarget, None] = {}
-    for split in splits:
-        route = RouteKey(split.namespace, split.name, split.service) if split.kind == "HTTPRoute" else None
-        for backend in split.backends:
-            targets[BackendTarget(BackendKey(backend.namespace, backend.name), route)] = None
-    return list(targets)
 
 
 class MetricsPipeline:

@@ -14,8 +14,8 @@ from textual.widgets import Static
 
 from meshtui.model.durations import format_duration
 from meshtui.model.findings import Window, shares_judged
-from meshtui.model.health import SplitHealth, backend_role
-from meshtui.model.signals import CHARTED
+from meshtui.model.health import SplitHealth, backend_key, backend_role
+from meshtui.model.signals import CHARTED, NO_DATA, describe_sources
 from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
 from meshtui.ui.panes.split_detail import ChartView, DetailView
@@ -224,6 +224,8 @@ class Presenter:
             gates=screen.traffic.gates.get(split.ref),
             runner=screen.plans.runners.get(split.ref, ""),
             now=screen.clock(),
+            sources=describe_sources(signals.get(backend_key(b), NO_DATA).source
+                                     for b in split.backends),
         ))
 
     def _show_detail(self, view: DetailView | None, empty_text: str = "") -> None:

@@ -90,6 +90,8 @@ class DetailView:
     now: float = field(default=0.0, compare=False)
     """Wall-clock time the view was made, for the plan's countdown (a view that differs only in
     this is the same view: the countdown ticks on its own)."""
+    sources: str = ""
+    """Which metric families and window the table's figures come from (`describe_sources`)."""
 
 
 def detail_title(split: Split) -> Text:
@@ -114,6 +116,7 @@ class SplitDetail(Vertical):
         yield Static("", id="figures-age")
         yield Static("", id="coverage")
         yield BackendTable(id="backends")
+        yield Static("", id="sources")
         yield WeightEditor(id="editor")
         yield PlanTimeline(id="plan")
         with Horizontal(id="charts"):
@@ -152,6 +155,9 @@ class SplitDetail(Vertical):
                                   "window so far")
         coverage.set_class(bool(view.coverage), "-partial")
         self.query_one(BackendTable).set_rows(view.rows)
+        sources = self.query_one("#sources", Static)
+        update_text(sources, Text(f"figures from {view.sources}" if view.sources else ""))
+        sources.set_class(bool(view.sources), "-said")
         self.query_one(WeightEditor).show(view.editor)
         status = plan_status(split)
         self.show_plan(split, status, now=view.now, runner=view.runner)
