@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the whole command line."""
     from meshtui.cli import control as control_cli
-    from meshtui.cli import completion, dashboard, get, serve, sim
+    from meshtui.cli import completion, dashboard, get, serve, sim, split
     from meshtui.cli import rollout as rollout_cli
 
     parser = Parser(
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_parsers(sub)
     get.add_parsers(sub)
     control_cli.add_parsers(sub)
+    split.add_parsers(sub)
     rollout_cli.add_parsers(sub)
     completion.add_parsers(sub)
     return parser
@@ -108,6 +109,10 @@ def _main(argv: Sequence[str] | None, launcher: Launcher | None) -> int:
 
         if args.command in control_cli.COMMANDS:
             return control_cli.run(args)
+        from meshtui.cli import split
+
+        if args.command in split.COMMANDS:
+            return split.run(args)
         if args.command == "rollout":
             from meshtui.cli import rollout as rollout_cli
 

@@ -16,6 +16,7 @@ from meshtui.kube import errors
 from meshtui.kube.errors import Conflict, Forbidden, Invalid, KubeError
 from meshtui.kube.transport import decode_object
 from meshtui.model.write_descriptions import (
+    DELETE,
     JSON,
     JSON_PATCH,
     ActionPlan,
@@ -72,7 +73,10 @@ class WriteResult:
 
 
 def _expected_rv(patch: Any, patch_type: str) -> str | None:
-    """The resourceVersion a patch is guarded by, if it is."""
+    """The resourceVersion a patch (or a deletion's preconditions) is guarded by, if it is."""
+    if patch_type == DELETE and isinstance(patch, dict):
+        rv = (patch.get("preconditions") or {}).get("resourceVersion")
+        return str(rv) if rv else None
     if patch_type != JSON_PATCH and isinstance(patch, dict):
         rv = (patch.get("metadata") or {}).get("resourceVersion")
         return str(rv) if rv is not None else None
@@ -224,13 +228,17 @@ class ClusterWriter:
 
         Without `before`, the values the patch overwrites are read from the live object first.
         A plain JSON body to an object (`JSON`) creates it: it is not there to be read or
-        guarded by a resourceVersion, and a 409 (it already exists) raises `Conflict`.
+        guarded by a resourceVersion, and a 409 (it already exists) raises `Conflict`. A
+        `DELETE` deletes the object, guarded by the preconditions in its body; the audit log
+        shows the object's spec as it was.
         """
         target = planned.target
         creates = isinstance(target, ObjectTarget) and planned.patch_type == JSON
-        verb = "create" if isinstance(target, ProxyPost) or creates else "patch"
+        deletes = isinstance(target, ObjectTarget) and planned.patch_type == DELETE
+        verb = ("create" if isinstance(target, ProxyPost) or creates else
+                "delete" if deletes else "patch")
         obj = self._audit_object(planned)
-        shown_after = planned.patch if after is None else after
+        shown_after = (None if deletes else planned.patch) if after is None else after
 
         def audit(result: str, message: str = "", was: Any = before) -> dict[str, Any]:
             return self.audit.record(context=self.cluster.context, identity=self.identity,
@@ -246,6 +254,9 @@ class ClusterWriter:
                 record = audit("dry-run", f"would POST {target.path} (not sent: the service "
                                           "proxy has no dry run)")
                 return WriteResult({"status": None, "body": planned.patch}, True, record)
+        elif before is None and deletes:
+            live = self._get_live(target)
+            before = None if live is None else {"spec": live.get("spec")}
         elif before is None and not creates:
             live = self._get_live(target)
             before = None if live is None else _project(live, planned.patch) \
@@ -255,6 +266,8 @@ class ClusterWriter:
                 answer = self._post(target, planned.patch)
             elif creates:
                 answer = self._create(target, planned.patch)
+            elif deletes:
+                answer = self._delete(target, planned.patch)
             else:
                 answer = self._patch(target, planned)
         except Exception as exc:  # noqa: BLE001 - every failure is translated and audited
@@ -288,6 +301,17 @@ class ClusterWriter:
             kwargs["dry_run"] = "All"
         answer = CustomObjectsApi(self.cluster.api_client).create_namespaced_custom_object(
             target.group, target.version, target.namespace, _plural(target), body, **kwargs)
+        return answer if isinstance(answer, dict) else {}
+
+    def _delete(self, target: ObjectTarget, options: dict[str, Any]) -> dict[str, Any]:
+        from kubernetes.client import CustomObjectsApi
+
+        kwargs: dict[str, Any] = {"body": options}
+        if self.dry_run:
+            kwargs["dry_run"] = "All"
+        answer = CustomObjectsApi(self.cluster.api_client).delete_namespaced_custom_object(
+            target.group, target.version, target.namespace, _plural(target), target.name,
+            **kwargs)
         return answer if isinstance(answer, dict) else {}
 
     def _patch(self, target: ObjectTarget, planned: PlannedWrite) -> dict[str, Any]:

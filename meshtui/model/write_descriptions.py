@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from meshtui.model.split import SplitRef
 
 __all__ = [
+    "DELETE",
     "JSON",
     "JSON_PATCH",
     "MERGE_PATCH",
@@ -30,6 +31,9 @@ JSON_PATCH = "application/json-patch+json"
 """Content type of a JSON Patch (RFC 6902)."""
 JSON = "application/json"
 """Content type of a plain JSON POST body (load tester gates, and objects created)."""
+DELETE = "delete"
+"""Not a content type: the write deletes its target; the patch is the DeleteOptions body (its
+preconditions guard the deletion)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ class PlannedWrite:
     patch: Any
     """The patch (a dict for merge patches and POST bodies, a list of ops for JSON Patch)."""
     patch_type: str
-    """`MERGE_PATCH`, `JSON_PATCH` or `JSON`."""
+    """`MERGE_PATCH`, `JSON_PATCH`, `JSON` (create) or `DELETE`."""
     subresource: str
     """`status` for status patches, else empty."""
     description: str

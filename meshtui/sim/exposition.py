@@ -112,7 +112,8 @@ def render_metrics(traffic: TrafficSimulator) -> str:
             else (f"{svc.name}.{key.dst.namespace}", svc.port)
         # An unmeshed backend has no proxy: no inbound series, and no identity to send TLS to.
         targets = [_outbound(key, svc.name, authority, svc.target_port, domain, cp, svc.meshed)]
-        if svc.meshed:
+        # A remote pod's inbound proxy is scraped by the other cluster's Prometheus.
+        if svc.meshed and not key.dst.cluster:
             targets.append(_inbound(key, svc.target_port, domain, cp))
         for target in targets:
             requests[target] += count

@@ -126,6 +126,13 @@ class ServiceSpec:
     workload_kind: str = "Deployment"
     meshed: bool = True
     behaviour: Behaviour = Behaviour()
+    cluster: str = ""
+    """The remote cluster a mirrored Service comes from ("" for a local Service)."""
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether Linkerd's service mirror made this Service (its pods run in `cluster`)."""
+        return bool(self.cluster)
 
 
 @dataclass(frozen=True)

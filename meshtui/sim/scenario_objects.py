@@ -32,6 +32,8 @@ class PodInfo:
     template_hash: str
     ip: str
     service_account: str
+    cluster: str = ""
+    """The remote cluster the pod runs in ("" for this cluster): not in the store, not scraped here."""
 
     @property
     def owner_label(self) -> str:
@@ -67,26 +69,31 @@ def _token(length: int, *parts: str) -> str:
 def workload_pods(scenario: Scenario) -> dict[tuple[str, str], tuple[PodInfo, ...]]:
     """Pods of every workload (service deployments and client-only deployments), keyed (ns, name).
 
-    Pod IPs are unique within the scenario (10.42.x.y, assigned in declaration order).
+    Pod IPs are unique within the scenario (10.42.x.y, assigned in declaration order; the pods of
+    mirrored services' remote workloads get 10.43.x.y, the other cluster's pod network, so adding
+    a mirror does not renumber this cluster's pods).
     """
-    workloads: dict[tuple[str, str], tuple[int, str, str]] = {}
+    workloads: dict[tuple[str, str], tuple[int, str, str, str]] = {}
     for svc in scenario.services:
         workloads.setdefault((svc.namespace, svc.deployment),
-                             (svc.replicas, svc.workload_kind, svc.service_account or svc.deployment))
+                             (svc.replicas, svc.workload_kind, svc.service_account or svc.deployment,
+                              svc.cluster))
     for client in scenario.clients:
-        workloads.setdefault((client.namespace, client.name), (client.replicas, "Deployment", client.name))
+        workloads.setdefault((client.namespace, client.name),
+                             (client.replicas, "Deployment", client.name, ""))
     pods: dict[tuple[str, str], tuple[PodInfo, ...]] = {}
-    index = 0
-    for (ns, name), (replicas, kind, sa) in workloads.items():
+    counters = {"": 0}
+    for (ns, name), (replicas, kind, sa, cluster) in workloads.items():
         template = _token(9, ns, name, "template")
         items = []
+        net = 42 if not cluster else 43
         for i in range(replicas):
-            index += 1
+            index = counters[cluster] = counters.get(cluster, 0) + 1
             suffix = _token(5, ns, name, str(i))
             pod_name = {"Deployment": f"{name}-{template}-{suffix}",
                         "StatefulSet": f"{name}-{i}"}.get(kind, f"{name}-{suffix}")
-            ip = f"10.42.{(index // 250) % 250}.{index % 250 + 2}"
-            items.append(PodInfo(ns, pod_name, name, kind, template, ip, sa))
+            ip = f"10.{net}.{(index // 250) % 250}.{index % 250 + 2}"
+            items.append(PodInfo(ns, pod_name, name, kind, template, ip, sa, cluster))
         pods[(ns, name)] = tuple(items)
     return pods
 
@@ -102,9 +109,11 @@ def scenario_objects(scenario: Scenario) -> list[dict[str, Any]]:
     pods = workload_pods(scenario)
     seen_deploy: set[tuple[str, str]] = set()
     for index, svc in enumerate(scenario.services):
-        objects.append(_service(svc, index))
+        objects.append(_service(svc, index, scenario.cluster_domain))
         objects.append(_endpoints(svc, pods.get((svc.namespace, svc.deployment), ())))
     for (ns, name), items in pods.items():
+        if items and items[0].cluster:
+            continue
         if (ns, name) not in seen_deploy and items and items[0].workload_kind == "Deployment":
             seen_deploy.add((ns, name))
             objects.append(_deployment(ns, name, len(items)))
@@ -137,8 +146,8 @@ def _namespace(name: str, meshed: bool, labels: Any, annotations: Any) -> dict[s
             "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
 
 
-def _service(svc: ServiceSpec, index: int) -> dict[str, Any]:
-    return {
+def _service(svc: ServiceSpec, index: int, domain: str) -> dict[str, Any]:
+    obj: dict[str, Any] = {
         "apiVersion": "v1", "kind": "Service",
         "metadata": {"name": svc.name, "namespace": svc.namespace, "labels": {"app": svc.deployment},
                      "creationTimestamp": CREATED_AT},
@@ -147,11 +156,23 @@ def _service(svc: ServiceSpec, index: int) -> dict[str, Any]:
                  "ports": [{"name": "http", "port": svc.port, "targetPort": svc.target_port, "protocol": "TCP"}]},
         "status": {"loadBalancer": {}},
     }
+    if svc.mirrored:
+        # What Linkerd's service mirror writes: no selector (endpoints point at the remote
+        # gateway), the mirror labels, and the remote Service's name with the cluster suffix removed.
+        remote = svc.name.removesuffix(f"-{svc.cluster}")
+        obj["metadata"]["labels"] = {"mirror.linkerd.io/mirrored-service": "true",
+                                     "mirror.linkerd.io/cluster-name": svc.cluster}
+        obj["metadata"]["annotations"] = {
+            "mirror.linkerd.io/remote-svc-fq-name": f"{remote}.{svc.namespace}.svc.{domain}"}
+        del obj["spec"]["selector"]
+    return obj
 
 
 def _endpoints(svc: ServiceSpec, pods: tuple[PodInfo, ...]) -> dict[str, Any]:
     """The Service's Endpoints: every pod ready (linkerd-failover reads readiness from here)."""
-    addresses = [{"ip": pod.ip, "targetRef": {"kind": "Pod", "name": pod.name, "namespace": pod.namespace}}
+    # A mirror's endpoints are remote addresses: no local Pod to refer to.
+    addresses = [{"ip": pod.ip} if svc.mirrored else
+                 {"ip": pod.ip, "targetRef": {"kind": "Pod", "name": pod.name, "namespace": pod.namespace}}
                  for pod in pods]
     subsets = [{"addresses": addresses,
                 "ports": [{"name": "http", "port": svc.target_port, "protocol": "TCP"}]}] if addresses else []

@@ -207,6 +207,7 @@ def _service(value: Any, path: str, known_ns: set[str]) -> ServiceSpec:
         port=port or 80, target_port=_port(doc, "targetPort", path, port) or 80, replicas=replicas,
         service_account=_name(doc, path, "serviceAccount", default=deployment), workload_kind=kind,
         meshed=meshed, behaviour=_behaviour(doc.get("behaviour"), f"{path}.behaviour"),
+        cluster=_name(doc, path, "cluster") if "cluster" in doc else "",
     )
 
 

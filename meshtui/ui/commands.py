@@ -60,6 +60,10 @@ COMMANDS: tuple[PaletteCommand, ...] = (
                    "set_exact"),
     PaletteCommand("traffic: Select next backend", "The backend the weight keys act on",
                    "next_backend"),
+    PaletteCommand("traffic: Next rule", "The rule of the split the weight keys act on",
+                   "choose_rule(1)"),
+    PaletteCommand("traffic: Previous rule", "The rule of the split the weight keys act on",
+                   "choose_rule(-1)"),
     PaletteCommand("traffic: Apply pending weights", "Write them after a confirmation",
                    "apply_weights"),
     PaletteCommand("traffic: Discard pending weights", "Nothing is written", "discard"),
@@ -71,6 +75,8 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("split: Pause or resume", "Through Flagger or Argo Rollouts", "pause_resume"),
     PaletteCommand("split: Promote canary", "Through the owner, or all traffic to it", "promote"),
     PaletteCommand("split: Abort canary", "Through the owner, or all traffic to stable", "abort"),
+    PaletteCommand("shift: End shift", "Delete the selected split; its service gets its traffic "
+                   "back", "end_shift"),
     PaletteCommand("plan: Start plan…", "Run a progressive plan on the selected split",
                    "start_plan"),
     PaletteCommand("plan: Approve", "Let the plan past its pause-until-approved step",
@@ -138,6 +144,14 @@ class DashboardCommands(Provider):
             yield (f"split: Show {visible(f'{split.namespace}/{split.name}', NAME_LIMIT)}",
                    f"{split.kind} → {visible(split.service, NAME_LIMIT)}",
                    partial(screen.select_split, split.ref))  # type: ignore[attr-defined]
+        split_services = {(split.namespace, split.service) for split in state.splits()}
+        for service in state.services():
+            if (service.namespace, service.name) in split_services:
+                continue
+            shown = visible(f"{service.namespace}/{service.name}", NAME_LIMIT)
+            yield (f"shift: Shift {shown}…", "Move its traffic onto fallbacks (a new split)",
+                   partial(screen.action_shift_service,  # type: ignore[attr-defined]
+                           service.namespace, service.name))
         yield ("scope: All namespaces", "Show every namespace",
                partial(screen.set_scope, None))  # type: ignore[attr-defined]
         for namespace in sorted(state.namespaces()):

@@ -172,3 +172,37 @@ class GatesRead(Message, bubble=False):
     """The split the Canary drives."""
     gates: dict[str, str]
     """Webhook type → ``open``, ``closed`` or ``unknown (why)``."""
+
+
+@dataclass
+class ShiftPlanned(Message, bubble=False):
+    """A shift was checked against the cluster: its object is ready to confirm, or refused."""
+
+    request: Any
+    """The `ShiftRequest` to confirm, or None when refused."""
+    error: str = ""
+    """Why it was refused (a split already on the service, a missing Service …)."""
+
+
+@dataclass
+class ShiftWritten(Message, bubble=False):
+    """A shift's split was created, or deleted to end it (or the server previewed it)."""
+
+    description: str
+    """What was written, e.g. ``create httproute/emojivoto/web-svc-shift shifting …``."""
+    dry_run: bool
+    """True when nothing was persisted."""
+    resource: str
+    """Resource key of the object."""
+    obj: dict[str, Any] | None
+    """The created object as the server returned it (None for a deletion or a dry run)."""
+    ended: Any = None
+    """The `Split` deleted, when a shift was ended."""
+
+
+@dataclass
+class ShiftFailed(Message, bubble=False):
+    """Planning or writing a shift failed; nothing (more) was written."""
+
+    error: str
+    """What went wrong (never a secret)."""

@@ -46,9 +46,12 @@ def test_table_in_one_namespace(kubeconfig: str, capsys: pytest.CaptureFixture[s
     header, *rows = result.stdout.strip().splitlines()
     assert header.split() == ["NAME", "MESHED", "PROXIES", "SPLITS", "MIRROR"]
     by_name = {row.split()[0]: row for row in rows}
-    assert set(by_name) == {"emoji-svc", "voting-svc", "voting-v2-svc", "web-svc"}
+    assert set(by_name) == {"emoji-svc", "voting-svc", "voting-v2-svc", "web-svc",
+                            "voting-svc-west", "web-svc-west"}
     assert by_name["voting-svc"].split()[1:] == ["yes", "(pod)", "1/1", "HTTPRoute/voting-split", "-"]
     assert by_name["web-svc"].split()[4] == "-"
+    # The default mesh mirrors web-svc and voting-svc from cluster west: no local proxies.
+    assert by_name["web-svc-west"].split()[1:] == ["mirror", "0/0", "-", "west"]
 
 
 def test_signals_from_prometheus(kubeconfig: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,6 +40,7 @@ TARGETS = {
     ("rollout", "approve"): "ts/planned", ("rollout", "pause"): "ts/planned",
     ("rollout", "promote"): "ts/planned", ("rollout", "abort"): "ts/planned",
     ("rollout", "resume"): "ts/paused",
+    ("split", "delete"): "ts/shifted",
 }
 """The split each verb reaches its write on; any other verb acts on ``ts/web``."""
 
@@ -106,6 +107,13 @@ def cluster_with_plans(apiserver: RunningApiServer, tmp_path: Path,
     manual = rollout("held")
     manual["spec"]["paused"] = True
     apiserver.store.create(manual)
+    shifted = trafficsplit("shifted", service="shifted", weights=(0, 100))
+    shifted["metadata"]["labels"] = {"app.kubernetes.io/managed-by": "meshtui"}
+    apiserver.store.create(shifted)
+    for name in ("lonely", "podinfo-canary"):
+        apiserver.store.create({"apiVersion": "v1", "kind": "Service",
+                                "metadata": {"name": name, "namespace": "default"},
+                                "spec": {"ports": [{"port": 80}]}})
     plan = tmp_path / "plan.yaml"
     plan.write_text(PLAN)
     kube = ["--kubeconfig", str(apiserver.kubeconfig)]
@@ -122,11 +130,13 @@ def test_config_read_only_refuses_every_writing_verb(cluster_with_plans: Running
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     apiserver = cluster_with_plans
     plan = tmp_path / "plan.yaml"
-    samples = {"target": None, "assignments": ["podinfo-canary=50"], "plan": [str(plan)]}
+    samples = {"target": None, "assignments": ["podinfo-canary=50"], "plan": [str(plan)],
+               "service": ["lonely"]}
     verbs = dict(leaf_verbs(build_parser()))
     writing = {verb: parser for verb, parser in verbs.items()
                if verb not in READS and verb not in ELSEWHERE}
-    assert {("weight",), ("rollout", "start"), ("rollout", "run"), ("abort",)} <= set(writing)
+    assert {("weight",), ("rollout", "start"), ("rollout", "run"), ("abort",),
+            ("split", "create"), ("split", "delete")} <= set(writing)
 
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text("read_only = true\n")

@@ -22,7 +22,7 @@ def test_services_view(snap_compare, snapshot_app) -> None:
         screen = await ready(pilot, 4, charts=None)
         await pilot.press("colon", *"svc", "enter")
         table = screen.query_one(ServiceTable)
-        await settle(pilot, lambda: screen.pipeline.idle and len(table.rows) == 17
+        await settle(pilot, lambda: screen.pipeline.idle and len(table.rows) == 19
                      and sum(1 for r in table.rows if r.rps) >= 12, timeout=20,
                      message="services with figures")
 

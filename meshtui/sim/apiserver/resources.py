@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from meshtui.sim.apiserver import errors
+from meshtui.sim.apiserver import errors, protobuf
 from meshtui.sim.apiserver.errors import ApiError
 from meshtui.sim.apiserver.registry import ResourceType
 from meshtui.sim.apiserver.selectors import combine, field_selector, label_selector
@@ -79,9 +79,12 @@ def authorize(identity: str, verb: str, target: Target) -> None:
 
 
 def parse_body(request: Request, yaml_ok: bool = False) -> Any:
-    """Decode the request body as JSON (a missing Content-Type means JSON) or YAML for apply."""
+    """Decode the request body as JSON (a missing Content-Type means JSON), YAML for apply, or
+    the protobuf kubectl sends for the built-in kinds it generates."""
     if not request.body:
         raise ApiError(400, "the request body is empty", "BadRequest")
+    if protobuf.is_protobuf(request.content_type):
+        return protobuf.decode(request.body)
     try:
         if yaml_ok and "yaml" in (request.content_type or ""):
             return yaml.safe_load(request.body)
@@ -207,8 +210,13 @@ def handle(store: Store, target: Target, request: Request) -> tuple[int, Any]:
                                  manager=manager, written_as=target.api_version, validate=True)
         return (200 if existed else 201), _served(patched, target, request)
     if method == "DELETE":
-        dry_run = dry_run or _delete_options_dry_run(request)
-        deleted = store.delete_in(rtype, namespace, name, dry_run=dry_run)
+        options = _delete_options(request)
+        # kubectl puts `dryRun: ["All"]` in the DeleteOptions body rather than the query.
+        dry_run = dry_run or "All" in (options.get("dryRun") or [])
+        preconditions = options.get("preconditions")
+        deleted = store.delete_in(rtype, namespace, name, dry_run=dry_run,
+                                  preconditions=preconditions if isinstance(preconditions, dict)
+                                  else None)
         return 200, _served(deleted, target, request)
     raise ApiError(405, f"{method} is not supported", "MethodNotAllowed")
 
@@ -221,13 +229,13 @@ def _exists(store: Store, target: Target) -> bool:
     return True
 
 
-def _delete_options_dry_run(request: Request) -> bool:
-    """kubectl puts `dryRun: ["All"]` in the DeleteOptions body rather than the query."""
+def _delete_options(request: Request) -> dict[str, Any]:
+    """The DeleteOptions body of a DELETE (empty when there is none or it is unreadable)."""
     try:
-        options = json.loads(request.body) if request.body else {}
-    except ValueError:
-        return False
-    return isinstance(options, dict) and "All" in (options.get("dryRun") or [])
+        options = parse_body(request) if request.body else {}
+    except ApiError:
+        return {}
+    return options if isinstance(options, dict) else {}
 
 
 def _delete_collection(store: Store, target: Target, request: Request, dry_run: bool

@@ -235,11 +235,16 @@ class WritableStore(StoreCore):
             self._deliver()
 
     def delete_in(self, rtype: ResourceType, namespace: str | None, name: str, *,
-                  dry_run: bool = False) -> dict[str, Any]:
-        """Delete an object; with finalizers only `deletionTimestamp` is set."""
+                  dry_run: bool = False, preconditions: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
+        """Delete an object; with finalizers only `deletionTimestamp` is set.
+
+        `preconditions` (DeleteOptions' ``resourceVersion`` and ``uid``) must match, else 409.
+        """
         try:
             with self.lock:
                 old = self._entry(rtype, namespace, name).obj
+                _check_preconditions(rtype, name, old, preconditions or {})
                 if old["metadata"].get("finalizers"):
                     if old["metadata"].get("deletionTimestamp"):
                         return clone(old)
@@ -269,3 +274,15 @@ class WritableStore(StoreCore):
                     self._commit(gone, clone(entry.obj), "DELETED")
                 self._objects.pop(gone.key, None)
         return obj
+
+
+def _check_preconditions(rtype: ResourceType, name: str, old: dict[str, Any],
+                         preconditions: dict[str, Any]) -> None:
+    meta = old["metadata"]
+    for key, field_name in (("resourceVersion", "ResourceVersion"), ("uid", "UID")):
+        wanted = preconditions.get(key)
+        if wanted not in (None, "") and str(wanted) != str(meta.get(key)):
+            raise ApiError(409, f"Operation cannot be fulfilled on {rtype.plural}"
+                                f"{'.' + rtype.group if rtype.group else ''} \"{name}\": "
+                                f"Precondition failed: {field_name} in precondition: {wanted}, "
+                                f"{field_name} in object meta: {meta.get(key)}", "Conflict")

@@ -52,6 +52,9 @@ class Confirmation:
     """Choices offered."""
     confirm_label: str = "apply"
     """Verb of the confirm button."""
+    reason: str | None = None
+    """What to ask the user to type as the reason for the write (recorded with it), or None
+    when none is asked; confirming then takes a non-empty reason and enter."""
 
 
 def weight_lines(change: PendingChange) -> tuple[str, ...]:

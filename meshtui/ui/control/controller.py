@@ -15,7 +15,9 @@ from meshtui.model.actions import ActionPlan, Unavailable, plan_action, plan_mar
 from meshtui.model.owners import registry
 from meshtui.model.plan_state import ANNOTATION as PLAN_ANNOTATION
 from meshtui.model.roles import STABLE_ANNOTATION
+from meshtui.model.rules import split_rules
 from meshtui.model.split import Split, SplitRef
+from meshtui.model.weight_writes import rule_percents
 from meshtui.ui.control.confirmation import Confirmation, plan_confirmation, weights_confirmation
 from meshtui.ui.control.pending import (
     NotEditable,
@@ -23,6 +25,7 @@ from meshtui.ui.control.pending import (
     all_to_backend,
     canary_index,
     editable_backends,
+    rule_indexes,
     set_to,
     shifted,
     stable_index,
@@ -60,9 +63,12 @@ class TrafficControl:
         self.pending: PendingChange | None = None
         """The edit in progress (one split at a time)."""
         self.selected: dict[SplitRef, int] = {}
-        """Backend index the keys act on, per split (default: the canary)."""
-        self.undo_stack: dict[SplitRef, list[tuple[int, ...]]] = {}
-        """Weights before each applied change, newest last."""
+        """Backend index (within the chosen rule) the keys act on, per split (default: the
+        canary)."""
+        self.rules: dict[SplitRef, int] = {}
+        """The rule the weight keys and sliders act on, per split (default: the first)."""
+        self.undo_stack: dict[SplitRef, list[tuple[int, tuple[int, ...]]]] = {}
+        """The rule and its weights before each applied change, newest last."""
         self.status = SplitStatus()
         """One status line per split (the latest write outcome, kept true), shown in the detail."""
 
@@ -89,23 +95,50 @@ class TrafficControl:
             return "read-only mode"
         return None
 
+    def rule_of(self, split: Split) -> int:
+        """The rule the keys act on: the one chosen, else the first (index in `spec.rules`)."""
+        rules = rule_indexes(split)
+        chosen = self.rules.get(split.ref)
+        return chosen if chosen in rules else rules[0] if rules else 0
+
+    def choose_rule(self, split: Split, step: int) -> int:
+        """Move the keys to the next (`step` 1) or previous (-1) rule of `split`.
+
+        Raises:
+            NotEditable: While weights of another rule are pending (apply or discard them
+                first: one edit at a time).
+        """
+        rules = rule_indexes(split)
+        if len(rules) < 2:
+            return self.rule_of(split)
+        if self.pending is not None and self.pending.ref == split.ref and self.pending.changed:
+            raise NotEditable(f"rule {self.pending.rule + 1} has pending weights: apply or "
+                              "discard them first")
+        if self.pending is not None and self.pending.ref == split.ref:
+            self.pending = None
+        rule = rules[(rules.index(self.rule_of(split)) + step) % len(rules)]
+        self.rules[split.ref] = rule
+        self.selected.pop(split.ref, None)
+        return rule
+
     def selected_index(self, split: Split) -> int:
-        """The backend (index within the first rule) the keys act on."""
+        """The backend (index within the chosen rule) the keys act on."""
         if split.ref in self.selected:
             return self.selected[split.ref]
-        index = canary_index(split, self.owner_state(split))
+        index = canary_index(split, self.owner_state(split), self.rule_of(split))
         return 0 if index is None else index
 
     def selected_name(self, split: Split) -> str | None:
         """The name of the backend the keys act on, None when the weights are not editable."""
         try:
-            return editable_backends(split)[1][self.selected_index(split)]
+            return editable_backends(split, self.rule_of(split))[1][self.selected_index(split)]
         except (NotEditable, IndexError):
             return None
 
     def stable_of(self, split: Split) -> int | None:
-        """The stable backend's index within the first rule: the one ROLE shows."""
-        return stable_index(split, self.owner_state(split))
+        """The stable backend's index within the chosen rule (the Service ROLE shows as
+        stable, None when the rule does not list it)."""
+        return stable_index(split, self.owner_state(split), self.rule_of(split))
 
     def edit(self, split: Split) -> PendingChange:
         """The pending edit of `split`, compared with its live weights (a new one if needed).
@@ -113,8 +146,9 @@ class TrafficControl:
         Raises:
             NotEditable: The split's weights cannot be edited.
         """
-        if self.pending is None or self.pending.ref != split.ref:
-            return start_edit(split)
+        if self.pending is None or self.pending.ref != split.ref \
+                or self.pending.rule != self.rule_of(split):
+            return start_edit(split, self.rule_of(split))
         return self.pending.against(split)
 
     def shift(self, split: Split, direction: int, index: int | None = None) -> PendingChange:
@@ -155,7 +189,14 @@ class TrafficControl:
         stack = self.undo_stack.get(split.ref)
         if not stack:
             return None
-        self.pending = self.edit(split).with_pending(stack[-1])
+        rule, before = stack[-1]
+        if rule != self.rule_of(split):
+            self.rules[split.ref] = rule
+            self.selected.pop(split.ref, None)
+        change = self.edit(split)
+        if len(change.live) != len(before):
+            return None
+        self.pending = change.with_pending(before)
         return self.pending
 
     def discard(self) -> PendingChange | None:
@@ -166,14 +207,15 @@ class TrafficControl:
     def mark_stable(self, split: Split) -> tuple[ActionPlan | Unavailable, Confirmation | None]:
         """Plan recording the selected backend as stable, and its confirmation."""
         try:
-            name = editable_backends(split)[1][self.selected_index(split)]
-        except NotEditable as error:
+            name = editable_backends(split, self.rule_of(split))[1][self.selected_index(split)]
+        except (NotEditable, IndexError) as error:
             return Unavailable("mark-stable", str(error)), None
         plan = plan_mark_stable(split, self.owner_state(split), name)
         if isinstance(plan, Unavailable):
             return plan, None
         stable = self.stable_of(split)
-        now = editable_backends(split)[1][stable] if stable is not None else "none"
+        now = editable_backends(split, self.rule_of(split))[1][stable] if stable is not None \
+            else "none"
         confirmation = plan_confirmation(split, plan, context=self.context,
                                          pattern=self.settings.production_context,
                                          dry_run=self.dry_run, offer_full=False)
@@ -187,7 +229,7 @@ class TrafficControl:
         stable = self.stable_of(split)
         if stable is None:
             return {}
-        name = editable_backends(split)[1][stable]
+        name = editable_backends(split, self.rule_of(split))[1][stable]
         if split.annotations.get(STABLE_ANNOTATION) == name:
             return {}
         return {STABLE_ANNOTATION: name}
@@ -203,10 +245,12 @@ class TrafficControl:
 
     def weights_dialog(self, split: Split, change: PendingChange, *, undo: bool = False) -> Confirmation:
         """The confirmation for writing `change` (compared with `split` as it is now)."""
+        title = "Undo the last change of" if undo else "Apply weights to"
+        if len(rule_indexes(split)) > 1:
+            title = f"{title} rule {change.rule + 1} of"
         return weights_confirmation(split, change, context=self.context,
                                     pattern=self.settings.production_context, dry_run=self.dry_run,
-                                    can_pause=self.pause_plan(split) is not None,
-                                    title="Undo the last change of" if undo else "Apply weights to")
+                                    can_pause=self.pause_plan(split) is not None, title=title)
 
     def toggle_action(self, split: Split) -> str:
         """`pause` or `resume`, whichever the owner's state calls for."""
@@ -235,7 +279,9 @@ class TrafficControl:
 
     def say(self, ref: SplitRef, text: str, severity: str = "information") -> None:
         """Set a split's status line, true of the split as the dashboard knows it now."""
-        self.status.say(ref, text, self.monotonic(), self.lookup(ref), severity)
+        split = self.lookup(ref)
+        rule = self.rule_of(split) if split is not None else 0
+        self.status.say(ref, text, self.monotonic(), split, severity, rule=rule)
 
     def applied(self, ref: SplitRef, before: tuple[int, ...], after: tuple[int, ...], *,
                 undo: bool, dry_run: bool, text: str, base_version: str) -> None:
@@ -244,6 +290,9 @@ class TrafficControl:
         `base_version` is the resourceVersion that guarded the write: the split seen at any other
         version is at or after it, so a move away from `after` is someone else's.
         """
+        split = self.lookup(ref)
+        rule = self.pending.rule if self.pending is not None and self.pending.ref == ref else \
+            self.rule_of(split) if split is not None else 0
         if self.pending is not None and self.pending.ref == ref:
             self.pending = None
         if dry_run:
@@ -253,12 +302,11 @@ class TrafficControl:
         if undo and stack:
             stack.pop()
         elif not undo:
-            stack.append(tuple(before))
+            stack.append((rule, tuple(before)))
             del stack[:-UNDO_DEPTH]
-        split = self.lookup(ref)
         plan = str(split.annotations.get(PLAN_ANNOTATION) or "") if split is not None else ""
         self.status.wrote(ref, text, self.monotonic(), before=tuple(before), after=tuple(after),
-                          base_version=base_version, plan=plan)
+                          base_version=base_version, plan=plan, rule=rule)
 
     def check_status(self) -> list[tuple[SplitRef, StatusLine]]:
         """Age the status lines and replace those whose split moved on (reverts among them)."""
@@ -273,4 +321,34 @@ class TrafficControl:
         if self.pending is None or self.pending.ref != split.ref:
             change = change.with_pending(change.live)
         return EditorView(change.names, change.live, change.pending, self.selected_index(split),
-                          self.notes.get(split.ref, ""), self.unavailable() or "")
+                          self.notes.get(split.ref, ""), self.unavailable() or "",
+                          rule=rule_label(split, change.rule),
+                          rules=rule_lines(split, change.rule))
+
+
+def rule_label(split: Split, rule: int) -> str:
+    """``rule 2 of 3: PathPrefix /api`` for a split of several rules, else empty."""
+    rules = split_rules(split)
+    if len(rules) < 2:
+        return ""
+    for view in rules:
+        if view.index == rule:
+            first = view.matches[0] if view.matches else "every request"
+            more = f" (+{len(view.matches) - 1} more)" if len(view.matches) > 1 else ""
+            return f"rule {view.number} of {len(rules)}: {first}{more}"
+    return ""
+
+
+def rule_lines(split: Split, chosen: int) -> tuple[tuple[str, bool], ...]:
+    """Each rule of a split of several rules: its matches and live shares, and whether it is
+    `chosen` (empty for a split of one rule)."""
+    rules = split_rules(split)
+    if len(rules) < 2:
+        return ()
+    lines = []
+    for view in rules:
+        matches = " | ".join(view.matches) or "every request"
+        shares = " · ".join(f"{b.name} {p}%" for b, p in
+                            zip(view.backends, rule_percents(split, view.index), strict=False))
+        lines.append((f"rule {view.number}: {matches}  →  {shares}", view.index == chosen))
+    return tuple(lines)

@@ -21,12 +21,12 @@ class NotEditable(ValueError):
 
 @dataclass(frozen=True)
 class PendingChange:
-    """Weights of one split's first rule as the user wants them, next to the live ones."""
+    """Weights of one rule of a split as the user wants them, next to the live ones."""
 
     ref: SplitRef
     """The split being edited."""
     rule: int
-    """Index of the rule edited (always the first rule's index)."""
+    """Index of the rule edited (in `spec.rules`; 0 for a TrafficSplit)."""
     names: tuple[str, ...]
     """Backend names of the rule, in order."""
     live: tuple[int, ...]
@@ -52,49 +52,58 @@ class PendingChange:
         return replace(self, live=tuple(rule_percents(split, self.rule)))
 
 
-def editable_backends(split: Split) -> tuple[int, tuple[str, ...]]:
-    """The first rule's index and backend names.
+def rule_indexes(split: Split) -> tuple[int, ...]:
+    """The indexes (in `spec.rules`) of the split's rules that have backends, in order."""
+    return tuple(dict.fromkeys(b.rule for b in split.backends))
+
+
+def editable_backends(split: Split, rule: int | None = None) -> tuple[int, tuple[str, ...]]:
+    """A rule's index and backend names (the first rule's without `rule`).
 
     Raises:
-        NotEditable: When the split has no backends or a weight cannot be read.
+        NotEditable: When the split has no backends, no such rule, or a weight cannot be read.
     """
     if not split.backends:
         raise NotEditable(f"{split.ref} has no backends")
-    rule = split.backends[0].rule
+    rule = split.backends[0].rule if rule is None else rule
     backends = [b for b in split.backends if b.rule == rule]
+    if not backends:
+        raise NotEditable(f"{split.ref} has no rule {rule + 1} with backends")
     if any(b.weight is None for b in backends):
         raise NotEditable(f"{split.ref} has unreadable weights; fix them first")
     return rule, tuple(b.name for b in backends)
 
 
-def start_edit(split: Split) -> PendingChange:
-    """An edit of `split` with nothing changed yet.
+def start_edit(split: Split, rule: int | None = None) -> PendingChange:
+    """An edit of one rule of `split` (the first without `rule`) with nothing changed yet.
 
     Raises:
         NotEditable: See `editable_backends`.
     """
-    rule, names = editable_backends(split)
+    rule, names = editable_backends(split, rule)
     live = tuple(rule_percents(split, rule))
     return PendingChange(split.ref, rule, names, live, live)
 
 
-def stable_index(split: Split, owner_state: object = None) -> int | None:
-    """Index (within the first rule) of the stable backend."""
-    stable, _ = stable_and_canary(split, owner_state)  # type: ignore[arg-type]
-    return _rule_index(split, stable)
+def stable_index(split: Split, owner_state: object = None, rule: int | None = None) -> int | None:
+    """Index (within the rule, the first by default) of the stable backend."""
+    stable, _ = stable_and_canary(_rule_only(split, rule), owner_state)  # type: ignore[arg-type]
+    return stable
 
 
-def canary_index(split: Split, owner_state: object = None) -> int | None:
-    """Index (within the first rule) of the canary backend."""
-    _, canary = stable_and_canary(split, owner_state)  # type: ignore[arg-type]
-    return _rule_index(split, canary)
+def canary_index(split: Split, owner_state: object = None, rule: int | None = None) -> int | None:
+    """Index (within the rule, the first by default) of the canary backend."""
+    _, canary = stable_and_canary(_rule_only(split, rule), owner_state)  # type: ignore[arg-type]
+    return canary
 
 
-def _rule_index(split: Split, index: int | None) -> int | None:
-    if index is None:
-        return None
-    rule = split.backends[0].rule
-    return [i for i, b in enumerate(split.backends) if b.rule == rule].index(index)
+def _rule_only(split: Split, rule: int | None) -> Split:
+    """The split with only one rule's backends: roles are decided among them, and their
+    indexes are indexes within the rule."""
+    if not split.backends:
+        return split
+    rule = split.backends[0].rule if rule is None else rule
+    return replace(split, backends=tuple(b for b in split.backends if b.rule == rule))
 
 
 def shifted(change: PendingChange, index: int, points: int, stable: int | None) -> PendingChange:

@@ -27,6 +27,7 @@ from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
 from meshtui.ui.control.controller import TrafficControl
+from meshtui.ui.control.shift import ShiftActions
 from meshtui.ui.dashboard._layout import NAVIGATOR_ACTIONS, Layout
 from meshtui.ui.dashboard._pipeline import MetricsPipeline
 from meshtui.ui.dashboard._plans import PLAN_BINDINGS, RUNNER_REFRESH, PlanActions
@@ -49,6 +50,9 @@ from meshtui.ui.messages import (
     MetricsFetched,
     PlanChanged,
     PlanRunnerRead,
+    ShiftFailed,
+    ShiftPlanned,
+    ShiftWritten,
     WeightsApplied,
     WriteConflicted,
     WriteFailed,
@@ -108,6 +112,8 @@ class DashboardScreen(Screen[None]):
                 tooltip="Command mode: :svc, :splits, :ns NAME, :ctx NAME, :q (tab completes)."),
         *CONTROL_BINDINGS,
         *PLAN_BINDINGS,
+        Binding("E", "end_shift", "End shift", show=False, id="shift.end",
+                tooltip="Delete the selected split: its service's traffic goes back to it."),
     ]
     """
     | Key(s) | Description |
@@ -128,6 +134,8 @@ class DashboardScreen(Screen[None]):
     | s | Mark the selected backend as stable. |
     | p / P / A | Pause or resume / promote / abort the plan or through the owner (confirmed). |
     | R / v | Start a plan on the split / approve its pause (confirmed). |
+    | [ / ] | The previous / next rule of the split: the weight keys and sliders act on it. |
+    | E | End shift: delete the selected split (confirmed). |
     """
 
     scope: reactive[str | None] = reactive(None, init=False)
@@ -194,6 +202,8 @@ class DashboardScreen(Screen[None]):
         """The plan keys, their writes and who drives each plan."""
         self.traffic = TrafficActions(self, self.plans)
         """The traffic-control keys, their writes and the gates they read."""
+        self.shifts = ShiftActions(self, mesh, self.control, self.state, clock=clock)
+        """Shift a service's traffic onto fallbacks, and end a shift."""
         self.panes = Layout(self)
         """Side by side, one pane at a time (narrow) or with the fleet table (wide)."""
         self.services = ServicesView(self)
@@ -512,6 +522,10 @@ class DashboardScreen(Screen[None]):
         """Select the next backend of the split for the weight keys."""
         self.traffic.next_backend()
 
+    def action_choose_rule(self, step: int) -> None:
+        """Move the weight keys to the next (1) or previous (-1) rule of the split."""
+        self.traffic.choose_rule(step)
+
     def action_apply_weights(self) -> None:
         """Confirm and write the pending weights of the selected split."""
         self.traffic.apply_weights()
@@ -595,6 +609,30 @@ class DashboardScreen(Screen[None]):
     def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
         """Moving the backend table's cursor (when it has focus) selects that backend."""
         self.traffic.backend_highlighted(message)
+
+    def action_shift_service(self, namespace: str, service: str) -> None:
+        """Shift a service's traffic onto fallbacks: pick them, then confirm the new split."""
+        self.shifts.shift(namespace, service)
+
+    def action_end_shift(self) -> None:
+        """End the selected split's shift: confirm, then delete it."""
+        self.shifts.end_shift(self.current_split())
+
+    @on(ShiftPlanned)
+    def confirm_shift(self, message: ShiftPlanned) -> None:
+        """A shift was checked against the cluster: confirm it, or say why not."""
+        self.shifts.planned(message)
+
+    @on(ShiftWritten)
+    def note_shift(self, message: ShiftWritten) -> None:
+        """A shift was created or ended."""
+        self.shifts.written(message)
+        self.presenter.refresh_all()
+
+    @on(ShiftFailed)
+    def note_shift_failure(self, message: ShiftFailed) -> None:
+        """A shift could not be planned or written."""
+        self.shifts.failed(message)
 
     def select_split(self, ref: SplitRef) -> None:
         """Show one split (used by the command palette)."""

@@ -46,6 +46,11 @@ CONTROL_BINDINGS = [
             tooltip="Type an exact percentage for the selected backend (pending)."),
     Binding("b", "next_backend", "Next backend", show=False, id="control.next-backend",
             tooltip="Select the next backend for the weight keys."),
+    Binding("right_square_bracket", "choose_rule(1)", "Next rule", key_display="]", show=False,
+            id="control.next-rule", tooltip="The weight keys act on the split's next rule."),
+    Binding("left_square_bracket", "choose_rule(-1)", "Previous rule", key_display="[",
+            show=False, id="control.previous-rule",
+            tooltip="The weight keys act on the split's previous rule."),
     Binding("a", "apply_weights", "Apply", id="control.apply",
             tooltip="Write the pending weights (after a confirmation)."),
     Binding("escape", "discard", "Discard", show=False, id="control.discard",
@@ -68,7 +73,10 @@ WRITE_ACTIONS = frozenset({"shift_weight", "set_exact", "apply_weights", "undo",
                            "approve_plan"})
 """Actions that lead to a write: unavailable without a writer or in read-only mode."""
 
-BINDING_ACTIONS = tuple(sorted(WRITE_ACTIONS | {"discard", "next_backend", "clear_filter"}))
+SELECTION_ACTIONS = frozenset({"next_backend", "choose_rule"})
+"""Actions that only choose what the weight keys act on: they need a split, not a writer."""
+
+BINDING_ACTIONS = tuple(sorted(WRITE_ACTIONS | SELECTION_ACTIONS | {"discard", "clear_filter"}))
 """Actions whose footer keys `TrafficActions.check` dims."""
 
 
@@ -136,7 +144,7 @@ class TrafficActions(TrafficWrites):
         """Why a traffic-control action cannot run now, or None."""
         if action == "discard":
             return None if self.control.pending is not None else "nothing pending"
-        if action == "next_backend":
+        if action in SELECTION_ACTIONS:
             return None if self.host.current_split() is not None else "no split selected"
         if action not in WRITE_ACTIONS:
             return None
@@ -157,7 +165,7 @@ class TrafficActions(TrafficWrites):
         """Run a control action from the palette, or say why it is unavailable."""
         name = action.partition("(")[0]
         reason = self.unavailable(name)
-        if reason and (name in WRITE_ACTIONS or name in ("discard", "next_backend")):
+        if reason and (name in WRITE_ACTIONS or name in SELECTION_ACTIONS or name == "discard"):
             self.host.notify(f"unavailable: {reason}", severity="warning")
         else:
             await self.host.run_action(action)
@@ -179,9 +187,14 @@ class TrafficActions(TrafficWrites):
         """Select the next backend of the split for the weight keys."""
         split = self.host.current_split()
         if split is not None:
-            count = len([b for b in split.backends if b.rule == split.backends[0].rule])
+            rule = self.control.rule_of(split)
+            count = len([b for b in split.backends if b.rule == rule])
             self.control.selected[split.ref] = (self.control.selected_index(split) + 1) % max(1, count)
             self.refresh_control()
+
+    def choose_rule(self, step: int) -> None:
+        """Move the weight keys and sliders to the next (1) or previous (-1) rule of the split."""
+        self._edit(lambda split: self.control.choose_rule(split, step))
 
     def set_exact(self) -> None:
         """Ask for an exact percentage for the selected backend."""

@@ -31,6 +31,11 @@ class EditorView:
     """The latest write outcome for this split (applied, reverted by …, conflict …)."""
     unavailable: str = ""
     """Why the weights cannot be edited (read-only, no writer …), or empty."""
+    rule: str = ""
+    """Which rule the sliders show, with its first match, for a split of several rules."""
+    rules: tuple[tuple[str, bool], ...] = ()
+    """Every rule of a split of several rules, with its matches and shares, and whether it is
+    the one the sliders show (empty for a split of one rule)."""
 
 
 NAME_LIMIT = 40
@@ -38,7 +43,17 @@ NAME_LIMIT = 40
 
 
 def summary(view: EditorView) -> Text:
-    """The header line: the diff of a pending change, or how to start one."""
+    """The header line: the rule edited (when there are several), then the diff of a pending
+    change, or how to start one."""
+    text = summary_of_weights(view)
+    if view.rule:
+        return Text.assemble(literal(view.rule, "bold", limit=NAME_LIMIT * 2), ("  [ ] rule", "dim"),
+                             "   ", text, end="")
+    return text
+
+
+def summary_of_weights(view: EditorView) -> Text:
+    """The diff of a pending change, or how to start one."""
     if view.pending != view.live:
         parts = [Text.assemble(literal(name, limit=NAME_LIMIT), f" {before}→{after}%")
                  for name, before, after in zip(view.names, view.live, view.pending, strict=False)
@@ -53,7 +68,7 @@ def summary(view: EditorView) -> Text:
 
 
 class WeightEditor(Vertical):
-    """Sliders of the first rule's backends; the screen feeds it an `EditorView`."""
+    """Sliders of the chosen rule's backends; the screen feeds it an `EditorView`."""
 
     DEFAULT_CSS = """
     WeightEditor {
@@ -64,6 +79,7 @@ class WeightEditor(Vertical):
         /* One line per backend: a split of 64 backends scrolls here, not off the screen. */
         & > #editor-sliders { height: auto; max-height: 8; overflow-y: auto; }
         & > #editor-note { height: auto; color: $warning; }
+        & > #editor-rules { height: auto; max-height: 6; overflow-y: auto; color: $text-muted; }
         &.-pending > #editor-header { color: $warning; }
     }
     """
@@ -71,12 +87,22 @@ class WeightEditor(Vertical):
     def compose(self) -> ComposeResult:
         """A header line, the sliders (mounted per split) and a note line."""
         yield Static("", id="editor-header")
+        rules = Static("", id="editor-rules")
+        rules.display = False
+        yield rules
         yield Vertical(id="editor-sliders")
         yield Static("", id="editor-note")
 
     def show(self, view: EditorView | None) -> None:
         """Show one split's live and pending weights (None hides the editor's content)."""
         sliders_box = self.query_one("#editor-sliders", Vertical)
+        rules = self.query_one("#editor-rules", Static)
+        rules.display = bool(view and view.rules)
+        if view is not None and view.rules:
+            update_text(rules, Text("\n").join(
+                Text.assemble(("▸ " if chosen else "  "), literal(line, "bold" if chosen else "",
+                                                                   limit=MESSAGE_LIMIT))
+                for line, chosen in view.rules))
         if view is None:
             sliders_box.remove_children()
             update_text(self.query_one("#editor-header", Static), "")

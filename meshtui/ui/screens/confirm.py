@@ -2,6 +2,7 @@
 
 `y` confirms, `n` or `escape` cancels. When the split's name must be typed (big changes,
 production contexts) `y` does nothing: the name is typed in the input and confirmed with enter.
+When a reason is asked (creating or ending a shift), it is typed and confirmed with enter too.
 Keys typed before the dialog was drawn are dropped (`GuardedModal`), and nothing confirms until
 `ARM_DELAY` after that: a key already on its way when the dialog appeared never writes.
 """
@@ -56,6 +57,7 @@ class ConfirmDialog(GuardedModal[bool]):
     """Whether confirming is accepted yet."""
 
     typed_input = getters.query_one("#typed", Input)
+    reason_input = getters.query_one("#reason", Input)
     error = getters.query_one("#confirm-error", Static)
     yes_button = getters.query_one("#confirm-yes", Button)
 
@@ -70,6 +72,8 @@ class ConfirmDialog(GuardedModal[bool]):
         """What the dialog shows."""
         self.chosen: set[str] = set()
         """Ids of the options ticked when the dialog closed."""
+        self.reason = ""
+        """The reason typed when the dialog confirmed (when one was asked)."""
         self._told_too_early = False
 
     def compose(self) -> ComposeResult:
@@ -78,8 +82,11 @@ class ConfirmDialog(GuardedModal[bool]):
         with Vertical(id="confirm-dialog"):
             # Titles, lines and warnings name splits and backends: data, drawn literally.
             yield Static(literal(c.title, "bold", limit=MESSAGE_LIMIT), id="confirm-title")
-            yield Static(Text("\n").join(literal(line, limit=MESSAGE_LIMIT) for line in c.lines),
-                         id="confirm-lines")
+            lines = Static(Text("\n").join(literal(line, limit=MESSAGE_LIMIT) for line in c.lines),
+                           id="confirm-lines")
+            # A whole object to create can be long: it scrolls, the reason and buttons stay.
+            lines.set_class(c.reason is not None, "-object")
+            yield lines
             if c.warnings:
                 yield Static(Text("\n").join(Text.assemble("⚠ ", literal(w, limit=MESSAGE_LIMIT))
                                              for w in c.warnings), id="confirm-warnings")
@@ -91,17 +98,25 @@ class ConfirmDialog(GuardedModal[bool]):
                                            f" and press enter to {c.confirm_label}."),
                              id="confirm-typed-hint")
                 yield Input(placeholder="the split's name", id="typed")
+            elif c.reason is not None:
+                yield Static(Text.assemble(literal(c.reason, limit=MESSAGE_LIMIT),
+                                           f" Press enter to {c.confirm_label}."),
+                             id="confirm-typed-hint")
+                yield Input(placeholder="reason", id="reason")
             yield Static("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
-                label = f"{c.confirm_label.capitalize()}" + ("" if c.typed else " (y)")
+                inputs = c.typed is not None or c.reason is not None
+                label = f"{c.confirm_label.capitalize()}" + ("" if inputs else " (y)")
                 yield Button(label, variant="warning", id="confirm-yes", classes="-unarmed")
-                # The name input takes `n` as a letter: only escape cancels there.
-                yield Button("Cancel (esc)" if c.typed else "Cancel (n)", id="confirm-no")
+                # The input takes `n` as a letter: only escape cancels there.
+                yield Button("Cancel (esc)" if inputs else "Cancel (n)", id="confirm-no")
 
     def on_mount(self) -> None:
-        """Focus the input when a name must be typed."""
+        """Focus the input when a name or a reason must be typed."""
         if self.confirmation.typed is not None:
             self.typed_input.focus()
+        elif self.confirmation.reason is not None:
+            self.reason_input.focus()
 
     def first_drawn(self) -> None:
         """Arm `ARM_DELAY` after the dialog is first on screen."""
@@ -122,9 +137,9 @@ class ConfirmDialog(GuardedModal[bool]):
             self.error.update("")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`y` only works when no name must be typed; option keys only for offered options."""
+        """`y` only works when nothing must be typed; option keys only for offered options."""
         if action == "confirm":
-            return self.confirmation.typed is None
+            return self.confirmation.typed is None and self.confirmation.reason is None
         if action == "toggle_option":
             return self._option_for_key(str(parameters[0]) if parameters else "") is not None
         return True
@@ -168,13 +183,26 @@ class ConfirmDialog(GuardedModal[bool]):
                                             " exactly to confirm; nothing was written."))
             self.typed_input.value = ""
 
+    @on(Input.Submitted, "#reason")
+    def check_reason(self, message: Input.Submitted) -> None:
+        """Confirm with the reason typed; an empty one is asked for again."""
+        if not self.armed:
+            self._too_early()
+        elif not message.value.strip():
+            self.error.update("Type a reason to confirm; nothing was written.")
+        else:
+            self.reason = " ".join(message.value.split())
+            self._close(True)
+
     @on(Button.Pressed, "#confirm-yes")
     def confirm_clicked(self) -> None:
         """The confirm button acts like `y`, or like enter in the typed input."""
-        if self.confirmation.typed is None:
-            self._confirm()
-        else:
+        if self.confirmation.typed is not None:
             self.typed_input.action_submit()  # type: ignore[unused-coroutine]
+        elif self.confirmation.reason is not None:
+            self.reason_input.action_submit()  # type: ignore[unused-coroutine]
+        else:
+            self._confirm()
 
     @on(Button.Pressed, "#confirm-no")
     def cancel_clicked(self) -> None:
@@ -189,7 +217,8 @@ class ConfirmDialog(GuardedModal[bool]):
 
     def _too_early(self) -> None:
         self._told_too_early = True
-        self.error.update(TOO_EARLY.format(key="y" if self.confirmation.typed is None else "enter"))
+        inputs = self.confirmation.typed is not None or self.confirmation.reason is not None
+        self.error.update(TOO_EARLY.format(key="enter" if inputs else "y"))
 
     def _close(self, result: bool) -> None:
         self.chosen = {option.id for option in self.confirmation.options
