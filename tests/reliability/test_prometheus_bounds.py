@@ -211,7 +211,8 @@ def test_the_process_exits_promptly_on_q_with_queries_in_flight(sim_mesh, stubs,
     kubeconfig = sim_mesh.write_kubeconfig(tmp_path / "kubeconfig")
     master, slave = pty.openpty()
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="140", LINES="40")
-    proc = subprocess.Popen([sys.executable, "-m", "meshtui", "--kubeconfig", str(kubeconfig),
+    # -A: without it the dashboard opens on the context's namespace, which holds no split.
+    proc = subprocess.Popen([sys.executable, "-m", "meshtui", "-A", "--kubeconfig", str(kubeconfig),
                              "--prometheus-url", server.url, "--prometheus-timeout", "60"],
                             cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=env,
                             start_new_session=True)
