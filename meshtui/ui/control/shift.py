@@ -13,13 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import yaml
-from textual.message import Message
-from textual.notifications import SeverityLevel
-from textual.screen import Screen
-from textual.worker import Worker
 
 from meshtui.kube.errors import KubeError
 from meshtui.kube.shift import existing_splits, plan_shift
@@ -42,6 +38,7 @@ from meshtui.model.shift import (
 from meshtui.model.split import Split
 from meshtui.model.text import visible
 from meshtui.model.weight_writes import rule_percents
+from meshtui.ui.control.host import ScreenHost
 from meshtui.ui.control.confirmation import Confirmation
 from meshtui.ui.messages import ShiftFailed, ShiftPlanned, ShiftWritten
 from meshtui.ui.screens.confirm import ConfirmDialog
@@ -49,33 +46,12 @@ from meshtui.ui.screens.shift_picker import ShiftPicker
 
 __all__ = ["ShiftActions", "ShiftHost", "end_confirmation", "shift_confirmation"]
 
-AnswerT = TypeVar("AnswerT")
-
 REASON_PROMPT = "Why? The reason is recorded on the split and in the audit log."
 _TYPED_REASON = "‹the reason typed below›"
 
 
-class ShiftHost(Protocol):
+class ShiftHost(ScreenHost, Protocol):
     """What `ShiftActions` uses of the screen it works for."""
-
-    def ask(self, dialog: Screen[AnswerT], answered: Callable[[AnswerT | None], None]) -> None:
-        """Show `dialog`; `answered` gets its result."""
-        ...
-
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
-        """Show a notification."""
-        ...
-
-    def run_worker(self, work: Callable[[], None], name: str | None = "", group: str = "default",
-                   description: str = "", exit_on_error: bool = True, start: bool = True,
-                   exclusive: bool = False, thread: bool = False) -> Worker[None]:
-        """Run `work` in a worker of the screen (cancelled when it goes)."""
-        ...
-
-    def post_message(self, message: Message) -> bool:
-        """Post `message` to the screen (safe from any thread)."""
-        ...
 
 
 def shift_confirmation(request: ShiftRequest, *, context: str, dry_run: bool) -> Confirmation:

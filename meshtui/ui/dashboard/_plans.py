@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.binding import Binding
 
@@ -23,16 +23,13 @@ from meshtui.rollout.lease import SplitLease
 from meshtui.rollout.status import plan_status
 from meshtui.rollout.store import RolloutError
 from meshtui.ui.control import plans
+from meshtui.ui.control.host import ScreenHost
 from meshtui.ui.control.confirmation import as_last_seen, with_findings
 from meshtui.ui.messages import PlanChanged, PlanRunnerRead, WriteFailed
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.screens.plan_picker import PlanPicker
 
 if TYPE_CHECKING:
-    from textual.message import Message
-    from textual.notifications import SeverityLevel
-    from textual.screen import Screen
-    from textual.worker import Worker
 
     from meshtui.model.mesh import MeshState
     from meshtui.model.plan import Plan
@@ -40,8 +37,6 @@ if TYPE_CHECKING:
     from meshtui.ui.control.controller import TrafficControl
     from meshtui.ui.dashboard._presenter import Presenter
     from meshtui.ui.panes.split_detail import SplitDetail
-
-AnswerT = TypeVar("AnswerT")
 
 PLAN_BINDINGS = [
     Binding("R", "start_plan", "Start plan", show=False, id="plan.start",
@@ -55,7 +50,7 @@ RUNNER_REFRESH = 5.0
 """Seconds between reads of the selected plan's Lease (live dashboards only)."""
 
 
-class PlanHost(Protocol):
+class PlanHost(ScreenHost, Protocol):
     """What the plan and traffic actions use of the dashboard screen."""
 
     @property
@@ -94,25 +89,6 @@ class PlanHost(Protocol):
 
     def owners_ready(self) -> bool:
         """True when owners are known; otherwise say what is still loading."""
-        ...
-
-    def ask(self, dialog: Screen[AnswerT], answered: Callable[[AnswerT | None], None]) -> None:
-        """Show `dialog`; `answered` gets its result."""
-        ...
-
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
-        """Show a notification."""
-        ...
-
-    def run_worker(self, work: Callable[[], None], name: str | None = "", group: str = "default",
-                   description: str = "", exit_on_error: bool = True, start: bool = True,
-                   exclusive: bool = False, thread: bool = False) -> Worker[None]:
-        """Run `work` in a worker of the screen (cancelled when it goes)."""
-        ...
-
-    def post_message(self, message: Message) -> bool:
-        """Post `message` to the screen (safe from any thread)."""
         ...
 
 

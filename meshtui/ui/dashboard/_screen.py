@@ -10,7 +10,7 @@ draw what they are given.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, getters, on
 from textual._time import get_time
@@ -26,6 +26,7 @@ from meshtui.model.mesh import MeshState
 from meshtui.model.windows import WINDOWS
 from meshtui.ui.commands import DashboardCommands
 from meshtui.ui.config import Settings
+from meshtui.ui.control.host import AnswerT
 from meshtui.ui.control.controller import TrafficControl
 from meshtui.ui.control.shift import ShiftActions
 from meshtui.ui.dashboard._layout import NAVIGATOR_ACTIONS, Layout
@@ -72,8 +73,6 @@ if TYPE_CHECKING:
     from meshtui.metrics.source import MetricsSource
     from meshtui.model.signals import BackendKey, GoldenSignals
     from meshtui.model.split import Split, SplitRef
-
-AnswerT = TypeVar("AnswerT")
 
 
 INITIAL_LOAD_GRACE = 1.0
