@@ -77,6 +77,8 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("split: Abort canary", "Through the owner, or all traffic to stable", "abort"),
     PaletteCommand("shift: End shift", "Delete the selected split; its service gets its traffic "
                    "back", "end_shift"),
+    PaletteCommand("shift: Shift highlighted service…", "Services view: move the highlighted "
+                   "service's traffic onto fallbacks", "shift_highlighted"),
     PaletteCommand("plan: Start plan…", "Run a progressive plan on the selected split",
                    "start_plan"),
     PaletteCommand("plan: Approve", "Let the plan past its pause-until-approved step",

@@ -177,3 +177,33 @@ async def test_the_palette_offers_a_shift_for_services_without_a_split(
         await pilot.press("enter")
         picker = await drawn(pilot, app, ShiftPicker)
         assert picker.service == "web-svc-west"
+
+
+async def test_s_in_the_services_view_shifts_the_highlighted_service(
+        make_control_app: Callable, mesh: Any) -> None:
+    """`S` on web-svc's row opens the same picker the palette does; outside the view it does
+    nothing (the key belongs to the services view)."""
+    from meshtui.ui.widgets.service_table import ServiceTable
+    from tests.ui.test_services_view import command
+
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, VOTING)
+        await pilot.press("S")
+        await pilot.pause()
+        assert not isinstance(app.screen, ShiftPicker)
+        await command(pilot, "svc")
+        table = app.screen.query_one(ServiceTable)
+        await settle(pilot, lambda: any(r.name == "web-svc" for r in table.rows),
+                     message="web-svc listed")
+        table.focus()
+        for _ in range(len(table.rows)):
+            row = screen.services.highlighted
+            if row is not None and row.name == "web-svc":
+                break
+            await pilot.press("j")
+        assert screen.services.highlighted is not None
+        assert screen.services.highlighted.name == "web-svc"
+        await pilot.press("S")
+        picker = await drawn(pilot, app, ShiftPicker)
+        assert picker.fallbacks[0].name == "web-svc-west"

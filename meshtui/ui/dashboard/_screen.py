@@ -113,6 +113,8 @@ class DashboardScreen(Screen[None]):
         *PLAN_BINDINGS,
         Binding("E", "end_shift", "End shift", show=False, id="shift.end",
                 tooltip="Delete the selected split: its service's traffic goes back to it."),
+        Binding("S", "shift_highlighted", "Shift", id="shift.service",
+                tooltip="Services view: move the highlighted service's traffic onto fallbacks."),
     ]
     """
     | Key(s) | Description |
@@ -135,6 +137,7 @@ class DashboardScreen(Screen[None]):
     | R / v | Start a plan on the split / approve its pause (confirmed). |
     | [ / ] | The previous / next rule of the split: the weight keys and sliders act on it. |
     | E | End shift: delete the selected split (confirmed). |
+    | S | Services view: shift the highlighted service onto fallbacks (a new split, confirmed). |
     """
 
     scope: reactive[str | None] = reactive(None, init=False)
@@ -482,6 +485,8 @@ class DashboardScreen(Screen[None]):
             return False
         if action == "back":
             return self.panes.can_go_back and self.control.pending is None and not self.services.shown
+        if action == "shift_highlighted":
+            return self.services.shown  # a key of the services view only
         if action in NAVIGATOR_ACTIONS and self.panes.can_go_back:
             return False  # the list is not on screen: its keys leave the footer to the split's
         return self.traffic.check(action)
@@ -612,6 +617,15 @@ class DashboardScreen(Screen[None]):
     def action_shift_service(self, namespace: str, service: str) -> None:
         """Shift a service's traffic onto fallbacks: pick them, then confirm the new split."""
         self.shifts.shift(namespace, service)
+
+    def action_shift_highlighted(self) -> None:
+        """Shift the service under the services view's cursor (the palette's shift, by key)."""
+        row = self.services.highlighted
+        if row is None:
+            self.notify("shift: highlight a service in the services view (:svc) first",
+                        severity="warning")
+            return
+        self.action_shift_service(row.namespace, row.name)
 
     def action_end_shift(self) -> None:
         """End the selected split's shift: confirm, then delete it."""
