@@ -28,6 +28,7 @@ from meshtui.ui.app import MeshtuiApp  # noqa: E402
 from meshtui.ui.config import Settings  # noqa: E402
 from meshtui.ui.screens.confirm import ConfirmDialog  # noqa: E402
 from meshtui.ui.dashboard import DashboardScreen  # noqa: E402
+from meshtui.ui.widgets.service_table import ServiceTable  # noqa: E402
 from meshtui.ui.widgets.signal_chart import SignalChart  # noqa: E402
 from meshtui.ui.widgets.split_list import SplitList  # noqa: E402
 
@@ -166,6 +167,12 @@ async def main() -> None:
     async def unavailable(pilot: Any) -> None:
         await loaded(pilot, charts="unavailable")
 
+    async def services(pilot: Any) -> None:
+        await loaded(pilot)
+        await pilot.press("colon", *"svc", "enter")
+        table = pilot.app.screen.query_one(ServiceTable)
+        await until(pilot, lambda: any(row.rps for row in table.rows), "the services with signals")
+
     async def canary_opened(pilot: Any) -> None:
         await canary(pilot)
         await pilot.press("enter")
@@ -179,6 +186,7 @@ async def main() -> None:
         await shoot("metrics-unavailable", mesh, kubeconfig, Unreachable(), unavailable)
         await shoot("pending-change", mesh, kubeconfig, mesh.source(), pending)
         await shoot("confirmation", mesh, kubeconfig, mesh.source(), confirmation)
+        await shoot("services", mesh, kubeconfig, mesh.source(), services)
         # The same canary at three terminal sizes: one pane at a time, side by side, fleet table.
         await shoot("size-80x24", mesh, kubeconfig, mesh.source(), canary_opened, (80, 24))
         await shoot("size-120x40", mesh, kubeconfig, mesh.source(), canary, (120, 40))
