@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from meshtui.cli.options import (
     Parser,
-    add_kube_options,
     add_output_option,
-    add_write_options,
+    add_target,
+    add_write_verb_options,
     option,
 )
 from meshtui.kube.targets import owner_state, parse_target, resolve_split
@@ -44,13 +44,6 @@ class ControlError(Exception):
     """A request the command line refuses: a bad option value, or an owner the write would fight."""
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    """Options every control command takes: where, whether it may write, and how it prints."""
-    add_kube_options(parser, all_namespaces=False)
-    add_write_options(parser)
-    add_output_option(parser)
-
-
 def add_parsers(subparsers: Any) -> None:
     """Add ``weight``, ``pause``, ``resume``, ``promote``, ``abort`` and ``audit``.
 
@@ -61,26 +54,24 @@ def add_parsers(subparsers: Any) -> None:
         "weight", help="set the weights of a TrafficSplit or HTTPRoute",
         description="Set percentages: BACKEND=PERCENT for each backend named; backends not "
                     "named share the rest in proportion to their current shares.")
-    weight.add_argument("target", metavar="KIND/NAME",
-                        help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
+    add_target(weight)
     weight.add_argument("assignments", nargs="+", metavar="BACKEND=PERCENT")
     weight.add_argument("--rule", type=int, default=1, help="HTTPRoute rule, from 1 (default 1)")
     weight.add_argument("--force", action="store_true",
                         help="write even though Flagger or Argo Rollouts owns the split (it sets "
                              "the weights back)")
-    _add_common(weight)
+    add_write_verb_options(weight)
     weight.set_defaults(control="weight")
     for name, text in (("pause", "pause the canary's progressive plan"),
                        ("resume", "resume a paused canary"),
                        ("promote", "promote the canary (a step, or --full)"),
                        ("abort", "abort the canary: all traffic back to stable")):
         action = subparsers.add_parser(name, help=text)
-        action.add_argument("target", metavar="KIND/NAME",
-                            help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
+        add_target(action)
         if name == "promote":
             action.add_argument("--full", action="store_true",
                                 help="skip every remaining step (Argo Rollouts)")
-        _add_common(action)
+        add_write_verb_options(action)
         action.set_defaults(control=name)
     audit = subparsers.add_parser("audit", help="print the audit log of writes")
     audit.add_argument("--tail", type=int, default=None, metavar="N", help="only the last N")

@@ -109,6 +109,19 @@ OUTPUTS = ("table", "json")
 """What ``-o/--output`` accepts on every command that prints results."""
 
 
+def add_write_verb_options(parser: argparse.ArgumentParser) -> None:
+    """Options every verb that writes one split takes: where, whether it may write, how it prints."""
+    add_kube_options(parser, all_namespaces=False)
+    add_write_options(parser)
+    add_output_option(parser)
+
+
+def add_target(parser: argparse.ArgumentParser) -> None:
+    """The KIND/NAME of the one split a verb acts on."""
+    parser.add_argument("target", metavar="KIND/NAME",
+                        help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
+
+
 def _output(text: str) -> str:
     # "text" was the name of the table output of some commands before every command said "table".
     return "table" if text == "text" else text

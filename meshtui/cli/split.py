@@ -12,7 +12,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from meshtui.cli.options import add_kube_options, add_output_option, add_write_options, option
+from meshtui.cli.options import add_target, add_write_verb_options, option
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, error, say
 
@@ -32,11 +32,6 @@ def add_parsers(subparsers: Any) -> None:
     Args:
         subparsers: What ``ArgumentParser.add_subparsers()`` returned.
     """
-    def add_common(parser: argparse.ArgumentParser) -> None:
-        add_kube_options(parser, all_namespaces=False)
-        add_write_options(parser)
-        add_output_option(parser)
-
     split = subparsers.add_parser("split", help="create or end an incident shift of a service")
     verbs = split.add_subparsers(dest="split_verb", metavar="VERB", required=True)
     create = verbs.add_parser(
@@ -51,16 +46,15 @@ def add_parsers(subparsers: Any) -> None:
                              "HTTPRoute, else Gateway API HTTPRoute, else SMI TrafficSplit)")
     create.add_argument("--name", default=None, help="name of the split (default SERVICE-shift)")
     create.add_argument("--reason", default="", help="why (recorded on the split)")
-    add_common(create)
+    add_write_verb_options(create)
     delete = verbs.add_parser(
         "delete", help="end a shift: delete a split meshtui created",
         description="Delete a split meshtui created (label app.kubernetes.io/managed-by=meshtui); "
                     "any other split is refused unless --force.")
-    delete.add_argument("target", metavar="KIND/NAME",
-                        help="trafficsplit/NAME (ts), httproute/NAME (hr), or NAME alone")
+    add_target(delete)
     delete.add_argument("--force", action="store_true",
                         help="delete even a split meshtui did not create")
-    add_common(delete)
+    add_write_verb_options(delete)
 
 
 def run(args: argparse.Namespace) -> int:
