@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -36,3 +37,14 @@ async def settle(pilot: Any, until: Callable[[], T], *, timeout: float = 10.0,
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         await pilot.pause(0.02)
         await asyncio.sleep(0)
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """End `proc` with SIGTERM (so it can clean up after itself), waiting at most `timeout`
+    seconds before SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

@@ -16,7 +16,7 @@ import yaml
 
 from meshtui.cli.sim import SPLIT_RESOURCES
 from tests.cli.helpers import ROOT, run_cli
-from tests.waiting import wait_for
+from tests.waiting import terminate, wait_for
 
 KUBECTL = shutil.which("kubectl")
 
@@ -56,12 +56,7 @@ def sim_process(tmp_path: Path):
     finally:
         if proc.poll() is None:
             # SIGTERM, not SIGKILL: the sim then stops its Prometheus and deletes its folder.
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            terminate(proc)
 
 
 def test_sim_prints_urls_and_stops_on_sigint(sim_process) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from meshtui import __version__
-from tests.waiting import wait_for
+from tests.waiting import terminate, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -125,12 +125,7 @@ def wheel_sim(venv: Path, tmp_path: Path) -> Iterator[Path]:
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         yield kubeconfig
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        terminate(proc)
 
 
 def test_get_splits_from_the_wheel_against_its_sim(venv: Path, wheel_sim: Path,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from tests.cli.helpers import ROOT
-from tests.waiting import wait_for
+from tests.waiting import terminate, wait_for
 
 
 @dataclass
@@ -71,9 +71,4 @@ def serving(*args: str) -> Iterator[Served]:
         assert proc.poll() is None, "\n".join(served.lines)
         yield served
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        terminate(proc, timeout=30)
