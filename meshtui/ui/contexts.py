@@ -6,6 +6,7 @@ builds a `Connection` for another context of the same kubeconfig.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -28,6 +29,8 @@ class Connection:
     metrics: Any
     writer: Any
     close: Callable[[], None] = lambda: None
+    warnings: tuple[str, ...] = ()
+    """What the user must know about this connection (unverified TLS), shown once it is up."""
 
 
 class Connector(Protocol):
@@ -44,6 +47,38 @@ class Connector(Protocol):
             Exception: With a one-line, secret-free message when the context is unusable.
         """
         ...
+
+
+@dataclass(frozen=True)
+class PendingCluster:
+    """What is known of the first context before its client exists: its name."""
+
+    context: str
+
+
+class PendingMesh:
+    """Stands in for the cluster client while the first connection is built in a thread.
+
+    The dashboard draws its first frame on it at once: the status bar names the context and says
+    "connecting" (no watch has reported yet). Its watch waits, without listing anything, until
+    the dashboard built on the real client replaces this one (`abandon_watches`).
+
+    Args:
+        context: The kubeconfig context being connected to.
+    """
+
+    def __init__(self, context: str) -> None:
+        self.cluster = PendingCluster(context)
+        self._abandoned = threading.Event()
+
+    def watch(self, namespace: str | None, sink: Callable[[Any], None]) -> Any:
+        """Wait until abandoned, then fail: there is nothing to watch here."""
+        self._abandoned.wait()
+        raise ConnectionError("the first connection replaced this stand-in")
+
+    def abandon_watches(self) -> None:
+        """Release a `watch` waiting here (its dashboard is going away)."""
+        self._abandoned.set()
 
 
 class ContextConnected(Message):
