@@ -14,6 +14,7 @@ import dataclasses
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -252,18 +253,40 @@ class ContextConnector:
             self.args, "request_timeout", DEFAULT_REQUEST_TIMEOUT))
         try:
             client = MeshClient(cluster)
-            client.discover()
-            # The first lists load while the metrics source and the writer are built and the
-            # dashboard is composed.
-            client.prefetch(None)  # the dashboard watches every namespace and scopes on screen
-            metrics = (self.metrics() if self.metrics is not None
-                       else prometheus_from_args(self.args, cluster, self.settings))
-            writer = build_writer(self.args, cluster, self.settings)
+            with ThreadPoolExecutor(1, thread_name_prefix="meshtui-connect") as pool:
+                # linkerd-viz's Prometheus is asked (through the API server) while discovery
+                # makes its own round trips.
+                probe = pool.submit(self._metrics, cluster)
+                try:
+                    client.discover()
+                    # The first lists load while the writer is built and the dashboard composed.
+                    client.prefetch(None)  # the dashboard watches every namespace, scopes on screen
+                    writer = build_writer(self.args, cluster, self.settings)
+                except BaseException:
+                    _close_source(probe)
+                    raise
+                metrics = probe.result()
         except BaseException:
             cluster.close()
             raise
         return Connection(client, metrics, writer, cluster.close,
                           warnings=tuple(unverified_tls_warnings()[warned:]))
+
+
+    def _metrics(self, cluster: Any) -> Any:
+        return (self.metrics() if self.metrics is not None
+                else prometheus_from_args(self.args, cluster, self.settings))
+
+
+def _close_source(probe: Future[Any]) -> None:
+    """Close the metrics source `probe` built, if it built one (its connection is abandoned)."""
+    try:
+        source = probe.result()
+    except Exception:  # noqa: BLE001 - the connection failed anyway; its own error is raised
+        return
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
 
 
 def _run_app(client: Any, metrics: Any, settings: Any, writer: Any = None,
