@@ -229,21 +229,28 @@ class MeshtuiApp(App[None]):
 
     @on(ContextConnected)
     async def context_connected(self, message: ContextConnected) -> None:
-        """Replace the dashboard with one on the new context's clients, then release the old."""
+        """Replace the dashboard with one on the new context's clients, then release the old.
+        The first connection's clients go to the dashboard already drawn."""
         self._switching = None
         previous = self._connection
         connection = message.connection
         self.mesh, self.metrics, self.writer = connection.mesh, connection.metrics, connection.writer
         self._connection = connection
+        if message.context == self._first:
+            self._first = None
+            self.dashboard.adopt(connection.mesh, connection.metrics, connection.writer)
+            self._warn(connection)
+            return
         while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
             # A dialog opened meanwhile asked about the old context: it closes unanswered.
             await self.pop_screen()
         await self.switch_screen(self.make_dashboard())
         if previous is not None:
             previous.close()
-        if message.context != self._first:
-            self.notify(f"context {message.context}")
-        self._first = None
+        self.notify(f"context {message.context}")
+        self._warn(connection)
+
+    def _warn(self, connection: Connection) -> None:
         for warning in connection.warnings:
             self.notify(f"warning: {warning}", severity="warning")
 

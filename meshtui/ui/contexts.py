@@ -60,8 +60,9 @@ class PendingMesh:
     """Stands in for the cluster client while the first connection is built in a thread.
 
     The dashboard draws its first frame on it at once: the status bar names the context and says
-    "connecting" (no watch has reported yet). Its watch waits, without listing anything, until
-    the dashboard built on the real client replaces this one (`abandon_watches`).
+    "connecting" (no watch has reported yet). Its `watch` waits until the real client is
+    `resolve`d (then it is that client's watch, as if discovery had taken that long) or the
+    dashboard goes away (`abandon_watches`).
 
     Args:
         context: The kubeconfig context being connected to.
@@ -69,16 +70,28 @@ class PendingMesh:
 
     def __init__(self, context: str) -> None:
         self.cluster = PendingCluster(context)
-        self._abandoned = threading.Event()
+        self._settled = threading.Event()
+        self._mesh: Any = None
 
     def watch(self, namespace: str | None, sink: Callable[[Any], None]) -> Any:
-        """Wait until abandoned, then fail: there is nothing to watch here."""
-        self._abandoned.wait()
-        raise ConnectionError("the first connection replaced this stand-in")
+        """The real client's watch once it is there.
+
+        Raises:
+            ConnectionError: When abandoned before a client came.
+        """
+        self._settled.wait()
+        if self._mesh is None:
+            raise ConnectionError("the dashboard closed before the cluster was connected")
+        return self._mesh.watch(namespace, sink)
+
+    def resolve(self, mesh: Any) -> None:
+        """The real client is built: a waiting `watch` goes on with it."""
+        self._mesh = mesh
+        self._settled.set()
 
     def abandon_watches(self) -> None:
         """Release a `watch` waiting here (its dashboard is going away)."""
-        self._abandoned.set()
+        self._settled.set()
 
 
 class ContextConnected(Message):

@@ -238,6 +238,22 @@ class DashboardScreen(Screen[None]):
             self.set_interval(1.0, self.traffic.note_reverts)
         self.pipeline.fetch_all()
 
+    def adopt(self, mesh: Any, metrics: MetricsSource | None, writer: Any) -> None:
+        """Take the clients of the first connection, built after this screen was drawn on a
+        stand-in (`meshtui.ui.contexts.PendingMesh`, which the watch thread is waiting on).
+
+        Cheaper than composing a second screen: styling the widgets is most of a compose.
+        """
+        pending = self.mesh
+        self.mesh = self.shifts.client = mesh
+        self.pipeline.metrics = metrics
+        self.control.writer = writer
+        resolve = getattr(pending, "resolve", None)
+        if resolve is not None:
+            resolve(mesh)
+        self.presenter.refresh_status()
+        self.pipeline.fetch_all()
+
     def on_resize(self, event: events.Resize) -> None:
         """Lay the panes out for the new width."""
         self.panes.fit(event.size.width)
