@@ -23,6 +23,8 @@ from meshtui.ui.contexts import PendingMesh
 from meshtui.ui.widgets.split_list import SplitList
 from meshtui.ui.widgets.status_bar import StatusBar
 from tests.cli.helpers import closed_port
+from tests.cli.test_insecure_tls import insecure_kubeconfig
+from tests.plugins.apiserver import RunningApiServer, trafficsplit
 from tests.ui.test_dashboard import SIZE
 from tests.waiting import settle
 
@@ -80,6 +82,7 @@ async def test_first_frame_is_drawn_before_the_list_answers(
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, lambda: drawn, message="the first frame")
+            first = app.dashboard
             status = app.screen.query_one(StatusBar)
             assert status.context == "meshtui-sim" and status.connection == "connecting"
             await settle(pilot, asked.is_set, message="the held list request")
@@ -88,7 +91,8 @@ async def test_first_frame_is_drawn_before_the_list_answers(
             await settle(pilot, lambda: len(app.screen.query_one(SplitList).rows) == 4,
                          message="the splits after the list answered")
             assert isinstance(app.mesh, MeshClient) and drawn[0] == 0
-            assert app.start_error is None
+            assert app.dashboard is first, "the clients go to the dashboard already drawn"
+            assert app.dashboard.mesh is app.mesh and app.start_error is None
     finally:
         if app.connection is not None:
             app.connection.close()
@@ -154,6 +158,25 @@ async def test_the_read_only_badge_shows_while_connecting(
             await settle(pilot, lambda: len(app.screen.query_one(SplitList).rows) == 4,
                          message="the splits on the real client")
             assert app.screen.query_one(StatusBar).read_only and app.writer.read_only
+    finally:
+        if app.connection is not None:
+            app.connection.close()
+
+
+async def test_unverified_tls_is_said_on_screen(apiserver: RunningApiServer, tmp_path: Path) -> None:
+    """The kubeconfig's insecure-skip-tls-verify: the warning printed before the dashboard
+    started now comes once the connection is up (stderr is not seen while it runs), with the
+    INSECURE-TLS badge."""
+    apiserver.store.create(trafficsplit("web"))
+    kubeconfig = insecure_kubeconfig(apiserver.kubeconfig, tmp_path / "insecure")
+    app = dashboard_app(_args(kubeconfig))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: len(app.screen.query_one(SplitList).rows) == 1,
+                         message="the split")
+            assert app.screen.query_one(StatusBar).insecure
+            warnings = [n.message for n in app.said if "insecure-skip-tls-verify" in n.message]
+            assert len(warnings) == 1 and warnings[0].startswith("warning: ")
     finally:
         if app.connection is not None:
             app.connection.close()
