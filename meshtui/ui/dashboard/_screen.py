@@ -215,12 +215,15 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Navigator and detail side by side, status bar and footer below."""
+        # The layout's classes before the first styling: set by the first resize instead, they
+        # restyle every widget once more before the first frame.
+        self.panes.prepare(self.app.size.width)
         with Horizontal(id="main"):
             with Vertical(id="navigator"):
                 yield Static("Splits", id="navigator-title")
                 yield FilterInput(placeholder="filter: namespace, name, service, owner", id="filter")
                 yield SplitList(empty_text="No traffic splits found")
-            yield SplitDetail(id="detail")
+            yield SplitDetail(id="detail", classes="-empty")  # nothing selected yet
         yield ServicesPane(id="services")
         yield CommandLine(self.services.names, id="command")
         yield StatusBar()
