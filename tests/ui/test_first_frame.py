@@ -180,3 +180,24 @@ async def test_unverified_tls_is_said_on_screen(apiserver: RunningApiServer, tmp
     finally:
         if app.connection is not None:
             app.connection.close()
+
+
+async def test_the_first_connections_metrics_and_writer_reach_the_dashboard(
+        mesh: SimulatedMesh, tmp_path: Path) -> None:
+    """The dashboard drawn before the connection polls the metrics source and writes through
+    the writer the connection built."""
+    url = f"http://127.0.0.1:{closed_port()}"
+    app = dashboard_app(_args(mesh.write_kubeconfig(tmp_path / "kubeconfig"), "--prometheus-url", url))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: len(app.screen.query_one(SplitList).rows) == 4,
+                         message="the splits")
+            dashboard = app.dashboard
+            assert dashboard.pipeline.metrics is app.metrics is not None
+            assert dashboard.control.writer is app.writer is not None
+            await settle(pilot, lambda: dashboard.pipeline.error is not None,
+                         message="the failed metrics fetch")
+            assert app.screen.query_one(StatusBar).metrics_source != "no metrics source"
+    finally:
+        if app.connection is not None:
+            app.connection.close()
