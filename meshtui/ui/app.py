@@ -7,6 +7,7 @@ The app never builds its clients; the CLI (or a test) hands in a `MeshClient`-li
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -145,12 +146,14 @@ class MeshtuiApp(App[None]):
         if self._first is not None:
             # After the first frame: loading the kubeconfig and the client library in a thread
             # would hold the interpreter lock while the frame is drawn.
-            self.call_after_refresh(self._connect_first, self._first)
+            self.call_after_refresh(self._start_connect, self._first)
 
-    def _connect_first(self, context: str) -> None:
+    def _start_connect(self, context: str) -> None:
         self._switching = context
-        self.run_worker(lambda: self._connect(context), thread=True, group="context",
-                        exit_on_error=False, name="connect")
+        # A daemon thread, not a thread worker: the workers' executor is joined when the app
+        # ends, so quitting while a server hangs would keep the process for a request timeout.
+        threading.Thread(target=self._connect, args=(context,), daemon=True,
+                         name="meshtui-connect").start()
 
     @property
     def connection(self) -> Connection | None:
@@ -202,10 +205,8 @@ class MeshtuiApp(App[None]):
             self.notify("apply or discard the pending weights before switching context",
                         severity="warning")
         elif self._switching is None:
-            self._switching = context
             self.notify(f"connecting to context {context}…")
-            self.run_worker(lambda: self._connect(context), thread=True, group="context",
-                            exit_on_error=False, name="switch context")
+            self._start_connect(context)
 
     def _connect(self, context: str) -> None:
         assert self.connector is not None
@@ -215,7 +216,8 @@ class MeshtuiApp(App[None]):
             message = getattr(error, "message", None) or str(error) or type(error).__name__
             self.post_message(ContextFailed(context, str(message).splitlines()[0]))
             return
-        self.post_message(ContextConnected(context, connection))
+        if not self.post_message(ContextConnected(context, connection)):
+            connection.close()  # the app ended meanwhile
 
     @on(ContextFailed)
     def context_failed(self, message: ContextFailed) -> None:

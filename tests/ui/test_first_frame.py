@@ -201,3 +201,50 @@ async def test_the_first_connections_metrics_and_writer_reach_the_dashboard(
     finally:
         if app.connection is not None:
             app.connection.close()
+
+
+_QUIT_WHILE_CONNECTING = """
+import asyncio, sys
+from meshtui.cli.entry import build_parser
+from meshtui.launch import dashboard_app
+from meshtui.ui.config import Settings
+
+args = build_parser().parse_args(["--kubeconfig", sys.argv[1], "-A", "--request-timeout", "60s"])
+args.settings = Settings()
+app = dashboard_app(args)
+
+async def main():
+    async with app.run_test() as pilot:
+        await asyncio.sleep(1.0)  # the connection is under way, the server silent
+        await pilot.press("q")
+
+asyncio.run(main())
+print("ended", app.start_error)
+"""
+
+
+def test_quitting_while_the_server_hangs_ends_the_process(tmp_path: Path) -> None:
+    """A server that accepts and never answers: quitting ends the process at once, not after
+    the request timeout (60 s here)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        path = tmp_path / "kubeconfig"
+        path.write_text(yaml.safe_dump({
+            "current-context": "h",
+            "clusters": [{"name": "h", "cluster": {"server": f"http://127.0.0.1:{silent.getsockname()[1]}"}}],
+            "contexts": [{"name": "h", "context": {"cluster": "h", "user": "u"}}],
+            "users": [{"name": "u", "user": {"token": "t"}}]}))
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-c", _QUIT_WHILE_CONNECTING, str(path)],
+                              capture_output=True, text=True, timeout=90, check=False,
+                              cwd=Path(__file__).resolve().parents[2], stdin=subprocess.DEVNULL)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ended None"
+    assert elapsed < 30, f"the process lasted {elapsed:.1f} s after quitting"
