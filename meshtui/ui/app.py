@@ -7,7 +7,6 @@ The app never builds its clients; the CLI (or a test) hands in a `MeshClient`-li
 from __future__ import annotations
 
 import gc
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -21,7 +20,13 @@ from textual.screen import Screen
 
 from meshtui.metrics.source import MetricsSource
 from meshtui.ui.config import Settings
-from meshtui.ui.contexts import Connection, ContextConnected, ContextFailed, Connector
+from meshtui.ui.contexts import (
+    Connection,
+    ContextConnected,
+    ContextFailed,
+    Connector,
+    connect_in_thread,
+)
 from meshtui.ui.control.confirmation import quit_confirmation
 from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
@@ -149,11 +154,9 @@ class MeshtuiApp(App[None]):
             self.call_after_refresh(self._start_connect, self._first)
 
     def _start_connect(self, context: str) -> None:
+        assert self.connector is not None
         self._switching = context
-        # A daemon thread, not a thread worker: the workers' executor is joined when the app
-        # ends, so quitting while a server hangs would keep the process for a request timeout.
-        threading.Thread(target=self._connect, args=(context,), daemon=True,
-                         name="meshtui-connect").start()
+        connect_in_thread(self.connector, context, self.post_message)
 
     @property
     def connection(self) -> Connection | None:
@@ -207,17 +210,6 @@ class MeshtuiApp(App[None]):
         elif self._switching is None:
             self.notify(f"connecting to context {context}…")
             self._start_connect(context)
-
-    def _connect(self, context: str) -> None:
-        assert self.connector is not None
-        try:
-            connection = self.connector.connect(context)
-        except Exception as error:  # noqa: BLE001 - shown; the current context stays
-            message = getattr(error, "message", None) or str(error) or type(error).__name__
-            self.post_message(ContextFailed(context, str(message).splitlines()[0]))
-            return
-        if not self.post_message(ContextConnected(context, connection)):
-            connection.close()  # the app ended meanwhile
 
     @on(ContextFailed)
     def context_failed(self, message: ContextFailed) -> None:

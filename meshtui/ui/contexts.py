@@ -110,3 +110,24 @@ class ContextFailed(Message):
         super().__init__()
         self.context = context
         self.error = error
+
+
+def connect_in_thread(connector: Connector, context: str, post: Callable[[Message], bool]) -> None:
+    """Build `context`'s clients in a thread, then `post` `ContextConnected` or `ContextFailed`
+    (a one-line message) to the app.
+
+    A daemon thread, not a thread worker: the workers' executor is joined when the app ends, so
+    quitting while a server hangs would keep the process alive for a request timeout.
+    """
+
+    def connect() -> None:
+        try:
+            connection = connector.connect(context)
+        except Exception as error:  # noqa: BLE001 - shown; the current context stays
+            message = getattr(error, "message", None) or str(error) or type(error).__name__
+            post(ContextFailed(context, str(message).splitlines()[0]))
+            return
+        if not post(ContextConnected(context, connection)):
+            connection.close()  # the app ended meanwhile
+
+    threading.Thread(target=connect, daemon=True, name="meshtui-connect").start()
