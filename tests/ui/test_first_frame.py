@@ -204,7 +204,7 @@ async def test_the_first_connections_metrics_and_writer_reach_the_dashboard(
 
 
 _QUIT_WHILE_CONNECTING = """
-import asyncio, sys
+import asyncio, sys, threading, time
 from meshtui.cli.entry import build_parser
 from meshtui.launch import dashboard_app
 from meshtui.ui.config import Settings
@@ -215,8 +215,11 @@ app = dashboard_app(args)
 
 async def main():
     async with app.run_test() as pilot:
-        await asyncio.sleep(1.0)  # the connection is under way, the server silent
-        await pilot.press("q")
+        deadline = time.monotonic() + 30
+        while not any(t.name == "meshtui-connect" for t in threading.enumerate()):
+            assert time.monotonic() < deadline, "the connection never started"
+            await pilot.pause(0.01)
+        await pilot.press("q")  # the connection under way, the server silent
 
 asyncio.run(main())
 print("ended", app.start_error)
