@@ -251,6 +251,25 @@ def series_start(scope: Scope, rng: str) -> str:
     return f"min({earliest})"
 
 
+def young_series_samples(scope: Scope, rng: str) -> str:
+    """The fewest samples in window `rng` of any wanted backend's response series that began
+    inside it and is still scraped (no answer when none did).
+
+    rate() and increase() read nothing from a series' first sample: a canary's failure series
+    appears at its first failure, so for a scrape or two its failures count as none. A series
+    with a sample at the window's start (`offset`) is not young however few samples it has, and
+    one no longer scraped (stale now) is left out: neither gets younger by waiting.
+    """
+    rng = validate_window(rng)
+    families = [selector(LEGACY_RESPONSES, scope.legacy_matchers())]
+    if scope.routes:
+        families += [selector(family, scope.route_matchers())
+                     for family in (HTTP_ROUTE_STATUSES, GRPC_ROUTE_STATUSES)]
+    young = " or ".join(f"(count_over_time({family}[{rng}]) and {family} unless {family} offset "
+                        f"{rng})" for family in families)
+    return f"min({young})"
+
+
 def histogram_quantile_query(q: float, buckets_query: str) -> str:
     """Wrap a bucket-rate query in `histogram_quantile` (for checks against Prometheus itself)."""
     if not 0.0 <= q <= 1.0:
