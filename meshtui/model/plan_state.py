@@ -399,9 +399,13 @@ def evaluate_check(analysis: Analysis, success_rate: float | None, p99_ms: float
     requests = None if rps is None else rps * window_seconds
     if requests is None or requests <= 0:
         return CheckResult("inconclusive", "no canary traffic in the metrics")
+    # While the metrics are younger than the window, say over how much of it requests count.
+    partial = window_seconds < WINDOW_SECONDS.get(analysis.window, window_seconds)
+    span = (f"{format_duration(window_seconds)} of {analysis.window}" if partial else
+            analysis.window)
     if requests < analysis.min_requests:
-        return CheckResult("inconclusive", f"only {requests:.0f} canary requests in "
-                           f"{analysis.window}, fewer than minRequests {analysis.min_requests}")
+        return CheckResult("inconclusive", f"only {requests:.0f} canary requests in {span}, "
+                           f"fewer than minRequests {analysis.min_requests}")
     failures: list[str] = []
     seen: list[str] = []
     if analysis.success_rate is not None:
@@ -419,7 +423,8 @@ def evaluate_check(analysis: Analysis, success_rate: float | None, p99_ms: float
             failures.append(f"p99 {p99_ms:.0f}ms not {analysis.latency_p99.text('ms')}")
     if failures:
         return CheckResult("fail", "; ".join(failures))
-    return CheckResult("pass", ", ".join(seen) + f", {requests:.0f} requests")
+    return CheckResult("pass", ", ".join(seen) + f", {requests:.0f} requests" +
+                       (f" in {span}" if partial else ""))
 
 
 def advance(state: PlanState, *, now: float, observed: int, check: CheckResult | None = None,

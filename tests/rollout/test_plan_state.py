@@ -112,9 +112,10 @@ def test_a_check_on_young_canary_series_waits_and_counts_toward_nothing() -> Non
 def test_requests_are_counted_over_the_span_the_figures_cover() -> None:
     """8 req/s over the 2 s a young canary's metrics cover is 16 requests, not 480."""
     analysis = PLAN.steps[1]
-    assert evaluate_check(analysis, 1.0, 40, 8.0, 2.0).outcome == "pass"
+    passed = evaluate_check(analysis, 1.0, 40, 8.0, 2.0)
+    assert passed == CheckResult("pass", "success 100.00%, p99 40ms, 16 requests in 2s of 1m")
     few = evaluate_check(dataclasses.replace(analysis, min_requests=40), 1.0, 40, 8.0, 2.0)
-    assert few.outcome == "inconclusive" and "only 16 canary requests" in few.reason
+    assert few.outcome == "inconclusive" and "only 16 canary requests in 2s of 1m" in few.reason
 
 
 @pytest.mark.parametrize(("on_failure", "phase", "weight"), [("rollback", "RolledBack", 0),

@@ -81,7 +81,7 @@ def test_requests_count_over_the_covered_span_only() -> None:
 
     result = check(NoPromQL())
     assert result.outcome == "inconclusive" and not result.waiting
-    assert "only 8 canary requests" in result.reason and "minRequests 40" in result.reason
+    assert "only 8 canary requests in 2s of 1m" in result.reason and "minRequests 40" in result.reason
 
 
 def test_old_series_over_a_covered_window_are_judged() -> None:
