@@ -16,20 +16,24 @@ LEGACY = 'response_total{direction="outbound", dst_namespace=~"prod", dst_servic
 
 
 def test_young_series_query_exact() -> None:
-    """Samples in the window of each series present now but absent at the window's start."""
+    """Per backend and classification: the samples of its oldest live series, for the kinds of
+    response absent at the window's start."""
     scope = promql.Scope(frozenset({"prod"}), frozenset({"web-canary"}))
+    by = "max by (dst_namespace, dst_service, classification)"
     assert promql.young_series_samples(scope, "1m") == (
-        f"min((count_over_time({LEGACY}[1m]) and {LEGACY} unless {LEGACY} offset 1m))")
+        f"min(({by} (count_over_time({LEGACY}[1m]) and {LEGACY}) unless {by} ({LEGACY} offset 1m)))")
 
 
 def test_young_series_query_covers_both_route_kinds_and_refuses_bad_windows() -> None:
     routed = promql.Scope(frozenset({"prod"}), frozenset({"web-canary"}), frozenset({"web"}))
     query = promql.young_series_samples(routed, "5m")
+    by = ("max by (parent_namespace, parent_name, route_name, backend_namespace, backend_name, "
+          "route_kind, http_status, grpc_status, error)")
     for family in (promql.HTTP_ROUTE_STATUSES, promql.GRPC_ROUTE_STATUSES):
         statuses = (f'{family}{{route_name=~"web", backend_namespace=~"prod", '
                     f'backend_name=~"web-canary"}}')
-        assert (f" or (count_over_time({statuses}[5m]) and {statuses} unless {statuses} "
-                f"offset 5m)") in query
+        assert (f" or ({by} (count_over_time({statuses}[5m]) and {statuses}) unless "
+                f"{by} ({statuses} offset 5m))") in query
     with pytest.raises(promql.InvalidWindow):
         promql.young_series_samples(routed, "5m] or vector(1) #")
 
