@@ -33,8 +33,9 @@ class PromQLSource(Protocol):
 
 def young_series_samples(source: PromQLSource, targets: Sequence[BackendTarget],
                          window: str) -> int | None:
-    """The fewest samples in `window` of any of the targets' response series that began inside
-    it (`promql.young_series_samples`); None when none did or no target has a valid name.
+    """Of the targets' kinds of response first seen inside `window`, the fewest samples the
+    oldest live series of one has there (`promql.young_series_samples`); None when every kind
+    was there at the window's start, or no target has a valid name.
 
     Raises:
         MetricsError: When Prometheus cannot answer or `window` is not a known window.

@@ -57,8 +57,8 @@ MAX_SPEED = 1000.0
 MAX_TIMESTAMP = 253_402_300_799.0
 """The end of year 9999, in epoch seconds: the latest time read back."""
 MIN_SERIES_SAMPLES = 3
-"""Samples each of the canary's series that began inside the window needs before a check judges
-it: two scrape intervals of data. rate() reads nothing from a series' first sample, so a failure
+"""Samples each kind of the canary's responses first seen inside the window needs before a check
+judges it: two scrape intervals of data. rate() reads nothing from a series' first sample, so a failure
 series one scrape old counts no failures and a young latency histogram gives a p99 of a few
 requests."""
 
@@ -386,8 +386,9 @@ def evaluate_check(analysis: Analysis, success_rate: float | None, p99_ms: float
         window_seconds: Seconds the figures cover: the window, or less while the canary's metrics
             are younger than it (requests are counted over this span).
         error: Why the metrics could not be read.
-        series_samples: The fewest samples any of the canary's series that began inside the window
-            has in it; None when none did (or the source cannot tell).
+        series_samples: Of the canary's kinds of response first seen inside the window, the
+            fewest samples the oldest series of one has there; None when every kind was there
+            at the window's start (or the source cannot tell).
     """
     if error:
         return CheckResult("inconclusive", f"metrics unavailable: {error}")
