@@ -58,9 +58,9 @@ MAX_TIMESTAMP = 253_402_300_799.0
 """The end of year 9999, in epoch seconds: the latest time read back."""
 MIN_SERIES_SAMPLES = 3
 """Samples each kind of the canary's responses first seen inside the window needs before a check
-judges it: two scrape intervals of data. rate() reads nothing from a series' first sample, so a failure
-series one scrape old counts no failures and a young latency histogram gives a p99 of a few
-requests."""
+judges it: two scrape intervals of data. rate() reads nothing from a series' first sample, so a
+failure series one scrape old counts no failures and a young latency histogram gives a p99 of a
+few requests."""
 
 
 class PlanStateError(ValueError):
@@ -541,9 +541,9 @@ def _apply_check(state: PlanState, step: Analysis, check: CheckResult, now: floa
                   f"failureLimit {step.failure_limit}): {check.reason}")
     elif waited > young_wait_limit(step, speed):
         # Failing safe: never judged, so never promoted, and not left at this weight for ever.
-        reason = (f"analysis failed at step {state.step + 1}: waited "
-                  f"{format_duration(waited)} (more than its {step.window} window) for the canary's "
-                  f"series to age: {check.reason}")
+        reason = (f"analysis failed at step {state.step + 1}: waited {format_duration(waited)} "
+                  f"(longer than its {step.window} window and a {format_duration(step.interval)} "
+                  f"interval) for the canary's series to age: {check.reason}")
     else:
         return new
     new = replace(new, waiting_since=None)

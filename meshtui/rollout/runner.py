@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from meshtui.kube.errors import Conflict, KubeError
-from meshtui.model.findings import Window
 from meshtui.model.plan import Analysis
 from meshtui.model.plan_state import ACTIVE, CheckResult, advance, evaluate_check
 from meshtui.model.text import visible
@@ -158,6 +157,7 @@ class Runner:
         """
         from meshtui.metrics.series_age import PromQLSource, young_series_samples
         from meshtui.metrics.source import BackendTarget, RouteKey
+        from meshtui.model.findings import Window
         from meshtui.model.signals import BackendKey
 
         step = state.current

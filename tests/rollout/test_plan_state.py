@@ -137,7 +137,8 @@ def test_waiting_longer_than_the_window_fails_safe(on_failure: str, phase: str,
         now += 10
     t = advance(state, now=now, observed=20, check=WAIT)
     assert (t.state.phase, t.set_weight) == (phase, weight)
-    assert "waited 1m20s (more than its 1m window)" in t.state.message, t.state.message
+    assert "waited 1m20s (longer than its 1m window and a 10s interval)" in t.state.message, \
+        t.state.message
     assert t.state.checks_failed == 0 and t.state.waiting_since is None
     if phase == "Paused":
         resumed = commands.resume(t.state, now=now + 1, observed=20, by="ann").state
