@@ -107,7 +107,8 @@ def test_runner_killed_at_random_points_still_completes_once(plan_mesh: PlanMesh
     env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
     kills = kill_runners(lambda name: env.runner(ns, name, "--lease-duration", "1"),
                          lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"),
-                         random.Random(seed), rounds=6, delay=(0.3, 2.5))
+                         random.Random(seed), rounds=6, delay=(0.3, 2.5),
+                         state=lambda: env.state(ns))
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message=f"the plan to end after {kills} kills (seed {seed})")
     assert state.phase == "Succeeded", f"seed {seed}\n{dump(state)}"
