@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from meshtui.model.split import Split
+    from meshtui.model.mesh import Parsed
 
 ChangeType = Literal["ADDED", "MODIFIED", "DELETED"]
 
@@ -20,14 +20,14 @@ class ObjectsListed:
         resource: The resource key.
         objects: Every object, with ``kind`` and ``apiVersion`` filled in.
         resource_version: The list's resourceVersion, from which the watch resumes.
-        parsed: The splits among `objects` by (namespace, name), parsed in the watch thread
-            (`meshtui.model.mesh.parse_objects`); None when nobody parsed them.
+        parsed: The splits or owner states among `objects` by (namespace, name), parsed in the
+            watch thread (`meshtui.model.mesh.parse_objects`); None when nobody parsed them.
     """
 
     resource: str
     objects: tuple[dict[str, Any], ...]
     resource_version: str
-    parsed: Mapping[tuple[str, str], Split] | None = None
+    parsed: Mapping[tuple[str, str], Parsed] | None = None
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,14 @@ class ObjectChanged:
         resource: The resource key.
         type: ``ADDED``, ``MODIFIED`` or ``DELETED`` (a DELETED object is its last state).
         obj: The object.
-        parsed: The object's split, parsed in the watch thread; None when it is not a split or
-            nobody parsed it.
+        parsed: The object's split or owner state, parsed in the watch thread; None when it is
+            neither or nobody parsed it.
     """
 
     resource: str
     type: ChangeType
     obj: dict[str, Any]
-    parsed: Split | None = None
+    parsed: Parsed | None = None
 
 
 @dataclass(frozen=True)

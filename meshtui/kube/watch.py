@@ -33,7 +33,7 @@ from meshtui.kube.transport import (
 )
 
 if TYPE_CHECKING:
-    from meshtui.model.split import Split
+    from meshtui.model.mesh import Parsed
 
 log = logging.getLogger(__name__)
 
@@ -246,8 +246,8 @@ class ResourceWatcher:
         return rv
 
 
-def _parsed(key: str, objects: list[dict[str, Any]]) -> dict[tuple[str, str], Split]:
-    """The splits among `objects`, parsed here so that the UI thread only swaps them in."""
+def _parsed(key: str, objects: list[dict[str, Any]]) -> dict[tuple[str, str], Parsed]:
+    """The splits or owner states among `objects`, parsed here so the UI thread only swaps them in."""
     # Imported when first needed: `meshtui get` lists without watching, and without this import.
     from meshtui.model.mesh import parse_objects
 

@@ -7,7 +7,7 @@ The one owner resolution of meshtui: `MeshState` (the dashboard) and the CLI (`g
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +26,14 @@ class OwnerIndex:
     """(namespace, split name) -> claims on it with their owners, in registration order."""
 
     @classmethod
-    def build(cls, objects: Mapping[str, Iterable[dict[str, Any]]]) -> OwnerIndex:
+    def build(cls, objects: Mapping[str, Iterable[dict[str, Any]]],
+              parsed: Callable[[str, dict[str, Any]], Any] | None = None) -> OwnerIndex:
         """Index owning objects given by resource key (keys of kinds not registered are ignored).
 
         Args:
             objects: Resource key (`canaries`, `rollouts`...) -> its objects.
+            parsed: (resource key, object) -> its state, when the caller keeps them parsed
+                (`MeshState`); by default each object is parsed here.
         """
         index = cls()
         for kind in registry.owner_kinds():
@@ -39,7 +42,7 @@ class OwnerIndex:
             for obj in objects.get(kind.resource.key, ()):
                 if not isinstance(obj, dict):
                     continue
-                state = kind.parse(obj)
+                state = kind.parse(obj) if parsed is None else parsed(kind.resource.key, obj)
                 owner = kind.owner_of_state(state)
                 for claim in kind.claims(state):
                     index.claims.setdefault((claim.namespace, claim.name), []).append((claim, owner))

@@ -14,13 +14,13 @@ from typing import Any
 from meshtui.model._fields import as_str
 from meshtui.model._owner_index import OwnerIndex
 from meshtui.model.checks import Check, mesh_checks
-from meshtui.model.owners import OwnerState, registry
+from meshtui.model.owners import OwnerKind, OwnerState, registry
 from meshtui.model.ownership import Owner
 from meshtui.model.meshed import MeshedService, meshed_services
 from meshtui.model.services import ServiceInfo, service_infos
 from meshtui.model.split import TRAFFICSPLIT_GROUP, Split, SplitRef, is_split_object, parse_split
 
-__all__ = ["BASE_RESOURCES", "SPLIT_RESOURCES", "MeshState", "parse_objects", "resources"]
+__all__ = ["BASE_RESOURCES", "SPLIT_RESOURCES", "MeshState", "Parsed", "parse_objects", "resources"]
 
 SPLIT_RESOURCES = (
     "trafficsplits",
@@ -47,6 +47,9 @@ def resources() -> tuple[str, ...]:
 
 
 _Key = tuple[str, str]
+
+Parsed = Split | OwnerState
+"""What `parse_objects` makes of one object: a split, or the state of an owning object."""
 
 _MESHED_INPUTS = ("services", "namespaces", "pods", "deployments", *SPLIT_RESOURCES)
 """Resource keys `meshed_services` reads."""
@@ -75,6 +78,8 @@ class MeshState:
         """Resource keys that have had a full list (absence then means absence)."""
         self._parsed: dict[tuple[str, _Key], Split] = {}
         """Parsed splits, dropped whenever their object changes."""
+        self._states: dict[tuple[str, _Key], tuple[dict[str, Any], OwnerState]] = {}
+        """Parsed owning objects (Canaries, Rollouts) with the object each was parsed from."""
         self._splits_at: tuple[int, list[Split]] = (-1, [])
         """splits() result with owners resolved, for the version it was computed at."""
         self._changes: dict[str, int] = {}
@@ -85,11 +90,11 @@ class MeshState:
         """meshed_services() result, for the change counts of its inputs it was computed at."""
 
     def replace(self, resource: str, objects: Iterable[dict[str, Any]],
-                parsed: Mapping[_Key, Split] | None = None) -> None:
+                parsed: Mapping[_Key, Parsed] | None = None) -> None:
         """Replace every object of one resource type (after a full list or re-list).
 
         `parsed` is `parse_objects(resource, objects)` when the caller parsed them already (in
-        a watch thread): those splits are taken as they are instead of parsed here.
+        a watch thread): those splits and owner states are taken as they are instead of parsed here.
         """
         fresh = {_key(obj): obj for obj in objects if isinstance(obj, dict)}
         first_list = resource not in self._loaded
@@ -99,16 +104,23 @@ class MeshState:
         self._objects[resource] = fresh
         self._parsed = {k: v for k, v in self._parsed.items()
                         if k[0] != resource or fresh.get(k[1]) == v.obj}
-        for key, split in (parsed or {}).items():
+        self._states = {k: (fresh[k[1]], v[1]) for k, v in self._states.items()
+                        if k[0] != resource or fresh.get(k[1]) == v[0]}
+        for key, item in (parsed or {}).items():
             # An unchanged object keeps its split (views reuse what they built by its identity).
-            if key in fresh:
-                self._parsed.setdefault((resource, key), split)
+            if key not in fresh:
+                continue
+            if isinstance(item, Split):
+                self._parsed.setdefault((resource, key), item)
+            else:
+                self._states.setdefault((resource, key), (fresh[key], item))
         self._changed(resource)
 
-    def upsert(self, resource: str, obj: dict[str, Any], parsed: Split | None = None) -> None:
+    def upsert(self, resource: str, obj: dict[str, Any], parsed: Parsed | None = None) -> None:
         """Add or replace one object (an ADDED or MODIFIED watch event).
 
-        `parsed` is the object's split from `parse_objects`, when the caller parsed it already.
+        `parsed` is the object's split or owner state from `parse_objects`, when the caller
+        parsed it already.
         """
         if not isinstance(obj, dict):
             return
@@ -118,8 +130,11 @@ class MeshState:
             return
         objects[key] = obj
         self._parsed.pop((resource, key), None)
-        if parsed is not None:
+        self._states.pop((resource, key), None)
+        if isinstance(parsed, Split):
             self._parsed[(resource, key)] = parsed
+        elif parsed is not None:
+            self._states[(resource, key)] = (obj, parsed)
         self._changed(resource)
 
     def delete(self, resource: str, obj: dict[str, Any]) -> None:
@@ -128,6 +143,7 @@ class MeshState:
         if self._objects.get(resource, {}).pop(key, None) is None:
             return
         self._parsed.pop((resource, key), None)
+        self._states.pop((resource, key), None)
         self._changed(resource)
 
     def objects(self, resource: str, namespace: str | None = None) -> list[dict[str, Any]]:
@@ -211,7 +227,9 @@ class MeshState:
         if owner is None or obj is None:
             return None
         kind = registry.by_controller(owner.controller)
-        return kind.parse(obj) if kind is not None else None
+        if kind is None:
+            return None
+        return kind.parse(obj) if kind.resource is None else self._state(kind.resource.key, obj)
 
     def checks(self) -> list[Check]:
         """Return configuration problems across the mesh (shadowed routes, missing extensions...)."""
@@ -244,8 +262,19 @@ class MeshState:
         keys = [resource.key for resource in registry.owner_resources()]
         stamp = tuple((key, self._changes.get(key, 0)) for key in keys)
         if self._owners_at[0] != stamp:
-            self._owners_at = (stamp, OwnerIndex.build({key: self.objects(key) for key in keys}))
+            self._owners_at = (stamp, OwnerIndex.build({key: self.objects(key) for key in keys},
+                                                       self._state))
         return self._owners_at[1]
+
+    def _state(self, resource: str, obj: dict[str, Any]) -> OwnerState:
+        """The state of an owning object, parsed here only when no watch thread parsed it."""
+        key = (resource, _key(obj))
+        cached = self._states.get(key)
+        if cached is None or cached[0] is not obj:
+            kind = registry.by_resource(resource)
+            assert kind is not None, resource
+            cached = self._states[key] = (obj, _owner_state(kind, obj))
+        return cached[1]
 
     def _resolved(self, split: Split) -> Split:
         """The split with its owner resolved through the owning objects."""
@@ -272,15 +301,22 @@ def _with_kind(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
             "apiVersion": obj.get("apiVersion") or f"{group}/{default_version}"}
 
 
-def parse_objects(resource: str, objects: Iterable[Any]) -> dict[_Key, Split]:
-    """Parse the splits among `objects` of one resource, by (namespace, name) as `MeshState` keeps them.
+def parse_objects(resource: str, objects: Iterable[Any]) -> dict[_Key, Parsed]:
+    """Parse the splits or owning objects among `objects` of one resource, by (namespace, name).
 
     Pure and safe in any thread: the kube layer parses in its watch threads and hands the result
-    to `MeshState.replace` / `upsert`, so the UI thread only swaps splits in. Objects of other
-    resources, and objects that are not splits, give nothing (MeshState then skips them).
-    Never raises: an object whose parsing fails becomes a split whose problem says so.
+    to `MeshState.replace` / `upsert`, so the UI thread only swaps splits and owner states in.
+    Objects of other resources, and objects that are not splits, give nothing (MeshState then
+    skips them). Never raises: an object whose parsing fails becomes a split whose problem, or an
+    owner state whose phase, says so.
     """
-    found: dict[_Key, Split] = {}
+    found: dict[_Key, Parsed] = {}
+    owner_kind = registry.by_resource(resource)
+    if owner_kind is not None:
+        for obj in objects:
+            if isinstance(obj, dict):
+                found[_key(obj)] = _owner_state(owner_kind, obj)
+        return found
     if resource not in SPLIT_RESOURCES:
         return found
     for obj in objects:
@@ -307,3 +343,14 @@ def _unreadable(resource: str, obj: dict[str, Any], exc: Exception) -> Split:
                  api_version="", service="", backends=(), owner=None, resource_version="",
                  generation=0, problems=(f"the object could not be read ({type(exc).__name__})",),
                  obj=obj)
+
+
+def _owner_state(kind: OwnerKind, obj: dict[str, Any]) -> OwnerState:
+    """`kind.parse(obj)`, or when that fails, the state of its name alone, its phase saying why."""
+    try:
+        state: OwnerState = kind.parse(obj)
+    except Exception as exc:  # noqa: BLE001 - one object must never stop the watch of all
+        namespace, name = _key(obj)
+        state = dataclasses.replace(kind.parse({"metadata": {"namespace": namespace, "name": name}}),
+                                    phase=f"unreadable ({type(exc).__name__})")
+    return state

@@ -167,3 +167,36 @@ def test_splits_are_parsed_in_the_watch_thread(kube: KubeHarness, monkeypatch: p
     assert [b.weight for b in modified.parsed.backends] == [70, 30]
     assert threads == {"meshtui-watch-trafficsplits"}, "parsed in the watch thread only"
     assert not rec.of(ConnectionChanged), "a bad object is no connection failure"
+
+
+def test_owner_objects_are_parsed_in_the_watch_thread(kube: KubeHarness) -> None:
+    """The list and every change of Canaries carry their parsed states, parsed in the watch thread."""
+    import threading
+
+    from meshtui.model.owners import CanaryState
+
+    threads: set[str] = set()
+    real = CanaryState.from_object.__func__  # type: ignore[attr-defined]
+
+    def recording(cls: type[CanaryState], obj: dict) -> CanaryState:
+        threads.add(threading.current_thread().name)
+        return real(cls, obj)
+
+    canary = {"apiVersion": "flagger.app/v1beta1", "kind": "Canary",
+              "metadata": {"name": "podinfo", "namespace": "test"},
+              "spec": {"targetRef": {"name": "podinfo"}}, "status": {"phase": "Progressing"}}
+    kube.store.create(canary)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CanaryState, "from_object", classmethod(recording))
+        rec = Recorder()
+        kube.watch(None, rec, ["canaries"])
+        [listed] = wait_for(lambda: rec.of(ObjectsListed), message="the initial list")
+        assert listed.parsed is not None
+        assert isinstance(listed.parsed["test", "podinfo"], CanaryState)
+        assert listed.parsed["test", "podinfo"].phase == "Progressing"
+        kube.store.patch("flagger.app/v1beta1", "Canary", "test", "podinfo",
+                         {"status": {"phase": "Succeeded"}}, subresource="status")
+        wait_for(lambda: rec.of(ObjectChanged, type="MODIFIED"), message="the change")
+    [modified] = rec.of(ObjectChanged, type="MODIFIED")
+    assert isinstance(modified.parsed, CanaryState) and modified.parsed.phase == "Succeeded"
+    assert threads == {"meshtui-watch-canaries"}, "parsed in the watch thread only"

@@ -8,7 +8,8 @@ import pytest
 
 from meshtui.model import split as split_module
 from meshtui.model.mesh import MeshState, parse_objects
-from tests.model.test_mesh import route, service, ts
+from meshtui.model.owners import CanaryState
+from tests.model.test_mesh import meta, route, service, ts
 
 HTTPROUTES = "httproutes.gateway.networking.k8s.io"
 
@@ -90,3 +91,57 @@ def test_splits_parsed_for_objects_not_in_the_list_are_ignored() -> None:
     state = MeshState()
     state.replace("trafficsplits", [ts("a")], parse_objects("trafficsplits", [ts("a"), ts("ghost")]))
     assert [s.name for s in state.splits()] == ["a"]
+
+
+def _canary(name: str, weight: int, rv: str = "1", target: str = "web") -> dict[str, Any]:
+    """A Canary; its apex `web` is the split `ts()` (Flagger names the split after it)."""
+    return {"apiVersion": "flagger.app/v1beta1", "kind": "Canary", "metadata": meta(name, rv=rv),
+            "spec": {"targetRef": {"name": target}}, "status": {"phase": "Progressing", "canaryWeight": weight}}
+
+
+def test_owner_states_parsed_beforehand_are_swapped_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Canaries parsed outside MeshState resolve owners and give owner states without any parse in it."""
+    canaries = [_canary("web-canary", 10), _canary("other", 0, target="api")]
+    parsed = parse_objects("canaries", canaries)
+    assert all(isinstance(s, CanaryState) for s in parsed.values())
+    changed = _canary("web-canary", 30, rv="2")
+    [changed_state] = parse_objects("canaries", [changed]).values()
+
+    def refuse(obj: dict[str, Any]) -> NoReturn:
+        raise AssertionError(f"parsed canary {obj['metadata']['name']} in MeshState")
+
+    state = MeshState()
+    state.replace("trafficsplits", [ts(managedFields=[{"manager": "flagger"}])])
+    monkeypatch.setattr(CanaryState, "from_object", classmethod(lambda cls, obj: refuse(obj)))
+    state.replace("canaries", canaries, parsed)
+    (split,) = state.splits()
+    assert split.owner is not None and split.owner.name == "web-canary"
+    assert state.owner_state(split) is parsed["prod", "web-canary"]
+    state.upsert("canaries", changed, changed_state)
+    assert state.owner_state(state.splits()[0]) is changed_state
+
+
+def test_an_owner_object_that_breaks_its_parser_becomes_an_unreadable_state(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The broken Canary keeps its name and says it could not be read; the others parse as usual."""
+    real = CanaryState.from_object.__func__  # type: ignore[attr-defined]
+
+    def breaks_on_bad(cls: type[CanaryState], obj: dict[str, Any]) -> CanaryState:
+        if obj.get("spec") == "boom":
+            raise TypeError("unreadable")
+        return real(cls, obj)
+
+    monkeypatch.setattr(CanaryState, "from_object", classmethod(breaks_on_bad))
+    bad = {**_canary("bad", 0), "spec": "boom"}
+    parsed = parse_objects("canaries", [bad, _canary("web-canary", 10)])
+    broken = parsed["prod", "bad"]
+    assert isinstance(broken, CanaryState)
+    assert (broken.name, broken.namespace, broken.phase) == ("bad", "prod", "unreadable (TypeError)")
+    good = parsed["prod", "web-canary"]
+    assert isinstance(good, CanaryState) and good.canary_weight == 10
+    state = MeshState()
+    state.replace("canaries", [bad])
+    state.replace("trafficsplits", [ts(ownerReferences=[{"apiVersion": "flagger.app/v1beta1", "kind": "Canary",
+                                                          "name": "bad", "controller": True}])])
+    owner_state = state.owner_state(state.splits()[0])
+    assert owner_state is not None and owner_state.phase == "unreadable (TypeError)"
