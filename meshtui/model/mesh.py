@@ -104,8 +104,9 @@ class MeshState:
         self._objects[resource] = fresh
         self._parsed = {k: v for k, v in self._parsed.items()
                         if k[0] != resource or fresh.get(k[1]) == v.obj}
-        self._states = {k: (fresh[k[1]], v[1]) for k, v in self._states.items()
-                        if k[0] != resource or fresh.get(k[1]) == v[0]}
+        # An unchanged owning object keeps its state, now held with the object stored in its place.
+        self._states = {k: v if k[0] != resource else (fresh[k[1]], v[1])
+                        for k, v in self._states.items() if k[0] != resource or fresh.get(k[1]) == v[0]}
         for key, item in (parsed or {}).items():
             # An unchanged object keeps its split (views reuse what they built by its identity).
             if key not in fresh:

@@ -9,6 +9,7 @@ import pytest
 from meshtui.model import split as split_module
 from meshtui.model.mesh import MeshState, parse_objects
 from meshtui.model.owners import CanaryState
+from meshtui.model.split import SplitRef
 from tests.model.test_mesh import meta, route, service, ts
 
 HTTPROUTES = "httproutes.gateway.networking.k8s.io"
@@ -145,3 +146,21 @@ def test_an_owner_object_that_breaks_its_parser_becomes_an_unreadable_state(
                                                           "name": "bad", "controller": True}])])
     owner_state = state.owner_state(state.splits()[0])
     assert owner_state is not None and owner_state.phase == "unreadable (TypeError)"
+
+
+def test_a_relist_keeps_other_resources_and_unchanged_owner_states() -> None:
+    """Listing Canaries again keeps the Rollouts' states, and an unchanged Canary's state."""
+    rollout = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": meta("demo"),
+               "spec": {"strategy": {"canary": {"trafficRouting": {"smi": {"trafficSplitName": "api"}}}}}}
+    state = MeshState()
+    state.replace("trafficsplits", [ts(), ts("api")])
+    state.replace("rollouts", [rollout], parse_objects("rollouts", [rollout]))
+    canaries = [_canary("web-canary", 10)]
+    state.replace("canaries", canaries, parse_objects("canaries", canaries))
+    web, api = (state.split(SplitRef("TrafficSplit", "split.smi-spec.io", "prod", name)) for name in ("web", "api"))
+    assert web is not None and api is not None
+    kept = state.owner_state(web)
+    state.replace("canaries", [_canary("web-canary", 10)], None)
+    assert state.owner_state(web) is kept
+    owner = state.owner_state(api)
+    assert owner is not None and owner.name == "demo"
