@@ -13,20 +13,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.notifications import Notification, SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from meshtui.metrics.source import MetricsSource
 from meshtui.ui.config import Settings
-from meshtui.ui.contexts import (
-    Connection,
-    ContextConnected,
-    ContextFailed,
-    Connector,
-    connect_in_thread,
-)
+from meshtui.ui.contexts import ConnectingApp, Connection, Connector
 from meshtui.ui.control.confirmation import quit_confirmation
 from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
@@ -43,7 +37,7 @@ NOTIFICATIONS_KEPT = 50
 """Notifications `said` remembers: enough for a test or a bug report, bounded over a long session."""
 
 
-class MeshtuiApp(App[None]):
+class MeshtuiApp(ConnectingApp):
     """A terminal dashboard for canaries on a Linkerd mesh."""
 
     TITLE = "meshtui"
@@ -153,16 +147,6 @@ class MeshtuiApp(App[None]):
             # would hold the interpreter lock while the frame is drawn.
             self.call_after_refresh(self._start_connect, self._first)
 
-    def _start_connect(self, context: str) -> None:
-        assert self.connector is not None
-        self._switching = context
-        connect_in_thread(self.connector, context, self.post_message)
-
-    @property
-    def connection(self) -> Connection | None:
-        """The clients built by `connector` (first or switched to), or None; closed on switch."""
-        return self._connection
-
     @on(FirstListsLoaded)
     def freeze_loaded(self) -> None:
         """The first lists are in: freeze what was loaded out of the collector's full scans.
@@ -183,70 +167,6 @@ class MeshtuiApp(App[None]):
     def dashboard(self) -> DashboardScreen:
         """The dashboard screen (the bottom of the stack once mounted)."""
         return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
-
-    def context_names(self) -> list[str]:
-        """The kubeconfig's contexts (empty when the context cannot be switched)."""
-        if self.connector is None:
-            return []
-        try:
-            return self.connector.contexts()
-        except Exception:  # noqa: BLE001 - completion offers nothing rather than fail
-            return []
-
-    def switch_context(self, context: str | None) -> None:
-        """Rebuild the dashboard on another kubeconfig context (the clients are built in a
-        thread; the current dashboard stays until they are ready)."""
-        current = getattr(getattr(self.mesh, "cluster", None), "context", None)
-        pending = self.dashboard.control.pending
-        if self.connector is None or not context:
-            self.notify("switching context is not available here", severity="warning")
-        elif context == current:
-            self.notify(f"already on context {context}")
-        elif context not in self.context_names():
-            self.notify(f"no context {context} in the kubeconfig", severity="warning")
-        elif pending is not None and pending.changed:
-            self.notify("apply or discard the pending weights before switching context",
-                        severity="warning")
-        elif self._switching is None:
-            self.notify(f"connecting to context {context}…")
-            self._start_connect(context)
-
-    @on(ContextFailed)
-    def context_failed(self, message: ContextFailed) -> None:
-        """Say why; the current context stays. The first context failing ends the app."""
-        self._switching = None
-        if message.context == self._first:
-            self.start_error = message.error
-            self.exit(return_code=1)
-            return
-        self.notify(f"cannot switch to context {message.context}: {message.error}", severity="error")
-
-    @on(ContextConnected)
-    async def context_connected(self, message: ContextConnected) -> None:
-        """Replace the dashboard with one on the new context's clients, then release the old.
-        The first connection's clients go to the dashboard already drawn."""
-        self._switching = None
-        previous = self._connection
-        connection = message.connection
-        self.mesh, self.metrics, self.writer = connection.mesh, connection.metrics, connection.writer
-        self._connection = connection
-        if message.context == self._first:
-            self._first = None
-            self.dashboard.adopt(connection.mesh, connection.metrics, connection.writer)
-            self._warn(connection)
-            return
-        while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
-            # A dialog opened meanwhile asked about the old context: it closes unanswered.
-            await self.pop_screen()
-        await self.switch_screen(self.make_dashboard())
-        if previous is not None:
-            previous.close()
-        self.notify(f"context {message.context}")
-        self._warn(connection)
-
-    def _warn(self, connection: Connection) -> None:
-        for warning in connection.warnings:
-            self.notify(f"warning: {warning}", severity="warning")
 
     async def on_event(self, event: events.Event) -> None:
         """Drop a key that arrived before the dialog on top was drawn (see `GuardedModal`)."""

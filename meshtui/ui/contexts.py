@@ -1,7 +1,8 @@
-"""Switching kubeconfig context live (`:ctx NAME`): what the app needs from its launcher.
+"""Connecting the app to a kubeconfig context, first or live (`:ctx NAME`).
 
 The app never builds clients (see `meshtui.launch`); the launcher hands it a `Connector` that
-builds a `Connection` for another context of the same kubeconfig.
+builds a `Connection` for another context of the same kubeconfig. `ConnectingApp` is the part of
+the app that uses it: the first connection once the first frame is drawn, and context switches.
 """
 
 from __future__ import annotations
@@ -9,9 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from textual import on
+from textual.app import App
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from meshtui.ui.dashboard import DashboardScreen
 
 
 @dataclass
@@ -131,3 +137,109 @@ def connect_in_thread(connector: Connector, context: str, post: Callable[[Messag
             connection.close()  # the app ended meanwhile
 
     threading.Thread(target=connect, daemon=True, name="meshtui-connect").start()
+
+
+class ConnectingApp(App[None]):
+    """The app's connections: the first one, built after the first frame, and context switches.
+
+    `MeshtuiApp` sets the attributes below and says how a dashboard is built and found; a
+    connection's clients become the app's `mesh`, `metrics` and `writer`.
+    """
+
+    mesh: Any
+    metrics: Any
+    writer: Any
+    connector: Connector | None
+    start_error: str | None
+    _connection: Connection | None
+    _switching: str | None
+    """The context being connected to, or None."""
+    _first: str | None
+    """The first context while it is being connected to, or None."""
+
+    def make_dashboard(self) -> DashboardScreen:
+        """Build the main screen with the app's clients."""
+        raise NotImplementedError
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        """The dashboard screen."""
+        raise NotImplementedError
+
+    def _start_connect(self, context: str) -> None:
+        """Build `context`'s clients in a thread; `context_connected` or `context_failed` follows."""
+        assert self.connector is not None
+        self._switching = context
+        connect_in_thread(self.connector, context, self.post_message)
+
+    @property
+    def connection(self) -> Connection | None:
+        """The clients built by `connector` (first or switched to), or None; closed on switch."""
+        return self._connection
+
+    def context_names(self) -> list[str]:
+        """The kubeconfig's contexts (empty when the context cannot be switched)."""
+        if self.connector is None:
+            return []
+        try:
+            return self.connector.contexts()
+        except Exception:  # noqa: BLE001 - completion offers nothing rather than fail
+            return []
+
+    def switch_context(self, context: str | None) -> None:
+        """Rebuild the dashboard on another kubeconfig context (the clients are built in a
+        thread; the current dashboard stays until they are ready)."""
+        current = getattr(getattr(self.mesh, "cluster", None), "context", None)
+        pending = self.dashboard.control.pending
+        if self.connector is None or not context:
+            self.notify("switching context is not available here", severity="warning")
+        elif context == current:
+            self.notify(f"already on context {context}")
+        elif context not in self.context_names():
+            self.notify(f"no context {context} in the kubeconfig", severity="warning")
+        elif pending is not None and pending.changed:
+            self.notify("apply or discard the pending weights before switching context",
+                        severity="warning")
+        elif self._switching is None:
+            self.notify(f"connecting to context {context}…")
+            self._start_connect(context)
+
+    @on(ContextFailed)
+    def context_failed(self, message: ContextFailed) -> None:
+        """Say why; the current context stays. The first context failing ends the app."""
+        self._switching = None
+        if message.context == self._first:
+            self.start_error = message.error
+            self.exit(return_code=1)
+            return
+        self.notify(f"cannot switch to context {message.context}: {message.error}", severity="error")
+
+    @on(ContextConnected)
+    async def context_connected(self, message: ContextConnected) -> None:
+        """Replace the dashboard with one on the new context's clients, then release the old.
+        The first connection's clients go to the dashboard already drawn."""
+        self._switching = None
+        previous = self._connection
+        connection = message.connection
+        self.mesh, self.metrics, self.writer = connection.mesh, connection.metrics, connection.writer
+        self._connection = connection
+        if message.context == self._first:
+            self._first = None
+            self.dashboard.adopt(connection.mesh, connection.metrics, connection.writer)
+            self._warn(connection)
+            return
+        from meshtui.ui.dashboard import DashboardScreen  # loaded with the app already
+
+        while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
+            # A dialog opened meanwhile asked about the old context: it closes unanswered.
+            await self.pop_screen()
+        await self.switch_screen(self.make_dashboard())
+        if previous is not None:
+            previous.close()
+        self.notify(f"context {message.context}")
+        self._warn(connection)
+
+    def _warn(self, connection: Connection) -> None:
+        """Say what the user must know about the new connection (unverified TLS)."""
+        for warning in connection.warnings:
+            self.notify(f"warning: {warning}", severity="warning")
