@@ -56,8 +56,9 @@ async def test_new_figures_lay_nothing_out(make_app: Callable[..., MeshtuiApp], 
             mesh.traffic.step(5.0)
             layouts[:] = ["on"]
             screen.pipeline.fetch_all()
-            await settle(pilot, lambda: screen.pipeline.idle and screen.pipeline.snapshot is not snapshot
-                         and screen.pipeline.history is not history, message="new answers")
+            await settle(pilot, lambda old=(snapshot, history): screen.pipeline.idle
+                         and screen.pipeline.snapshot is not old[0]
+                         and screen.pipeline.history is not old[1], message="new answers")
             await pilot.pause()
             assert screen.pipeline.snapshot.signals != snapshot.signals, "the figures changed"
             assert layouts == ["on"], f"layout asked by {layouts[1:]}"
