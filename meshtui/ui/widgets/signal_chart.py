@@ -173,6 +173,7 @@ class SignalChart(Widget):
         """Redraw, and expose the state as a CSS class (``-stale``...) for screens to style."""
         for other in STATES:
             self.set_class(other == state, f"-{other}")
+        self._styles.clear()  # stale dims every run
         self._invalidate()
 
     def watch_message(self) -> None:
@@ -298,7 +299,8 @@ class SignalChart(Widget):
         width, height = self.size
         # By size, not on Resize: the compositor can draw the new size before that event.
         if self._lines is None or self._laid_out_at != (width, height):
-            self._styles.clear()
+            # Styles stay: they follow the CSS and the state (see watch_state), not the data,
+            # and looking them up again cost more than the layout on every new history.
             self._lines = self._layout(width, height)
             self._laid_out_at = (width, height)
         if y >= len(self._lines):
