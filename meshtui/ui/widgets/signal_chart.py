@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -225,12 +226,26 @@ class SignalChart(Widget):
         # Every metrics answer re-shows the detail; only new history needs a new picture.
         if data != self._data or list(data.series) != list(self._data.series):
             self._data = data
-            self._invalidate()
+            self._invalidate(every_line=False)
 
-    def _invalidate(self) -> None:
-        """Forget the laid-out lines and repaint."""
+    def _invalidate(self, *, every_line: bool = True) -> None:
+        """Lay the chart out again and repaint its lines (only those that changed, unless
+        `every_line`: a new state or message restyles them all)."""
+        old, size = self._lines, self.size
         self._lines = None
-        self.refresh()
+        if every_line or old is None or self._laid_out_at != (size.width, size.height) \
+                or not size.width or not size.height:
+            self.refresh()
+            return
+        # A metrics answer changes the legend's figures, not the plot: two lines of ten.
+        self._lines = new = self._layout(size.width, size.height)
+        changed = [y for y in range(max(len(old), len(new)))
+                   if y >= len(old) or y >= len(new) or old[y] != new[y]]
+        if len(changed) >= len(new):
+            self.refresh()
+        else:
+            for y in changed:
+                self.refresh(Region(0, y, size.width, 1))
 
     def notify_style_update(self) -> None:
         """Drop cached styles when the theme or CSS changes."""
