@@ -54,6 +54,9 @@ def default_format(value: float) -> str:
     return f"{value:.3g}"
 
 
+BASE_STYLE = "\0base"
+"""The `_styles` key of the widget's own style (run keys are component names: none starts with NUL)."""
+
 class SignalChart(Widget):
     """Golden-signal history per backend, one coloured braille line each."""
 
@@ -301,12 +304,20 @@ class SignalChart(Widget):
         """The style of a run key, cached until the next style update."""
         style = self._styles.get(key)
         if style is None:
-            style = self.rich_style
+            style = self._base_style()
             if key:
                 style += component_fg(self, f"signal-chart--{key}")
             if self.state == "stale" and key not in ("stale", "title"):
                 style += Style(dim=True)
             self._styles[key] = style
+        return style
+
+    def _base_style(self) -> Style:
+        """The widget's own style (colours from CSS and its ancestors' backgrounds), cached with
+        the run styles: looking it up walks every ancestor."""
+        style = self._styles.get(BASE_STYLE)
+        if style is None:
+            style = self._styles[BASE_STYLE] = self.rich_style
         return style
 
     def render_line(self, y: int) -> Strip:
@@ -318,10 +329,11 @@ class SignalChart(Widget):
             # and looking them up again cost more than the layout on every new history.
             self._lines = self._layout(width, height)
             self._laid_out_at = (width, height)
+        base = self._base_style()
         if y >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         # One segment per run of cells in the same style: a plot row is mostly blank cells.
         runs = ((key, "".join(text for text, _ in group))
                 for key, group in groupby(self._lines[y], key=itemgetter(1)))
         segments = [Segment(text, self._style(key)) for key, text in runs if text]
-        return Strip(segments).adjust_cell_length(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, base)
