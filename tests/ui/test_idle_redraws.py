@@ -14,8 +14,10 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.sim.mesh import SimulatedMesh
 from meshtui.ui.app import MeshtuiApp
+from meshtui.ui.dashboard import MetricsPipeline
 from meshtui.ui.panes._static import update_text
 from meshtui.ui.widgets.signal_chart import SignalChart
 from tests.ui.test_dashboard import AUTHORS, SIZE
@@ -87,3 +89,42 @@ async def test_update_text_lays_out_only_for_a_new_size(layouts: list[str]) -> N
         layouts[:] = ["on"]
         update_text(auto, Text("other text"))
         assert layouts == ["on"]
+
+
+class _Screen:
+    """What the metrics worker posts to: the messages, in order."""
+
+    def __init__(self) -> None:
+        self.posted: list[Any] = []
+
+    def post_message(self, message: Any) -> None:
+        self.posted.append(message)
+
+
+class _Answers:
+    """A metrics source giving the queued snapshots, one per fetch."""
+
+    name = "answers"
+
+    def __init__(self, *snapshots: MetricsSnapshot) -> None:
+        self.snapshots = list(snapshots)
+
+    def fetch(self, targets: Any, window: str) -> MetricsSnapshot:
+        return self.snapshots.pop(0)
+
+
+def test_unchanged_figures_reach_the_ui_as_the_same_objects() -> None:
+    """The worker hands a backend's figures over as the previous answer's object when they are
+    equal, so the UI thread tells the unchanged ones by identity; new figures stay new."""
+    same, moved = BackendKey("ns", "same"), BackendKey("ns", "moved")
+    first = MetricsSnapshot(1.0, {same: GoldenSignals(0.99, 5.0), moved: GoldenSignals(0.9, 1.0)})
+    second = MetricsSnapshot(3.0, {same: GoldenSignals(0.99, 5.0), moved: GoldenSignals(0.5, 1.0)})
+    screen = _Screen()
+    pipeline = MetricsPipeline(screen, _Answers(first, second))  # type: ignore[arg-type]
+    pipeline._fetch_metrics([], "1m")
+    pipeline._fetch_metrics([], "1m")
+    shown = [message.snapshot for message in screen.posted]
+    assert shown[0] is first
+    assert shown[1].signals[same] is first.signals[same]
+    assert shown[1].signals[moved] is second.signals[moved]
+    assert shown[1].signals == second.signals and shown[1].taken_at == 3.0
