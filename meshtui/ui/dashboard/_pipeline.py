@@ -220,12 +220,13 @@ class MetricsPipeline:
         if previous is None or not snapshot.signals:
             return snapshot
         old = previous.signals
-        signals = {}
-        for key, value in snapshot.signals.items():
-            before = old.get(key)
-            signals[key] = before if before is not None and before == value else value
-        snapshot = replace(snapshot, signals=signals)
-        self._last_fetched = snapshot
+        same = {key: before for key, value in snapshot.signals.items()
+                if (before := old.get(key)) is not None and before is not value and before == value}
+        if isinstance(snapshot.signals, dict):
+            # Equal values swapped in place: the snapshot stays the object the source returned.
+            snapshot.signals.update(same)
+        elif same:
+            snapshot = self._last_fetched = replace(snapshot, signals={**snapshot.signals, **same})
         return snapshot
 
     def metrics_done(self, snapshot: MetricsSnapshot | None, error: str | None,
