@@ -299,6 +299,31 @@ def series_start(scope: Scope, rng: str) -> str:
     return f"min({earliest})"
 
 
+def young_series_samples(scope: Scope, rng: str) -> str:
+    """How young the newest kind of response of any wanted backend is: for each backend and
+    classification (legacy family) or status (route families) first seen inside window `rng`,
+    the samples its oldest still-scraped series has there; the fewest of those (no answer when
+    every kind was already there at the window's start).
+
+    rate() and increase() read nothing from a series' first sample: a canary's failure series
+    appears at its first failure, so for a scrape or two its failures count as none. Grouping
+    by kind of response, not by series, keeps one more client or canary pod starting to see a kind
+    already seen from making the backend young again; a series no longer scraped (stale now)
+    does not get younger by waiting and is left out.
+    """
+    rng = validate_window(rng)
+    families = [(selector(LEGACY_RESPONSES, scope.legacy_matchers()),
+                 (*LEGACY_KEY_LABELS, "classification"))]
+    if scope.routes:
+        by = (*ROUTE_KEY_LABELS, "route_kind", "http_status", "grpc_status", "error")
+        families += [(selector(family, scope.route_matchers()), by)
+                     for family in (HTTP_ROUTE_STATUSES, GRPC_ROUTE_STATUSES)]
+    young = " or ".join(
+        f"(max by ({', '.join(by)}) (count_over_time({series}[{rng}]) and {series}) unless "
+        f"max by ({', '.join(by)}) ({series} offset {rng}))" for series, by in families)
+    return f"min({young})"
+
+
 def histogram_quantile_query(q: float, buckets_query: str) -> str:
     """Wrap a bucket-rate query in `histogram_quantile` (for checks against Prometheus itself)."""
     if not 0.0 <= q <= 1.0:
