@@ -18,6 +18,7 @@ from bench.kubectl import Kubectl
 from bench.measures.filter import measure_filter
 from bench.measures.get import measure_get
 from bench.measures.interactive import measure_external_change, measure_key_to_write
+from bench.measures.keys import measure_key_to_frame
 from bench.measures.launch import measure_launch
 from bench.measures.loopback import measure_api_get, measure_loopback
 from bench.measures.metrics import measure_queries, measure_refresh
@@ -71,6 +72,7 @@ def run(profile: Profile, log: Callable[[str], None] = lambda _: None) -> Run:
                 prom_url = prometheus.url if prometheus is not None else None
                 _scale_measures(result, profile, workdir, prom_url, len(small.splits))
                 result.take(("filter_keystroke_ms",), lambda: measure_filter(profile))
+                result.take(("key_to_frame_ms",), lambda: measure_key_to_frame(profile, prom_url))
                 result.take(("services_refresh_to_screen_ms",),
                             lambda: measure_services_refresh(profile))
                 if prom_url is None:

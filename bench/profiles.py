@@ -25,6 +25,7 @@ class Profile:
         refresh_samples: Metrics refreshes timed to the screen.
         refresh_backends: Backends in view for the refresh measure.
         query_sizes: Backend counts at which queries per refresh are counted.
+        key_samples: Key presses timed to the screen in each Prometheus mode (`key_to_frame_ms`).
     """
 
     name: str
@@ -41,12 +42,13 @@ class Profile:
     refresh_samples: int
     refresh_backends: int
     query_sizes: tuple[int, ...]
+    key_samples: int = 16
 
 
 PROFILES = {
-    "smoke": Profile("smoke", 4, 120, 40, 1, 1, 1.0, 3, 3, 200, 6, 3, 20, (1, 10, 100)),
+    "smoke": Profile("smoke", 4, 120, 40, 1, 1, 1.0, 3, 3, 200, 6, 3, 20, (1, 10, 100), key_samples=3),
     "quick": Profile("quick", 20, 3000, 1000, 2, 3, 4.0, 8, 15, 5000, 14, 8, 100, (1, 10, 100, 1000)),
     "full": Profile("full", 20, 3000, 1000, 6, 7, 20.0, 40, 60, 5000, 56, 30, 100,
-                    (1, 10, 100, 1000, 3000)),
+                    (1, 10, 100, 1000, 3000), key_samples=60),
 }
 """The profiles by name."""
