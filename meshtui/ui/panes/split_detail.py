@@ -147,7 +147,9 @@ class SplitDetail(Vertical):
             update_text(title, empty_text)
             return
         split = view.split
-        update_text(title, detail_title(split))
+        # One line whatever the names (nowrap, cut with an ellipsis): a new split's title never
+        # changes the title's size, so it repaints without reflowing the screen.
+        update_text(title, detail_title(split), layout=False)
         self.show_owner(split, view.owner_state, view.gates)
         coverage = self.query_one("#coverage", Static)
         if view.coverage:

@@ -132,12 +132,17 @@ class SignalSparklines(Widget):
         """
         shown = (tuple(lines), state, message)
         if shown != (self._lines, self._state, self._message):
+            height = self._height()
             self._lines, self._state, self._message = shown
-            self.refresh(layout=True)
+            # A layout pass reflows the whole screen: only for a new height.
+            self.refresh(layout=self._height() != height)
+
+    def _height(self) -> int:
+        return len(self._lines) if self._state in ("ok", "stale") and self._lines else 1
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         """A line per signal, or one for the message."""
-        return len(self._lines) if self._state in ("ok", "stale") and self._lines else 1
+        return self._height()
 
     def render(self) -> Text:
         """The lines, fitted to the widget's width."""

@@ -170,6 +170,17 @@ class WeightSlider(Widget, can_focus=True):
         self.set_reactive(WeightSlider.live, live)
         self.set_reactive(WeightSlider.pending, live if pending is None else pending)
 
+    @property
+    def in_use(self) -> bool:
+        """Whether the user is on this slider: it has focus or is being dragged."""
+        return self.has_focus or self._dragging
+
+    def rename(self, backend: str) -> None:
+        """Show another backend's name (the editor reuses its sliders from split to split)."""
+        if backend != self.backend:
+            self.backend = backend
+            self.refresh()
+
     def watch_selected(self, selected: bool) -> None:
         """Mark the selected backend."""
         self.set_class(selected, "-selected")
