@@ -76,6 +76,7 @@ class MeshState:
         self._parsed: dict[tuple[str, _Key], Split] = {}
         """Parsed splits, dropped whenever their object changes."""
         self._splits_at: tuple[int, list[Split]] = (-1, [])
+        self._by_ref: tuple[int, dict[SplitRef, Split]] = (-1, {})
         """splits() result with owners resolved, for the version it was computed at."""
         self._changes: dict[str, int] = {}
         """Change count per resource key, so derived views rebuild only when their inputs change."""
@@ -140,10 +141,10 @@ class MeshState:
 
     def split(self, ref: SplitRef) -> Split | None:
         """Return the split with this identity, or None."""
-        for split in self.splits(ref.namespace):
-            if split.ref == ref:
-                return split
-        return None
+        # Asked several times per key press (bindings, the detail, the editor): no list scans.
+        if self._by_ref[0] != self.version:
+            self._by_ref = (self.version, {split.ref: split for split in self.splits()})
+        return self._by_ref[1].get(ref)
 
     def namespaces(self) -> list[str]:
         """Return the names of the known namespaces, including those only seen on other objects."""

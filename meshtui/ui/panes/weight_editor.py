@@ -109,8 +109,10 @@ class WeightEditor(Vertical):
             update_text(self.query_one("#editor-note", Static), "")
             return
         sliders = list(self.query(WeightSlider))
+        names = [s.backend for s in sliders]
         # A slider in use (focused, dragged) is not handed to another backend under the user.
-        if len(sliders) != len(view.names) or any(s.in_use for s in sliders):
+        if len(names) != len(view.names) or (
+                names != list(view.names) and any(s.in_use for s in sliders)):
             sliders_box.remove_children()
             sliders = [WeightSlider(name, i, live=live) for i, (name, live)
                        in enumerate(zip(view.names, view.live, strict=False))]
