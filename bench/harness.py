@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from bench.measures.loopback import measure_api_get, measure_loopback
 from bench.measures.metrics import measure_queries, measure_refresh
 from bench.measures.services import measure_services_refresh
 from bench.profiles import Profile
+from bench.remote_mesh import in_process, remote_mesh
 from bench.stats import Measure
 
 
@@ -104,16 +106,33 @@ def _scale_measures(result: Run, profile: Profile, workdir: Path, prom_url: str 
         result.take(("list_vs_kubectl_ratio", "peak_rss_mb", "idle_cpu_percent"),
                     lambda: measure_launch(profile, kubeconfig, kubectl, prom_url, small_splits))
         result.take(("get_vs_kubectl_ratio",), lambda: measure_get(profile, kubeconfig, kubectl))
-        writes = WriteLog(mesh)
-        cluster = load_cluster(str(kubeconfig), None)
-        client = MeshClient(cluster)
-        try:
-            result.take(("loopback_round_trip_ms",), measure_loopback)
-            result.take(("apiserver_get_ms",), lambda: measure_api_get(cluster.api_client))
-            result.take(("external_change_to_screen_ms",),
-                        lambda: measure_external_change(profile, client, kubectl, writes))
-            result.take(("key_to_write_ms",),
-                        lambda: measure_key_to_write(profile, cluster, client, writes, workdir))
-        finally:
-            writes.close()
-            cluster.close()
+        with _interactive_mesh(profile, mesh, kubeconfig, workdir) as (writes, live_kubeconfig):
+            live_kubectl = kubectl if live_kubeconfig == kubeconfig else Kubectl(
+                live_kubeconfig, live_kubeconfig.parent)
+            cluster = load_cluster(str(live_kubeconfig), None)
+            client = MeshClient(cluster)
+            try:
+                result.take(("loopback_round_trip_ms",), measure_loopback)
+                result.take(("apiserver_get_ms",), lambda: measure_api_get(cluster.api_client))
+                result.take(("external_change_to_screen_ms",),
+                            lambda: measure_external_change(profile, client, live_kubectl, writes))
+                result.take(("key_to_write_ms",),
+                            lambda: measure_key_to_write(profile, cluster, client, writes, workdir))
+            finally:
+                writes.close()
+                cluster.close()
+
+
+@contextmanager
+def _interactive_mesh(profile: Profile, mesh: Any, kubeconfig: Path,
+                      workdir: Path) -> Iterator[tuple[Any, Path]]:
+    """The emulator the interactive measures use: (its write log, its kubeconfig). The scale
+    scenario served by a child process (see `bench.remote_mesh`), or `mesh` itself when
+    ``MESHTUI_BENCH_EMULATOR=inprocess``."""
+    if in_process():
+        yield WriteLog(mesh), kubeconfig
+        return
+    (workdir / "remote").mkdir(exist_ok=True)
+    with remote_mesh(profile.namespaces, profile.services, profile.splits,
+                     workdir / "remote") as (writes, remote_kubeconfig):
+        yield writes, remote_kubeconfig
