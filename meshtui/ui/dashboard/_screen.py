@@ -194,6 +194,7 @@ class DashboardScreen(Screen[None]):
         self._initial_load_done = False
         self._initial_load_timer: Any = None
         self._selected_at = 0.0
+        self._deferred_highlight: SplitList.SplitHighlighted | None = None
         self.pipeline = MetricsPipeline(self, metrics)
         """Metrics and history fetching."""
         self.presenter = Presenter(self)
@@ -336,7 +337,24 @@ class DashboardScreen(Screen[None]):
         A highlight posted before the last `select_split` is stale (say, the initial cursor
         placement still queued when the palette chose a split): it must not take the detail back.
         """
-        if self._initial_load_done and message.time > self._selected_at:
+        if not self._initial_load_done or message.time <= self._selected_at:
+            return
+        if message.relisted and self.selected is not None:
+            # The rows changed under the cursor (a filter keystroke): the list is what the key
+            # changed, so its frame comes first; the detail (~20 ms to draw) follows in the next.
+            self._deferred_highlight = message
+            self.call_after_refresh(self.follow_deferred)
+        else:
+            self._deferred_highlight = None
+            self.selected = message.ref
+
+    def follow_deferred(self) -> None:
+        """Follow a highlight left for after the list's frame, unless something newer was chosen
+        meanwhile. Every action asks for `current_split()`, which calls this first: a key
+        typed before that frame acts on the split the list highlights, never the one before."""
+        message, self._deferred_highlight = self._deferred_highlight, None
+        if message is not None and message.time > self._selected_at \
+                and self.split_list.highlighted_ref == message.ref:
             self.selected = message.ref
 
     @on(SplitList.SplitSelected)
@@ -492,7 +510,8 @@ class DashboardScreen(Screen[None]):
         return self.traffic.check(action)
 
     def current_split(self) -> Split | None:
-        """The split shown in the detail pane."""
+        """The split shown in the detail pane (the one the navigator highlights)."""
+        self.follow_deferred()
         return self.state.split(self.selected) if self.selected is not None else None
 
     def owners_ready(self) -> bool:
