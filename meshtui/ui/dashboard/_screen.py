@@ -229,6 +229,7 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Start watching the cluster and, unless disabled, the polling timers."""
+        self.split_list.follow = self.follow_cursor
         self.presenter.refresh_all()
         self.pipeline.start_watch()
         if self.live:

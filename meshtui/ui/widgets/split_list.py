@@ -7,7 +7,7 @@ and only the lines on screen are ever drawn, so 5,000 splits stay responsive.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.segment import Segment
@@ -186,6 +186,10 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         self._headers: list[Header] = []
         self._cursor = -1
         self._cursor_ref: SplitRef | None = None
+        self.follow: Callable[[SplitList.SplitHighlighted], None] | None = None
+        """Called at once with each highlight a cursor move makes, before the list is drawn
+        again (the message is posted as well): a pane that follows the cursor then draws in the
+        same frame as the cursor, not one frame (1/60 s at least) later."""
         self._widths: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
         self._styles: dict[str, Style] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -294,7 +298,10 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         if ref != self._cursor_ref:
             self._cursor_ref = ref
             if ref is not None:
-                self.post_message(self.SplitHighlighted(self, ref, relisted=relisted))
+                message = self.SplitHighlighted(self, ref, relisted=relisted)
+                if self.follow is not None and not relisted:
+                    self.follow(message)
+                self.post_message(message)
         if scroll and self._cursor >= 0 and self.size.height:
             top = self._cursor - 1 if self._cursor and self._lines[self._cursor - 1] < 0 else self._cursor
             if top < self.scroll_y:
