@@ -71,6 +71,19 @@ async def test_the_detail_follows_a_cursor_move_before_the_next_frame(
         assert screen.selected == first
 
 
+async def test_the_list_is_filtered_before_the_next_frame(make_app: Callable[..., MeshtuiApp]) -> None:
+    """A new filter value narrows the list within the key's own handling, so the typed
+    character and the narrowed list are drawn in one frame."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await rows_listed(pilot, app)
+        await pilot.press("slash")
+        screen.filter_input.value = "podinfo"
+        # No await: nothing else ran, no frame was drawn.
+        assert screen.split_list.filter == "podinfo"
+        assert screen.split_list.visible_count == 1
+
+
 async def test_navigation_filter_attention_window_and_scope(make_app: Callable[..., MeshtuiApp]) -> None:
     """j/k move the detail with the cursor; / filters as you type; ! toggles; w cycles; n scopes."""
     app = make_app()

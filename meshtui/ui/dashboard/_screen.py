@@ -230,6 +230,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         """Start watching the cluster and, unless disabled, the polling timers."""
         self.split_list.follow = self.follow_cursor
+        self.filter_input.follow = self.filter_rows
         self.presenter.refresh_all()
         self.pipeline.start_watch()
         if self.live:
@@ -406,7 +407,11 @@ class DashboardScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def apply_filter(self, message: Input.Changed) -> None:
         """Filter the navigator as the user types."""
-        self.split_list.filter = message.value
+        self.filter_rows(message.value)
+
+    def filter_rows(self, text: str) -> None:
+        """Show the splits matching `text` (the filter field calls this as each key lands)."""
+        self.split_list.filter = text
 
     @on(Input.Submitted, "#filter")
     def leave_filter(self) -> None:
