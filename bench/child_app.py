@@ -1,8 +1,10 @@
 """A meshtui launch in a process of its own: ``python -m bench.child_app --kubeconfig K --expect N``.
 
-It does what ``meshtui`` does (load the kubeconfig, discover, build the metrics source, run the
-real `MeshtuiApp`), headless. It prints one JSON line: the monotonic time at which the navigator
-first held `--expect` splits (the parent knows when it started the process; ``CLOCK_MONOTONIC`` is
+It launches the dashboard the way ``meshtui`` does: the real command line is parsed, the config
+file read, and `meshtui.launch.dashboard_app` builds the app (which connects, discovers, lists and
+builds the metrics source itself), run headless. It prints one JSON line: the monotonic times at
+which the first frame was drawn (``first_frame_at``) and the navigator first held `--expect`
+splits (``listed_at``) (the parent knows when it started the process; ``CLOCK_MONOTONIC`` is
 system-wide), then, with ``--idle S``, the process CPU time over S idle seconds, and its peak RSS
 (``VmHWM``: see `peak_rss_mb`).
 """
@@ -54,50 +56,72 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def _run(args: argparse.Namespace) -> dict[str, Any]:
-    from meshtui.kube.client import MeshClient
-    from meshtui.kube.config import load_cluster
-    from meshtui.ui.app import MeshtuiApp
-    from meshtui.ui.config import Settings
-    from meshtui.ui.widgets.split_list import SplitList
+def _first_frame(app: Any, stamp: dict[str, float]) -> None:
+    """Stamp ``first_frame_at`` when `app` sends its first composed frame to the display (see
+    `bench.probe.FrameProbe`, whose clock is ``perf_counter``: the parent compares ours with its
+    own ``monotonic`` start)."""
+    inner = app._display
 
-    listed: dict[str, float] = {}
+    def display(screen: Any, renderable: Any) -> None:
+        inner(screen, renderable)
+        if renderable is not None and not app._batch_count and "first_frame_at" not in stamp:
+            stamp["first_frame_at"] = time.monotonic()
+
+    app._display = display
+
+
+async def _run(args: argparse.Namespace) -> dict[str, Any]:
+    from meshtui.cli.entry import build_parser
+    from meshtui.launch import dashboard_app
+    from meshtui.ui.config import load_settings
+
+    argv = ["--kubeconfig", args.kubeconfig, "-A", "--refresh", f"{args.refresh:g}"]
+    if args.prometheus_url:
+        argv += ["--prometheus-url", args.prometheus_url]
+    cli = build_parser().parse_args(argv)
+    cli.settings = load_settings()  # as meshtui.cli.entry does before any command
+    app = dashboard_app(cli)
+    stamps: dict[str, float] = {}
+    _first_frame(app, stamps)
+    from meshtui.ui.widgets.split_list import SplitList  # loaded by dashboard_app already
+
     original = SplitList.set_rows
 
     def set_rows(self: SplitList, rows: Any) -> None:
         original(self, rows)
-        if "at" not in listed and len(rows) >= args.expect:
-            listed["at"] = time.monotonic()
+        if "listed_at" not in stamps and len(rows) >= args.expect:
+            stamps["listed_at"] = time.monotonic()
 
     SplitList.set_rows = set_rows  # type: ignore[method-assign]
-    cluster = load_cluster(args.kubeconfig, None)
-    client = MeshClient(cluster)
-    client.discover()
-    client.prefetch(None)  # as meshtui.launch.run_dashboard does
-    metrics = None
-    if args.prometheus_url:
-        from meshtui.metrics.prometheus import PrometheusSource
-
-        metrics = PrometheusSource(args.prometheus_url)
-    app = MeshtuiApp(client, metrics, Settings(refresh=args.refresh), owns_process=True)  # as launch does
     result: dict[str, Any] = {}
-    async with app.run_test(size=(160, 50)) as pilot:
-        deadline = time.monotonic() + LOAD_TIMEOUT
-        while "at" not in listed and time.monotonic() < deadline:
-            await asyncio.sleep(0.002)
-        result["listed_at"] = listed.get("at")
-        if args.idle > 0:
-            while time.monotonic() < deadline and (metrics is not None and (
-                    app.dashboard.pipeline.snapshot is None or not app.dashboard.pipeline.idle)):
-                await pilot.pause(0.05)
-            cpu0, wall0 = _cpu_seconds(), time.monotonic()
-            # The measured interval is the point: an idle dashboard, timers and watches running.
-            await asyncio.sleep(args.idle)
-            cpu1, wall1 = _cpu_seconds(), time.monotonic()
-            result["idle_cpu_percent"] = 100.0 * (cpu1 - cpu0) / (wall1 - wall0)
-            result["metrics_fetched"] = app.dashboard.pipeline.snapshot is not None
-        result["rows"] = len(app.dashboard.split_list.rows)
-    cluster.close()
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            deadline = time.monotonic() + LOAD_TIMEOUT
+
+            def rows() -> int:
+                return len(app.dashboard.split_list.rows) if app.is_running else 0
+
+            while "listed_at" not in stamps and time.monotonic() < deadline:
+                if app.start_error is not None:
+                    raise RuntimeError(f"the app could not connect: {app.start_error}")
+                await asyncio.sleep(0.002)
+            result["first_frame_at"] = stamps.get("first_frame_at")
+            result["listed_at"] = stamps.get("listed_at")
+            if args.idle > 0:
+                metrics = app.metrics
+                while time.monotonic() < deadline and (metrics is not None and (
+                        app.dashboard.pipeline.snapshot is None or not app.dashboard.pipeline.idle)):
+                    await pilot.pause(0.05)
+                cpu0, wall0 = _cpu_seconds(), time.monotonic()
+                # The measured interval is the point: an idle dashboard, timers and watches running.
+                await asyncio.sleep(args.idle)
+                cpu1, wall1 = _cpu_seconds(), time.monotonic()
+                result["idle_cpu_percent"] = 100.0 * (cpu1 - cpu0) / (wall1 - wall0)
+                result["metrics_fetched"] = app.dashboard.pipeline.snapshot is not None
+            result["rows"] = rows()
+    finally:
+        if app.connection is not None:
+            app.connection.close()
     result["peak_rss_mb"] = peak_rss_mb()
     return result
 

@@ -29,7 +29,7 @@ class Measure:
         goal: The goal as text, e.g. ``"p95 <= 30"``.
         met: Whether the goal was met (None when it could not be judged).
         note: How it was measured, when that differs from the plain reading of its name.
-        by_size: For ``queries_per_refresh``: size -> count.
+        by_size: For ``queries_per_refresh``: size -> count; for ``peak_rss_mb``: splits -> MB.
         by_fault: For ``key_to_frame_ms``: Prometheus mode -> its median, p95, samples, met.
     """
 
@@ -39,7 +39,7 @@ class Measure:
     goal: str
     met: bool | None
     note: str = ""
-    by_size: dict[str, int] | None = field(default=None, hash=False)
+    by_size: dict[str, float] | None = field(default=None, hash=False)
     by_fault: dict[str, dict[str, Any]] | None = field(default=None, hash=False)
 
     @property

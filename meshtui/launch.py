@@ -14,12 +14,12 @@ import dataclasses
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from meshtui.cli.clients import (
     build_writer,
-    cluster_from_args,
     config_settings,
     prometheus_limits,
     viz_prometheus,
@@ -92,21 +92,42 @@ def prometheus_from_args(args: argparse.Namespace, cluster: Any, settings: Any =
 
 def run_dashboard(args: argparse.Namespace) -> int:
     """`meshtui`: the dashboard on the cluster of the current (or given) kubeconfig context."""
-    from meshtui.kube.client import MeshClient
+    app = dashboard_app(args)
+    try:
+        app.run()
+    finally:
+        if app.connection is not None:
+            app.connection.close()
+    if app.start_error is not None:
+        from meshtui.output import error
+
+        return error(app.start_error)
+    return int(app.return_code or 0)
+
+
+def dashboard_app(args: argparse.Namespace) -> Any:
+    """The dashboard app of `run_dashboard`, not yet running (a benchmark runs it headless).
+
+    Only the kubeconfig's YAML is read here (a missing file or context fails at once, before
+    any screen). The app draws its first frame on a `PendingMesh`, then builds the clients in
+    a thread through its `ContextConnector`, exactly as for a context switch: loading the
+    client library, discovery, the first lists and the metrics source no longer come before
+    the first frame.
+    """
+    from meshtui.kube.config import choose_context
+    from meshtui.ui.app import MeshtuiApp
+    from meshtui.ui.contexts import PendingMesh
 
     config_settings(args)
-    cluster = cluster_from_args(args)
-    try:
-        client = MeshClient(cluster)
-        client.discover()
-        # The first lists load while Textual is imported and the screen is built.
-        client.prefetch(None)  # the dashboard watches every namespace and scopes on screen
-        settings = _settings(args, cluster)
-        metrics = prometheus_from_args(args, cluster, settings)
-        return _run_app(client, metrics, settings, build_writer(args, cluster, settings),
-                        ContextConnector(args, getattr(args, "kubeconfig", None), settings))
-    finally:
-        cluster.close()
+    kubeconfig = getattr(args, "kubeconfig", None)
+    choice = choose_context(kubeconfig, getattr(args, "context", None))
+    settings = _settings(args, choice)
+    connector = ContextConnector(args, kubeconfig, settings)
+    # The stand-in dashboard has no writer yet: it still shows the read-only badge if asked for.
+    pending = dataclasses.replace(settings, read_only=settings.read_only or bool(
+        getattr(args, "read_only", False)))
+    return MeshtuiApp(PendingMesh(choice.context), None, pending, owns_process=True,
+                      connector=connector, connect_first=choice.context)
 
 
 @contextlib.contextmanager
@@ -220,21 +241,52 @@ class ContextConnector:
     def connect(self, context: str) -> Any:
         """Load `context`, discover its resources and build its metrics source and writer."""
         from meshtui.kube.client import MeshClient
-        from meshtui.kube.config import DEFAULT_REQUEST_TIMEOUT, load_cluster
+        from meshtui.kube.config import (
+            DEFAULT_REQUEST_TIMEOUT,
+            load_cluster,
+            unverified_tls_warnings,
+        )
         from meshtui.ui.contexts import Connection
 
+        warned = len(unverified_tls_warnings())
         cluster = load_cluster(self.kubeconfig, context, request_timeout=getattr(
             self.args, "request_timeout", DEFAULT_REQUEST_TIMEOUT))
         try:
             client = MeshClient(cluster)
-            client.discover()
-            metrics = (self.metrics() if self.metrics is not None
-                       else prometheus_from_args(self.args, cluster, self.settings))
-            writer = build_writer(self.args, cluster, self.settings)
+            with ThreadPoolExecutor(1, thread_name_prefix="meshtui-connect") as pool:
+                # linkerd-viz's Prometheus is asked (through the API server) while discovery
+                # makes its own round trips.
+                probe = pool.submit(self._metrics, cluster)
+                try:
+                    client.discover()
+                    # The first lists load while the writer is built and the dashboard composed.
+                    client.prefetch(None)  # the dashboard watches every namespace, scopes on screen
+                    writer = build_writer(self.args, cluster, self.settings)
+                except BaseException:
+                    _close_source(probe)
+                    raise
+                metrics = probe.result()
         except BaseException:
             cluster.close()
             raise
-        return Connection(client, metrics, writer, cluster.close)
+        return Connection(client, metrics, writer, cluster.close,
+                          warnings=tuple(unverified_tls_warnings()[warned:]))
+
+
+    def _metrics(self, cluster: Any) -> Any:
+        return (self.metrics() if self.metrics is not None
+                else prometheus_from_args(self.args, cluster, self.settings))
+
+
+def _close_source(probe: Future[Any]) -> None:
+    """Close the metrics source `probe` built, if it built one (its connection is abandoned)."""
+    try:
+        source = probe.result()
+    except Exception:  # noqa: BLE001 - the connection failed anyway; its own error is raised
+        return
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
 
 
 def _run_app(client: Any, metrics: Any, settings: Any, writer: Any = None,

@@ -26,6 +26,8 @@ def launch_child(kubeconfig: Path, expect: int, *, idle: float = 0.0,
                  prometheus_url: str | None = None, refresh: float = 2.0) -> tuple[float, dict[str, Any]]:
     """Start the app in a new process; returns (seconds to all splits listed, child's report).
 
+    The report's ``first_frame_s`` is the seconds from starting the process to its first frame.
+
     Raises:
         LaunchError: On a failed child or one that never listed `expect` splits.
     """
@@ -47,12 +49,15 @@ def launch_child(kubeconfig: Path, expect: int, *, idle: float = 0.0,
         raise LaunchError(f"child failed ({done.returncode}): {done.stderr.strip()[-500:]}") from None
     if report.get("listed_at") is None:
         raise LaunchError(f"the app never listed {expect} splits (it had {report.get('rows')})")
+    if report.get("first_frame_at") is None:
+        raise LaunchError("the app listed the splits without drawing a frame")
+    report["first_frame_s"] = report["first_frame_at"] - start
     return report["listed_at"] - start, report
 
 
 def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
                    prometheus_url: str | None, small_splits: int) -> list[Measure]:
-    """``list_vs_kubectl_ratio``, ``peak_rss_mb`` and ``idle_cpu_percent``.
+    """``list_vs_kubectl_ratio``, ``first_frame_ms``, ``peak_rss_mb`` and ``idle_cpu_percent``.
 
     Launches alternate with kubectl runs so drift affects both alike; the idle child watches the
     whole scale scenario and polls a Prometheus that scrapes a small mesh (see `small_splits`).
@@ -61,6 +66,7 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
     rss: list[float] = []
     kubectl_times: list[float] = []
     launch_times: list[float] = []
+    frames: list[float] = []
     warm_bytecode(kubeconfig.parent)
     for _ in range(profile.launch_samples):
         seconds, rows = kubectl.get_splits()
@@ -71,6 +77,7 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
         launch_times.append(launched)
         ratios.append(launched / seconds)
         rss.append(report["peak_rss_mb"])
+        frames.append(report["first_frame_s"] * 1000)
     # The idle run is a launch too (with the metrics source a real launch builds): it counts.
     seconds, _ = kubectl.get_splits()
     launched, idle = launch_child(kubeconfig, profile.splits, idle=profile.idle_seconds,
@@ -79,6 +86,7 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
     launch_times.append(launched)
     ratios.append(launched / seconds)
     rss.append(idle["peak_rss_mb"])
+    frames.append(idle["first_frame_s"] * 1000)
     ratio = Measure("list_vs_kubectl_ratio", tuple(ratios), "ratio", "median <= 2", None,
                     note=(f"launch to {profile.splits} splits listed (new process, headless) / kubectl get "
                           f"{profile.splits} splits; medians {_ms(launch_times)} vs {_ms(kubectl_times)} "
@@ -93,7 +101,34 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
                           note=f"process CPU over {profile.idle_seconds:g} s idle, "
                                f"{profile.splits} splits watched, refresh 2 s{metrics_note}"),
                   3.0, "median")
-    return [ratio, memory, cpu]
+    frame = _judged(Measure("first_frame_ms", tuple(frames), "ms", "median <= 350", None,
+                            note=f"new process (the real command line, headless) to its first frame "
+                                 f"drawn, {profile.splits} splits in the cluster; {bytecode_note()}"),
+                    350.0, "median")
+    return [ratio, frame, memory, cpu]
+
+
+def large_rss(profile: Profile, workdir: Path) -> float:
+    """Peak RSS (MB) of one launch listing `profile.large_splits` splits (three services each),
+    on an emulator of its own, started and stopped here (seeding it is most of the cost)."""
+    from bench.cluster import started_mesh
+    from meshtui.sim.scale import scale_scenario
+
+    scenario = scale_scenario(profile.namespaces, 3 * profile.large_splits, profile.large_splits)
+    with started_mesh(scenario, workdir, "large") as (_, kubeconfig):
+        _, report = launch_child(kubeconfig, profile.large_splits)
+    return float(report["peak_rss_mb"])
+
+
+def with_large_rss(memory: Measure, profile: Profile, large_mb: float) -> Measure:
+    """``peak_rss_mb`` with ``by_size``: its own sizes' peak and the larger scenario's."""
+    from dataclasses import replace
+
+    return replace(memory, by_size={str(profile.splits): round(max(memory.samples), 3),
+                                    str(profile.large_splits): round(large_mb, 3)},
+                   note=f"{memory.note}; by_size: splits -> peak MB (the larger one reported, "
+                        f"not judged: {profile.large_splits} splits / {3 * profile.large_splits} "
+                        "services, one launch)")
 
 
 def _ms(values: list[float]) -> str:

@@ -222,6 +222,53 @@ def context_names(kubeconfig: str | None = None) -> list[str]:
     return [str(c["name"]) for c in merged["contexts"]]
 
 
+@dataclass(frozen=True)
+class ContextChoice:
+    """A kubeconfig context as the files name it, checked, before any client is built.
+
+    Attributes:
+        context: The context's name.
+        namespace: Its default namespace, or ``"default"``.
+        user: The kubeconfig user's name (never its credentials).
+        sources: The kubeconfig files that were merged.
+    """
+
+    context: str
+    namespace: str
+    user: str
+    sources: tuple[str, ...]
+
+
+def choose_context(kubeconfig: str | None = None, context: str | None = None) -> ContextChoice:
+    """Read the kubeconfig files (YAML only: no client library) and pick the context.
+
+    The dashboard calls this before its first frame; `load_cluster` calls it too, so both
+    refuse the same kubeconfigs with the same messages.
+
+    Raises:
+        ConfigError: Missing or malformed kubeconfig, unknown context, a context whose cluster
+            is missing or has no server.
+    """
+    paths = kubeconfig_paths(kubeconfig)
+    merged, _ = _merge(paths)
+    names = [c["name"] for c in merged["contexts"]]
+    chosen = context or merged["current-context"]
+    if not chosen:
+        raise ConfigError("kubeconfig has no current-context; pass --context "
+                          f"(available: {', '.join(names) or 'none'})")
+    if chosen not in names:
+        raise ConfigError(f"context {chosen!r} not found in kubeconfig "
+                          f"(available: {', '.join(names) or 'none'})")
+    entry = next(c for c in merged["contexts"] if c["name"] == chosen).get("context") or {}
+    cluster_name = entry.get("cluster")
+    cluster_entry = next((c for c in merged["clusters"] if c["name"] == cluster_name), None)
+    if cluster_entry is None or not (cluster_entry.get("cluster") or {}).get("server"):
+        raise ConfigError(f"context {chosen!r} refers to cluster {cluster_name!r}, "
+                          "which is missing or has no server")
+    return ContextChoice(chosen, entry.get("namespace") or "default", entry.get("user") or "",
+                         tuple(paths))
+
+
 def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
                  request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT) -> Cluster:
     """Load a context from kubeconfig into a `Cluster`.
@@ -240,26 +287,11 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
     Raises:
         ConfigError: Missing or malformed kubeconfig, unknown context, incomplete entries.
     """
+    choice = choose_context(kubeconfig, context)
+    chosen, paths = choice.context, list(choice.sources)
     from kubernetes.client import ApiClient, Configuration
     from kubernetes.config.config_exception import ConfigException
     from kubernetes.config.kube_config import KubeConfigLoader, KubeConfigMerger
-
-    paths = kubeconfig_paths(kubeconfig)
-    merged, _ = _merge(paths)
-    names = [c["name"] for c in merged["contexts"]]
-    chosen = context or merged["current-context"]
-    if not chosen:
-        raise ConfigError("kubeconfig has no current-context; pass --context "
-                          f"(available: {', '.join(names) or 'none'})")
-    if chosen not in names:
-        raise ConfigError(f"context {chosen!r} not found in kubeconfig "
-                          f"(available: {', '.join(names) or 'none'})")
-    entry = next(c for c in merged["contexts"] if c["name"] == chosen).get("context") or {}
-    cluster_name, user_name = entry.get("cluster"), entry.get("user") or ""
-    cluster_entry = next((c for c in merged["clusters"] if c["name"] == cluster_name), None)
-    if cluster_entry is None or not (cluster_entry.get("cluster") or {}).get("server"):
-        raise ConfigError(f"context {chosen!r} refers to cluster {cluster_name!r}, "
-                          "which is missing or has no server")
 
     # The client's merger keeps each entry's file so relative certificate paths resolve; only
     # its current-context rule (last file wins) differs from kubectl's, so fix that one field.
@@ -287,9 +319,9 @@ def load_cluster(kubeconfig: str | None = None, context: str | None = None, *,
     return Cluster(
         api_client=api_client,
         context=chosen,
-        namespace=entry.get("namespace") or "default",
+        namespace=choice.namespace,
         server=configuration.host,
-        user=user_name,
+        user=choice.user,
         verify=bool(configuration.verify_ssl),
         ca_file=configuration.ssl_ca_cert,
         cert_file=configuration.cert_file,
@@ -347,7 +379,14 @@ def _set_request_timeout(api_client: Any, seconds: float | None) -> None:
     api_client.request_timeout = seconds
 
 
-_insecure_warned: set[str] = set()
+_insecure_warned: dict[str, None] = {}
+"""Every unverified-TLS warning printed so far, in order (a dict: ordered, and each once)."""
+
+
+def unverified_tls_warnings() -> list[str]:
+    """The unverified-TLS warnings printed so far: the dashboard repeats them on screen, where
+    a line written to stderr while it runs would not be seen."""
+    return list(_insecure_warned)
 
 
 def warn_unverified_tls(message: str) -> None:
@@ -363,5 +402,5 @@ def warn_unverified_tls(message: str) -> None:
     warnings.filterwarnings("ignore", category=InsecureRequestWarning)
     if message in _insecure_warned:
         return
-    _insecure_warned.add(message)
+    _insecure_warned[message] = None
     sys.stderr.write(visible(f"warning: {message}") + "\n")

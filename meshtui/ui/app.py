@@ -16,12 +16,17 @@ from textual.app import App, SystemCommand
 from textual.notifications import Notification, SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import HelpPanel
 
 from meshtui.metrics.source import MetricsSource
 from meshtui.ui.collector import PacedCollector
 from meshtui.ui.config import Settings
-from meshtui.ui.contexts import Connection, ContextConnected, ContextFailed, Connector
+from meshtui.ui.contexts import (
+    Connection,
+    ContextConnected,
+    ContextFailed,
+    Connector,
+    connect_in_thread,
+)
 from meshtui.ui.control.confirmation import quit_confirmation
 from meshtui.ui.literal import MESSAGE_LIMIT, visible
 from meshtui.ui.messages import FirstListsLoaded
@@ -29,6 +34,10 @@ from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.dashboard import DashboardScreen
 from meshtui.ui.screens.guarded import GuardedModal
 from meshtui.ui.themes import BUILTIN_THEMES, semantic_defaults
+
+HELP_PANEL = "HelpPanel"
+"""Textual's help panel, queried by type name: importing the widget costs ~60 ms of start-up
+(it brings in a Markdown parser and syntax highlighting), and Textual imports it when shown."""
 
 NOTIFICATIONS_KEPT = 50
 """Notifications `said` remembers: enough for a test or a bug report, bounded over a long session."""
@@ -61,7 +70,7 @@ class MeshtuiApp(App[None]):
     def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings | None = None, *,
                  writer: Any = None, clock: Callable[[], float] = time.time,
                  live: bool = True, owns_process: bool = False,
-                 connector: Connector | None = None) -> None:
+                 connector: Connector | None = None, connect_first: str | None = None) -> None:
         """Create the app around clients built elsewhere.
 
         Args:
@@ -78,6 +87,9 @@ class MeshtuiApp(App[None]):
                 scans and the app paces the collector from then on.
             connector: Builds the clients of another kubeconfig context (`:ctx NAME`), or None:
                 the context cannot be switched.
+            connect_first: A context `connector` connects to once the first frame is drawn
+                (`mesh` is then a `PendingMesh`): the dashboard shows at once and fills in.
+                If that fails, the app exits with `start_error` set.
         """
         super().__init__()
         self.mesh = mesh
@@ -100,6 +112,9 @@ class MeshtuiApp(App[None]):
         self.collector = PacedCollector(self)
         """Runs the garbage collector on a timer once the first lists are in (`owns_process`)."""
         self._switching: str | None = None
+        self._first = connect_first
+        self.start_error: str | None = None
+        """Why the first connection failed (the app then exited), or None."""
         self.said: deque[Notification] = deque(maxlen=NOTIFICATIONS_KEPT)
         """The latest notifications, oldest first, as drawn, whether or not they still show."""
         for theme in BUILTIN_THEMES.values():
@@ -136,6 +151,20 @@ class MeshtuiApp(App[None]):
         self.push_screen(self.make_dashboard())
         if self._theme_problem:
             self.notify(self._theme_problem, severity="warning")
+        if self._first is not None:
+            # After the first frame: loading the kubeconfig and the client library in a thread
+            # would hold the interpreter lock while the frame is drawn.
+            self.call_after_refresh(self._start_connect, self._first)
+
+    def _start_connect(self, context: str) -> None:
+        assert self.connector is not None
+        self._switching = context
+        connect_in_thread(self.connector, context, self.post_message)
+
+    @property
+    def connection(self) -> Connection | None:
+        """The clients built by `connector` (first or switched to), or None; closed on switch."""
+        return self._connection
 
     @on(FirstListsLoaded)
     def freeze_loaded(self) -> None:
@@ -187,35 +216,33 @@ class MeshtuiApp(App[None]):
             self.notify("apply or discard the pending weights before switching context",
                         severity="warning")
         elif self._switching is None:
-            self._switching = context
             self.notify(f"connecting to context {context}…")
-            self.run_worker(lambda: self._connect(context), thread=True, group="context",
-                            exit_on_error=False, name="switch context")
-
-    def _connect(self, context: str) -> None:
-        assert self.connector is not None
-        try:
-            connection = self.connector.connect(context)
-        except Exception as error:  # noqa: BLE001 - shown; the current context stays
-            message = getattr(error, "message", None) or str(error) or type(error).__name__
-            self.post_message(ContextFailed(context, str(message).splitlines()[0]))
-            return
-        self.post_message(ContextConnected(context, connection))
+            self._start_connect(context)
 
     @on(ContextFailed)
     def context_failed(self, message: ContextFailed) -> None:
-        """Say why; the current context stays."""
+        """Say why; the current context stays. The first context failing ends the app."""
         self._switching = None
+        if message.context == self._first:
+            self.start_error = message.error
+            self.exit(return_code=1)
+            return
         self.notify(f"cannot switch to context {message.context}: {message.error}", severity="error")
 
     @on(ContextConnected)
     async def context_connected(self, message: ContextConnected) -> None:
-        """Replace the dashboard with one on the new context's clients, then release the old."""
+        """Replace the dashboard with one on the new context's clients, then release the old.
+        The first connection's clients go to the dashboard already drawn."""
         self._switching = None
         previous = self._connection
         connection = message.connection
         self.mesh, self.metrics, self.writer = connection.mesh, connection.metrics, connection.writer
         self._connection = connection
+        if message.context == self._first:
+            self._first = None
+            self.dashboard.adopt(connection.mesh, connection.metrics, connection.writer)
+            self._warn(connection)
+            return
         while not isinstance(self.screen, DashboardScreen) and len(self.screen_stack) > 1:
             # A dialog opened meanwhile asked about the old context: it closes unanswered.
             await self.pop_screen()
@@ -223,6 +250,11 @@ class MeshtuiApp(App[None]):
         if previous is not None:
             previous.close()
         self.notify(f"context {message.context}")
+        self._warn(connection)
+
+    def _warn(self, connection: Connection) -> None:
+        for warning in connection.warnings:
+            self.notify(f"warning: {warning}", severity="warning")
 
     async def on_event(self, event: events.Event) -> None:
         """Drop a key that arrived before the dialog on top was drawn (see `GuardedModal`)."""
@@ -234,7 +266,7 @@ class MeshtuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape closes the help only while it shows; otherwise it goes to the screen."""
         if action == "hide_help_panel":
-            return bool(self.screen.query(HelpPanel))
+            return bool(self.screen.query(HELP_PANEL))
         return True
 
     async def action_quit(self) -> None:
@@ -257,7 +289,7 @@ class MeshtuiApp(App[None]):
 
     def action_toggle_help(self) -> None:
         """Show the help panel, or hide it when it is showing."""
-        if self.screen.query(HelpPanel):
+        if self.screen.query(HELP_PANEL):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()

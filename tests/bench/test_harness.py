@@ -53,6 +53,24 @@ def test_smoke_run_emits_every_measure(smoke_report: dict) -> None:
 
 
 @pytest.mark.timeout(120)
+def test_first_frame_comes_before_the_splits_are_listed(smoke_report: dict) -> None:
+    """``first_frame_ms`` has one sample per launch, each well under the launch-to-listed time."""
+    measures = smoke_report["measures"]
+    frame, ratio = measures["first_frame_ms"], measures["list_vs_kubectl_ratio"]
+    assert frame["unit"] == "ms" and frame["goal"] == "median <= 350"
+    assert frame["samples"] == ratio["samples"]
+    assert all(value > 0 for value in frame["values"])
+
+
+@pytest.mark.timeout(120)
+def test_peak_rss_reports_the_larger_scenario(smoke_report: dict) -> None:
+    """``peak_rss_mb`` has ``by_size``: the scale scenario's splits and the larger one's, in MB."""
+    by_size = smoke_report["measures"]["peak_rss_mb"]["by_size"]
+    assert sorted(int(size) for size in by_size) == [40, 80]
+    assert all(isinstance(mb, float | int) and mb > 0 for mb in by_size.values())
+
+
+@pytest.mark.timeout(120)
 def test_queries_per_refresh_has_one_count_per_size(smoke_report: dict) -> None:
     """``queries_per_refresh`` maps each backend count measured to a query count."""
     by_size = smoke_report["measures"]["queries_per_refresh"]["by_size"]

@@ -56,12 +56,17 @@ class Layout:
         """Whether Escape returns from the detail to the navigator."""
         return self.narrow and self.detail_open
 
+    def prepare(self, width: int) -> None:
+        """Choose the layout's mode and the screen's classes for `width` columns (`fit` does the
+        widgets, once composed)."""
+        self.mode = layout_mode(width)
+        self.screen.set_class(self.narrow, "-narrow")
+        self.screen.set_class(self.mode == "fleet", "-fleet")
+
     def fit(self, width: int) -> None:
         """Choose the layout for `width` columns."""
-        self.mode = layout_mode(width)
+        self.prepare(width)
         screen = self.screen
-        screen.set_class(self.narrow, "-narrow")
-        screen.set_class(self.mode == "fleet", "-fleet")
         if screen.split_list.fleet != (self.mode == "fleet"):
             screen.split_list.fleet = self.mode == "fleet"
             screen.presenter.refresh_navigator_title()

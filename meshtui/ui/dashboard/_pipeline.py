@@ -129,6 +129,9 @@ class MetricsPipeline:
     def stop_watch(self) -> None:
         """Stop the watch threads (and any pending retry)."""
         self._stopped.set()
+        abandon = getattr(self.screen.mesh, "abandon_watches", None)
+        if abandon is not None:
+            abandon()  # a stand-in client (`PendingMesh`) holds the watch thread until told
         if self._watch_set is not None:
             self._watch_set.stop(timeout=1.0)
             self._watch_set = None

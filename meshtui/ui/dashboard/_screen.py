@@ -216,12 +216,15 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Navigator and detail side by side, status bar and footer below."""
+        # The layout's classes before the first styling: set by the first resize instead, they
+        # restyle every widget once more before the first frame.
+        self.panes.prepare(self.app.size.width)
         with Horizontal(id="main"):
             with Vertical(id="navigator"):
                 yield Static("Splits", id="navigator-title")
                 yield FilterInput(placeholder="filter: namespace, name, service, owner", id="filter")
                 yield SplitList(empty_text="No traffic splits found")
-            yield SplitDetail(id="detail")
+            yield SplitDetail(id="detail", classes="-empty")  # nothing selected yet
         yield ServicesPane(id="services")
         yield CommandLine(self.services.names, id="command")
         yield StatusBar()
@@ -239,6 +242,22 @@ class DashboardScreen(Screen[None]):
             self.set_interval(self.settings.refresh, self.pipeline.fetch_all)
             self.set_interval(1.0, self.presenter.refresh_freshness)
             self.set_interval(1.0, self.traffic.note_reverts)
+        self.pipeline.fetch_all()
+
+    def adopt(self, mesh: Any, metrics: MetricsSource | None, writer: Any) -> None:
+        """Take the clients of the first connection, built after this screen was drawn on a
+        stand-in (`meshtui.ui.contexts.PendingMesh`, which the watch thread is waiting on).
+
+        Cheaper than composing a second screen: styling the widgets is most of a compose.
+        """
+        pending = self.mesh
+        self.mesh = self.shifts.client = mesh
+        self.pipeline.metrics = metrics
+        self.control.writer = writer
+        resolve = getattr(pending, "resolve", None)
+        if resolve is not None:
+            resolve(mesh)
+        self.presenter.refresh_status()
         self.pipeline.fetch_all()
 
     def on_resize(self, event: events.Resize) -> None:

@@ -38,6 +38,8 @@ from meshtui.ui.widgets._styles import component_fg
 
 STATES = ("ok", "stale", "unavailable", "empty")
 """The states a chart can be in."""
+INITIAL_STATE = "empty"
+"""A new chart's state: no data yet."""
 BASE_KEY = "\0base"
 """Where the style cache keeps the widget's own style (no run key looks like it)."""
 GUTTER = 2
@@ -113,7 +115,7 @@ class SignalChart(Widget):
     }
     """
 
-    state: reactive[str] = reactive("empty")
+    state: reactive[str] = reactive(INITIAL_STATE)
     """``"ok"``, ``"stale"`` (drawn dimmed), ``"unavailable"`` or ``"empty"`` (no data yet)."""
     message: reactive[str] = reactive("")
     """Why the chart is in its state (e.g. "last sample 2m ago"), shown with the chart."""
@@ -144,7 +146,11 @@ class SignalChart(Widget):
             classes: CSS classes.
             disabled: Whether the widget starts disabled.
         """
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        # The initial state's class from the start: set on mount instead, it would restyle the
+        # whole screen once more before the first frame.
+        initial = f"-{INITIAL_STATE}"
+        super().__init__(name=name, id=id, classes=f"{classes} {initial}" if classes else initial,
+                         disabled=disabled)
         self.title = title
         """The chart's title."""
         self.unit = unit
