@@ -438,8 +438,16 @@ class DashboardScreen(Screen[None]):
         self.split_list.focus()
 
     def watch_selected(self) -> None:
-        """Show the newly selected split and fetch its history."""
+        """Show the newly selected split, then fetch its history.
+
+        The fetch starts once the frame showing the split is drawn: a Prometheus that fails
+        at once (HTTP 500, garbage) would otherwise answer before that frame, and the key would
+        wait for the failure to be handled and the charts drawn again.
+        """
         self.presenter.refresh_detail()
+        self.call_after_refresh(self._fetch_selected)
+
+    def _fetch_selected(self) -> None:
         self.pipeline.fetch_history()
         self.plans.read_runner()
 
