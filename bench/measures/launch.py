@@ -97,10 +97,10 @@ def measure_launch(profile: Profile, kubeconfig: Path, kubectl: Kubectl,
                                   f"{profile.services} services"), 150.0, "max")
     metrics_note = (f"; metrics from a real Prometheus scraping a {small_splits}-split mesh"
                     if prometheus_url else "; no metrics source (prometheus absent)")
-    cpu = _judged(Measure("idle_cpu_percent", (idle["idle_cpu_percent"],), "%", "<= 3", None,
+    cpu = _judged(Measure("idle_cpu_percent", (idle["idle_cpu_percent"],), "%", "<= 2", None,
                           note=f"process CPU over {profile.idle_seconds:g} s idle, "
                                f"{profile.splits} splits watched, refresh 2 s{metrics_note}"),
-                  3.0, "median")
+                  2.0, "median")
     frame = _judged(Measure("first_frame_ms", tuple(frames), "ms", "median <= 350", None,
                             note=f"new process (the real command line, headless) to its first frame "
                                  f"drawn, {profile.splits} splits in the cluster; {bytecode_note()}"),

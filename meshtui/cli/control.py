@@ -22,10 +22,7 @@ from meshtui.cli.options import (
     add_write_verb_options,
     option,
 )
-from meshtui.kube.targets import owner_state, parse_target, resolve_split
 from meshtui.model.text import MAX_NAME_LENGTH, visible
-from meshtui.model.weight_writes import weights_from_assignments
-from meshtui.model.weights import parse_assignments
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
 if TYPE_CHECKING:
@@ -100,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _with_cluster(args: argparse.Namespace, command: Any) -> int:
     from meshtui.kube.client import MeshClient
+    from meshtui.kube.targets import parse_target, resolve_split
+    from meshtui.model.weights import parse_assignments
     from meshtui.cli.clients import build_writer, cluster_from_args
 
     target = parse_target(args.target)
@@ -130,9 +129,10 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> N
 
 def _cmd_weight(args: argparse.Namespace, split: Split, writer: ClusterWriter,
                 assignments: dict[str, str], client: MeshClient) -> int:
+    from meshtui.kube.targets import owner_state
     from meshtui.model.actions import manual_weights_warning, weights_reset
     from meshtui.model.split import parse_split
-    from meshtui.model.weight_writes import rule_percents
+    from meshtui.model.weight_writes import rule_percents, weights_from_assignments
 
     rule = args.rule - 1
     plan = weights_from_assignments(split, assignments, rule)
@@ -181,6 +181,7 @@ def _unchanged(args: argparse.Namespace, split: Split, rule: int, plan: WeightPl
 
 def _cmd_action(args: argparse.Namespace, split: Split, writer: ClusterWriter,
                 client: MeshClient) -> int:
+    from meshtui.kube.targets import owner_state
     from meshtui.model.actions import Unavailable, plan_action
 
     action = "promote-full" if getattr(args, "full", False) else args.control

@@ -26,7 +26,6 @@ from meshtui.cli.options import (
     number_in,
     option,
 )
-from meshtui.model.plan_state import MAX_SPEED
 from meshtui.model.text import visible
 from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, entry_point, error, say
 
@@ -49,6 +48,14 @@ def _common(parser: argparse.ArgumentParser, *, all_namespaces: bool = False) ->
     add_kube_options(parser, all_namespaces=all_namespaces)
     add_write_options(parser, dry_run=False)
     add_output_option(parser)
+
+
+def _speed(text: str) -> float:
+    """--speed's value, at most what plan states accept (their module is imported only when the
+    option is given: every command builds this parser, ``meshtui get`` included)."""
+    from meshtui.model.plan_state import MAX_SPEED
+
+    return number_in(0.001, MAX_SPEED)(text)
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -86,7 +93,7 @@ def add_parsers(subparsers: Any) -> None:
     runner.add_argument("--lease-duration", type=number_in(1, 86400, integer=True), default=15,
                         help="Lease seconds")
     runner.add_argument("--identity", default=None, help="Lease holder identity")
-    runner.add_argument("--speed", type=number_in(0.001, MAX_SPEED), default=1.0,
+    runner.add_argument("--speed", type=_speed, default=1.0,
                         help="divide pause durations and analysis intervals (testing)")
     runner.add_argument("--max-ticks", type=number_in(1, 10**9, integer=True), default=None,
                         help="stop after N ticks")

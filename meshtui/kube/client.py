@@ -151,7 +151,6 @@ class MeshClient:
         """
         from meshtui.kube.errors import KubeError
         from meshtui.model._owner_index import resolve_owners
-        from meshtui.model.split import is_split_object, parse_split
 
         owner_keys = [resource.key for resource in owner_resources()]
         served = self.served_for([*SPLIT_KEYS, *owner_keys])
@@ -159,13 +158,12 @@ class MeshClient:
         owners = [served[key] for key in owner_keys if key in served]
         splits: builtins.list[Split] = []
         owner_objects: dict[str, Sequence[dict[str, Any]]] = {}
-        # The lists are independent: the server answers one while this thread parses another.
+        # The lists are independent: the server answers one while another thread parses another.
         with ThreadPoolExecutor(max(1, len(kinds) + len(owners)), thread_name_prefix="meshtui-list") as pool:
-            futures = [pool.submit(self._list_served, s, namespace) for s in kinds]
+            futures = [pool.submit(self._list_splits_of, s, namespace) for s in kinds]
             owner_futures = {s.key: pool.submit(self._list_served, s, namespace) for s in owners}
             for future in futures:
-                objects, _ = future.result()
-                splits.extend(parse_split(o) for o in objects if is_split_object(o))
+                splits.extend(future.result())
             for key, owner_future in owner_futures.items():
                 try:
                     owner_objects[key] = owner_future.result()[0]
@@ -174,6 +172,13 @@ class MeshClient:
         resolved = resolve_owners(splits, owner_objects)
         found = self._resolve_across(resolved) if namespace is not None else resolved
         return sorted(found, key=lambda s: (s.namespace, s.name, s.kind, s.group))
+
+    def _list_splits_of(self, served: ServedResource, namespace: str | None) -> builtins.list[Split]:
+        """The splits among one resource's objects, parsed in the thread that listed them."""
+        from meshtui.model.split import is_split_object, parse_split
+
+        objects, _ = self._list_served(served, namespace)
+        return [parse_split(o) for o in objects if is_split_object(o)]
 
     def _resolve_across(self, splits: Sequence[Split]) -> Sequence[Split]:
         """Resolve owners still unnamed through the owning objects of every namespace.

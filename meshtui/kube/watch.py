@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from urllib3.exceptions import ReadTimeoutError
 
@@ -31,6 +31,9 @@ from meshtui.kube.transport import (
     open_response,
     with_type,
 )
+
+if TYPE_CHECKING:
+    from meshtui.model.split import Split
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +156,7 @@ class ResourceWatcher:
                     if disconnected:
                         disconnected = False
                         self._emit(ConnectionChanged(key, True, None))
-                    self._emit(ObjectsListed(key, tuple(objects), rv))
+                    self._emit(ObjectsListed(key, tuple(objects), rv, _parsed(key, objects)))
                     need_list = False
                 started = time.monotonic()
                 rv = self._watch_once(rv)
@@ -236,9 +239,19 @@ class ResourceWatcher:
             raise KubeError(obj.get("message") or f"watch error for {self.served.key}")
         if kind in ("ADDED", "MODIFIED", "DELETED"):
             with_type(obj, self.served.type.kind, self.served.api_version)
-            self._emit(ObjectChanged(self.served.key, kind, slimmed(self.served.key, obj)))
+            obj = slimmed(self.served.key, obj)
+            parsed = None if kind == "DELETED" else next(iter(_parsed(self.served.key, [obj]).values()), None)
+            self._emit(ObjectChanged(self.served.key, kind, obj, parsed))
             return new_rv
         return rv
+
+
+def _parsed(key: str, objects: list[dict[str, Any]]) -> dict[tuple[str, str], Split]:
+    """The splits among `objects`, parsed here so that the UI thread only swaps them in."""
+    # Imported when first needed: `meshtui get` lists without watching, and without this import.
+    from meshtui.model.mesh import parse_objects
+
+    return parse_objects(key, objects)
 
 
 def _wake(response: Any) -> None:

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from meshtui.metrics import promql
-from meshtui.metrics.quantiles import bucket_quantiles, parse_le
 from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import LATENCY_SIGNALS, BackendKey, GoldenSignals, SignalSource
 
@@ -21,8 +20,8 @@ Sample = tuple[Labels, "float | None"]
 RouteBackend = tuple[str, str, str, str, str]
 """(parent_namespace, parent_name, route_name, backend_namespace, backend_name)."""
 
-QUANTILES = tuple(spec.quantile for spec in LATENCY_SIGNALS if spec.quantile is not None)
-"""The latency quantiles computed from each histogram, as the signal specs declare them."""
+QUANTILES = promql.LATENCY_QUANTILES
+"""The latency quantiles Prometheus computes from each histogram, as the signal specs declare them."""
 LATENCY_FIELDS = tuple(spec.field for spec in LATENCY_SIGNALS)
 """The `GoldenSignals` field of each of `QUANTILES`."""
 
@@ -194,67 +193,78 @@ def route_counts(samples: Sequence[Sample]) -> dict[RouteBackend, Counts]:
     return out
 
 
-def bucket_sets(samples: Sequence[Sample], route: bool) -> dict[object, list[tuple[float, float]]]:
-    """Group bucket rates by backend key (legacy `BackendKey` or route tuple)."""
-    out: dict[tuple[str, ...], list[tuple[float, float]]] = {}
-    bounds: dict[str, float] = {}
+class LatencyStats:
+    """What a latency query answered for one backend: its quantiles (in the family's unit, None
+    when the histogram has no observations) and its bucket count per route kind."""
+
+    __slots__ = ("quantiles", "buckets")
+
+    def __init__(self) -> None:
+        self.quantiles: list[float | None] = [None] * len(QUANTILES)
+        self.buckets: dict[str, float] = {}
+
+
+_QUANTILE_INDEX = {promql.quantile_stat(q): i for i, q in enumerate(QUANTILES)}
+
+
+def latency_stats(samples: Sequence[Sample], route: bool) -> dict[object, LatencyStats]:
+    """Group a `promql.legacy_latency` / `promql.route_latency` answer by backend key (legacy
+    `BackendKey` or route tuple); series of any other shape are ignored."""
+    out: dict[tuple[str, ...], LatencyStats] = {}
     for labels, value in samples:
-        le = labels.get("le")
-        if value is None or le is None:
+        stat = labels.get(promql.STAT_LABEL)
+        index = _QUANTILE_INDEX.get(stat) if stat is not None else None
+        if index is None and stat != promql.BUCKETS_STAT:
             continue
-        # Plain tuples while grouping: one BackendKey per backend at the end, not per bucket.
+        # Plain tuples while grouping: one BackendKey per backend at the end, not per series.
         key = _route_key(labels) if route else (labels.get("dst_namespace", ""),
                                                 labels.get("dst_service", ""))
-        bound = bounds.get(le)
-        if bound is None:
-            try:
-                bound = bounds[le] = parse_le(le)
-            except ValueError:
-                # Not a histogram bucket at all: one odd series must not fail the whole refresh.
-                continue
-        group = out.get(key)
-        if group is None:
-            group = out[key] = []
-        group.append((bound, value))
+        entry = out.get(key)
+        if entry is None:
+            entry = out[key] = LatencyStats()
+        if index is not None:
+            entry.quantiles[index] = value
+        elif value is not None:
+            entry.buckets[labels.get("route_kind", "")] = value
     if route:
         return dict(out.items())
-    return {BackendKey(*key): group for key, group in out.items()}
-
-
-def _quantiles(buckets: list[tuple[float, float]] | None, scale: float) -> list[float | None]:
-    if not buckets:
-        return [None] * len(QUANTILES)
-    return [v * scale if math.isfinite(v) else None for v in bucket_quantiles(QUANTILES, buckets)]
+    return {BackendKey(*key): entry for key, entry in out.items()}
 
 
 @dataclass(frozen=True)
 class Histogram:
-    """One backend's bucket rates in one family, with the factor that makes its bounds ms."""
+    """One backend's latency quantiles in one family, with the factor that makes them ms."""
 
     family: str
-    buckets: list[tuple[float, float]]
+    quantiles: tuple[float | None, ...]
+    """`QUANTILES` in the family's unit (None: no observation in the window)."""
+    resolution: float
+    """How fine the histogram is: its number of buckets (more bounds, narrower buckets)."""
     scale: float
 
     @property
     def observed(self) -> bool:
-        """Whether any observation fell in the window (the `+Inf` bucket's rate is positive)."""
-        return any(math.isinf(bound) and count > 0 for bound, count in self.buckets)
+        """Whether any observation fell in the window (Prometheus gives no quantile otherwise)."""
+        return any(value is not None for value in self.quantiles)
 
-    @property
-    def resolution(self) -> int:
-        """How fine the histogram is: its number of finite bounds (more bounds, narrower buckets)."""
-        return len({bound for bound, _ in self.buckets if math.isfinite(bound)})
+
+def histogram(family: str, stats: LatencyStats | None, scale: float) -> Histogram | None:
+    """The `Histogram` of a backend's `latency_stats` entry, None when it has none."""
+    if stats is None:
+        return None
+    return Histogram(family, tuple(stats.quantiles), max(stats.buckets.values(), default=0.0),
+                     scale)
 
 
 def finest(candidates: Sequence[Histogram | None]) -> Histogram | None:
-    """The histogram with the most finite bounds among those with observations, else the first
-    one there is; on a tie the earlier candidate wins.
+    """The histogram with the most buckets among those with observations, else the first one
+    there is; on a tie the earlier candidate wins.
 
     On Linkerd 2.16+ a route backend has two: `response_latency_ms` (25 bounds from 1 ms) and
     the route-backend duration histogram (7 bounds from 25 ms), under which every backend
     faster than 25 ms would read about 12.5/24/25 ms.
     """
-    present = [h for h in candidates if h is not None and h.buckets]
+    present = [h for h in candidates if h is not None]
     observed = [h for h in present if h.observed]
     if not observed:
         return present[0] if present else None
@@ -262,7 +272,8 @@ def finest(candidates: Sequence[Histogram | None]) -> Histogram | None:
 
 
 def _signals(counts: Counts | None, latency: Histogram | None, window: str) -> GoldenSignals:
-    values = _quantiles(latency.buckets if latency else None, latency.scale if latency else 1.0)
+    values = [None if v is None else v * latency.scale for v in latency.quantiles] \
+        if latency is not None else [None] * len(QUANTILES)
     quantiles = dict(zip(LATENCY_FIELDS, values, strict=True))
     source = SignalSource(counts.family if counts is not None else None,
                           latency.family if latency is not None and any(v is not None for v in values)
@@ -282,8 +293,8 @@ def route_backend(target: BackendTarget) -> RouteBackend | None:
 
 
 def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
-            legacy_buckets: Sequence[Sample], route: Sequence[Sample],
-            route_buckets: Sequence[Sample], *, window: str = "") -> dict[BackendKey, GoldenSignals]:
+            legacy_latency: Sequence[Sample], route: Sequence[Sample],
+            route_latency: Sequence[Sample], *, window: str = "") -> dict[BackendKey, GoldenSignals]:
     """Signals per target backend, each with its `SignalSource`.
 
     Success rate and RPS come from the route family when it has traffic for the target (the
@@ -293,14 +304,13 @@ def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
     Args:
         targets: The wanted backends; each key appears once in the answer.
         legacy: `promql.legacy_responses` samples.
-        legacy_buckets: `promql.legacy_latency_buckets` samples (milliseconds).
+        legacy_latency: `promql.legacy_latency` samples (milliseconds).
         route: `promql.route_statuses` samples.
-        route_buckets: `promql.route_duration_buckets` samples (seconds, converted to ms).
+        route_latency: `promql.route_latency` samples (seconds, converted to ms).
         window: The rate window of the samples, named in each signal's source.
     """
-    l_counts, l_buckets = legacy_counts(legacy), bucket_sets(legacy_buckets, route=False)
-    r_counts, r_buckets = route_counts(route), bucket_sets(route_buckets, route=True)
-    r_families = _duration_families(route_buckets) if route_buckets else {}
+    l_counts, l_latency = legacy_counts(legacy), latency_stats(legacy_latency, route=False)
+    r_counts, r_latency = route_counts(route), latency_stats(route_latency, route=True)
     out: dict[BackendKey, GoldenSignals] = {}
     for target in targets:
         key = target.key
@@ -309,25 +319,20 @@ def combine(targets: Sequence[BackendTarget], legacy: Sequence[Sample],
         rkey = route_backend(target)
         rc = r_counts.get(rkey) if rkey else None
         lc = l_counts.get(key)
-        lh = l_buckets.get(key)
-        if rc is None and lc is None and lh is None:
+        ls = l_latency.get(key)
+        if rc is None and lc is None and ls is None:
             out[key] = NO_DATA  # most backends of a big cluster, at every refresh
             continue
-        legacy_hist = Histogram(promql.LEGACY_LATENCY, lh, 1.0) if lh else None
-        rh = r_buckets.get(rkey) if rkey else None
-        route_hist = Histogram(r_families.get(rkey, promql.HTTP_ROUTE_DURATION), rh, 1000.0) \
-            if rh and rkey else None
+        rs = r_latency.get(rkey) if rkey else None
+        route_hist = histogram(_duration_family(rs), rs, 1000.0) if rs is not None else None
         counts = rc if rkey and rc is not None and (rc.total > 0 or lc is None) else lc
-        out[key] = _signals(counts, finest([legacy_hist, route_hist]), window)
+        out[key] = _signals(counts, finest([histogram(promql.LEGACY_LATENCY, ls, 1.0), route_hist]),
+                            window)
     return out
 
 
-def _duration_families(samples: Sequence[Sample]) -> dict[object, str]:
-    """The duration family of each route backend's buckets (GRPCRoute's when any came from it)."""
-    out: dict[object, str] = {}
-    for labels, _ in samples:
-        kind = labels.get("route_kind", "")
-        if kind in promql.ROUTE_KIND_FAMILIES and out.get(_route_key(labels)) != \
-                promql.GRPC_ROUTE_DURATION:
-            out[_route_key(labels)] = promql.ROUTE_KIND_FAMILIES[kind][1]
-    return out
+def _duration_family(stats: LatencyStats) -> str:
+    """The duration family of a route backend's histogram (GRPCRoute's when any came from it)."""
+    if "GRPCRoute" in stats.buckets:
+        return promql.GRPC_ROUTE_DURATION
+    return promql.HTTP_ROUTE_DURATION

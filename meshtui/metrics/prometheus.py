@@ -30,7 +30,8 @@ from meshtui.model.signals import BackendKey, GoldenSignals, MetricsSnapshot
 from meshtui.model.windows import WINDOW_SECONDS
 
 RATE_QUERIES = 4
-"""Legacy responses, legacy buckets, route statuses, route buckets: constant by design."""
+"""Legacy responses, legacy latency, route statuses, route latency: constant by design (the
+latency queries carry Prometheus' own quantiles, not the buckets)."""
 
 QUERIES_PER_CALL = RATE_QUERIES + 1
 """A fetch's queries: the rate queries, then when the series began (how much window data covers)."""
@@ -214,8 +215,8 @@ class PrometheusSource:
     @staticmethod
     def _queries(targets: Sequence[BackendTarget], rng: str, coverage: bool = False) -> list[str]:
         scope = _scope(targets)
-        queries = [promql.legacy_responses(scope, rng), promql.legacy_latency_buckets(scope, rng),
-                   promql.route_statuses(scope, rng), promql.route_duration_buckets(scope, rng)]
+        queries = [promql.legacy_responses(scope, rng), promql.legacy_latency(scope, rng),
+                   promql.route_statuses(scope, rng), promql.route_latency(scope, rng)]
         return queries + [promql.series_start(scope, rng)] if coverage else queries
 
     def fetch(self, targets: Sequence[BackendTarget], window: str) -> MetricsSnapshot:

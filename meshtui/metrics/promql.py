@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from meshtui.model.signals import LATENCY_SIGNALS
 from meshtui.model.windows import WINDOW_SECONDS, WINDOWS
 
 MAX_REGEX_CHARS = 2000
@@ -200,9 +201,48 @@ def legacy_responses(scope: Scope, rng: str) -> str:
 
 
 def legacy_latency_buckets(scope: Scope, rng: str) -> str:
-    """Per-backend latency bucket rates in milliseconds; quantiles are computed client-side."""
+    """Per-backend latency bucket rates in milliseconds (what `legacy_latency` summarises)."""
     return _sum_rate(f"{LEGACY_LATENCY}_bucket", scope.legacy_matchers(),
                      ("le", *LEGACY_KEY_LABELS), rng)
+
+
+LATENCY_QUANTILES: tuple[float, ...] = tuple(
+    spec.quantile for spec in LATENCY_SIGNALS if spec.quantile is not None)
+"""The quantiles a latency query asks for, as the latency signals declare them."""
+STAT_LABEL = "meshtui_stat"
+"""Label added to each series of a latency query: which figure of the histogram it carries
+(a quantile, as `quantile_stat` renders it, or `BUCKETS_STAT`)."""
+BUCKETS_STAT = "buckets"
+"""`STAT_LABEL` value of the series counting a histogram's buckets (its resolution)."""
+
+
+def quantile_stat(q: float) -> str:
+    """The `STAT_LABEL` value of quantile `q` (``"0.95"``)."""
+    return f"{q:g}"
+
+
+def _tagged(expr: str, stat: str) -> str:
+    return f'label_replace({expr}, "{STAT_LABEL}", "{escape_label_value(stat)}", "", "")'
+
+
+def _latency(buckets: str, by: Sequence[str], count_of: str, count_by: Sequence[str]) -> str:
+    """Each of `LATENCY_QUANTILES` of the histograms in `buckets` per `by`, and the bucket count
+    of `count_of` per `count_by`, in one query (the series told apart by `STAT_LABEL`).
+
+    Prometheus computes the quantiles (`histogram_quantile`) instead of sending every bucket of
+    every backend: about a fifth of the series, and no interpolation here. The bucket count is
+    how fine each histogram is, for `meshtui.metrics.aggregate.finest`.
+    """
+    parts = [_tagged(f"histogram_quantile({quantile_stat(q)}, {buckets})", quantile_stat(q))
+             for q in LATENCY_QUANTILES]
+    parts.append(_tagged(f"count by ({', '.join(count_by)}) ({count_of})", BUCKETS_STAT))
+    return " or ".join(parts)
+
+
+def legacy_latency(scope: Scope, rng: str) -> str:
+    """Per-backend latency quantiles in milliseconds and bucket counts (legacy histogram)."""
+    buckets = legacy_latency_buckets(scope, rng)
+    return _latency(buckets, LEGACY_KEY_LABELS, buckets, LEGACY_KEY_LABELS)
 
 
 def route_statuses(scope: Scope, rng: str) -> str:
@@ -218,10 +258,18 @@ def route_statuses(scope: Scope, rng: str) -> str:
 
 
 def route_duration_buckets(scope: Scope, rng: str) -> str:
-    """Per-route-backend duration bucket rates in seconds, both route kinds; quantiles client-side."""
+    """Per-route-backend duration bucket rates in seconds, both route kinds (by `route_kind`)."""
     by = ("le", *ROUTE_KEY_LABELS, "route_kind")
     return " or ".join(_sum_rate(f"{family}_bucket", scope.route_matchers(), by, rng)
                        for family in (HTTP_ROUTE_DURATION, GRPC_ROUTE_DURATION))
+
+
+def route_latency(scope: Scope, rng: str) -> str:
+    """Per-route-backend duration quantiles in seconds over both route kinds' buckets, and the
+    bucket count per route kind (which says the kind, for the figures' source)."""
+    kinds = route_duration_buckets(scope, rng)
+    merged = f"sum by (le, {', '.join(ROUTE_KEY_LABELS)}) ({kinds})"
+    return _latency(merged, ROUTE_KEY_LABELS, kinds, (*ROUTE_KEY_LABELS, "route_kind"))
 
 
 COVERAGE_STEPS = 60
@@ -251,6 +299,31 @@ def series_start(scope: Scope, rng: str) -> str:
     return f"min({earliest})"
 
 
+def young_series_samples(scope: Scope, rng: str) -> str:
+    """How young the newest kind of response of any wanted backend is: for each backend and
+    classification (legacy family) or status (route families) first seen inside window `rng`,
+    the samples its oldest still-scraped series has there; the fewest of those (no answer when
+    every kind was already there at the window's start).
+
+    rate() and increase() read nothing from a series' first sample: a canary's failure series
+    appears at its first failure, so for a scrape or two its failures count as none. Grouping
+    by kind of response, not by series, keeps one more client or canary pod starting to see a kind
+    already seen from making the backend young again; a series no longer scraped (stale now)
+    does not get younger by waiting and is left out.
+    """
+    rng = validate_window(rng)
+    families = [(selector(LEGACY_RESPONSES, scope.legacy_matchers()),
+                 (*LEGACY_KEY_LABELS, "classification"))]
+    if scope.routes:
+        by = (*ROUTE_KEY_LABELS, "route_kind", "http_status", "grpc_status", "error")
+        families += [(selector(family, scope.route_matchers()), by)
+                     for family in (HTTP_ROUTE_STATUSES, GRPC_ROUTE_STATUSES)]
+    young = " or ".join(
+        f"(max by ({', '.join(by)}) (count_over_time({series}[{rng}]) and {series}) unless "
+        f"max by ({', '.join(by)}) ({series} offset {rng}))" for series, by in families)
+    return f"min({young})"
+
+
 def histogram_quantile_query(q: float, buckets_query: str) -> str:
     """Wrap a bucket-rate query in `histogram_quantile` (for checks against Prometheus itself)."""
     if not 0.0 <= q <= 1.0:
@@ -260,7 +333,7 @@ def histogram_quantile_query(q: float, buckets_query: str) -> str:
 
 FAMILIES: dict[str, tuple[Callable[[Scope, str], str], ...]] = {
     "responses": (legacy_responses, route_statuses),
-    "latency": (legacy_latency_buckets, route_duration_buckets),
+    "latency": (legacy_latency, route_latency),
 }
 """Signal family (`SignalSpec.family`) → the batched queries its figures are computed from: a
 signal of a new family needs its queries here and its arithmetic in `aggregate`."""

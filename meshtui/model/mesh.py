@@ -18,9 +18,9 @@ from meshtui.model.owners import OwnerState, registry
 from meshtui.model.ownership import Owner
 from meshtui.model.meshed import MeshedService, meshed_services
 from meshtui.model.services import ServiceInfo, service_infos
-from meshtui.model.split import Split, SplitRef, is_split_object, parse_split
+from meshtui.model.split import TRAFFICSPLIT_GROUP, Split, SplitRef, is_split_object, parse_split
 
-__all__ = ["BASE_RESOURCES", "SPLIT_RESOURCES", "MeshState", "resources"]
+__all__ = ["BASE_RESOURCES", "SPLIT_RESOURCES", "MeshState", "parse_objects", "resources"]
 
 SPLIT_RESOURCES = (
     "trafficsplits",
@@ -76,8 +76,9 @@ class MeshState:
         self._parsed: dict[tuple[str, _Key], Split] = {}
         """Parsed splits, dropped whenever their object changes."""
         self._splits_at: tuple[int, list[Split]] = (-1, [])
-        self._by_ref: tuple[int, dict[SplitRef, Split]] = (-1, {})
         """splits() result with owners resolved, for the version it was computed at."""
+        self._by_ref: tuple[int, dict[SplitRef, Split]] = (-1, {})
+        """split() lookups, for the version they were indexed at."""
         self._changes: dict[str, int] = {}
         """Change count per resource key, so derived views rebuild only when their inputs change."""
         self._owners_at: tuple[tuple[tuple[str, int], ...], OwnerIndex] = ((("", -1),), OwnerIndex())
@@ -85,8 +86,13 @@ class MeshState:
         self._meshed_at: tuple[tuple[int, ...], list[MeshedService]] = ((), [])
         """meshed_services() result, for the change counts of its inputs it was computed at."""
 
-    def replace(self, resource: str, objects: Iterable[dict[str, Any]]) -> None:
-        """Replace every object of one resource type (after a full list or re-list)."""
+    def replace(self, resource: str, objects: Iterable[dict[str, Any]],
+                parsed: Mapping[_Key, Split] | None = None) -> None:
+        """Replace every object of one resource type (after a full list or re-list).
+
+        `parsed` is `parse_objects(resource, objects)` when the caller parsed them already (in
+        a watch thread): those splits are taken as they are instead of parsed here.
+        """
         fresh = {_key(obj): obj for obj in objects if isinstance(obj, dict)}
         first_list = resource not in self._loaded
         self._loaded.add(resource)
@@ -95,10 +101,17 @@ class MeshState:
         self._objects[resource] = fresh
         self._parsed = {k: v for k, v in self._parsed.items()
                         if k[0] != resource or fresh.get(k[1]) == v.obj}
+        for key, split in (parsed or {}).items():
+            # An unchanged object keeps its split (views reuse what they built by its identity).
+            if key in fresh:
+                self._parsed.setdefault((resource, key), split)
         self._changed(resource)
 
-    def upsert(self, resource: str, obj: dict[str, Any]) -> None:
-        """Add or replace one object (an ADDED or MODIFIED watch event)."""
+    def upsert(self, resource: str, obj: dict[str, Any], parsed: Split | None = None) -> None:
+        """Add or replace one object (an ADDED or MODIFIED watch event).
+
+        `parsed` is the object's split from `parse_objects`, when the caller parsed it already.
+        """
         if not isinstance(obj, dict):
             return
         key = _key(obj)
@@ -107,6 +120,8 @@ class MeshState:
             return
         objects[key] = obj
         self._parsed.pop((resource, key), None)
+        if parsed is not None:
+            self._parsed[(resource, key)] = parsed
         self._changed(resource)
 
     def delete(self, resource: str, obj: dict[str, Any]) -> None:
@@ -141,9 +156,12 @@ class MeshState:
 
     def split(self, ref: SplitRef) -> Split | None:
         """Return the split with this identity, or None."""
-        # Asked several times per key press (bindings, the detail, the editor): no list scans.
         if self._by_ref[0] != self.version:
-            self._by_ref = (self.version, {split.ref: split for split in self.splits()})
+            # Every refresh and key asks for the selected split: a scan of a thousand was ~1 ms.
+            found: dict[SplitRef, Split] = {}
+            for split in self.splits():
+                found.setdefault(split.ref, split)
+            self._by_ref = (self.version, found)
         return self._by_ref[1].get(ref)
 
     def namespaces(self) -> list[str]:
@@ -257,3 +275,40 @@ def _with_kind(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
     default_version = {"split.smi-spec.io": "v1alpha1", "policy.linkerd.io": "v1beta3"}.get(group, "v1")
     return {**obj, "kind": obj.get("kind") or kind,
             "apiVersion": obj.get("apiVersion") or f"{group}/{default_version}"}
+
+
+def parse_objects(resource: str, objects: Iterable[Any]) -> dict[_Key, Split]:
+    """Parse the splits among `objects` of one resource, by (namespace, name) as `MeshState` keeps them.
+
+    Pure and safe in any thread: the kube layer parses in its watch threads and hands the result
+    to `MeshState.replace` / `upsert`, so the UI thread only swaps splits in. Objects of other
+    resources, and objects that are not splits, give nothing (MeshState then skips them).
+    Never raises: an object whose parsing fails becomes a split whose problem says so.
+    """
+    found: dict[_Key, Split] = {}
+    if resource not in SPLIT_RESOURCES:
+        return found
+    for obj in objects:
+        if not isinstance(obj, dict):
+            continue
+        try:
+            full = _with_kind(resource, obj)
+            if not is_split_object(full):
+                continue
+            split = parse_split(full)
+        except Exception as exc:  # noqa: BLE001 - one object must never stop the watch of all
+            split = _unreadable(resource, obj, exc)
+        found[_key(obj)] = split
+    return found
+
+
+def _unreadable(resource: str, obj: dict[str, Any], exc: Exception) -> Split:
+    """A split with no backends whose one problem says its object could not be read."""
+    namespace, name = _key(obj)
+    plural, _, group = resource.partition(".")
+    kind = {"trafficsplits": "TrafficSplit", "grpcroutes": "GRPCRoute"}.get(plural, "HTTPRoute")
+    return Split(ref=SplitRef(kind=kind, group=group or TRAFFICSPLIT_GROUP, namespace=namespace,
+                              name=name),
+                 api_version="", service="", backends=(), owner=None, resource_version="",
+                 generation=0, problems=(f"the object could not be read ({type(exc).__name__})",),
+                 obj=obj)

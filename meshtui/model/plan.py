@@ -160,7 +160,8 @@ class Analysis:
 
     The step passes after `count` passing checks; it fails when `failure_limit` checks have
     failed. A check with no data or fewer than `min_requests` requests neither passes nor fails:
-    the plan holds.
+    the plan holds. So does one while the canary's series are too young to judge, for at most
+    a window and an interval in a row (`plan_state.young_wait_limit`); then the step fails.
     """
 
     window: str

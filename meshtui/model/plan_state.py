@@ -28,11 +28,13 @@ from meshtui.model.plan import (
     is_backend_name,
     parse_plan,
 )
+from meshtui.model.durations import format_duration
 from meshtui.model.text import short_repr, visible
+from meshtui.model.windows import WINDOW_SECONDS
 
-__all__ = ["ACTIVE", "ANNOTATION", "MAX_ANNOTATION_LENGTH", "MAX_SPEED", "TERMINAL", "CheckResult",
-           "HistoryEntry", "PlanState", "PlanStateError", "Transition", "advance", "evaluate_check",
-           "read_annotation", "state_problem"]
+__all__ = ["ACTIVE", "ANNOTATION", "MAX_ANNOTATION_LENGTH", "MAX_SPEED", "MIN_SERIES_SAMPLES",
+           "TERMINAL", "CheckResult", "HistoryEntry", "PlanState", "PlanStateError", "Transition",
+           "advance", "evaluate_check", "read_annotation", "state_problem", "young_wait_limit"]
 
 ANNOTATION = "meshtui.io/rollout"
 """The split annotation holding a plan and its progress."""
@@ -54,6 +56,11 @@ MAX_SPEED = 1000.0
 """The largest runner speed (pauses and intervals divided by it) a state records and is read with."""
 MAX_TIMESTAMP = 253_402_300_799.0
 """The end of year 9999, in epoch seconds: the latest time read back."""
+MIN_SERIES_SAMPLES = 3
+"""Samples each kind of the canary's responses first seen inside the window needs before a check
+judges it: two scrape intervals of data. rate() reads nothing from a series' first sample, so a
+failure series one scrape old counts no failures and a young latency histogram gives a p99 of a
+few requests."""
 
 
 class PlanStateError(ValueError):
@@ -87,6 +94,9 @@ class CheckResult:
     outcome: str
     """``pass``, ``fail`` or ``inconclusive``."""
     reason: str
+    waiting: bool = False
+    """Inconclusive because the canary's series are too young to judge: the plan waits for them,
+    for at most `young_wait_limit`."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,9 @@ class PlanState:
     speed: float = 1.0
     """How many times faster than written the runner plays pauses and check intervals (the
     demo's runner, tests), so countdowns read from the state are true."""
+    waiting_since: float | None = None
+    """When the current analysis began waiting for the canary's series to age (its first check
+    in a row found them too young); None when it is not waiting."""
 
     @property
     def plan_hash(self) -> str:
@@ -155,6 +168,7 @@ class PlanState:
             "lastCheckAt": self.last_check_at, "checksPassed": self.checks_passed,
             "checksFailed": self.checks_failed, "approved": self.approved,
             **({"speed": self.speed} if self.speed != 1.0 else {}),
+            **({"waitingSince": self.waiting_since} if self.waiting_since is not None else {}),
             "history": [{"at": h.at, "kind": h.kind, "step": h.step, "result": h.result,
                          "detail": h.detail, "weight": h.weight, "by": h.by}
                         for h in self.history],
@@ -274,7 +288,7 @@ def _read(text: str) -> PlanState:
         checks_failed=_int(data, "checksFailed", 0, MAX_COUNT, 0),
         approved=_bool(data, "approved", False),
         history=tuple(_entry(item, i, steps) for i, item in enumerate(history)),
-        speed=_speed(data))
+        speed=_speed(data), waiting_since=_time(data, "waitingSince", None))
 
 
 def _speed(data: dict[str, Any]) -> float:
@@ -356,21 +370,43 @@ class Transition:
 
 
 def evaluate_check(analysis: Analysis, success_rate: float | None, p99_ms: float | None,
-                   rps: float | None, window_seconds: float, error: str | None = None
-                   ) -> CheckResult:
+                   rps: float | None, window_seconds: float, error: str | None = None,
+                   series_samples: int | None = None) -> CheckResult:
     """Judge the canary's signals against an analysis step's thresholds.
 
     No data, a metrics error, or fewer than `min_requests` requests give ``inconclusive``:
-    the plan holds rather than advance blind.
+    the plan holds rather than advance blind. So do series too young to judge (fewer than
+    `MIN_SERIES_SAMPLES`), and the check says the plan is waiting for them (`CheckResult.waiting`).
+
+    Args:
+        analysis: The step.
+        success_rate: The canary's success ratio (0..1).
+        p99_ms: The canary's p99 latency.
+        rps: The canary's requests per second over the seconds the figures cover.
+        window_seconds: Seconds the figures cover: the window, or less while the canary's metrics
+            are younger than it (requests are counted over this span).
+        error: Why the metrics could not be read.
+        series_samples: Of the canary's kinds of response first seen inside the window, the
+            fewest samples the oldest series of one has there; None when every kind was there
+            at the window's start (or the source cannot tell).
     """
     if error:
         return CheckResult("inconclusive", f"metrics unavailable: {error}")
+    if series_samples is not None and series_samples < MIN_SERIES_SAMPLES:
+        samples = "1 sample" if series_samples == 1 else f"{max(series_samples, 0)} samples"
+        return CheckResult("inconclusive", (
+            f"canary series younger than {MIN_SERIES_SAMPLES - 1} scrape intervals (the newest has "
+            f"{samples} in {analysis.window}; rates need more)"), waiting=True)
     requests = None if rps is None else rps * window_seconds
     if requests is None or requests <= 0:
         return CheckResult("inconclusive", "no canary traffic in the metrics")
+    # While the metrics are younger than the window, say over how much of it requests count.
+    partial = window_seconds < WINDOW_SECONDS.get(analysis.window, window_seconds)
+    span = (f"{format_duration(window_seconds)} of {analysis.window}" if partial else
+            analysis.window)
     if requests < analysis.min_requests:
-        return CheckResult("inconclusive", f"only {requests:.0f} canary requests in "
-                           f"{analysis.window}, fewer than minRequests {analysis.min_requests}")
+        return CheckResult("inconclusive", f"only {requests:.0f} canary requests in {span}, "
+                           f"fewer than minRequests {analysis.min_requests}")
     failures: list[str] = []
     seen: list[str] = []
     if analysis.success_rate is not None:
@@ -388,7 +424,8 @@ def evaluate_check(analysis: Analysis, success_rate: float | None, p99_ms: float
             failures.append(f"p99 {p99_ms:.0f}ms not {analysis.latency_p99.text('ms')}")
     if failures:
         return CheckResult("fail", "; ".join(failures))
-    return CheckResult("pass", ", ".join(seen) + f", {requests:.0f} requests")
+    return CheckResult("pass", ", ".join(seen) + f", {requests:.0f} requests" +
+                       (f" in {span}" if partial else ""))
 
 
 def advance(state: PlanState, *, now: float, observed: int, check: CheckResult | None = None,
@@ -450,7 +487,7 @@ def advance(state: PlanState, *, now: float, observed: int, check: CheckResult |
             continue
         if check is None or not new.check_due(now, speed):
             break
-        new, check = _apply_check(new, step, check, now, by), None
+        new, check = _apply_check(new, step, check, now, by, speed), None
         if new.phase != "Progressing":
             return Transition(new, 0 if new.phase == "RolledBack" else weight)
         if new.checks_passed < step.count:
@@ -468,21 +505,48 @@ def _with_speed(state: PlanState, transition: Transition, speed: float) -> Trans
 
 def _next(state: PlanState, now: float) -> PlanState:
     return replace(state, step=state.step + 1, step_started_at=now, last_check_at=None,
-                   checks_passed=0, checks_failed=0, approved=False, message="")
+                   checks_passed=0, checks_failed=0, approved=False, message="",
+                   waiting_since=None)
+
+
+def young_wait_limit(step: Analysis, speed: float = 1.0) -> float:
+    """Seconds an analysis may wait in a row for the canary's series to age before its step fails.
+
+    A series stops being young at its third scrape or once it is older than the window, whichever
+    comes first; so a wait longer than the window and one check interval means new series keep
+    appearing (or the data never settles), and the plan must not wait forever at this weight.
+    The window is Prometheus' time: the runner's speed shortens only the interval.
+    """
+    return WINDOW_SECONDS.get(step.window, 3600) + step.interval / speed
 
 
 def _apply_check(state: PlanState, step: Analysis, check: CheckResult, now: float,
-                 by: str) -> PlanState:
+                 by: str, speed: float = 1.0) -> PlanState:
     passed = state.checks_passed + (check.outcome == "pass")
     failed = state.checks_failed + (check.outcome == "fail")
-    message = (f"holding: {check.reason}" if check.outcome == "inconclusive" else
+    waiting_since = state.waiting_since
+    if check.waiting:
+        waiting_since = now if waiting_since is None else waiting_since
+    elif check.outcome != "inconclusive":
+        waiting_since = None
+    message = (f"waiting: {check.reason}" if check.waiting else
+               f"holding: {check.reason}" if check.outcome == "inconclusive" else
                f"analysis: {passed}/{step.count} passed, {failed}/{step.failure_limit} failed")
     new = state.note(now, "check", check.outcome, check.reason, by, last_check_at=now,
-                     checks_passed=passed, checks_failed=failed, message=message)
-    if failed < step.failure_limit:
+                     checks_passed=passed, checks_failed=failed, message=message,
+                     waiting_since=waiting_since)
+    waited = now - waiting_since if check.waiting and waiting_since is not None else 0.0
+    if failed >= step.failure_limit:
+        reason = (f"analysis failed at step {state.step + 1} ({failed} failed checks, "
+                  f"failureLimit {step.failure_limit}): {check.reason}")
+    elif waited > young_wait_limit(step, speed):
+        # Failing safe: never judged, so never promoted, and not left at this weight for ever.
+        reason = (f"analysis failed at step {state.step + 1}: waited {format_duration(waited)} "
+                  f"(longer than its {step.window} window and a {format_duration(step.interval)} "
+                  f"interval) for the canary's series to age: {check.reason}")
+    else:
         return new
-    reason = (f"analysis failed at step {state.step + 1} ({failed} failed checks, "
-              f"failureLimit {step.failure_limit}): {check.reason}")
+    new = replace(new, waiting_since=None)
     if state.plan.on_failure == "rollback":
         return new.note(now, "phase", "RolledBack", reason, by, phase="RolledBack", weight=0,
                         message=f"rolled back: {reason}")

@@ -56,7 +56,7 @@ def resume(state: PlanState, *, now: float, observed: int, by: str = "") -> Tran
     if state.phase != "Paused":
         raise PlanStateError(f"cannot resume: the plan is {state.phase}, not Paused")
     new = replace(state, weight=observed, step_started_at=now, last_check_at=None,
-                  checks_passed=0, checks_failed=0)
+                  checks_passed=0, checks_failed=0, waiting_since=None)
     return Transition(new.note(now, "phase", "Progressing",
                                f"resumed by {by or 'a user'} at {observed}%", by,
                                phase="Progressing", message="resumed"))

@@ -149,8 +149,15 @@ class Runner:
         return 1
 
     def check(self, split: Split, state: PlanState) -> CheckResult:
-        """Measure the canary against the current analysis step."""
+        """Measure the canary against the current analysis step.
+
+        Requests are counted over the seconds the figures cover (less than the window while the
+        canary's metrics are young), and a source that answers PromQL is also asked how young the
+        canary's series are, so a check right after the canary starts taking traffic waits.
+        """
+        from meshtui.metrics.series_age import PromQLSource, young_series_samples
         from meshtui.metrics.source import BackendTarget, RouteKey
+        from meshtui.model.findings import Window
         from meshtui.model.signals import BackendKey
 
         step = state.current
@@ -162,17 +169,23 @@ class Runner:
         key = BackendKey(backend.namespace or split.namespace, backend.name)
         route = None if split.kind == "TrafficSplit" else RouteKey(split.namespace, split.name,
                                                                    split.service)
+        targets = [BackendTarget(key, route)]
+        young = None
         try:
-            snapshot = self.source.fetch([BackendTarget(key, route)], step.window)
+            snapshot = self.source.fetch(targets, step.window)
+            if not snapshot.error and isinstance(self.source, PromQLSource):
+                young = young_series_samples(self.source, targets, step.window)
         except Exception as exc:  # noqa: BLE001 - any failure of the source holds the plan
             return evaluate_check(step, None, None, None, window,
                                   " ".join(str(exc).split())[:200] or type(exc).__name__)
         if snapshot.error:
             return evaluate_check(step, None, None, None, window, snapshot.error)
+        covered = Window(window, snapshot.covered).span
         signals = snapshot.signals.get(key)
         if signals is None:
-            return evaluate_check(step, None, None, None, window)
-        return evaluate_check(step, signals.success_rate, signals.p99_ms, signals.rps, window)
+            return evaluate_check(step, None, None, None, covered, series_samples=young)
+        return evaluate_check(step, signals.success_rate, signals.p99_ms, signals.rps, covered,
+                              series_samples=young)
 
     def run(self, stop: threading.Event, interval: float = 1.0,
             max_ticks: int | None = None) -> int:

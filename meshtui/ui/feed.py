@@ -72,12 +72,12 @@ def apply_events(state: Any, connections: dict[str, tuple[bool, str | None]], ev
     """
     for event in events:
         if isinstance(event, ObjectsListed):
-            state.replace(event.resource, list(event.objects))
+            state.replace(event.resource, list(event.objects), event.parsed)
             connections[event.resource] = (True, None)
         elif isinstance(event, ObjectChanged):
             if event.type == "DELETED":
                 state.delete(event.resource, event.obj)
             else:
-                state.upsert(event.resource, event.obj)
+                state.upsert(event.resource, event.obj, event.parsed)
         elif isinstance(event, ConnectionChanged):
             connections[event.resource] = (event.connected, event.error)

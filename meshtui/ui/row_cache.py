@@ -107,7 +107,9 @@ class RowCache:
                          policy: HealthPolicy) -> None:
         """Rebuild only the rows of backends whose signals differ from the last answer."""
         old, self._signals = self._signals, signals
-        changed = {key for key, value in signals.items() if old.get(key) != value}
+        # By identity first: the pipeline hands unchanged figures over as the same objects.
+        changed = {key for key, value in signals.items()
+                   if (before := old.get(key)) is not value and before != value}
         changed.update(key for key in old if key not in signals)
         if self._by_backend is None:
             self._by_backend = {}

@@ -47,7 +47,8 @@ class ServiceRows:
             key = service.key
             figures = signals.get(key)
             known = previous.get(key)
-            if known is not None and known[1] == figures and (known[0] is service or known[0] == service):
+            if known is not None and (known[1] is figures or known[1] == figures) \
+                    and (known[0] is service or known[0] == service):
                 row = known[2]
             else:
                 row = service_row(service, figures, policy)

@@ -133,3 +133,37 @@ def test_backoff_is_capped_and_jittered() -> None:
     assert max(delays[6:]) > 1.0, "delays must grow"
     backoff.reset()
     assert backoff.next() <= 0.2
+
+
+def test_splits_are_parsed_in_the_watch_thread(kube: KubeHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list and every change carry their parsed splits; an object that breaks the parser
+    becomes a split with a problem, and the watch goes on."""
+    import threading
+
+    from meshtui.model import split as split_module
+
+    real = split_module.parse_split
+    threads: set[str] = set()
+
+    def breaks_on_bad(obj: dict) -> object:
+        threads.add(threading.current_thread().name)
+        if obj["metadata"]["name"] == "bad":
+            raise ValueError("unreadable")
+        return real(obj)
+
+    monkeypatch.setattr("meshtui.model.mesh.parse_split", breaks_on_bad)
+    kube.create(traffic_split("bad"))
+    kube.create(traffic_split("good"))
+    rec = Recorder()
+    kube.watch(None, rec, TS)
+    [listed] = wait_for(lambda: rec.of(ObjectsListed), message="the initial list")
+    assert listed.parsed is not None
+    assert listed.parsed["test", "bad"].problems == ("the object could not be read (ValueError)",)
+    assert [b.weight for b in listed.parsed["test", "good"].backends] == [90, 10]
+    _patch_weight(kube, "good", 30)
+    wait_for(lambda: _changes(rec, "good") == ["MODIFIED"], message="MODIFIED after the bad object")
+    [modified] = rec.of(ObjectChanged, type="MODIFIED")
+    assert modified.parsed is not None and modified.parsed.obj == modified.obj
+    assert [b.weight for b in modified.parsed.backends] == [70, 30]
+    assert threads == {"meshtui-watch-trafficsplits"}, "parsed in the watch thread only"
+    assert not rec.of(ConnectionChanged), "a bad object is no connection failure"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 
-from meshtui.metrics import aggregate
+from meshtui.metrics import aggregate, promql
 from meshtui.metrics.prometheus import LEGACY_QUERIES, PrometheusSource
 from meshtui.metrics.source import BackendTarget, RouteKey
 from meshtui.model.signals import BackendKey, GoldenSignals, SignalSource
@@ -28,9 +27,26 @@ def _route(service: str, status: str, error: str, value: float) -> tuple[dict, f
              "error": error}, value)
 
 
-def _route_bucket(service: str, le: str, value: float) -> tuple[dict, float]:
-    return ({"parent_namespace": "test", "parent_name": "podinfo", "route_name": "podinfo",
-             "backend_namespace": "test", "backend_name": service, "le": le}, value)
+def _stats(base: dict, quantiles: tuple[float | None, ...], buckets: float,
+           kind: str | None = None) -> list[tuple[dict, float | None]]:
+    """A latency query's series for one backend: its quantiles (None: Prometheus' NaN) and its
+    bucket count (per route kind when `kind` is given)."""
+    series = [({**base, promql.STAT_LABEL: promql.quantile_stat(q)}, value)
+              for q, value in zip(promql.LATENCY_QUANTILES, quantiles, strict=True)]
+    counted = {**base, promql.STAT_LABEL: promql.BUCKETS_STAT}
+    return [*series, ({**counted, "route_kind": kind} if kind else counted, buckets)]
+
+
+def _route_latency(service: str, quantiles: tuple[float | None, ...], buckets: float,
+                   kind: str = "HTTPRoute") -> list[tuple[dict, float | None]]:
+    base = {"parent_namespace": "test", "parent_name": "podinfo", "route_name": "podinfo",
+            "backend_namespace": "test", "backend_name": service}
+    return _stats(base, quantiles, buckets, kind)
+
+
+def _legacy_latency(service: str, quantiles: tuple[float | None, ...],
+                    buckets: float) -> list[tuple[dict, float | None]]:
+    return _stats({"dst_namespace": "test", "dst_service": service}, quantiles, buckets)
 
 
 def test_route_failures_are_5xx_or_errors() -> None:
@@ -51,13 +67,12 @@ def test_route_family_is_preferred_when_it_has_traffic_and_seconds_become_ms() -
         _legacy("podinfo-primary", "failure", "1"))]
     route = [_route("podinfo-canary", "200", "", 3.0), _route("podinfo-canary", "500", "", 1.0),
              _route("podinfo-primary", "200", "", 0.0)]
-    buckets = [_route_bucket("podinfo-canary", le, v)
-               for le, v in (("0.025", 2.0), ("0.05", 4.0), ("+Inf", 4.0))]
-    signals = aggregate.combine(targets, legacy, [], route, buckets)
+    latency = _route_latency("podinfo-canary", (0.025, 0.0475, 0.0495), 3)
+    signals = aggregate.combine(targets, legacy, [], route, latency)
     assert signals[CANARY].success_rate == pytest.approx(0.75)
     assert signals[CANARY].rps == pytest.approx(4.0)
     assert signals[CANARY].p50_ms == pytest.approx(25.0)
-    assert signals[CANARY].p99_ms == pytest.approx(25.0 + 25.0 * (1.96 / 2.0))
+    assert signals[CANARY].p99_ms == pytest.approx(49.5)
     # The route family exists for the primary but carries no traffic: the legacy one is used.
     assert signals[PRIMARY].success_rate == pytest.approx(0.9)
     assert signals[PRIMARY].rps == pytest.approx(10.0)
@@ -94,9 +109,8 @@ def test_history_uses_range_queries_and_builds_points() -> None:
                       {"metric": _legacy("podinfo-primary", "failure", "")[0],
                        "values": [[100, "2"], [115, "1"]]}]
         elif "response_latency_ms_bucket" in q:
-            result = [{"metric": {"dst_namespace": "test", "dst_service": "podinfo-primary", "le": le},
-                       "values": [[100, v], [115, v]]} for le, v in (("10", "5"), ("20", "10"),
-                                                                      ("+Inf", "10"))]
+            result = [{"metric": labels, "values": [[100, str(v)], [115, str(v)]]}
+                      for labels, v in _legacy_latency("podinfo-primary", (10.0, 19.0, 19.8), 3)]
         body = {"status": "success", "data": {"resultType": "matrix", "result": result}}
         return 200, json.dumps(body)
 
@@ -121,15 +135,8 @@ def test_history_uses_range_queries_and_builds_points() -> None:
     assert all(signals == GoldenSignals(None, None, None, None, None) for _, signals in history[CANARY])
 
 
-def _legacy_bucket(service: str, le: str, value: float) -> tuple[dict, float]:
-    return {"dst_namespace": "test", "dst_service": service, "le": le}, value
-
-
-LEGACY_FAST = [_legacy_bucket("podinfo-canary", le, v) for le, v in (
-    ("1", 0.0), ("2", 1.0), ("3", 2.0), ("4", 3.0), ("5", 3.5), ("10", 3.9), ("20", 4.0),
-    ("+Inf", 4.0))]
-ROUTE_FAST = [_route_bucket("podinfo-canary", le, v) for le, v in (
-    ("0.025", 4.0), ("0.05", 4.0), ("+Inf", 4.0))]
+LEGACY_FAST = _legacy_latency("podinfo-canary", (3.0, 9.6, 19.2), 8)
+ROUTE_FAST = _route_latency("podinfo-canary", (0.0125, 0.02375, 0.02475), 3)
 
 
 def test_latency_comes_from_the_finest_histogram_counts_from_the_route() -> None:
@@ -147,7 +154,7 @@ def test_latency_comes_from_the_finest_histogram_counts_from_the_route() -> None
 
 def test_the_route_histogram_serves_when_it_is_the_only_one_with_observations() -> None:
     route = [_route("podinfo-canary", "200", "", 4.0)]
-    empty_legacy = [_legacy_bucket("podinfo-canary", le, 0.0) for le in ("1", "2", "+Inf")]
+    empty_legacy = _legacy_latency("podinfo-canary", (None, None, None), 3)
     signals = aggregate.combine([BackendTarget(CANARY, ROUTE)], [], empty_legacy, route,
                                 ROUTE_FAST, window="5m")[CANARY]
     assert signals.p50_ms == pytest.approx(12.5)
@@ -156,16 +163,30 @@ def test_the_route_histogram_serves_when_it_is_the_only_one_with_observations() 
 
 
 def test_finest_prefers_more_bounds_and_the_first_of_equals() -> None:
-    coarse = aggregate.Histogram("coarse", [(25.0, 1.0), (50.0, 1.0), (math.inf, 1.0)], 1.0)
-    fine = aggregate.Histogram("fine", [(1.0, 0.0), (5.0, 1.0), (25.0, 1.0), (math.inf, 1.0)], 1.0)
-    unobserved = aggregate.Histogram("empty", [(1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.0, 0.0),
-                                               (math.inf, 0.0)], 1.0)
+    coarse = aggregate.Histogram("coarse", (25.0, 50.0, 50.0), 3, 1.0)
+    fine = aggregate.Histogram("fine", (3.0, 5.0, 5.0), 4, 1.0)
+    unobserved = aggregate.Histogram("empty", (None, None, None), 5, 1.0)
     assert aggregate.finest([coarse, fine]) is fine
     assert aggregate.finest([fine, coarse]) is fine
     assert aggregate.finest([unobserved, coarse]) is coarse
-    assert aggregate.finest([coarse, aggregate.Histogram("same", coarse.buckets, 1.0)]) is coarse
+    assert aggregate.finest([coarse, aggregate.Histogram("same", coarse.quantiles, 3, 1.0)]) is coarse
     assert aggregate.finest([None, unobserved]) is unobserved
     assert aggregate.finest([None]) is None
+
+
+def test_latency_answers_are_read_by_their_stat_label() -> None:
+    """Quantiles by `STAT_LABEL`, NaN as no observation, bucket counts per route kind (a route
+    backend seen under both kinds counts as fine as its finer one); other series are ignored."""
+    answer = [*_route_latency("podinfo-canary", (0.01, None, 0.03), 7, "HTTPRoute"),
+              *_route_latency("podinfo-canary", (0.01, None, 0.03), 5, "GRPCRoute")[-1:],
+              ({"backend_name": "podinfo-canary", "le": "0.05"}, 4.0),
+              ({"backend_name": "podinfo-canary", promql.STAT_LABEL: "0.3"}, 9.0)]
+    (stats,) = aggregate.latency_stats(answer, route=True).values()
+    assert stats.quantiles == [0.01, None, 0.03]
+    assert stats.buckets == {"HTTPRoute": 7, "GRPCRoute": 5}
+    hist = aggregate.histogram("family", stats, 1000.0)
+    assert hist is not None and hist.observed and hist.resolution == 7
+    assert aggregate.histogram("family", None, 1.0) is None
 
 
 def _grpc(service: str, grpc_status: str, value: float, http_status: str = "200") -> tuple[dict, float]:
@@ -186,8 +207,8 @@ def test_grpc_status_other_than_ok_is_a_failure_under_http_200() -> None:
 
 def test_grpc_route_backends_name_their_families() -> None:
     route = [_grpc("podinfo-canary", "OK", 3.0), _grpc("podinfo-canary", "INTERNAL", 1.0)]
-    buckets = [({**labels, "route_kind": "GRPCRoute"}, value) for labels, value in ROUTE_FAST]
-    signals = aggregate.combine([BackendTarget(CANARY, ROUTE)], [], [], route, buckets)[CANARY]
+    latency = _route_latency("podinfo-canary", (0.0125, 0.02375, 0.02475), 3, "GRPCRoute")
+    signals = aggregate.combine([BackendTarget(CANARY, ROUTE)], [], [], route, latency)[CANARY]
     assert signals.success_rate == pytest.approx(0.75)
     assert signals.source == SignalSource("outbound_grpc_route_backend_response_statuses_total",
                                           "outbound_grpc_route_backend_response_duration_seconds", "")

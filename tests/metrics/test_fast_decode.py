@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.metrics import aggregate, promql
 from meshtui.metrics.prometheus import QUERIES_PER_CALL, PrometheusSource
-from meshtui.metrics.quantiles import bucket_quantile, bucket_quantiles
 from meshtui.metrics.source import BackendTarget, RouteKey
 from meshtui.model.signals import BackendKey
 from tests.metrics.stub_prometheus import StubPrometheus
@@ -46,26 +43,6 @@ def test_parse_vector_still_refuses_malformed_values() -> None:
         aggregate.parse_vector([{"metric": {}, "value": [1.0, "abc"]}])
     with pytest.raises(ValueError, match="pair"):
         aggregate.parse_vector([{"metric": {}, "value": [1.0]}])
-
-
-buckets = st.lists(st.tuples(st.sampled_from([0.0, 1.0, 5.0, 10.0, 50.0, math.inf, math.nan]),
-                             st.one_of(st.floats(0, 1000), st.just(math.nan))), max_size=8)
-
-
-@QUICK
-@given(buckets, st.lists(st.sampled_from([0.0, 0.5, 0.95, 0.99, 1.0, -0.1, 1.1, math.nan]),
-                         max_size=4))
-def test_bucket_quantiles_equal_one_quantile_at_a_time(pairs: list, qs: list) -> None:
-    many = bucket_quantiles(qs, pairs)
-    single = [bucket_quantile(q, pairs) for q in qs]
-    assert [repr(v) for v in many] == [repr(v) for v in single]
-
-
-def test_bucket_quantile_known_values() -> None:
-    even = [(10.0, 10.0), (20.0, 20.0), (math.inf, 20.0)]
-    assert bucket_quantile(0.5, even) == 10.0
-    assert bucket_quantile(0.75, even) == 15.0
-    assert math.isnan(bucket_quantile(0.5, []))
 
 
 def test_cached_name_checks_still_refuse_bad_names() -> None:

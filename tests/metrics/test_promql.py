@@ -177,3 +177,23 @@ def test_fuzzed_label_values_stay_inside_their_quotes(value: str) -> None:
     body = rendered[len('x="'):-1]
     assert rendered.startswith('x="') and rendered.endswith('"')
     assert re.fullmatch(r'([^"\\\n]|\\.)*', body), rendered
+
+
+def test_latency_queries_ask_prometheus_for_the_quantiles_and_bucket_counts() -> None:
+    """One query per family: a `histogram_quantile` of its buckets per latency quantile and the
+    bucket count per backend, each tagged with `STAT_LABEL`; the route one merges both kinds."""
+    buckets = promql.legacy_latency_buckets(SCOPE, "1m")
+    keys = "dst_namespace, dst_service"
+    assert promql.legacy_latency(SCOPE, "1m") == " or ".join([
+        *(f'label_replace(histogram_quantile({q}, {buckets}), "meshtui_stat", "{q}", "", "")'
+          for q in ("0.5", "0.95", "0.99")),
+        f'label_replace(count by ({keys}) ({buckets}), "meshtui_stat", "buckets", "", "")'])
+    kinds = promql.route_duration_buckets(SCOPE, "5m")
+    route_keys = "parent_namespace, parent_name, route_name, backend_namespace, backend_name"
+    merged = f"sum by (le, {route_keys}) ({kinds})"
+    assert promql.route_latency(SCOPE, "5m") == " or ".join([
+        *(f'label_replace(histogram_quantile({q}, {merged}), "meshtui_stat", "{q}", "", "")'
+          for q in ("0.5", "0.95", "0.99")),
+        f'label_replace(count by ({route_keys}, route_kind) ({kinds}), "meshtui_stat", "buckets", '
+        '"", "")'])
+    assert promql.LATENCY_QUANTILES == (0.5, 0.95, 0.99)

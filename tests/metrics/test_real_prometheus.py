@@ -13,7 +13,6 @@ import pytest
 
 from meshtui.metrics import aggregate, promql
 from meshtui.metrics.prometheus import LEGACY_QUERIES, QUERIES_PER_CALL, RATE_QUERIES, PrometheusSource
-from meshtui.metrics.quantiles import bucket_quantile
 from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import BackendKey
 from tests.plugins.prometheus_world import ROUTES, World
@@ -43,20 +42,41 @@ def test_request_shares_follow_truth(world: World) -> None:
     assert measured == pytest.approx(truth_share, abs=0.01)
 
 
-def test_client_side_quantiles_match_histogram_quantile(world: World) -> None:
+def test_latency_queries_carry_histogram_quantile_and_the_bucket_count(world: World) -> None:
+    """Each latency query's quantiles are `histogram_quantile` over that family's buckets, and
+    its bucket count is the number of buckets Prometheus holds per backend (both families)."""
     scope = promql.Scope(frozenset(k.namespace for k in world.delta),
-                         frozenset(k.service for k in world.delta))
-    buckets_query = promql.legacy_latency_buckets(scope, "1m")
+                         frozenset(k.service for k in world.delta),
+                         frozenset(route.name for route in ROUTES.values()))
     at = time.time()
-    ours = aggregate.bucket_sets(world.source.query(buckets_query, at=at), route=False)
-    assert set(world.delta) <= set(ours)
-    for q in (0.5, 0.95, 0.99):
-        server_side = world.source.query(promql.histogram_quantile_query(q, buckets_query), at=at)
-        assert server_side
-        for labels, value in server_side:
-            key = BackendKey(labels["dst_namespace"], labels["dst_service"])
-            assert value is not None
-            assert bucket_quantile(q, ours[key]) == pytest.approx(value, rel=1e-9), (key, q)
+    for route, latency, buckets_query in (
+            (False, promql.legacy_latency(scope, "1m"), promql.legacy_latency_buckets(scope, "1m")),
+            (True, promql.route_latency(scope, "1m"), promql.route_duration_buckets(scope, "1m"))):
+        ours = aggregate.latency_stats(world.source.query(latency, at=at), route=route)
+        assert ours
+        buckets = world.source.query(buckets_query, at=at)
+        for stats in ours.values():
+            assert max(stats.buckets.values()) > 1
+        for index, q in enumerate(promql.LATENCY_QUANTILES):
+            server_side = world.source.query(
+                promql.histogram_quantile_query(q, f"sum by (le, {', '.join(_keys(route))}) "
+                                                   f"({buckets_query})"), at=at)
+            assert server_side
+            for labels, value in server_side:
+                key = _key(labels, route)
+                assert ours[key].quantiles[index] == value, (key, q)
+        for key, stats in ours.items():
+            counted = {labels["le"] for labels, _ in buckets if _key(labels, route) == key}
+            assert max(stats.buckets.values()) == len(counted), key
+
+
+def _keys(route: bool) -> tuple[str, ...]:
+    return promql.ROUTE_KEY_LABELS if route else promql.LEGACY_KEY_LABELS
+
+
+def _key(labels: dict, route: bool) -> object:
+    values = tuple(labels.get(label, "") for label in _keys(route))
+    return values if route else BackendKey(*values)
 
 
 def test_latency_quantiles_are_consistent_with_the_profile(world: World) -> None:

@@ -113,7 +113,7 @@ def test_runner_killed_during_plan_steps_on_authors_split(authors: Authors, tmp_
     plan.write_text(PLAN)
     authors.rollout("start", "-n", "booksapp", "ts/authors-split", "--plan", str(plan))
     kills = kill_runners(authors.runner, authors.ended, random.Random(seed), rounds=KILL_ROUNDS,
-                         delay=(0.5, 2.5))
+                         delay=(0.5, 2.5), state=authors.state)
     state = wait_for(authors.ended, timeout=45,
                      message=f"the plan to end after {kills} kills (seed {seed})")
     assert state.phase == "Succeeded", f"seed {seed}\n{dump(state)}"

@@ -64,8 +64,8 @@ def literals(query: str) -> tuple[str, list[str]]:
 
 
 def _builders(scope: promql.Scope) -> list[str]:
-    return [promql.legacy_responses(scope, "1m"), promql.legacy_latency_buckets(scope, "1m"),
-            promql.route_statuses(scope, "1m"), promql.route_duration_buckets(scope, "1m")]
+    return [promql.legacy_responses(scope, "1m"), promql.legacy_latency(scope, "1m"),
+            promql.route_statuses(scope, "1m"), promql.route_latency(scope, "1m")]
 
 
 def teardown_module() -> None:

@@ -144,15 +144,34 @@ def stop_world(runners: list[subprocess.Popen], prometheus: Any, mesh: Any) -> N
     mesh.stop()
 
 
+ACT_TIMEOUT = 30.0
+"""Bound on waiting for a runner about to be killed to act at all."""
+
+
 def kill_runners(start: Callable[[str], subprocess.Popen], ended: Callable[[], Any],
-                 rng: random.Random, *, rounds: int, delay: tuple[float, float]) -> int:
+                 rng: random.Random, *, rounds: int, delay: tuple[float, float],
+                 state: Callable[[], PlanState | None]) -> int:
     """Start runners and SIGKILL each at a random point until the plan ends or `rounds` pass;
-    then leave one runner to finish it. Returns the number of kills."""
+    then leave one runner to finish it. Returns the number of kills.
+
+    The random point counts from the runner's first entry in the plan's history: counted from its
+    start, a runner slow to start (a loaded machine) was killed before it did anything, and no
+    kill interrupted the plan at all.
+    """
     kills = 0
     for round_number in range(rounds):
-        process = start(f"runner-kill-{round_number}")
+        name = f"runner-kill-{round_number}"
+        process = start(name)
+
+        def acted(name: str = name) -> bool:
+            current = state()
+            return ended() is not None or (
+                current is not None and any(h.by == name for h in current.history))
+
         try:
-            # Not a timed assertion: the plan ending before the kill point just ends the loop.
+            # Not timed assertions: a runner that never acts is killed all the same, and the
+            # plan ending before the kill point just ends the loop.
+            wait_for(acted, timeout=ACT_TIMEOUT, message=f"{name} to act")
             wait_for(ended, timeout=rng.uniform(*delay), message="the plan to end before the kill")
             done = True
         except AssertionError:

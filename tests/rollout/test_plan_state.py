@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from meshtui.model.plan import parse_plan
-from meshtui.model.plan_state import CheckResult, PlanState, PlanStateError, advance, evaluate_check
+from meshtui.model.plan_state import (
+    CheckResult,
+    PlanState,
+    PlanStateError,
+    advance,
+    evaluate_check,
+    young_wait_limit,
+)
 from meshtui.rollout import commands
 from tests.model.hypothesis_settings import FUZZ
 
@@ -25,6 +32,7 @@ steps:
 """)
 PASS, FAIL = CheckResult("pass", "ok"), CheckResult("fail", "success rate 93% not >= 99%")
 HOLD = CheckResult("inconclusive", "metrics unavailable: connection refused")
+WAIT = CheckResult("inconclusive", "canary series younger than 2 scrape intervals", waiting=True)
 
 
 def started(weight: int = 0, plan=PLAN) -> PlanState:
@@ -78,6 +86,79 @@ def test_inconclusive_checks_hold_and_say_why() -> None:
         state = advance(state, now=now, observed=20, check=HOLD).state
     assert (state.phase, state.step, state.weight) == ("Progressing", 1, 20)
     assert state.message == f"holding: {HOLD.reason}"
+
+
+def test_a_check_on_young_canary_series_waits_and_counts_toward_nothing() -> None:
+    """The first check after the canary starts taking traffic: its failure series is one scrape
+    old, so the metrics read 100% success from a handful of requests. It must not pass."""
+    analysis = PLAN.steps[1]
+    young = evaluate_check(analysis, 1.0, 40, 8.0, 2.0, series_samples=2)
+    assert (young.outcome, young.waiting) == ("inconclusive", True)
+    assert "younger than 2 scrape intervals" in young.reason and "2 samples in 1m" in young.reason
+    # Old enough, or no series began inside the window: judged as before.
+    assert evaluate_check(analysis, 1.0, 40, 8.0, 60, series_samples=3).outcome == "pass"
+    assert evaluate_check(analysis, 1.0, 40, 8.0, 60, series_samples=None).outcome == "pass"
+    # A metrics error is said first: nothing is known about the series then.
+    assert not evaluate_check(analysis, None, None, None, 60, "down", series_samples=1).waiting
+    state = advance(started(), now=1, observed=0).state
+    state = advance(state, now=11, observed=20, check=young).state
+    assert (state.step, state.checks_passed, state.checks_failed) == (1, 0, 0)
+    assert state.message == f"waiting: {young.reason}" and state.waiting_since == 11
+    assert state.history[-1].result == "inconclusive"
+    state = advance(state, now=21, observed=20, check=PASS).state
+    assert state.waiting_since is None and state.checks_passed == 1
+
+
+def test_requests_are_counted_over_the_span_the_figures_cover() -> None:
+    """8 req/s over the 2 s a young canary's metrics cover is 16 requests, not 480."""
+    analysis = PLAN.steps[1]
+    passed = evaluate_check(analysis, 1.0, 40, 8.0, 2.0)
+    assert passed == CheckResult("pass", "success 100.00%, p99 40ms, 16 requests in 2s of 1m")
+    few = evaluate_check(dataclasses.replace(analysis, min_requests=40), 1.0, 40, 8.0, 2.0)
+    assert few.outcome == "inconclusive" and "only 16 canary requests in 2s of 1m" in few.reason
+
+
+@pytest.mark.parametrize(("on_failure", "phase", "weight"), [("rollback", "RolledBack", 0),
+                                                             ("pause", "Paused", None)])
+def test_waiting_longer_than_the_window_fails_safe(on_failure: str, phase: str,
+                                                   weight: int | None) -> None:
+    """Series that keep being young (new ones keep appearing) never promote the canary: past one
+    window and one interval of waiting in a row, the step fails as the plan says."""
+    plan = dataclasses.replace(PLAN, on_failure=on_failure)
+    analysis = plan.steps[1]
+    limit = young_wait_limit(analysis)
+    assert limit == 60 + 10
+    state = advance(started(plan=plan), now=1, observed=0).state
+    first, now = 11.0, 11.0
+    while now - first <= limit:
+        t = advance(state, now=now, observed=20, check=WAIT)
+        state = t.state
+        assert (state.phase, state.checks_failed, t.set_weight) == ("Progressing", 0, None)
+        now += 10
+    t = advance(state, now=now, observed=20, check=WAIT)
+    assert (t.state.phase, t.set_weight) == (phase, weight)
+    assert "waited 1m20s (longer than its 1m window and a 10s interval)" in t.state.message, \
+        t.state.message
+    assert t.state.checks_failed == 0 and t.state.waiting_since is None
+    if phase == "Paused":
+        resumed = commands.resume(t.state, now=now + 1, observed=20, by="ann").state
+        assert resumed.waiting_since is None
+        state = advance(resumed, now=now + 11, observed=20, check=WAIT).state
+        assert (state.phase, state.waiting_since) == ("Progressing", now + 11)
+
+
+def test_a_conclusive_check_restarts_the_wait_and_plain_holds_do_not_end_it() -> None:
+    state = advance(started(), now=1, observed=0).state
+    state = advance(state, now=11, observed=20, check=WAIT).state
+    state = advance(state, now=21, observed=20, check=HOLD).state
+    assert state.waiting_since == 11 and state.message.startswith("holding: ")
+    state = advance(state, now=31, observed=20, check=FAIL).state
+    assert state.waiting_since is None
+    for now in range(41, 111, 10):
+        state = advance(state, now=now, observed=20, check=WAIT).state
+    assert (state.phase, state.waiting_since) == ("Progressing", 41)
+    # The speed shortens the interval part of the bound only: the window is Prometheus' time.
+    assert young_wait_limit(PLAN.steps[1], speed=10) == 61
 
 
 def test_an_outside_weight_change_pauses_and_names_who() -> None:
@@ -136,12 +217,16 @@ def test_evaluate_check() -> None:
 def test_annotation_round_trip_and_garbage() -> None:
     state = advance(started(), now=1, observed=0).state
     assert PlanState.from_annotation(state.to_annotation()) == state
-    for bad in ("", "{}", "[1]", '{"plan": {"steps": []}}'):
+    assert "waitingSince" not in state.to_annotation()
+    waiting = advance(state, now=11, observed=20, check=WAIT).state
+    assert PlanState.from_annotation(waiting.to_annotation()).waiting_since == 11
+    for bad in ("", "{}", "[1]", '{"plan": {"steps": []}}',
+                waiting.to_annotation().replace('"waitingSince":11', '"waitingSince":"soon"')):
         with pytest.raises(PlanStateError):
             PlanState.from_annotation(bad)
 
 
-events = st.lists(st.tuples(st.integers(1, 40), st.sampled_from(["pass", "fail", "hold",
+events = st.lists(st.tuples(st.integers(1, 40), st.sampled_from(["pass", "fail", "hold", "wait",
                                                                    "approve", "restart"])),
                   max_size=60)
 
@@ -152,6 +237,7 @@ def test_weights_only_go_up_and_steps_are_recorded_once(script: list[tuple[int, 
     """Whatever checks and restarts happen, traffic follows the plan forward only."""
     state, now, weight = started(), 0.0, 0
     weights = [0]
+    judged = False
     for gap, event in script:
         now += gap
         if event == "restart":
@@ -163,7 +249,8 @@ def test_weights_only_go_up_and_steps_are_recorded_once(script: list[tuple[int, 
             except PlanStateError:
                 pass
             continue
-        check = {"pass": PASS, "fail": FAIL, "hold": HOLD}[event]
+        check = {"pass": PASS, "fail": FAIL, "hold": HOLD, "wait": WAIT}[event]
+        judged = judged or (event == "pass" and state.check_due(now))
         t = advance(state, now=now, observed=weight,
                     check=check if state.check_due(now) else None)
         state = t.state
@@ -175,6 +262,9 @@ def test_weights_only_go_up_and_steps_are_recorded_once(script: list[tuple[int, 
         weights = weights[:-1]
     assert weights == sorted(weights)
     assert all(w in (0, 20, 50, 100) for w in weights)
+    if not judged:
+        # Waiting on young series (or holding) never gets a canary past its analysis.
+        assert weights in ([0], [0, 20]) and state.step <= 1
     recorded = [h.step for h in state.history if h.kind == "step"]
     assert recorded == sorted(set(recorded))
     assert state.weight == weight

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import signal
 import subprocess
 from datetime import datetime
 
@@ -30,6 +31,13 @@ steps:
 """
 
 
+ONE_CHECK = """\
+steps:
+  - setWeight: 20
+  - analysis: {window: 1m, interval: 1s, successRate: ">= 99", latencyP99: "<= 300ms",
+               minRequests: 1, failureLimit: 1, count: 1}
+  - setWeight: 100
+"""
 EXTERNAL = "steps:\n  - setWeight: 20\n  - pause: {duration: 10m}\n  - setWeight: 100\n"
 APPROVAL = "steps:\n  - setWeight: 10\n  - pause: {untilApproved: true}\n  - setWeight: 100\n"
 
@@ -99,7 +107,8 @@ def test_runner_killed_at_random_points_still_completes_once(plan_mesh: PlanMesh
     env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, plan)))
     kills = kill_runners(lambda name: env.runner(ns, name, "--lease-duration", "1"),
                          lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"),
-                         random.Random(seed), rounds=6, delay=(0.3, 2.5))
+                         random.Random(seed), rounds=6, delay=(0.3, 2.5),
+                         state=lambda: env.state(ns))
     state = wait_for(lambda: phase_is(env, ns, "Succeeded", "RolledBack", "Paused"), timeout=45,
                      message=f"the plan to end after {kills} kills (seed {seed})")
     assert state.phase == "Succeeded", f"seed {seed}\n{dump(state)}"
@@ -144,6 +153,62 @@ def test_prometheus_stopped_mid_plan_holds_the_plan(plan_mesh: PlanMesh) -> None
     assert (state.phase, state.step, env.canary(ns)) == ("Progressing", 1, 20), dump(state)
     assert state.message.startswith("holding: metrics unavailable"), state.message
     assert env.weight_history(ns) == [0, 20]
+
+
+def test_a_check_right_after_the_canary_starts_waits_for_its_series(plan_mesh: PlanMesh) -> None:
+    """The runner's check lands while the canary's series have two samples: rate() reads them as
+    a few requests at 100% success, and one passing check would send it all the traffic. The
+    check must wait; a tick after the third scrape judges it.
+
+    A Prometheus of its own scrapes every 5 s so the moment between the second and the third
+    sample is long enough to act in; one runner tick at a time (`--max-ticks 1`) picks the moment.
+    """
+    from meshtui.metrics.prometheus import PrometheusSource
+    from meshtui.sim.prometheus import PrometheusProcess
+
+    env, ns = plan_mesh, "young"
+    own = PrometheusProcess([env.mesh.metrics_target], scrape_interval="5s").start()
+    samples_query = (f'max(count_over_time(response_total{{direction="outbound", '
+                     f'dst_namespace="{ns}", dst_service="web-canary"}}[1m]))')
+    prometheus = PrometheusSource(own.url)
+
+    def samples() -> int:
+        answer = prometheus.query(samples_query)
+        return int(answer[0][1] or 0) if answer else 0
+
+    def tick() -> PlanState:
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            env.cli("run", "-n", ns, "--prometheus-url", own.url, "--identity", "runner-young",
+                    "--max-ticks", "1", "--interval", "0.01")
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+        state = env.state(ns)
+        assert state is not None
+        return state
+
+    try:
+        env.cli("start", "-n", ns, "ts/web", "--plan", str(env.plan_file(ns, ONE_CHECK)))
+        assert samples() == 0
+        assert (tick().step, env.canary(ns)) == (1, 20)
+        wait_for(lambda: samples() == 2, timeout=30, interval=0.05,
+                 message="the canary's second scrape")
+        state = tick()
+        assert samples() == 2, "a third scrape landed during the tick: the machine stalled 5 s"
+        checks = [h for h in state.history if h.kind == "check"]
+        assert (state.phase, state.step, env.canary(ns)) == ("Progressing", 1, 20), dump(state)
+        assert [c.result for c in checks] == ["inconclusive"], dump(state)
+        assert "younger than 2 scrape intervals" in checks[0].detail, checks[0].detail
+        assert state.message.startswith("waiting: "), state.message
+        wait_for(lambda: samples() >= 3, timeout=30, interval=0.05,
+                 message="the canary's third scrape")
+        state = tick()
+        assert (state.phase, env.canary(ns)) == ("Succeeded", 100), dump(state)
+        assert [h.result for h in state.history if h.kind == "check"] == ["inconclusive", "pass"]
+    finally:
+        prometheus.close()
+        own.stop()
 
 
 def test_external_kubectl_patch_pauses_then_resume_and_abort(launched: PlanMesh) -> None:

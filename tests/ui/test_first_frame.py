@@ -30,6 +30,7 @@ from tests.waiting import settle
 
 HOLD_SECONDS = 30.0
 """Bound on holding a list: a test that fails must not hang the suite."""
+SPLIT_PLURALS = ("/trafficsplits", "/httproutes", "/grpcroutes")
 
 
 def _args(kubeconfig: Path, *extra: str) -> argparse.Namespace:
@@ -40,13 +41,14 @@ def _args(kubeconfig: Path, *extra: str) -> argparse.Namespace:
 
 @pytest.fixture
 def held_lists(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
-    """The emulator holds every list (not watch) of TrafficSplits until the second event is set;
-    the first is set when such a list has arrived."""
+    """The emulator holds every list (not watch) of splits until the second event is set; the
+    first is set when such a list has arrived. Every split kind is held: one answered early
+    would put its rows on screen before the held one."""
     asked, release = threading.Event(), threading.Event()
     route = Handler._route
 
     def holding(self: Handler, request: Any) -> None:
-        if request.method == "GET" and request.path.endswith("/trafficsplits") \
+        if request.method == "GET" and request.path.endswith(SPLIT_PLURALS) \
                 and request.query.get("watch") != "true":
             asked.set()
             release.wait(HOLD_SECONDS)

@@ -18,6 +18,7 @@ from meshtui.model.health import SplitHealth, backend_key, backend_role
 from meshtui.model.signals import CHARTED, NO_DATA, describe_sources
 from meshtui.model.windows import WINDOW_SECONDS
 from meshtui.ui.literal import MESSAGE_LIMIT, literal
+from meshtui.ui.panes._static import update_text
 from meshtui.ui.panes.split_detail import ChartView, DetailView
 from meshtui.ui.row_cache import RowCache
 from meshtui.ui.views import (
@@ -139,9 +140,9 @@ class Presenter:
         if split_list.fleet and split_list.wide:
             title.append(f" · {STABLE_PREFIX} = stable backend")
         if title != self._title:
-            # Static.update reflows the screen, so an unchanged title is not sent again.
+            # A reflow costs the whole screen: update_text asks for one only for a new size.
             self._title = title
-            self.screen.query_one("#navigator-title", Static).update(title)
+            update_text(self.screen.query_one("#navigator-title", Static), title)
 
     @property
     def disconnected(self) -> bool:
@@ -166,7 +167,8 @@ class Presenter:
             status.tooltip = literal(errors[0], limit=MESSAGE_LIMIT) if errors else None
         else:
             status.connection, status.connection_detail = "connected", ""
-            status.tooltip = None
+            if status.tooltip is not None:  # setting it, even to None, updates the screen's tooltip
+                status.tooltip = None
         status.metrics_source = (f"{pipeline.metrics.name} · {self.window.label}"
                                  if pipeline.metrics is not None else "no metrics source")
         status.metrics_state = self.metrics_state

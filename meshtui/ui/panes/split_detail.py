@@ -147,9 +147,7 @@ class SplitDetail(Vertical):
             update_text(title, empty_text)
             return
         split = view.split
-        # One line whatever the names (nowrap, cut with an ellipsis): a new split's title never
-        # changes the title's size, so it repaints without reflowing the screen.
-        update_text(title, detail_title(split), layout=False)
+        update_text(title, detail_title(split))
         self.show_owner(split, view.owner_state, view.gates)
         coverage = self.query_one("#coverage", Static)
         if view.coverage:

@@ -91,7 +91,8 @@ class PlanTimeline(Widget):
         changed = (status, runner) != (self.status, self.runner)
         self.status, self.runner = status, runner
         self.set_class(status is None, "-none")
-        self.now = now
+        if status is not None:
+            self.now = now  # a hidden timeline has no countdown to repaint
         if changed:
             self.refresh(layout=True)
 

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -40,8 +41,6 @@ STATES = ("ok", "stale", "unavailable", "empty")
 """The states a chart can be in."""
 INITIAL_STATE = "empty"
 """A new chart's state: no data yet."""
-BASE_KEY = "\0base"
-"""Where the style cache keeps the widget's own style (no run key looks like it)."""
 GUTTER = 2
 """Blank cells kept at the right edge, between this plot and whatever is drawn next to it."""
 LEGEND_MIN_HEIGHT = 6
@@ -56,6 +55,9 @@ def default_format(value: float) -> str:
     """Three significant digits, the default for y labels and legend values."""
     return f"{value:.3g}"
 
+
+BASE_STYLE = "\0base"
+"""The `_styles` key of the widget's own style (run keys are component names: none starts with NUL)."""
 
 class SignalChart(Widget):
     """Golden-signal history per backend, one coloured braille line each."""
@@ -183,6 +185,7 @@ class SignalChart(Widget):
         # (its component classes), and a new selection changes three charts' state twice.
         self.remove_class(*(f"-{other}" for other in STATES if other != state), update=False)
         self.add_class(f"-{state}")
+        self._styles.clear()  # stale dims every run
         self._invalidate()
 
     def watch_message(self) -> None:
@@ -234,12 +237,26 @@ class SignalChart(Widget):
         # Every metrics answer re-shows the detail; only new history needs a new picture.
         if data != self._data or list(data.series) != list(self._data.series):
             self._data = data
-            self._invalidate()
+            self._invalidate(every_line=False)
 
-    def _invalidate(self) -> None:
-        """Forget the laid-out lines and repaint."""
+    def _invalidate(self, *, every_line: bool = True) -> None:
+        """Lay the chart out again and repaint its lines (only those that changed, unless
+        `every_line`: a new state or message restyles them all)."""
+        old, size = self._lines, self.size
         self._lines = None
-        self.refresh()
+        if every_line or old is None or self._laid_out_at != (size.width, size.height) \
+                or not size.width or not size.height:
+            self.refresh()
+            return
+        # A metrics answer changes the legend's figures, not the plot: two lines of ten.
+        self._lines = new = self._layout(size.width, size.height)
+        changed = [y for y in range(max(len(old), len(new)))
+                   if y >= len(old) or y >= len(new) or old[y] != new[y]]
+        if len(changed) >= len(new):
+            self.refresh()
+        else:
+            for y in changed:
+                self.refresh(Region(0, y, size.width, 1))
 
     def notify_style_update(self) -> None:
         """Drop cached styles when the theme or CSS changes."""
@@ -295,7 +312,7 @@ class SignalChart(Widget):
         """The style of a run key, cached until the next style update."""
         style = self._styles.get(key)
         if style is None:
-            style = self._styles.get(BASE_KEY) or self.rich_style
+            style = self._base_style()
             if key:
                 style += component_fg(self, f"signal-chart--{key}")
             if self.state == "stale" and key not in ("stale", "title"):
@@ -303,18 +320,24 @@ class SignalChart(Widget):
             self._styles[key] = style
         return style
 
+    def _base_style(self) -> Style:
+        """The widget's own style (colours from CSS and its ancestors' backgrounds), cached with
+        the run styles: looking it up walks every ancestor."""
+        style = self._styles.get(BASE_STYLE)
+        if style is None:
+            style = self._styles[BASE_STYLE] = self.rich_style
+        return style
+
     def render_line(self, y: int) -> Strip:
         """Draw line `y` of the chart (laid out once per change of data, state or size)."""
         width, height = self.size
         # By size, not on Resize: the compositor can draw the new size before that event.
         if self._lines is None or self._laid_out_at != (width, height):
-            self._styles.clear()
+            # Styles stay: they follow the CSS and the state (see watch_state), not the data,
+            # and looking them up again cost more than the layout on every new history.
             self._lines = self._layout(width, height)
             self._laid_out_at = (width, height)
-        # The widget's own style walks its ancestors' backgrounds (~0.2 ms): once per layout.
-        base = self._styles.get(BASE_KEY)
-        if base is None:
-            base = self._styles[BASE_KEY] = self.rich_style
+        base = self._base_style()
         if y >= len(self._lines):
             return Strip.blank(width, base)
         # One segment per run of cells in the same style: a plot row is mostly blank cells.

@@ -113,3 +113,31 @@ async def test_auto_range_and_resize() -> None:
         await pilot.resize_terminal(90, 10)
         await settle(pilot, until=lambda: chart.size.width == 90)
         assert lines(chart)[-1].rstrip().endswith("now") and len(lines(chart)[-1]) == 90
+
+
+async def test_new_legend_figures_repaint_only_the_legend() -> None:
+    """A metrics answer changes the figures the legend shows, not the plot: only the legend's
+    lines are repainted, and they show the new figure; new points repaint the whole chart."""
+    app = chart_app(feed)
+    async with app.run_test(size=(80, 10)) as pilot:
+        chart = app.query_one(SignalChart)
+        await pilot.pause()
+        data = chart.data
+        repainted: list[tuple] = []
+        original = chart.refresh
+
+        def refresh(*regions, **kwargs):
+            repainted.append(regions)
+            return original(*regions, **kwargs)
+
+        chart.refresh = refresh
+        chart.set_series(dict(data.series), start=data.start, end=data.end, markers=data.markers,
+                         threshold=data.threshold, current={"web": 91.25, "web-canary": 92.5})
+        assert repainted and all(len(regions) == 1 and regions[0].height == 1 and regions[0].y == 1
+                                 for regions in repainted)
+        assert "91.2%" in lines(chart)[1] or "91.3%" in lines(chart)[1]
+        repainted.clear()
+        chart.set_series({"web": wave(61, 99.0, 0.5, 3), "web-canary": wave(61, 95.0, 1.0, 4)},
+                         start=T0 + 10, end=T0 + 610, threshold=95.0)
+        rows = {region.y for regions in repainted for region in regions}
+        assert repainted == [()] or rows >= set(range(2, chart.size.height))
