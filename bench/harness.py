@@ -3,7 +3,8 @@
 Order: the scale scenario's emulator (kubectl comparisons, launches, idle CPU, memory; then
 writes and a kubectl change to the screen against the same scenario served by a child process),
 then the 5,000-row filter, keys with Prometheus healthy and faulty, and the 5,000-service
-refresh, then metrics with a real Prometheus scraping a small mesh. A measure that fails is reported under ``errors``, never hidden.
+refresh, then metrics with a real Prometheus scraping a small mesh. A measure that fails is
+reported under ``errors``, never hidden.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ import asyncio
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

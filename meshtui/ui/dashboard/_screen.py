@@ -152,7 +152,7 @@ class DashboardScreen(Screen[None]):
     split_list = getters.query_one(SplitList)
     detail = getters.query_one(SplitDetail)
     status = getters.query_one(StatusBar)
-    filter_input = getters.query_one("#filter", Input)
+    filter_input = getters.query_one("#filter", FilterInput)
 
     def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings, *,
                  clock: Callable[[], float], live: bool = True, writer: Any = None) -> None:

@@ -63,8 +63,11 @@ class TrafficWrites:
             finally:
                 done.set()
 
+        def wait() -> None:
+            done.wait()
+
         threading.Thread(target=write, name=name).start()
-        self._run(done.wait, name)
+        self._run(wait, name)
 
     def write_weights(self, split: Split, change: PendingChange, annotations: dict[str, str],
                       pause: ActionPlan | None, undo: bool) -> None:
