@@ -25,6 +25,12 @@ python -m tests.reliability.report --no-run   # rewrite from the last run's figu
 
 The heavy scenarios carry the `heavy` marker: `python -m pytest tests/reliability -m "not heavy"`
 runs the quick part.
+
+The key latencies in rows 12, 13 and 16 are Pilot's: a key press until the navigator's cursor moved,
+in the test process, beside the suite's servers. They show that keys stay responsive during a
+fault, not how fast a key is drawn. Key latency is measured by `bench/run`'s `key_to_frame_ms`
+(a key press to the first frame showing its effect, 1,000 splits), whose `by_fault` gives it with
+Prometheus healthy, erroring, slow and garbage (bench/README.md).
 """
 
 BUGS = """

@@ -265,3 +265,38 @@ async def test_mark_stable_is_a_confirmed_write_and_zero_follows_role(make_contr
         await pilot.press("0")
         confirm = await dialog(pilot, app)
         assert screen.control.pending.pending == (0, 100), confirm.confirmation.lines
+
+
+async def test_a_confirmed_write_reaches_the_api_server_before_the_event_loop_comes_round(
+        make_control_app: Callable, mesh, monkeypatch) -> None:
+    """`y` starts the write's thread at once: its PATCH reaches the API server while the UI
+    thread is still in the answer's callback, before the repaint that closing the dialog causes
+    (a thread worker would start only once the event loop came round, and wait for that)."""
+    from meshtui.ui.dashboard._traffic_writes import TrafficWrites
+    from tests.waiting import wait_for
+
+    reached: list[bool] = []
+    start = TrafficWrites.write_weights
+
+    def write_weights(self: TrafficWrites, *args: object) -> None:
+        start(self, *args)
+        # Blocks the event loop: only a thread already started can send the PATCH now.
+        try:
+            wait_for(lambda: len(mutating_requests(mesh)) > before, timeout=10,
+                     message="the PATCH, with the event loop held")
+        except AssertionError:
+            reached.append(False)
+        else:
+            reached.append(True)
+
+    monkeypatch.setattr(TrafficWrites, "write_weights", write_weights)
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        before = len(mutating_requests(mesh))
+        await pilot.press("plus", "a")
+        await dialog(pilot, app)
+        await pilot.press("y")
+        await written(pilot, screen, AUTHORS, "applied")
+    assert reached == [True], "the PATCH waited for the event loop"
+    assert stored_weights(mesh, AUTHORS) == ["70", "30"]
