@@ -219,24 +219,30 @@ class PrometheusSource:
                    promql.route_statuses(scope, rng), promql.route_latency(scope, rng)]
         return queries + [promql.series_start(scope, rng)] if coverage else queries
 
-    def fetch(self, targets: Sequence[BackendTarget], window: str) -> MetricsSnapshot:
+    def fetch(self, targets: Sequence[BackendTarget], window: str, at: float | None = None
+              ) -> MetricsSnapshot:
         """Current signals for every target over the rate `window`.
 
         Targets whose names are not valid Kubernetes names are never queried and get
         "no data". Makes `QUERIES_PER_CALL` queries when there is any valid target.
 
+        Args:
+            at: One evaluation time (Unix seconds) for every query, so the figures are those of
+                one instant whatever Prometheus scrapes meanwhile (comparisons against other
+                tools' queries); None evaluates each at Prometheus' own now.
+
         Raises:
             MetricsError: When Prometheus cannot answer or `window` is not a known window.
         """
         rng = _window(window)
-        taken = time.time()
+        taken = time.time() if at is None else at
         valid, texts = self._plan(targets, rng, coverage=True)
         signals: dict[BackendKey, GoldenSignals] = {}
         queries, covered = 0, None
         if valid:
-            results = [self.query(q) for q in texts[:RATE_QUERIES]]
+            results = [self.query(q, at) for q in texts[:RATE_QUERIES]]
             signals = aggregate.combine(valid, *results, window=rng)
-            covered = self._covered(texts[RATE_QUERIES], taken, rng)
+            covered = self._covered(texts[RATE_QUERIES], taken, rng, at)
             queries = len(texts)
         if covered is not None:
             # rate() spreads what the young series counted over the whole window: per second of
@@ -248,14 +254,14 @@ class PrometheusSource:
         return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=queries,
                                covered=covered)
 
-    def _covered(self, query: str, taken: float, rng: str) -> float | None:
+    def _covered(self, query: str, taken: float, rng: str, at: float | None = None) -> float | None:
         """Seconds of the window data covers when less than all of it, else None.
 
         A Prometheus without subqueries, or any failure of this one query, is no reason to fail
         the fetch: the window then counts as covered.
         """
         try:
-            samples = self.query(query)
+            samples = self.query(query, at)
         except MetricsError:
             return None
         starts = [value for _, value in samples if value is not None and math.isfinite(value)]
