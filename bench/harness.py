@@ -1,15 +1,18 @@
 """Run every measure of one profile against clusters started here, and collect the results.
 
-Order: the scale scenario's emulator (kubectl comparisons, launches, idle CPU, memory, writes,
-a kubectl change to the screen), then the 5,000-row filter and the 5,000-service refresh, then
-metrics with a real Prometheus scraping a small mesh. A measure that fails is reported under ``errors``, never hidden.
+Order: the scale scenario's emulator (kubectl comparisons, launches, idle CPU, memory; then
+writes and a kubectl change to the screen against the same scenario served by a child process),
+then the 5,000-row filter, keys with Prometheus healthy and faulty, and the 5,000-service
+refresh, then metrics with a real Prometheus scraping a small mesh. A measure that fails is
+reported under ``errors``, never hidden.
 """
 
 from __future__ import annotations
 
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +21,13 @@ from bench.kubectl import Kubectl
 from bench.measures.filter import measure_filter
 from bench.measures.get import measure_get
 from bench.measures.interactive import measure_external_change, measure_key_to_write
+from bench.measures.keys import measure_key_to_frame
 from bench.measures.launch import measure_launch
 from bench.measures.loopback import measure_api_get, measure_loopback
 from bench.measures.metrics import measure_queries, measure_refresh
 from bench.measures.services import measure_services_refresh
 from bench.profiles import Profile
+from bench.remote_mesh import in_process, remote_mesh
 from bench.stats import Measure
 
 
@@ -71,6 +76,7 @@ def run(profile: Profile, log: Callable[[str], None] = lambda _: None) -> Run:
                 prom_url = prometheus.url if prometheus is not None else None
                 _scale_measures(result, profile, workdir, prom_url, len(small.splits))
                 result.take(("filter_keystroke_ms",), lambda: measure_filter(profile))
+                result.take(("key_to_frame_ms",), lambda: measure_key_to_frame(profile, prom_url))
                 result.take(("services_refresh_to_screen_ms",),
                             lambda: measure_services_refresh(profile))
                 if prom_url is None:
@@ -102,19 +108,21 @@ def _scale_measures(result: Run, profile: Profile, workdir: Path, prom_url: str 
         result.take(("list_vs_kubectl_ratio", "first_frame_ms", "peak_rss_mb", "idle_cpu_percent"),
                     lambda: measure_launch(profile, kubeconfig, kubectl, prom_url, small_splits))
         result.take(("get_vs_kubectl_ratio",), lambda: measure_get(profile, kubeconfig, kubectl))
-        writes = WriteLog(mesh)
-        cluster = load_cluster(str(kubeconfig), None)
-        client = MeshClient(cluster)
-        try:
-            result.take(("loopback_round_trip_ms",), measure_loopback)
-            result.take(("apiserver_get_ms",), lambda: measure_api_get(cluster.api_client))
-            result.take(("external_change_to_screen_ms",),
-                        lambda: measure_external_change(profile, client, kubectl, writes))
-            result.take(("key_to_write_ms",),
-                        lambda: measure_key_to_write(profile, cluster, client, writes, workdir))
-        finally:
-            writes.close()
-            cluster.close()
+        with _interactive_mesh(profile, mesh, kubeconfig, workdir) as (writes, live_kubeconfig):
+            live_kubectl = kubectl if live_kubeconfig == kubeconfig else Kubectl(
+                live_kubeconfig, live_kubeconfig.parent)
+            cluster = load_cluster(str(live_kubeconfig), None)
+            client = MeshClient(cluster)
+            try:
+                result.take(("loopback_round_trip_ms",), measure_loopback)
+                result.take(("apiserver_get_ms",), lambda: measure_api_get(cluster.api_client))
+                result.take(("external_change_to_screen_ms",),
+                            lambda: measure_external_change(profile, client, live_kubectl, writes))
+                result.take(("key_to_write_ms",),
+                            lambda: measure_key_to_write(profile, cluster, client, writes, workdir))
+            finally:
+                writes.close()
+                cluster.close()
     if profile.large_splits:
         _large_rss(result, profile, workdir)
 
@@ -133,3 +141,18 @@ def _large_rss(result: Run, profile: Profile, workdir: Path) -> None:
         result.errors["peak_rss_mb"] = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return
     result.measures[result.measures.index(memory)] = with_large_rss(memory, profile, large)
+
+
+@contextmanager
+def _interactive_mesh(profile: Profile, mesh: Any, kubeconfig: Path,
+                      workdir: Path) -> Iterator[tuple[Any, Path]]:
+    """The emulator the interactive measures use: (its write log, its kubeconfig). The scale
+    scenario served by a child process (see `bench.remote_mesh`), or `mesh` itself when
+    ``MESHTUI_BENCH_EMULATOR=inprocess``."""
+    if in_process():
+        yield WriteLog(mesh), kubeconfig
+        return
+    (workdir / "remote").mkdir(exist_ok=True)
+    with remote_mesh(profile.namespaces, profile.services, profile.splits,
+                     workdir / "remote") as (writes, remote_kubeconfig):
+        yield writes, remote_kubeconfig

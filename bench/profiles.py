@@ -27,6 +27,7 @@ class Profile:
         query_sizes: Backend counts at which queries per refresh are counted.
         large_splits: Splits of the larger scenario (three services each) whose peak RSS is
             reported next to `splits`' in ``peak_rss_mb``'s ``by_size``; 0 for none.
+        key_samples: Key presses timed to the screen in each Prometheus mode (`key_to_frame_ms`).
     """
 
     name: str
@@ -44,14 +45,15 @@ class Profile:
     refresh_backends: int
     query_sizes: tuple[int, ...]
     large_splits: int = 0
+    key_samples: int = 16
 
 
 PROFILES = {
     "smoke": Profile("smoke", 4, 120, 40, 1, 1, 1.0, 3, 3, 200, 6, 3, 20, (1, 10, 100),
-                     large_splits=80),
+                     large_splits=80, key_samples=3),
     "quick": Profile("quick", 20, 3000, 1000, 2, 3, 4.0, 8, 15, 5000, 14, 8, 100, (1, 10, 100, 1000),
                      large_splits=5000),
     "full": Profile("full", 20, 3000, 1000, 6, 7, 20.0, 40, 60, 5000, 56, 30, 100,
-                    (1, 10, 100, 1000, 3000), large_splits=5000),
+                    (1, 10, 100, 1000, 3000), large_splits=5000, key_samples=60),
 }
 """The profiles by name."""

@@ -30,6 +30,7 @@ class Measure:
         met: Whether the goal was met (None when it could not be judged).
         note: How it was measured, when that differs from the plain reading of its name.
         by_size: For ``queries_per_refresh``: size -> count; for ``peak_rss_mb``: splits -> MB.
+        by_fault: For ``key_to_frame_ms``: Prometheus mode -> its median, p95, samples, met.
     """
 
     id: str
@@ -39,6 +40,7 @@ class Measure:
     met: bool | None
     note: str = ""
     by_size: dict[str, float] | None = field(default=None, hash=False)
+    by_fault: dict[str, dict[str, Any]] | None = field(default=None, hash=False)
 
     @property
     def median(self) -> float | None:
@@ -59,6 +61,8 @@ class Measure:
         }
         if self.by_size is not None:
             entry["by_size"] = dict(self.by_size)
+        if self.by_fault is not None:
+            entry["by_fault"] = {mode: dict(value) for mode, value in self.by_fault.items()}
         if self.note:
             entry["note"] = self.note
         return entry

@@ -12,6 +12,7 @@ from bench.cluster import WriteLog
 from bench.kubectl import Kubectl
 from bench.profiles import Profile
 from bench.probe import wait_until
+from bench.remote_mesh import where
 from bench.session import app_session, row_percents
 from bench.stats import Measure, at_most
 
@@ -69,7 +70,7 @@ def measure_external_change(profile: Profile, client: Any, kubectl: Kubectl, log
     kubectl.warm()
     samples, timeouts = asyncio.run(_external_changes(profile, client, kubectl, log))
     note = (f"{profile.splits} splits watched, the changed one selected; from the emulator logging "
-            "kubectl's PATCH to the first frame showing the new weights")
+            f"kubectl's PATCH to the first frame showing the new weights; {where()}")
     if timeouts:
         note += f"; {timeouts} samples never reached the screen within 10 s"
     measure = Measure("external_change_to_screen_ms", tuple(samples), "ms", "p95 <= 150", None, note)
@@ -125,5 +126,6 @@ def measure_key_to_write(profile: Profile, cluster: Any, client: Any, log: Write
     measure = Measure("key_to_write_ms", tuple(samples), "ms", "p95 <= 30", None,
                       note=f"{profile.splits} splits watched; real key presses in the app: `+` then `a` "
                            "(untimed), then from pressing `y` in the confirmation to the emulator logging "
-                           "the PATCH; the first sample is the process's first write (cold)")
+                           "the PATCH; the first sample is the process's first write (cold); "
+                           f"{where()}")
     return replace(measure, met=at_most(measure.p95, 30.0))

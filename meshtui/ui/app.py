@@ -6,7 +6,6 @@ The app never builds its clients; the CLI (or a test) hands in a `MeshClient`-li
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -19,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from meshtui.metrics.source import MetricsSource
+from meshtui.ui.collector import PacedCollector
 from meshtui.ui.config import Settings
 from meshtui.ui.contexts import (
     Connection,
@@ -83,7 +83,8 @@ class MeshtuiApp(App[None]):
             live: Poll metrics and age data on timers. Snapshot tests turn it off so the
                 picture depends on nothing but the data.
             owns_process: The app is the process (the CLI, not a test session): once the
-                first lists are in, `freeze_loaded` takes them out of the garbage collector's scans.
+                first lists are in, `freeze_loaded` takes them out of the garbage collector's
+                scans and the app paces the collector from then on.
             connector: Builds the clients of another kubeconfig context (`:ctx NAME`), or None:
                 the context cannot be switched.
             connect_first: A context `connector` connects to once the first frame is drawn
@@ -108,6 +109,8 @@ class MeshtuiApp(App[None]):
         self.connector = connector
         """Builds another context's clients, or None."""
         self._connection: Connection | None = None
+        self.collector = PacedCollector(self)
+        """Runs the garbage collector on a timer once the first lists are in (`owns_process`)."""
         self._switching: str | None = None
         self._first = connect_first
         self.start_error: str | None = None
@@ -165,14 +168,19 @@ class MeshtuiApp(App[None]):
 
     @on(FirstListsLoaded)
     def freeze_loaded(self) -> None:
-        """The first lists are in: freeze what was loaded out of the collector's full scans.
+        """The first lists are in: freeze what was loaded out of the collector's full scans, and
+        collect on the app's timer from now on (`PacedCollector`).
 
         A full collection walks every object alive: with a thousand splits listed that paused
         the UI thread for up to ~80 ms, at random, mid-keystroke (10-25 ms once frozen). What
         the first lists loaded stays alive for the session; the collector need not walk it.
         """
         if self.owns_process:
-            gc.freeze()
+            self.collector.start()
+
+    def on_unmount(self) -> None:
+        """Hand the garbage collector back to Python."""
+        self.collector.stop()
 
     def make_dashboard(self) -> DashboardScreen:
         """Build the main screen with this app's clients."""

@@ -86,6 +86,22 @@ def test_key_to_write_says_what_it_measured(smoke_report: dict) -> None:
 
 
 @pytest.mark.timeout(120)
+def test_key_to_frame_has_every_prometheus_mode(smoke_report: dict) -> None:
+    """``key_to_frame_ms`` gives each Prometheus mode its own median, p95 and sample count, and
+    the status bar saw the failing modes (a slow answer is fresh for a moment when it lands)."""
+    entry = smoke_report["measures"]["key_to_frame_ms"]
+    by_fault = entry["by_fault"]
+    assert list(by_fault) == ["healthy", "erroring", "slow", "garbage"]
+    for mode, figures in by_fault.items():
+        assert figures["samples"] >= 1, mode
+        assert isinstance(figures["median"], float | int) and isinstance(figures["p95"], float | int), mode
+        assert figures["met"] in (True, False), mode
+    assert by_fault["healthy"]["metrics_state"] == "ok"
+    assert all(by_fault[mode]["metrics_state"] != "ok" for mode in ("erroring", "garbage"))
+    assert entry["met"] == all(figures["met"] for figures in by_fault.values())
+
+
+@pytest.mark.timeout(120)
 def test_machine_is_described(smoke_report: dict) -> None:
     """The output names the machine: cores, CPU, memory, Python and Textual versions."""
     machine = smoke_report["machine"]
@@ -105,7 +121,11 @@ def test_table_marks_misses_and_lists_errors() -> None:
     measures = [Measure("key_to_write_ms", (10.0, 40.0), "ms", "p95 <= 30", False, note="writer path"),
                 Measure("queries_per_refresh", (4.0, 4.0), "queries", "same", True,
                         by_size={"1": 4, "10": 4})]
+    measures.append(Measure("key_to_frame_ms", (20.0, 70.0), "ms", "p95 <= 50 in every mode", False,
+                            by_fault={"healthy": {"median": 20.0, "p95": 20.0, "samples": 1, "met": True},
+                                      "garbage": {"median": 70.0, "p95": 70.0, "samples": 1, "met": False}}))
     table = to_table(measures, {"peak_rss_mb": "LaunchError: boom"})
+    assert "  healthy" in table and "  garbage" in table
     assert "MISSED" in table and "1:4, 10:4" in table
     assert "! peak_rss_mb: LaunchError: boom" in table
     assert "- key_to_write_ms: writer path" in table

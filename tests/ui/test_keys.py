@@ -54,6 +54,36 @@ def test_palette_keys_are_the_bound_keys() -> None:
     assert with_keys(attention, moved) == "Show only splits that need attention (^t, a)"
 
 
+async def test_the_detail_follows_a_cursor_move_before_the_next_frame(
+        make_app: Callable[..., MeshtuiApp]) -> None:
+    """`j` selects the next split within its own handler: the cursor and the detail pane are
+    drawn in one frame, not the detail a frame (1/60 s at least) after the cursor."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await rows_listed(pilot, app)
+        await settle(pilot, lambda: screen.selected is not None, message="a first selection")
+        first = screen.selected
+        screen.split_list.action_cursor_down()
+        # No await: nothing else ran, no frame was drawn.
+        assert screen.selected != first and screen.selected == screen.split_list.highlighted_ref
+        assert screen.selected.name in str(screen.detail.query_one("#detail-title").content)
+        screen.split_list.action_cursor_up()
+        assert screen.selected == first
+
+
+async def test_the_list_is_filtered_before_the_next_frame(make_app: Callable[..., MeshtuiApp]) -> None:
+    """A new filter value narrows the list within the key's own handling, so the typed
+    character and the narrowed list are drawn in one frame."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await rows_listed(pilot, app)
+        await pilot.press("slash")
+        screen.filter_input.value = "podinfo"
+        # No await: nothing else ran, no frame was drawn.
+        assert screen.split_list.filter == "podinfo"
+        assert screen.split_list.visible_count == 1
+
+
 async def test_navigation_filter_attention_window_and_scope(make_app: Callable[..., MeshtuiApp]) -> None:
     """j/k move the detail with the cursor; / filters as you type; ! toggles; w cycles; n scopes."""
     app = make_app()

@@ -123,3 +123,31 @@ async def test_an_app_that_owns_its_process_freezes_what_the_first_lists_loaded(
                          and app.screen.initial_load_done, message="the first lists", timeout=20)
             await pilot.pause()
             assert frozen == expected, owns_process
+
+
+async def test_an_app_that_owns_its_process_paces_the_collector_and_gives_it_back(
+        mesh, mesh_client, monkeypatch) -> None:
+    """After the first lists `meshtui` turns automatic collection off and collects on its timer
+    (no collection lands in a worker mid-keystroke); on exit collection is Python's again. A
+    hosted app leaves the collector alone."""
+    import gc
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the test process's objects stay collectable
+    collected: list[int] = []
+    real_collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation)
+                        or real_collect(generation))
+    assert gc.isenabled()
+    for owns_process in (False, True):
+        app = MeshtuiApp(mesh_client, None, Settings(), live=False, owns_process=owns_process)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda app=app: isinstance(app.screen, DashboardScreen)
+                         and app.screen.initial_load_done, message="the first lists", timeout=20)
+            await pilot.pause()
+            assert gc.isenabled() is not owns_process
+            assert app.collector.active is owns_process
+            if owns_process:
+                await settle(pilot, lambda: collected, message="a paced collection", timeout=5)
+                assert collected[0] == 1, "the young generations, not a full collection"
+        assert gc.isenabled(), "collection handed back when the app ends"
+        assert not app.collector.active

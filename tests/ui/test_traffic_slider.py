@@ -8,7 +8,7 @@ from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ConfirmDialog
 from meshtui.ui.widgets.weight_slider import LABEL_WIDTH, WeightSlider, track_cell, track_percent
 from tests.ui.conftest import mutating_requests
-from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split
+from tests.ui.control_helpers import AUTHORS, SIZE, VOTING, dialog, open_split
 from tests.waiting import settle
 
 
@@ -70,3 +70,42 @@ async def test_backend_table_cursor_and_b_select_the_backend(make_control_app: C
         await pilot.press("down")
         await settle(pilot, lambda: screen.control.selected_index(split) == 1,
                      message="the table cursor selected authors-v2")
+
+
+async def test_the_next_split_relabels_the_sliders_and_plus_acts_on_it(make_control_app: Callable,
+                                                                        mesh) -> None:
+    """From authors-split to voting-split (two backends each) the sliders stay, relabelled (no
+    remount, so no layout pass per key), and `+` then shifts voting-split, never authors."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        sliders = list(screen.detail.query(WeightSlider))
+        assert [s.backend for s in sliders] == ["authors", "authors-v2"]
+        screen.split_list.focus()
+        screen.select_split(VOTING)
+        await settle(pilot, lambda: [s.backend for s in screen.detail.query(WeightSlider)]
+                     == ["voting-svc", "voting-v2-svc"], message="voting-split's sliders")
+        assert list(screen.detail.query(WeightSlider)) == sliders, "relabelled, not remounted"
+        assert [(s.live, s.pending) for s in sliders] == [(90, 90), (10, 10)]
+        await pilot.press("plus")
+        await settle(pilot, lambda: screen.control.pending is not None, message="pending")
+        assert screen.control.pending.ref == VOTING
+        assert [s.pending for s in sliders] == [85, 15]
+        await pilot.press("escape")
+        assert not mutating_requests(mesh)
+
+
+async def test_a_focused_slider_is_not_handed_to_another_split(make_control_app: Callable,
+                                                               mesh) -> None:
+    """The slider the user is on is remounted, not relabelled, when another split shows."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        focused = list(screen.detail.query(WeightSlider))[1]
+        focused.focus()
+        await settle(pilot, lambda: focused.has_focus, message="slider focused")
+        screen.select_split(VOTING)
+        await settle(pilot, lambda: [s.backend for s in screen.detail.query(WeightSlider)]
+                     == ["voting-svc", "voting-v2-svc"], message="voting-split's sliders")
+        assert focused not in list(screen.detail.query(WeightSlider))
+        assert focused.backend == "authors-v2"

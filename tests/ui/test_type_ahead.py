@@ -18,8 +18,9 @@ from meshtui.ui.config import Settings
 from meshtui.ui.screens.confirm import ARM_DELAY, ConfirmDialog
 from meshtui.ui.screens.percent_prompt import PercentPrompt
 from meshtui.ui.screens.plan_picker import PlanPicker
+from meshtui.ui.widgets.split_list import SplitList
 from tests.ui.conftest import mutating_requests
-from tests.ui.control_helpers import AUTHORS, SIZE, dialog, open_split, written
+from tests.ui.control_helpers import AUTHORS, SIZE, VOTING, dialog, open_split, written
 from tests.ui.test_metrics_states import rows_listed
 from tests.waiting import settle
 
@@ -261,3 +262,29 @@ async def test_a_remapped_filter_key_is_typed_once_in_the_filter(
         burst(app, "fof")
         await settle(pilot, lambda: screen.filter_input.value == "of", message="'of' typed")
         assert app.focused is screen.filter_input
+
+
+
+async def test_an_action_after_a_filter_acts_on_the_split_the_list_highlights(
+        make_control_app: Callable, mesh) -> None:
+    """A filter moves the highlight to voting-split: the detail follows a frame after the list is
+    drawn, but an action asking for the current split before that frame gets voting-split, never
+    authors-split (shown before the filter); `+` then shifts voting-split."""
+    app, _ = make_control_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_split(pilot, app, AUTHORS)
+        screen.split_list.filter = "voting"
+        assert screen.split_list.highlighted_ref == VOTING
+        # As the list's message would, but handled here with no frame in between.
+        screen.follow_cursor(SplitList.SplitHighlighted(screen.split_list, VOTING, relisted=True))
+        assert screen.selected == AUTHORS, "the detail waits for the list's frame"
+        split = screen.current_split()
+        assert split is not None and split.ref == VOTING
+        assert screen.selected == VOTING
+        screen.split_list.focus()
+        await pilot.press("plus")
+        await settle(pilot, lambda: screen.control.pending is not None, message="a pending change")
+        assert screen.control.pending.ref == VOTING
+        await settle(pilot, lambda: "voting-split" in str(screen.query_one("#detail-title").render()),
+                     message="the detail on voting-split")
+        assert not mutating_requests(mesh)

@@ -152,7 +152,7 @@ class DashboardScreen(Screen[None]):
     split_list = getters.query_one(SplitList)
     detail = getters.query_one(SplitDetail)
     status = getters.query_one(StatusBar)
-    filter_input = getters.query_one("#filter", Input)
+    filter_input = getters.query_one("#filter", FilterInput)
 
     def __init__(self, mesh: Any, metrics: MetricsSource | None, settings: Settings, *,
                  clock: Callable[[], float], live: bool = True, writer: Any = None) -> None:
@@ -194,6 +194,7 @@ class DashboardScreen(Screen[None]):
         self._initial_load_done = False
         self._initial_load_timer: Any = None
         self._selected_at = 0.0
+        self._deferred_highlight: SplitList.SplitHighlighted | None = None
         self.pipeline = MetricsPipeline(self, metrics)
         """Metrics and history fetching."""
         self.presenter = Presenter(self)
@@ -231,6 +232,8 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Start watching the cluster and, unless disabled, the polling timers."""
+        self.split_list.follow = self.follow_cursor
+        self.filter_input.follow = self.filter_rows
         self.presenter.refresh_all()
         self.pipeline.start_watch()
         if self.live:
@@ -355,7 +358,24 @@ class DashboardScreen(Screen[None]):
         A highlight posted before the last `select_split` is stale (say, the initial cursor
         placement still queued when the palette chose a split): it must not take the detail back.
         """
-        if self._initial_load_done and message.time > self._selected_at:
+        if not self._initial_load_done or message.time <= self._selected_at:
+            return
+        if message.relisted and self.selected is not None:
+            # The rows changed under the cursor (a filter keystroke): the list is what the key
+            # changed, so its frame comes first; the detail (~20 ms to draw) follows in the next.
+            self._deferred_highlight = message
+            self.call_after_refresh(self.follow_deferred)
+        else:
+            self._deferred_highlight = None
+            self.selected = message.ref
+
+    def follow_deferred(self) -> None:
+        """Follow a highlight left for after the list's frame, unless something newer was chosen
+        meanwhile. Every action asks for `current_split()`, which calls this first: a key
+        typed before that frame acts on the split the list highlights, never the one before."""
+        message, self._deferred_highlight = self._deferred_highlight, None
+        if message is not None and message.time > self._selected_at \
+                and self.split_list.highlighted_ref == message.ref:
             self.selected = message.ref
 
     @on(SplitList.SplitSelected)
@@ -406,7 +426,11 @@ class DashboardScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def apply_filter(self, message: Input.Changed) -> None:
         """Filter the navigator as the user types."""
-        self.split_list.filter = message.value
+        self.filter_rows(message.value)
+
+    def filter_rows(self, text: str) -> None:
+        """Show the splits matching `text` (the filter field calls this as each key lands)."""
+        self.split_list.filter = text
 
     @on(Input.Submitted, "#filter")
     def leave_filter(self) -> None:
@@ -414,8 +438,16 @@ class DashboardScreen(Screen[None]):
         self.split_list.focus()
 
     def watch_selected(self) -> None:
-        """Show the newly selected split and fetch its history."""
+        """Show the newly selected split, then fetch its history.
+
+        The fetch starts once the frame showing the split is drawn: a Prometheus that fails
+        at once (HTTP 500, garbage) would otherwise answer before that frame, and the key would
+        wait for the failure to be handled and the charts drawn again.
+        """
         self.presenter.refresh_detail()
+        self.call_after_refresh(self._fetch_selected)
+
+    def _fetch_selected(self) -> None:
         self.pipeline.fetch_history()
         self.plans.read_runner()
 
@@ -511,7 +543,8 @@ class DashboardScreen(Screen[None]):
         return self.traffic.check(action)
 
     def current_split(self) -> Split | None:
-        """The split shown in the detail pane."""
+        """The split shown in the detail pane (the one the navigator highlights)."""
+        self.follow_deferred()
         return self.state.split(self.selected) if self.selected is not None else None
 
     def owners_ready(self) -> bool:

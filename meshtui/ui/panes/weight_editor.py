@@ -109,11 +109,19 @@ class WeightEditor(Vertical):
             update_text(self.query_one("#editor-note", Static), "")
             return
         sliders = list(self.query(WeightSlider))
-        if [s.backend for s in sliders] != list(view.names):
+        names = [s.backend for s in sliders]
+        # A slider in use (focused, dragged) is not handed to another backend under the user.
+        if len(names) != len(view.names) or (
+                names != list(view.names) and any(s.in_use for s in sliders)):
             sliders_box.remove_children()
             sliders = [WeightSlider(name, i, live=live) for i, (name, live)
                        in enumerate(zip(view.names, view.live, strict=False))]
             sliders_box.mount_all(sliders)
+        else:
+            # As many backends as before: the sliders are relabelled in place, since mounting
+            # new ones lays the whole screen out again (twice: removal, then mount).
+            for slider, name in zip(sliders, view.names, strict=True):
+                slider.rename(name)
         for slider, live, pending in zip(sliders, view.live, view.pending, strict=False):
             slider.live = live
             slider.pending = pending

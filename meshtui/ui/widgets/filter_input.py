@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
@@ -17,3 +19,12 @@ class FilterInput(Input):
     """
 
     virtual_size = Reactive(Size(0, 0), layout=False)
+
+    follow: Callable[[str], None] | None = None
+    """Called at once with each new value (`Changed` is posted as well): the list it filters is
+    then drawn in the same frame as the typed character, not one frame (1/60 s at least) later."""
+
+    def watch_value(self, value: str) -> None:
+        """Hand the new value to `follow`."""
+        if self.follow is not None:
+            self.follow(value)

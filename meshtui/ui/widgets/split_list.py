@@ -7,7 +7,7 @@ and only the lines on screen are ever drawn, so 5,000 splits stay responsive.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.segment import Segment
@@ -139,6 +139,19 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
     class SplitHighlighted(SplitMessage):
         """Posted when the cursor moves to another split (or the list first gets one)."""
 
+        def __init__(self, split_list: SplitList, ref: SplitRef, *, relisted: bool = False) -> None:
+            """Create the message.
+
+            Args:
+                split_list: The list that posts it.
+                ref: The split now highlighted.
+                relisted: The rows shown changed under the cursor (a filter, new rows), rather
+                    than the cursor being moved.
+            """
+            super().__init__(split_list, ref)
+            self.relisted = relisted
+            """Whether the rows shown changed under the cursor (rather than the cursor moving)."""
+
     class SplitSelected(SplitMessage):
         """Posted when a split is opened with enter or a click."""
 
@@ -173,6 +186,10 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         self._headers: list[Header] = []
         self._cursor = -1
         self._cursor_ref: SplitRef | None = None
+        self.follow: Callable[[SplitList.SplitHighlighted], None] | None = None
+        """Called at once with each highlight a cursor move makes, before the list is drawn
+        again (the message is posted as well): a pane that follows the cursor then draws in the
+        same frame as the cursor, not one frame (1/60 s at least) later."""
         self._widths: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
         self._styles: dict[str, Style] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -272,16 +289,19 @@ class SplitList(SplitCursorActions, SplitRowUpdates, ScrollView, can_focus=True)
         if self._cursor < 0 and self.visible_count:
             self._cursor = nearest_row(self._lines, max(0, min(old_line, len(self._lines) - 1)))
         self._set_virtual_height(len(self._lines))
-        self._moved(scroll=True)
+        self._moved(scroll=True, relisted=True)
         self.refresh()
 
-    def _moved(self, *, scroll: bool = True) -> None:
+    def _moved(self, *, scroll: bool = True, relisted: bool = False) -> None:
         """Publish a changed highlight and keep the cursor on screen."""
         ref = self._rows[self._lines[self._cursor]].ref if self._cursor >= 0 else None
         if ref != self._cursor_ref:
             self._cursor_ref = ref
             if ref is not None:
-                self.post_message(self.SplitHighlighted(self, ref))
+                message = self.SplitHighlighted(self, ref, relisted=relisted)
+                if self.follow is not None and not relisted:
+                    self.follow(message)
+                self.post_message(message)
         if scroll and self._cursor >= 0 and self.size.height:
             top = self._cursor - 1 if self._cursor and self._lines[self._cursor - 1] < 0 else self._cursor
             if top < self.scroll_y:
