@@ -34,11 +34,17 @@ RATE_QUERIES = 4
 latency queries carry Prometheus' own quantiles, not the buckets)."""
 
 QUERIES_PER_CALL = RATE_QUERIES + 1
-"""A fetch's queries: the rate queries, then when the series began (how much window data covers)."""
+"""A fetch's queries: the rate queries, then when the series began (how much window data covers);
+the latter only until the window is found covered, and again every `COVERAGE_RECHECK` seconds."""
 
 COVERED_SLACK = 0.95
 """A window covered this much counts as full: the series-start subquery's first step may fall up
 to one of its steps (a 60th of the window) after the window's start."""
+
+COVERAGE_RECHECK = 60.0
+"""Seconds a window found covered is taken as still covered without asking again: data only
+grows older, so it stays so unless Prometheus loses its history (a restart without storage),
+which this bounds."""
 
 LEGACY_QUERIES = 2
 """The first queries of a call, the legacy family's: all a history without HTTPRoutes needs."""
@@ -121,6 +127,8 @@ class PrometheusSource:
                           tuple[list[BackendTarget], list[str]]] = {}
         """Valid targets and query texts by (targets, range): every refresh asks for the same
         backends, and validating and rendering thousands of names each time is wasted work."""
+        self._covered_at: dict[tuple[tuple[BackendTarget, ...], str], float] = {}
+        """When the window of these targets was last found covered (`time.monotonic`)."""
         # No retries: the UI refreshes on its own schedule and a stuck retry loop would hide errors.
         retry = Retry(total=0, read=False, status_forcelist=())
         self._client = PrometheusConnect(
@@ -219,25 +227,35 @@ class PrometheusSource:
                    promql.route_statuses(scope, rng), promql.route_latency(scope, rng)]
         return queries + [promql.series_start(scope, rng)] if coverage else queries
 
-    def fetch(self, targets: Sequence[BackendTarget], window: str) -> MetricsSnapshot:
+    def fetch(self, targets: Sequence[BackendTarget], window: str, at: float | None = None
+              ) -> MetricsSnapshot:
         """Current signals for every target over the rate `window`.
 
         Targets whose names are not valid Kubernetes names are never queried and get
-        "no data". Makes `QUERIES_PER_CALL` queries when there is any valid target.
+        "no data". Makes `QUERIES_PER_CALL` queries when there is any valid target, one fewer
+        while the same targets' window was found covered less than `COVERAGE_RECHECK` s ago.
+
+        Args:
+            at: One evaluation time (Unix seconds) for every query, so the figures are those of
+                one instant whatever Prometheus scrapes meanwhile (comparisons against other
+                tools' queries); None evaluates each at Prometheus' own now.
 
         Raises:
             MetricsError: When Prometheus cannot answer or `window` is not a known window.
         """
         rng = _window(window)
-        taken = time.time()
+        taken = time.time() if at is None else at
         valid, texts = self._plan(targets, rng, coverage=True)
         signals: dict[BackendKey, GoldenSignals] = {}
         queries, covered = 0, None
         if valid:
-            results = [self.query(q) for q in texts[:RATE_QUERIES]]
+            results = [self.query(q, at) for q in texts[:RATE_QUERIES]]
             signals = aggregate.combine(valid, *results, window=rng)
-            covered = self._covered(texts[RATE_QUERIES], taken, rng)
-            queries = len(texts)
+            queries = RATE_QUERIES
+            if not self._still_covered((tuple(targets), rng), at):
+                covered = self._covered(texts[RATE_QUERIES], taken, rng, at,
+                                        (tuple(targets), rng))
+                queries = len(texts)
         if covered is not None:
             # rate() spreads what the young series counted over the whole window: per second of
             # the covered span instead, as the figures are labelled.
@@ -248,14 +266,23 @@ class PrometheusSource:
         return MetricsSnapshot(taken_at=taken, signals=signals, source=self.name, queries=queries,
                                covered=covered)
 
-    def _covered(self, query: str, taken: float, rng: str) -> float | None:
+    def _still_covered(self, key: tuple[tuple[BackendTarget, ...], str], at: float | None) -> bool:
+        """True when `key`'s window was found covered less than `COVERAGE_RECHECK` s ago (never
+        for an evaluation at a given time: that instant may be before the data began)."""
+        with self._lock:
+            found = self._covered_at.get(key)
+        return at is None and found is not None and time.monotonic() - found < COVERAGE_RECHECK
+
+    def _covered(self, query: str, taken: float, rng: str, at: float | None = None,
+                 key: tuple[tuple[BackendTarget, ...], str] | None = None) -> float | None:
         """Seconds of the window data covers when less than all of it, else None.
 
         A Prometheus without subqueries, or any failure of this one query, is no reason to fail
-        the fetch: the window then counts as covered.
+        the fetch: the window then counts as covered (but is asked about again next time). A
+        window the data does cover is remembered under `key`.
         """
         try:
-            samples = self.query(query)
+            samples = self.query(query, at)
         except MetricsError:
             return None
         starts = [value for _, value in samples if value is not None and math.isfinite(value)]
@@ -263,7 +290,14 @@ class PrometheusSource:
             return None
         # The subquery answers up to one step late: take the middle of that step.
         covered = taken - min(starts) + promql.coverage_step(rng) / 2
-        if covered <= 0 or covered >= COVERED_SLACK * WINDOW_SECONDS[rng]:
+        if covered >= COVERED_SLACK * WINDOW_SECONDS[rng]:
+            if key is not None and at is None:
+                with self._lock:
+                    if len(self._covered_at) >= PLAN_CACHE_SIZE:
+                        self._covered_at.clear()
+                    self._covered_at[key] = time.monotonic()
+            return None
+        if covered <= 0:
             return None
         return covered
 

@@ -4,7 +4,8 @@ requests and urllib3 only know a timeout per socket operation: a server dripping
 second never trips it, and `Response.content` reads a body of any size into memory.
 `BoundedAdapter` is mounted on the session handed to `PrometheusConnect`, so the client library
 still makes every call (nothing of it is bypassed) while every answer is read in chunks and
-dropped past `max_body` bytes. When the deadline passes (a timer) or the adapter is closed, the
+dropped past `max_body` bytes. When the deadline passes (one watchdog thread for every request) or
+the adapter is closed, the
 request is cut short: its socket is shut down, which wakes a read waiting on a silent server, and
 every later read of that socket raises, which stops a server that keeps dripping bytes (Linux
 still delivers those after a shutdown). Both hold in whichever phase the request is: connecting,
@@ -13,9 +14,12 @@ waiting for headers, reading the body.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import socket
 import ssl
 import threading
+import time
 from typing import Any
 
 import requests
@@ -105,6 +109,53 @@ def _shut(sock: Any) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
     except OSError:
         pass
+
+
+class _Watchdog:
+    """Cuts each watched request short at its deadline, from one daemon thread started on first use.
+
+    A `threading.Timer` per request started and joined a thread for every query (five a refresh);
+    one thread waiting for the earliest deadline does the same without that churn.
+    """
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[tuple[float, int, _Request]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, flight: _Request, seconds: float) -> None:
+        """Abort `flight` with `DEADLINE` once `seconds` have passed, unless it finished first."""
+        entry = (time.monotonic() + seconds, next(self._order), flight)
+        with self._wake:
+            heapq.heappush(self._due, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="meshtui-deadlines",
+                                                daemon=True)
+                self._thread.start()
+            if self._due[0] is entry:
+                self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                # Finished requests are dropped when they reach the front: at most a deadline's
+                # worth of queries wait in the heap.
+                while self._due and self._due[0][2].done:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                due, _, flight = self._due[0]
+                left = due - time.monotonic()
+                if left > 0:
+                    self._wake.wait(left)
+                    continue
+                heapq.heappop(self._due)
+            flight.abort(DEADLINE)
+
+
+_WATCHDOG = _Watchdog()
 
 
 _current = threading.local()
@@ -229,9 +280,7 @@ class BoundedAdapter(HTTPAdapter):
             if self._closed:
                 raise Aborted(CLOSED)
             self._active.add(flight)
-        timer = threading.Timer(self.deadline, flight.abort, (DEADLINE,))
-        timer.daemon = True
-        timer.start()
+        _WATCHDOG.watch(flight, self.deadline)
         outer = getattr(_current, "request", None)
         _current.request = flight
         try:
@@ -247,7 +296,6 @@ class BoundedAdapter(HTTPAdapter):
             raise
         finally:
             _current.request = outer
-            timer.cancel()
             flight.finish()
             with self._flights_lock:
                 self._active.discard(flight)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from meshtui.metrics import promql
-from meshtui.metrics.prometheus import PrometheusSource
+from meshtui.metrics import prometheus, promql
+from meshtui.metrics.prometheus import COVERAGE_RECHECK, QUERIES_PER_CALL, RATE_QUERIES, PrometheusSource
 from meshtui.metrics.source import BackendTarget
 from meshtui.model.signals import BackendKey
 from tests.metrics.stub_prometheus import Reply, StubPrometheus, error, vector
@@ -70,3 +70,24 @@ def test_covered_windows_and_unknown_starts_leave_rates_alone(answer_with, start
     snapshot = answer_with(started_ago, fails).fetch([BackendTarget(CANARY)], "5m")
     assert snapshot.covered is None and snapshot.error is None
     assert snapshot.signals[CANARY].rps == pytest.approx(1.0)
+
+
+def test_a_covered_window_is_not_asked_about_again_until_the_recheck(answer_with, monkeypatch) -> None:
+    source = answer_with(3600.0)
+    targets = [BackendTarget(CANARY)]
+    assert source.fetch(targets, "5m").queries == QUERIES_PER_CALL
+    second = source.fetch(targets, "5m")
+    assert second.queries == RATE_QUERIES and second.covered is None
+    assert source.fetch(targets, "1m").queries == QUERIES_PER_CALL  # another window: asked
+    later = time.monotonic() + COVERAGE_RECHECK
+    monkeypatch.setattr(prometheus.time, "monotonic", lambda: later)
+    assert source.fetch(targets, "5m").queries == QUERIES_PER_CALL
+
+
+@pytest.mark.parametrize(("started_ago", "fails"), [(60.0, False), (None, False), (3600.0, True)])
+def test_young_unknown_or_failing_coverage_is_asked_every_fetch(answer_with, started_ago, fails) -> None:
+    source = answer_with(started_ago, fails)
+    counts = [source.fetch([BackendTarget(CANARY)], "5m").queries for _ in range(3)]
+    assert counts == [QUERIES_PER_CALL] * 3
+    if started_ago == 60.0:
+        assert source.fetch([BackendTarget(CANARY)], "5m").covered == pytest.approx(62.5, abs=1.0)

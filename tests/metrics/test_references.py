@@ -24,7 +24,12 @@ pytestmark = pytest.mark.prometheus
 WINDOW, SECONDS = "5m", 300
 """The figures are compared over one window. Prometheus is younger than it: that changes nothing
 for ratios and quantiles, but meshtui's RPS is then per second of the span data covers where viz
-divides by the whole window, so RPS is compared as each backend's share of its split."""
+divides by the whole window, so RPS is compared as each backend's share of its split.
+
+Both sides are evaluated at one instant (`time=`): a rate over a window the data does not fill is
+extrapolated per series by how far its samples reach, so each scrape in between moves one series'
+figure against another's (a series whose counter was small at the window's start is extrapolated
+less), and a share computed at one instant disagreed with one computed a scrape later."""
 
 VIZ_REQUESTS = ('sum(increase(response_total{{authority=~"^{apex}.{ns}.svc.cluster.local.+", '
                 'direction="outbound"}}[{window}])) by (dst_namespace, dst_service, classification, tls)')
@@ -69,18 +74,19 @@ def _burst_time(world: World) -> float:
     return next(t for t, v in values if v == last)
 
 
-def _signals(world: World) -> dict[BackendKey, Any]:
+def _signals(world: World, at: float) -> dict[BackendKey, Any]:
     keys = [BackendKey(ns, backend) for (ns, _), backends in SPLITS.items() for backend in backends]
-    snapshot = world.source.fetch([BackendTarget(k, ROUTES.get(k)) for k in keys], WINDOW)
+    snapshot = world.source.fetch([BackendTarget(k, ROUTES.get(k)) for k in keys], WINDOW, at=at)
     return dict(snapshot.signals)
 
 
 def _viz_stat(world: World, ns: str, name: str, at: float) -> tuple[dict[str, int], dict[float, int]]:
-    """`linkerd viz stat svc/<name>` as viz computes it: whole request counts by classification
-    over the window, and latency quantiles rounded to whole ms (extractSampleValue:
-    uint64(math.Round(value))), the latter evaluated at `at` (they use `irate`)."""
+    """`linkerd viz stat svc/<name>` as viz computes it at `at`: whole request counts by
+    classification over the window, and latency quantiles rounded to whole ms (extractSampleValue:
+    uint64(math.Round(value)))."""
     counts = {"success": 0, "failure": 0}
-    for item in _get(world, "/api/v1/query", query=VIZ_REQUESTS.format(apex=name, ns=ns, window=WINDOW)):
+    for item in _get(world, "/api/v1/query", time=f"{at:.3f}",
+                     query=VIZ_REQUESTS.format(apex=name, ns=ns, window=WINDOW)):
         if item["metric"]["dst_service"] == name:
             counts[item["metric"]["classification"]] += int(math.floor(float(item["value"][1]) + 0.5))
     latency = {}
@@ -93,8 +99,10 @@ def _viz_stat(world: World, ns: str, name: str, at: float) -> tuple[dict[str, in
 
 
 def test_linkerd_viz_stat_agrees_within_its_rounding(world: World) -> None:
-    signals = _signals(world)
+    # Stored samples never change: the burst's scrape (the world waited for the scrapes after
+    # it) is an instant every later evaluation answers alike, and the one `irate` spans the burst.
     at = _burst_time(world)
+    signals = _signals(world, at)
     for (ns, _), backends in SPLITS.items():
         stats = {b: _viz_stat(world, ns, b, at) for b in backends}
         totals = {b: counts["success"] + counts["failure"] for b, (counts, _) in stats.items()}
@@ -115,13 +123,14 @@ def test_linkerd_viz_stat_agrees_within_its_rounding(world: World) -> None:
 
 
 def test_flagger_linkerd_observer_agrees_within_its_rounding(world: World) -> None:
-    signals = _signals(world)
+    at = _burst_time(world)
+    signals = _signals(world, at)
     for (ns, _), backends in SPLITS.items():
         for backend, deployment in backends.items():
             ours = signals[BackendKey(ns, backend)]
-            (rate,) = _get(world, "/api/v1/query",
+            (rate,) = _get(world, "/api/v1/query", time=f"{at:.3f}",
                            query=FLAGGER_SUCCESS.format(ns=ns, target=deployment, window=WINDOW))
-            (duration,) = _get(world, "/api/v1/query",
+            (duration,) = _get(world, "/api/v1/query", time=f"{at:.3f}",
                                query=FLAGGER_DURATION.format(ns=ns, target=deployment, window=WINDOW))
             # Flagger compares the rate unrounded; the duration becomes whole milliseconds
             # (time.Duration(int64(value)) * time.Millisecond): ours must truncate to it, up to

@@ -118,6 +118,23 @@ def test_dripping_answer_fails_at_the_deadline(stub: StubFactory) -> None:
     assert len(server.seen) == 1
 
 
+def test_a_short_deadline_is_kept_behind_a_longer_one_in_flight(stub: StubFactory) -> None:
+    # One watchdog thread serves every deadline: a request due sooner than the one it waits for
+    # must wake it.
+    server = stub(lambda path, query: (200, drip(server.release, DRIP_EVERY, b'{"status": ')))
+    slow = PrometheusSource(server.url, timeout=60)
+    waiting = threading.Thread(target=lambda: pytest.raises(MetricsError, slow.fetch, TARGETS, "1m"),
+                               daemon=True)
+    waiting.start()
+    wait_for(lambda: len(server.seen) == 1, timeout=10, message="the long query in flight")
+    message, elapsed = _fetch_error(PrometheusSource(server.url, timeout=DEADLINE))
+    assert f"did not answer within {DEADLINE:g}s" in message
+    assert DEADLINE * 0.9 <= elapsed < DEADLINE + MARGIN, elapsed
+    slow.close()
+    waiting.join(timeout=10)
+    assert not waiting.is_alive()
+
+
 def _header_dripper(stop: threading.Event) -> str:
     """A server that accepts, reads the request and drips its status line's headers forever."""
     listener = socket.create_server(("127.0.0.1", 0))

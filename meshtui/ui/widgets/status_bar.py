@@ -78,14 +78,19 @@ class StatusBar(Widget):
     """The metrics source name, e.g. "prometheus 127.0.0.1:9090"."""
     metrics_state: reactive[str] = reactive("none")
     """``"ok"``, ``"stale"``, ``"unavailable"`` or ``"none"`` (no source configured)."""
-    data_age: reactive[float | None] = reactive(None)
-    """Seconds since the last metrics sample, or None when there was none."""
+    data_age: reactive[float | None] = reactive(None, repaint=False)
+    """Seconds since the last metrics sample, or None when there was none (repainted only when
+    the age as written changes: it is set on every redraw, and 4.2 s and 4.4 s both read "4s")."""
     read_only: reactive[bool] = reactive(False)
     """Whether writes are disabled (shows a badge)."""
     dry_run: reactive[bool] = reactive(False)
     """Whether writes are only previewed by the server (shows a badge)."""
     insecure: reactive[bool] = reactive(False)
     """Whether the API server's TLS certificate goes unverified (shows a badge)."""
+
+    def watch_data_age(self, old: float | None, new: float | None) -> None:
+        if _age_text(old) != _age_text(new):
+            self.refresh()
 
     def _style(self, name: str) -> Style:
         """A partial component style."""
@@ -118,7 +123,7 @@ class StatusBar(Widget):
             pieces.append((f" {self.metrics_state}", self._style(metrics_style), 0))
         if self.data_age is not None:
             age_style = self._style("warn" if self.metrics_state == "stale" else "muted")
-            pieces += [sep, (f"{format_duration(self.data_age)} ago", age_style, 0)]
+            pieces += [sep, (_age_text(self.data_age), age_style, 0)]
         return pieces
 
     def render(self) -> RenderResult:
@@ -154,3 +159,7 @@ class StatusBar(Widget):
         text.append(" " * (room - text.cell_len))
         text.append_text(badge)
         return text
+
+
+def _age_text(age: float | None) -> str:
+    return "" if age is None else f"{format_duration(age)} ago"

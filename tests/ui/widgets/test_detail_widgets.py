@@ -138,6 +138,25 @@ async def test_owner_panel_states() -> None:
         assert panel.size.height == 2
 
 
+async def test_status_bar_repaints_the_age_only_when_its_text_changes(monkeypatch) -> None:
+    app = WidgetApp(lambda: [StatusBar()])
+    async with app.run_test(size=(130, 3)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.metrics_state, bar.data_age = "ok", 4.2
+        await pilot.pause()
+        renders = []
+        original = StatusBar.render
+        monkeypatch.setattr(StatusBar, "render", lambda self: renders.append(1) or original(self))
+        bar.data_age = 4.4
+        await pilot.pause()
+        await pilot.pause()
+        assert renders == [] and "4s ago" in rendered(bar)
+        renders.clear()
+        bar.data_age = 5.1
+        await settle(pilot, lambda: renders, message="the new age drawn")
+        assert "5s ago" in rendered(bar)
+
+
 async def test_status_bar_fields_and_badge() -> None:
     """All fields show, the badge sits right, and narrow bars shorten free text first."""
     app = WidgetApp(lambda: [StatusBar()])
