@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -27,27 +28,17 @@ def scenario_with_backends(backends: int, seed: int = 1) -> Scenario:
     return scenario
 
 
-class WriteLog:
-    """Timestamps of the write requests an emulator logged (PATCH/PUT/POST), by monotonic clock.
+class WriteTimes:
+    """The writes an emulator applied, as (perf_counter time, method, path), shared by threads."""
 
-    It wraps the server's ``record`` on the instance: the emulator logs a request once it has
-    applied it and before the client sees the answer, so this is when a write lands.
-    """
-
-    def __init__(self, mesh: SimulatedMesh) -> None:
-        self._server = mesh.server
-        self._inner = mesh.server.record
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self.writes: list[tuple[float, str, str]] = []
         """(perf_counter time, method, path) of each write."""
-        self._server.record = self._record  # type: ignore[method-assign]
 
-    def _record(self, request: Any) -> None:
-        now = time.perf_counter()
-        if request.method in ("PATCH", "PUT", "POST"):
-            with self._lock:
-                self.writes.append((now, request.method, request.path))
-        self._inner(request)
+    def _add(self, at: float, method: str, path: str) -> None:
+        with self._lock:
+            self.writes.append((at, method, path))
 
     def since(self, index: int) -> list[tuple[float, str, str]]:
         """Writes logged after the first `index` ones."""
@@ -57,6 +48,37 @@ class WriteLog:
     def __len__(self) -> int:
         with self._lock:
             return len(self.writes)
+
+
+def stop_child(proc: Any, timeout: float) -> None:
+    """End a child that serves until its stdin closes: close it, wait, kill past `timeout`."""
+    if proc.stdin is not None:
+        proc.stdin.close()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout)
+
+
+class WriteLog(WriteTimes):
+    """Timestamps of the write requests an emulator logged (PATCH/PUT/POST), by monotonic clock.
+
+    It wraps the server's ``record`` on the instance: the emulator logs a request once it has
+    applied it and before the client sees the answer, so this is when a write lands.
+    """
+
+    def __init__(self, mesh: SimulatedMesh) -> None:
+        super().__init__()
+        self._server = mesh.server
+        self._inner = mesh.server.record
+        self._server.record = self._record  # type: ignore[method-assign]
+
+    def _record(self, request: Any) -> None:
+        now = time.perf_counter()
+        if request.method in ("PATCH", "PUT", "POST"):
+            self._add(now, request.method, request.path)
+        self._inner(request)
 
     def close(self) -> None:
         """Stop recording."""

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.cluster import WriteTimes, stop_child
+
 REPO = Path(__file__).resolve().parents[1]
 MODE = "MESHTUI_BENCH_EMULATOR"
 READY_TIMEOUT = 120.0
@@ -40,13 +42,11 @@ def where() -> str:
             else "emulator in a process of its own")
 
 
-class RemoteWriteLog:
+class RemoteWriteLog(WriteTimes):
     """`bench.cluster.WriteLog`'s interface over the write lines of an emulator child."""
 
     def __init__(self, proc: subprocess.Popen[str]) -> None:
-        self._lock = threading.Lock()
-        self.writes: list[tuple[float, str, str]] = []
-        """(perf_counter time, method, path) of each write."""
+        super().__init__()
         self._proc = proc
         self._thread = threading.Thread(target=self._read, daemon=True, name="emulator-writes")
         self._thread.start()
@@ -58,17 +58,7 @@ class RemoteWriteLog:
                 at, method, path = json.loads(line)
             except (ValueError, TypeError):
                 continue
-            with self._lock:
-                self.writes.append((float(at), str(method), str(path)))
-
-    def since(self, index: int) -> list[tuple[float, str, str]]:
-        """Writes logged after the first `index` ones."""
-        with self._lock:
-            return self.writes[index:]
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self.writes)
+            self._add(float(at), str(method), str(path))
 
     def close(self) -> None:
         """Nothing to undo: the child stops with `remote_mesh`."""
@@ -92,13 +82,7 @@ def remote_mesh(namespaces: int, services: int, splits: int,
             raise RuntimeError(f"the emulator child did not start ({proc.poll()}): {ready[:200]}")
         yield RemoteWriteLog(proc), kubeconfig
     finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop_child(proc, 10)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.cluster import stop_child
 from bench.faults import FAULT_MODES
 from bench.measures.filter import InMemoryMesh, split_objects
 from bench.probe import wait_until
@@ -54,16 +55,6 @@ def _start_fault(mode: str, upstream: str | None) -> tuple[subprocess.Popen[str]
         proc.kill()
         raise RuntimeError(f"the {mode} Prometheus did not start")
     return proc, url
-
-
-def _stop_fault(proc: subprocess.Popen[str]) -> None:
-    assert proc.stdin is not None
-    proc.stdin.close()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
 
 
 async def _presses(objects: dict[str, list[dict[str, Any]]], rows: int, url: str,
@@ -123,7 +114,7 @@ def measure_key_to_frame(profile: Profile, prometheus_url: str | None) -> Measur
                                                       profile.key_samples))
         finally:
             if proc is not None:
-                _stop_fault(proc)
+                stop_child(proc, 5)
         timeouts += lost
         every += taken
         states.append(f"{mode}: {state}")
