@@ -20,6 +20,7 @@ from meshtui.cli.options import (
     add_output_option,
     add_target,
     add_write_verb_options,
+    emit,
     option,
 )
 from meshtui.model.text import MAX_NAME_LENGTH, visible
@@ -119,13 +120,6 @@ def _with_cluster(args: argparse.Namespace, command: Any) -> int:
         cluster.close()
 
 
-def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> None:
-    if option(args, "output") == "json":
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        say(lines)
-
 
 def _cmd_weight(args: argparse.Namespace, split: Split, writer: ClusterWriter,
                 assignments: dict[str, str], client: MeshClient) -> int:
@@ -164,14 +158,14 @@ def _cmd_weight(args: argparse.Namespace, split: Split, writer: ClusterWriter,
     lines = [f"{split.ref}{' (dry run: nothing stored)' if result.dry_run else ''}"]
     lines += [f"  {n:<{width}}  {b:>3}% -> {a:>3}%"
               for n, b, a in zip(shown, plan.before, after, strict=True)]
-    _emit(args, data, lines)
+    emit(args, data, lines)
     return 0
 
 
 def _unchanged(args: argparse.Namespace, split: Split, rule: int, plan: WeightPlan) -> int:
     """Weights already as asked: say so and write nothing (no request, no audit record)."""
     names = list(plan.names)
-    _emit(args, {"object": str(split.ref), "rule": rule + 1, "changed": False,
+    emit(args, {"object": str(split.ref), "rule": rule + 1, "changed": False,
                  "weights": dict(zip(names, plan.after, strict=True)),
                  "resourceVersion": split.resource_version},
           [f"{split.ref}: unchanged, nothing written",
@@ -200,7 +194,7 @@ def _cmd_action(args: argparse.Namespace, split: Split, writer: ClusterWriter,
         lines.append(f"  {result.audit_record.get('result')}: "
                      f"{visible(planned.description, MESSAGE_LIMIT)}")
     lines += [f"  note: {visible(note, MESSAGE_LIMIT)}" for note in plan.notes]
-    _emit(args, {"action": action, "object": str(split.ref), "controller": plan.controller,
+    emit(args, {"action": action, "object": str(split.ref), "controller": plan.controller,
                  "summary": plan.summary, "dryRun": dry, "writes": writes,
                  "notes": list(plan.notes)}, lines)
     return 0

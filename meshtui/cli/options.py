@@ -5,8 +5,10 @@ the checks of values argparse cannot express. Failures the user can fix are one 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -139,6 +141,17 @@ def option(args: argparse.Namespace, name: str, default: Any = None) -> Any:
     default."""
     value = getattr(args, name, default)
     return default if value is None else value
+
+
+def emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
+    """A verb's answer: `data` as indented JSON with ``-o json``, else `lines` as text."""
+    if option(args, "output") == "json":
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from meshtui.output import say
+
+        say(lines)
 
 
 def check_options(args: argparse.Namespace) -> None:

@@ -7,14 +7,13 @@ Thin wiring: the objects are built in `meshtui.model.shift`, resolved against th
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from meshtui.cli.options import add_target, add_write_verb_options, option
+from meshtui.cli.options import add_target, add_write_verb_options, emit, option
 from meshtui.model.text import visible
-from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, error, say
+from meshtui.output import MESSAGE_LIMIT, NAME_LIMIT, error
 
 if TYPE_CHECKING:
     from meshtui.kube.client import MeshClient
@@ -88,13 +87,6 @@ def run(args: argparse.Namespace) -> int:
         return error(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
-def _emit(args: argparse.Namespace, data: dict[str, Any], lines: list[str]) -> None:
-    if option(args, "output") == "json":
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        say(lines)
-
 
 def _create(args: argparse.Namespace, client: MeshClient, writer: ClusterWriter, namespace: str,
             assignments: dict[str, str]) -> int:
@@ -121,7 +113,7 @@ def _create(args: argparse.Namespace, client: MeshClient, writer: ClusterWriter,
                                             else "")]
     lines += [f"  {n:<{width}}  {b.percent:>3}%" for n, b in zip(shown, request.backends,
                                                                   strict=True)]
-    _emit(args, data, lines)
+    emit(args, data, lines)
     return 0
 
 
@@ -142,6 +134,6 @@ def _delete(args: argparse.Namespace, client: MeshClient, writer: ClusterWriter,
     data = {"object": str(split.ref), "kind": split.kind, "apiVersion": split.api_version,
             "namespace": split.namespace, "name": split.name, "service": split.service,
             "deleted": not result.dry_run, "dryRun": result.dry_run}
-    _emit(args, data, [f"{split.ref} deleted" + (" (dry run: nothing deleted)"
+    emit(args, data, [f"{split.ref} deleted" + (" (dry run: nothing deleted)"
                                                  if result.dry_run else "")])
     return 0
