@@ -293,15 +293,19 @@ class MeshState:
         self._changes[resource] = self._changes.get(resource, 0) + 1
 
 
+def _kind_and_group(resource: str) -> tuple[str, str]:
+    """The kind and API group of a split resource key (one of `SPLIT_RESOURCES`)."""
+    if resource == "trafficsplits":
+        return "TrafficSplit", TRAFFICSPLIT_GROUP
+    plural, _, group = resource.partition(".")
+    return ("GRPCRoute" if plural == "grpcroutes" else "HTTPRoute"), group
+
+
 def _with_kind(resource: str, obj: dict[str, Any]) -> dict[str, Any]:
     """Fill in kind and apiVersion, which some list responses leave out of their items."""
     if obj.get("kind") and obj.get("apiVersion"):
         return obj
-    if resource == "trafficsplits":
-        kind, group = "TrafficSplit", "split.smi-spec.io"
-    else:
-        plural, _, group = resource.partition(".")
-        kind = "GRPCRoute" if plural == "grpcroutes" else "HTTPRoute"
+    kind, group = _kind_and_group(resource)
     default_version = {"split.smi-spec.io": "v1alpha1", "policy.linkerd.io": "v1beta3"}.get(group, "v1")
     return {**obj, "kind": obj.get("kind") or kind,
             "apiVersion": obj.get("apiVersion") or f"{group}/{default_version}"}
@@ -342,10 +346,8 @@ def parse_objects(resource: str, objects: Iterable[Any]) -> dict[_Key, Parsed]:
 def _unreadable(resource: str, obj: dict[str, Any], exc: Exception) -> Split:
     """A split with no backends whose one problem says its object could not be read."""
     namespace, name = _key(obj)
-    plural, _, group = resource.partition(".")
-    kind = {"trafficsplits": "TrafficSplit", "grpcroutes": "GRPCRoute"}.get(plural, "HTTPRoute")
-    return Split(ref=SplitRef(kind=kind, group=group or TRAFFICSPLIT_GROUP, namespace=namespace,
-                              name=name),
+    kind, group = _kind_and_group(resource)
+    return Split(ref=SplitRef(kind=kind, group=group, namespace=namespace, name=name),
                  api_version="", service="", backends=(), owner=None, resource_version="",
                  generation=0, problems=(f"the object could not be read ({type(exc).__name__})",),
                  obj=obj)
